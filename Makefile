@@ -1,0 +1,23 @@
+# Quick start: `make run` serves the site on http://127.0.0.1:8000/, `make test` runs every check.
+.PHONY: run test messages lint format
+
+run:
+	@.ci/venv requirements.txt
+	@if command -v msgfmt >/dev/null; then DJANGO_DEBUG=1 .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=.ci >/dev/null; fi
+	@DJANGO_DEBUG=1 .venv/bin/python manage.py migrate --no-input -v0
+	@DJANGO_DEBUG=1 .venv/bin/python manage.py load_demo --with-admin
+	@echo "Serving on http://127.0.0.1:8000/ (English at /en/). Stop with Ctrl-C."
+	@DJANGO_DEBUG=1 .venv/bin/python manage.py runserver 127.0.0.1:8000
+
+test:
+	@.ci/test.sh
+
+# Extract UI strings into both catalogs (then translate the new entries in locale/*/LC_MESSAGES/django.po).
+messages:
+	@DJANGO_DEBUG=1 .venv/bin/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=.ci --ignore=bench --no-obsolete
+
+lint:
+	@.venv/bin/python -m ruff check . && .venv/bin/python -m ruff format --check .
+
+format:
+	@.venv/bin/python -m ruff format . && .venv/bin/python -m ruff check --fix .

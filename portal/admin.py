@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from .models import Branch, SiteProfile
+
+admin.site.site_header = _("Consumer protection portal")
+admin.site.site_title = _("Consumer protection portal")
+admin.site.index_title = _("Administration")
+
+
+@admin.register(SiteProfile)
+class SiteProfileAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "hotline", "email", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "hotline", "email", "wechat_account")}),
+        (_("Address and hours"), {"fields": ("address", "postcode", "office_hours")}),
+        (_("Complaint channels"), {"fields": ("complaint_channels",)}),
+    )
+
+    def has_add_permission(self, request):
+        # One row only: editing it is the way to change the profile.
+        return super().has_add_permission(request) and not SiteProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Branch)
+class BranchAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "slug", "province", "phone", "is_active", "sort_order")
+    list_filter = ("province", "is_active")
+    list_editable = ("is_active", "sort_order")
+    search_fields = ("name", "slug", "address")
+    prepopulated_fields = {"slug": ("name_en",)}

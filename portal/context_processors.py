@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.utils.translation import get_language
+
+from .display import is_elderly
+from .i18n import other_language, path_in_language
+from .profile import current_profile
+
+
+def site(request):
+    """What the shared shell needs on every page. No query once the profile is cached, and no per-visitor
+    state apart from the display mode, which is part of the page-cache key."""
+    language = get_language() or settings.LANGUAGE_CODE
+    other = other_language(language)
+    full_path = request.get_full_path() if request is not None else "/"
+    return {
+        "site_profile": current_profile(),
+        "elderly_mode": is_elderly(request),
+        "html_lang": "zh-Hans" if language.startswith("zh") else "en",
+        "other_language_code": other,
+        "other_language_name": dict(settings.LANGUAGES)[other],
+        "other_language_url": path_in_language(full_path, other),
+        "current_path": full_path,
+    }

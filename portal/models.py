@@ -1,0 +1,108 @@
+"""The organisation the portal serves: its profile (one row) and its branches."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .phones import validate_phone
+
+PROVINCES = [
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建",
+    "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏",
+    "陕西", "甘肃", "青海", "宁夏", "新疆", "香港", "澳门", "台湾",
+]  # fmt: skip
+
+# Province names are proper nouns stored in Chinese (the key used in reports); this is how English pages show them.
+PROVINCE_ENGLISH = {
+    "北京": "Beijing", "天津": "Tianjin", "河北": "Hebei", "山西": "Shanxi", "内蒙古": "Inner Mongolia",
+    "辽宁": "Liaoning", "吉林": "Jilin", "黑龙江": "Heilongjiang", "上海": "Shanghai", "江苏": "Jiangsu",
+    "浙江": "Zhejiang", "安徽": "Anhui", "福建": "Fujian", "江西": "Jiangxi", "山东": "Shandong", "河南": "Henan",
+    "湖北": "Hubei", "湖南": "Hunan", "广东": "Guangdong", "广西": "Guangxi", "海南": "Hainan",
+    "重庆": "Chongqing", "四川": "Sichuan", "贵州": "Guizhou", "云南": "Yunnan", "西藏": "Tibet",
+    "陕西": "Shaanxi", "甘肃": "Gansu", "青海": "Qinghai", "宁夏": "Ningxia", "新疆": "Xinjiang",
+    "香港": "Hong Kong", "澳门": "Macao", "台湾": "Taiwan",
+}  # fmt: skip
+
+PROVINCE_CHOICES = [(name, name) for name in PROVINCES]
+
+
+class SiteProfile(models.Model):
+    """The insurer's public identity and contact details. Exactly one row (pk=1); see SiteProfile.load()."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, help_text=_("Used as the logo text."))
+    hotline = models.CharField(_("hotline"), max_length=40, validators=[validate_phone])
+    email = models.EmailField(_("complaint email"))
+    address = models.CharField(_("postal address"), max_length=300)
+    postcode = models.CharField(
+        _("postcode"), max_length=6, blank=True, validators=[RegexValidator(r"^\d{6}$", _("Six digits."))]
+    )
+    office_hours = models.CharField(_("office hours"), max_length=200)
+    complaint_channels = models.TextField(
+        _("complaint channels"), help_text=_("How to complain by letter, visit, web, phone, WeChat and email.")
+    )
+    wechat_account = models.CharField(_("WeChat official account"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site profile")
+        verbose_name_plural = _("site profile")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="siteprofile_single_row")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "SiteProfile":
+        """The profile row, or an unsaved one with neutral defaults before any has been entered."""
+        return cls.objects.filter(pk=1).first() or cls.defaults()
+
+    @classmethod
+    def defaults(cls) -> "SiteProfile":
+        return cls(pk=1, name="", short_name="", hotline="", email="", address="", office_hours="")
+
+
+class BranchQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Branch(models.Model):
+    """A branch office (分公司). Shared by the reception schedule and the complaint records."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("ASCII, used in URLs."))
+    province = models.CharField(_("province"), max_length=10, choices=PROVINCE_CHOICES)
+    address = models.CharField(_("counter address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
+    counter_hours = models.CharField(_("counter hours"), max_length=200, blank=True)
+    transit = models.TextField(_("transit directions"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    objects = BranchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        ordering = ["sort_order", "slug"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def province_display(self) -> str:
+        return province_label(self.province)
+
+
+def province_label(name: str) -> str:
+    """A province's name in the active language (stored and reported in Chinese)."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "").startswith("en"):
+        return PROVINCE_ENGLISH.get(name, name)
+    return name

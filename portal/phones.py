@@ -1,0 +1,47 @@
+"""Chinese phone numbers, validated with Google's metadata (phonenumbers), not a regex.
+
+Accepts mobiles (13812345678, +86 138 1234 5678), landlines with area code (010-85921177) and
+400/800 service numbers (400-815-6688).
+"""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+INVALID_PHONE = _(
+    "Enter a valid Chinese phone number: a mobile (e.g. 13812345678) or a landline with its area code "
+    "(e.g. 010-85921177)."
+)
+
+
+def parse_phone(value: str) -> phonenumbers.PhoneNumber:
+    text = (value or "").strip()
+    if not text or len(text) > 32:
+        raise ValidationError(INVALID_PHONE, code="invalid_phone")
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(INVALID_PHONE, code="invalid_phone") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(INVALID_PHONE, code="invalid_phone")
+    return number
+
+
+def normalize_phone(value: str) -> str:
+    """The canonical form kept in the database: E.164 (+8613812345678), so that look-ups compare equal."""
+    return phonenumbers.format_number(parse_phone(value), phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_phone(value: str) -> None:
+    parse_phone(value)
+
+
+def display_phone(value: str) -> str:
+    """How a stored number is shown to people: 138 1234 5678, 010 8592 1177, 400 815 6688."""
+    try:
+        number = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        return value
+    if number.country_code != 86:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -1,0 +1,44 @@
+"""Extension points through which the apps add their parts to the shared shell.
+
+`portal` never imports an app; each app registers here from its AppConfig.ready(). This keeps the arrows
+one way (apps → portal) while the home page, the sitemap and `load_demo` still show every app's part.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(order=True)
+class HomeSection:
+    order: int
+    template: str = field(compare=False)
+    # Returns the template context; receives the request. Must cost a fixed number of queries.
+    context: Callable = field(compare=False, default=lambda request: {})
+
+
+@dataclass(order=True)
+class DemoLoader:
+    order: int
+    name: str = field(compare=False)
+    load: Callable = field(compare=False)  # load(stdout) -> None; must be idempotent
+
+
+home_sections: list[HomeSection] = []
+sitemaps: dict = {}
+demo_loaders: list[DemoLoader] = []
+
+
+def register_home_section(order: int, template: str, context: Callable | None = None) -> None:
+    if not any(section.template == template for section in home_sections):
+        home_sections.append(HomeSection(order, template, context or (lambda request: {})))
+        home_sections.sort()
+
+
+def register_sitemap(name: str, sitemap) -> None:
+    sitemaps[name] = sitemap
+
+
+def register_demo_loader(order: int, name: str, load: Callable) -> None:
+    if not any(loader.name == name for loader in demo_loaders):
+        demo_loaders.append(DemoLoader(order, name, load))
+        demo_loaders.sort()

@@ -1,0 +1,131 @@
+import sys
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import registry
+from .display import COOKIE, ELDERLY
+from .models import Branch
+from .rights import CONSUMER_RIGHTS
+
+RETRY_AFTER_SECONDS = 30
+
+
+def home(request):
+    sections = [{"template": section.template, **section.context(request)} for section in registry.home_sections]
+    return render(request, "portal/home.html", {"sections": sections, "rights": CONSUMER_RIGHTS})
+
+
+def rights(request):
+    return render(
+        request,
+        "portal/rights.html",
+        {"rights": CONSUMER_RIGHTS, "breadcrumbs": [(_("Your rights"), None)]},
+    )
+
+
+def contact(request):
+    branches = Branch.objects.active()
+    return render(
+        request,
+        "portal/contact.html",
+        {"branches": branches, "breadcrumbs": [(_("Contact and complaint channels"), None)]},
+    )
+
+
+@require_GET
+def display_mode(request):
+    """Switch the elderly-friendly mode on or off and go back where the visitor was.
+
+    A plain link (no form, no CSRF token on the page), so that public pages stay cacheable. Only a local
+    path is accepted as the way back; anything else goes to the home page.
+    """
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=None) or not target.startswith("/"):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if request.GET.get("mode") == ELDERLY:
+        response.set_cookie(
+            COOKIE,
+            ELDERLY,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+        )
+    else:
+        response.delete_cookie(COOKIE, samesite="Lax")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+def healthz(request):
+    """200 when the app and its database answer, 503 otherwise (load balancers and monitors read this)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        response = JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri("/sitemap.xml")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /en/admin/",
+        "Disallow: /display-mode/",
+        "Disallow: /complaints/track/",
+        "Disallow: /en/complaints/track/",
+        f"Sitemap: {sitemap_url}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def _error(request, template: str, status: int) -> HttpResponse:
+    response = render(request, template, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def bad_request(request, exception=None):
+    return _error(request, "400.html", 400)
+
+
+def permission_denied(request, exception=None):
+    return _error(request, "403.html", 403)
+
+
+def page_not_found(request, exception=None):
+    return _error(request, "404.html", 404)
+
+
+def csrf_failure(request, reason=""):
+    return _error(request, "403_csrf.html", 403)
+
+
+def server_error(request):
+    """500, except when the cause is the database being unreachable: that is an outage, not a bug, and
+    visitors get the 503 page with Retry-After."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return service_unavailable(request)
+    return _error(request, "500.html", 500)
+
+
+def service_unavailable(request, exception=None):
+    response = _error(request, "503.html", 503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
