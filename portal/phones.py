@@ -14,9 +14,12 @@ INVALID_PHONE = _(
 )
 
 
+_ALLOWED_CHARACTERS = set("0123456789+-() ")
+
+
 def parse_phone(value: str) -> phonenumbers.PhoneNumber:
     text = (value or "").strip()
-    if not text or len(text) > 32:
+    if not text or len(text) > 32 or not set(text) <= _ALLOWED_CHARACTERS:
         raise ValidationError(INVALID_PHONE, code="invalid_phone")
     try:
         number = phonenumbers.parse(text, "CN")

@@ -147,7 +147,7 @@ MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans",)
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("PORTAL_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("PORTAL_MEDIA_ROOT", BASE_DIR / "media"))
 # Files are never served from MEDIA_URL directly: public notice attachments and staff-only complaint
@@ -171,7 +171,26 @@ else:
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail: the console in development; production names the SMTP relay in the environment (docs/deploy.md).
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "PORTAL_EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+        ),
+        "OPTIONS": {
+            key: value
+            for key, value in {
+                "host": os.environ.get("PORTAL_SMTP_HOST"),
+                "port": int(os.environ["PORTAL_SMTP_PORT"]) if os.environ.get("PORTAL_SMTP_PORT") else None,
+                "username": os.environ.get("PORTAL_SMTP_USER"),
+                "password": os.environ.get("PORTAL_SMTP_PASSWORD"),
+                "use_tls": env_bool("PORTAL_SMTP_TLS", True) if os.environ.get("PORTAL_SMTP_HOST") else None,
+            }.items()
+            if value is not None
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
 PORTAL_SMS_BACKEND = os.environ.get("PORTAL_SMS_BACKEND", "portal.sms.ConsoleSMSBackend")
 

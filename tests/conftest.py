@@ -1,0 +1,56 @@
+"""Shared fixtures: real PostgreSQL (started by `make test`), plain static storage, and small makers."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+
+def pytest_configure(config):
+    # The manifest storage needs `collectstatic`; tests serve the source files instead (TOOLCHAIN.md).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Each test starts with an empty cache (rate-limit counters, cached pages and profile)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def demo(db):
+    """The shell's demo content: site profile and branches."""
+    from portal import demo as portal_demo
+
+    portal_demo.load()
+    return portal_demo
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user("handler", groups=["Complaint handler"]) -> a staff user in those groups."""
+    from django.contrib.auth.models import Group, User
+
+    def make(username="staff", *, groups=(), superuser=False, staff=True, password="a-long-test-password-1"):
+        user = User.objects.create_user(username, f"{username}@example.com", password, is_staff=staff)
+        if superuser:
+            user.is_superuser = True
+            user.save()
+        for name in groups:
+            user.groups.add(Group.objects.get(name=name))
+        return user
+
+    return make

@@ -1,0 +1,50 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from portal.phones import display_phone, normalize_phone
+from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [("13812345678", "138****5678"), ("+8613812345678", "138****5678"), ("010-85921177", "010****1177"), ("", "")],
+)
+def test_phone_numbers_are_masked_keeping_first_three_and_last_four_digits(raw, masked):
+    assert mask_phone(raw) == masked
+
+
+def test_id_numbers_keep_only_first_and_last_four_characters():
+    assert mask_id_number("110101199003071234") == "1101**********1234"
+    assert mask_id_number("E1234") == "*****"
+
+
+def test_email_and_name_masking():
+    assert mask_email("zhang.san@example.com") == "z***@example.com"
+    assert mask_name("张三丰") == "张**"
+    assert mask_name("John Smith") == "J*** S****"
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("13812345678", "+8613812345678"),
+        ("138 1234 5678", "+8613812345678"),
+        ("+86 138-1234-5678", "+8613812345678"),
+        ("010-85921177", "+861085921177"),
+        ("400-815-6688", "+864008156688"),
+    ],
+)
+def test_chinese_mobiles_landlines_and_service_numbers_are_accepted(raw, stored):
+    assert normalize_phone(raw) == stored
+
+
+@pytest.mark.parametrize("raw", ["", "12345", "1381234567", "abc", "2" * 40, "13812345678\x00", "+1 202 555"])
+def test_invalid_phone_numbers_are_refused_with_a_clear_message(raw):
+    with pytest.raises(ValidationError) as info:
+        normalize_phone(raw)
+    assert "valid Chinese phone number" in str(info.value)
+
+
+def test_stored_numbers_are_displayed_in_national_format():
+    assert display_phone("+8613812345678") == "138 1234 5678"
+    assert display_phone("+861085921177") == "010 8592 1177"

@@ -1,0 +1,143 @@
+"""The shared shell as a visitor meets it: languages, the elderly mode, headers, errors and operations."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from portal.models import Branch, SiteProfile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_with_demo(demo):
+    return Client()
+
+
+def test_home_is_chinese_without_prefix_and_english_under_en(client_with_demo):
+    zh = client_with_demo.get("/")
+    en = client_with_demo.get("/en/")
+    assert zh.status_code == en.status_code == 200
+    assert '<html lang="zh-Hans"' in zh.text and "小康人寿" in zh.text
+    assert '<html lang="en"' in en.text and "Xiaokang Life" in en.text
+
+
+def test_language_switch_is_a_plain_link_to_the_same_page_with_its_query(client_with_demo):
+    response = client_with_demo.get("/contact/?from=footer")
+    assert 'href="/en/contact/?from=footer"' in response.text
+    response = client_with_demo.get("/en/contact/?from=footer")
+    assert 'href="/contact/?from=footer"' in response.text
+
+
+def test_public_pages_set_no_cookie_and_carry_no_csrf_token(client_with_demo):
+    for path in ["/", "/en/", "/rights/", "/en/contact/", "/en/no-such-page/"]:
+        response = client_with_demo.get(path)
+        assert not response.cookies, path
+        assert "csrfmiddlewaretoken" not in response.text, path
+
+
+def test_every_page_has_skip_link_navigation_breadcrumbs_and_footer_channels(client_with_demo):
+    text = client_with_demo.get("/en/contact/").text
+    assert 'class="skip-link" href="#main"' in text
+    assert 'aria-label="Main"' in text
+    assert 'aria-label="Breadcrumb"' in text
+    assert "400-815-6688" in text
+    for channel in ["Letter", "Visit", "Web", "Phone", "WeChat", "Email"]:
+        assert channel in text
+
+
+def test_elderly_mode_is_switched_by_a_link_and_remembered_in_a_cookie(client_with_demo):
+    response = client_with_demo.get("/display-mode/?mode=elderly&next=/en/rights/")
+    assert response.status_code == 302 and response["Location"] == "/en/rights/"
+    assert response.cookies["display_mode"].value == "elderly"
+    page = client_with_demo.get("/en/rights/")
+    assert '<html lang="en" class="elderly">' in page.text
+    assert "Standard view" in page.text
+    response = client_with_demo.get("/display-mode/?mode=standard&next=/en/rights/")
+    assert response.cookies["display_mode"].value == ""
+    assert 'class="elderly"' not in client_with_demo.get("/en/rights/").text
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "", "%2F%2Fevil"]
+)
+def test_display_mode_never_redirects_away_from_the_site(client_with_demo, target):
+    response = Client().get("/display-mode/", {"mode": "elderly", "next": target})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/") and not response["Location"].startswith("//")
+    assert "evil" not in response["Location"] or response["Location"] == "/%2F%2Fevil"
+
+
+def test_unknown_language_prefix_gets_a_translated_404_page(client_with_demo):
+    response = client_with_demo.get("/fr/notices/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.text or "Page not found" in response.text
+
+
+def test_english_404_page_is_in_english_with_the_chinese_heading_beside_it(client_with_demo):
+    response = client_with_demo.get("/en/missing/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert 'lang="zh-Hans"' in response.text
+
+
+def test_post_without_csrf_token_gets_a_clear_403_page():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/en/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "Your form has expired" in response.text
+
+
+def test_security_headers_are_present(client_with_demo, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    response = client_with_demo.get("/", secure=True)
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_pages_have_no_inline_scripts_or_styles(client_with_demo):
+    for path in ["/", "/en/contact/", "/en/missing/"]:
+        text = client_with_demo.get(path).text
+        assert "<script" not in text and "<style" not in text and " style=" not in text, path
+        assert not re.search(r"\son[a-z]+=", text), path
+
+
+def test_healthz_answers_json_when_the_database_is_up(client_with_demo):
+    response = client_with_demo.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_sitemap_lists_every_shell_page_in_both_languages(client_with_demo):
+    text = client_with_demo.get("/sitemap.xml").text
+    for path in ["/", "/en/", "/rights/", "/en/rights/", "/contact/", "/en/contact/"]:
+        assert f"<loc>http://testserver{path}</loc>" in text, path
+    assert 'hreflang="en"' in text
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client_with_demo):
+    text = client_with_demo.get("/robots.txt").text
+    assert "Disallow: /admin/" in text and "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_load_demo_twice_changes_nothing():
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    profile_stamp = SiteProfile.objects.get().updated_at
+    branches = list(Branch.objects.values())
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert SiteProfile.objects.get().updated_at == profile_stamp
+    assert list(Branch.objects.values()) == branches
+
+
+def test_english_page_notes_text_that_falls_back_to_chinese(client_with_demo):
+    Branch.objects.filter(slug="hunan").update(transit_en="")
+    text = client_with_demo.get("/en/contact/").text
+    assert "This text is only available in Chinese." in text
+    assert "地铁2号线五一广场站" in text
