@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PRODUCTION_ENV, ROOT, append_results, gunicorn, manage, postgres, wrk  # noqa: E402
+from common import PRODUCTION_ENV, ROOT, append_results, gunicorn, manage, postgres, wrk
 
 PAGES = [
     ("home", "/"),

@@ -24,10 +24,10 @@ if not settings.configured:
         USE_TZ=True,
     )
 
-import django  # noqa: E402
-from django.core.wsgi import get_wsgi_application  # noqa: E402
-from django.shortcuts import render  # noqa: E402
-from django.urls import path  # noqa: E402
+import django
+from django.core.wsgi import get_wsgi_application
+from django.shortcuts import render
+from django.urls import path
 
 
 def page(request):
