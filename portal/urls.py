@@ -2,9 +2,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.decorators.cache import cache_page
 
 from . import registry, views
+from .pagecache import public_page
 from .sitemaps import PortalSitemap
 
 registry.register_sitemap("portal", PortalSitemap)
@@ -31,7 +31,8 @@ urlpatterns = [
     path("display-mode/", views.display_mode, name="display_mode"),
     path(
         "sitemap.xml",
-        cache_page(600)(sitemap_views.sitemap),
+        # In the page cache like any public page: it changes exactly when a public page appears or goes.
+        public_page(sitemap_views.sitemap),
         {"sitemaps": registry.sitemaps},
         name="django.contrib.sitemaps.views.sitemap",
     ),
