@@ -10,10 +10,11 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from portal.i18n import other_language, path_in_language
+from portal.pagecache import public_page
 from portal.profile import current_profile
 
 from .forms import NoticeFilterForm
-from .models import CATEGORY_DESCRIPTIONS, Category, Notice, NoticeAttachment
+from .models import CATEGORY_DESCRIPTIONS, Category, Notice, NoticeAttachment, Status
 
 PAGE_SIZE = 20
 
@@ -47,6 +48,7 @@ def _listing(request, category: Category | None):
     return form, page, filtered
 
 
+@public_page
 def index(request):
     form, page, filtered = _listing(request, None)
     return render(
@@ -67,6 +69,7 @@ def index(request):
     )
 
 
+@public_page
 def category(request, category):
     category = _category_or_404(category)
     form, page, filtered = _listing(request, category)
@@ -88,6 +91,7 @@ def category(request, category):
     )
 
 
+@public_page
 def detail(request, category, slug):
     category = _category_or_404(category)
     now = timezone.now()
@@ -227,3 +231,13 @@ class LatestNoticesFeed(Feed):
 
     def item_categories(self, item):
         return [Category(item.category).label]
+
+
+def next_scheduled_change():
+    """When the next scheduled notice becomes public (the page cache keeps no page past it)."""
+    return (
+        Notice.objects.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
