@@ -103,14 +103,14 @@ class NoticeAdminForm(forms.ModelForm):
 
 class TagFilter(admin.SimpleListFilter):
     field = ""
-    choices: list = []
+    tag_choices: list = []
 
     def lookups(self, request, model_admin):
-        return self.choices
+        return self.tag_choices
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value in dict(self.choices):
+        if value in dict(self.tag_choices):
             return queryset.with_right(value) if self.field == "rights" else queryset.with_audience(value)
         return queryset
 
@@ -119,14 +119,14 @@ class RightFilter(TagFilter):
     title = _("consumer right")
     parameter_name = "right"
     field = "rights"
-    choices = RIGHT_CHOICES
+    tag_choices = RIGHT_CHOICES
 
 
 class AudienceFilter(TagFilter):
     title = _("audience")
     parameter_name = "audience"
     field = "audiences"
-    choices = Audience.choices
+    tag_choices = Audience.choices
 
 
 def _complete_q(suffix: str) -> Q:
