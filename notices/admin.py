@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -192,7 +193,7 @@ class NoticeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in TAG_FIELDS:
             return forms.MultipleChoiceField(
-                label=db_field.verbose_name,
+                label=capfirst(db_field.verbose_name),
                 choices=TAG_FIELDS[db_field.name],
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
