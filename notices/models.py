@@ -106,9 +106,8 @@ def _vendor(alias: str) -> str:
 
 
 def attachment_upload_to(instance, filename):
-    # The storage name is chosen by the service (portal.uploads.random_storage_name); this is only used
-    # if a file were ever assigned without it.
-    return f"notices/{filename}"
+    # The service has already chosen a random storage path (portal.uploads.random_storage_name): keep it.
+    return filename
 
 
 class Notice(models.Model):

@@ -153,6 +153,7 @@ def test_a_pdf_and_an_image_are_attached_under_random_names(make_notice):
     assert (pdf.name, pdf.mime, pdf.size) == ("披露.pdf", "application/pdf", len(PDF_BYTES))
     assert png.name == "chart.png" and png.mime == "image/png"
     assert "披露" not in pdf.file.name and pdf.file.name.startswith("notices/")
+    assert not pdf.file.name.startswith("notices/notices/") and pdf.file.name.endswith(".pdf")
 
 
 def test_a_notice_saved_without_the_services_is_still_sanitized_and_public_from_now(client):
