@@ -10,9 +10,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from portal.rights import RIGHT_CHOICES
 from portal.uploads import JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
 
-from .models import BOTH_LANGUAGES_REQUIRED, LANGUAGE_SUFFIXES, Category, Notice, NoticeAttachment, Status
+from .models import (
+    BOTH_LANGUAGES_REQUIRED,
+    LANGUAGE_SUFFIXES,
+    Audience,
+    Category,
+    Notice,
+    NoticeAttachment,
+    Status,
+)
 
 ATTACHMENT_KINDS = (PDF, JPEG, PNG)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -52,10 +61,6 @@ def _save(notice: Notice, actor, reason: str) -> Notice:
 
 
 def _check_tags(rights, audiences) -> None:
-    from portal.rights import RIGHT_CHOICES
-
-    from .models import Audience
-
     unknown = sorted(set(rights) - {code for code, _label in RIGHT_CHOICES}) + sorted(
         set(audiences) - set(Audience.values)
     )
