@@ -39,13 +39,17 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
+# /notices/<category>/feed/ is the category's feed, so no notice may take that address.
+RESERVED_SLUGS = frozenset({"feed"})
+
+
 def _unique_slug(category: str, wanted: str, exclude_pk=None) -> str:
     base = (slugify(wanted) or "notice")[:70].strip("-") or "notice"
     candidate, number = base, 2
     others = Notice.objects.filter(category=category)
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
-    while others.filter(slug=candidate).exists():
+    while candidate in RESERVED_SLUGS or others.filter(slug=candidate).exists():
         candidate = f"{base}-{number}"
         number += 1
     return candidate
