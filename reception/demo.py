@@ -4,6 +4,7 @@ days for the demo branches counted from today, so that the schedule always has s
 from datetime import date, time
 from pathlib import Path
 
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.models import Branch
@@ -41,7 +42,9 @@ def load(stdout=None) -> None:
     beijing = Branch.objects.filter(slug="beijing").first()
     if beijing:
         # The demo branch carries the published address; give the imported days its English place too.
-        ReceptionDay.objects.filter(branch=beijing, place_en="").update(place_en=beijing.address_en)
+        ReceptionDay.objects.filter(Q(place_en="") | Q(place_en__isnull=True), branch=beijing).update(
+            place_en=beijing.address_en
+        )
     today = timezone.localdate()
     added = 0
     for slug, (weekday, nth, count, receptionist, liaison) in UPCOMING.items():

@@ -8,151 +8,389 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portal', '0001_initial'),
+        ("portal", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Holiday',
+            name="Holiday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='date')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('kind', models.CharField(choices=[('holiday', 'Public holiday (no work)'), ('workday', 'Make-up working day')], default='holiday', max_length=10, verbose_name='kind')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(unique=True, verbose_name="date")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holiday", "Public holiday (no work)"), ("workday", "Make-up working day")],
+                        default="holiday",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'public holiday',
-                'verbose_name_plural': 'public holidays',
-                'ordering': ['date'],
+                "verbose_name": "public holiday",
+                "verbose_name_plural": "public holidays",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalReceptionDay',
+            name="HistoricalReceptionDay",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('start_time', models.TimeField(help_text='Beijing time.', verbose_name='starts at')),
-                ('end_time', models.TimeField(help_text='Beijing time.', verbose_name='ends at')),
-                ('receptionist', models.CharField(max_length=60, verbose_name='receptionist')),
-                ('title', models.CharField(blank=True, help_text='E.g. General Manager.', max_length=60, verbose_name='title')),
-                ('title_zh_hans', models.CharField(blank=True, help_text='E.g. General Manager.', max_length=60, null=True, verbose_name='title')),
-                ('title_en', models.CharField(blank=True, help_text='E.g. General Manager.', max_length=60, null=True, verbose_name='title')),
-                ('phone', models.CharField(blank=True, max_length=40, validators=[portal.phones.validate_phone], verbose_name='phone')),
-                ('place', models.CharField(max_length=300, verbose_name='place')),
-                ('place_zh_hans', models.CharField(max_length=300, null=True, verbose_name='place')),
-                ('place_en', models.CharField(max_length=300, null=True, verbose_name='place')),
-                ('liaison', models.CharField(blank=True, max_length=60, verbose_name='liaison')),
-                ('notes', models.TextField(blank=True, help_text='Shown on the public page.', verbose_name='notes')),
-                ('notes_zh_hans', models.TextField(blank=True, help_text='Shown on the public page.', null=True, verbose_name='notes')),
-                ('notes_en', models.TextField(blank=True, help_text='Shown on the public page.', null=True, verbose_name='notes')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('moved', 'Moved'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10, verbose_name='status')),
-                ('status_reason', models.CharField(blank=True, help_text='Shown when a day is moved or cancelled.', max_length=300, verbose_name='reason for the change')),
-                ('status_reason_zh_hans', models.CharField(blank=True, help_text='Shown when a day is moved or cancelled.', max_length=300, null=True, verbose_name='reason for the change')),
-                ('status_reason_en', models.CharField(blank=True, help_text='Shown when a day is moved or cancelled.', max_length=300, null=True, verbose_name='reason for the change')),
-                ('moved_from', models.DateField(blank=True, help_text='The date first announced.', null=True, verbose_name='moved from')),
-                ('capacity', models.PositiveSmallIntegerField(default=10, help_text='How many visits can be booked online for this day.', verbose_name='bookable visits')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('branch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='portal.branch', verbose_name='branch')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("date", models.DateField(verbose_name="date")),
+                ("start_time", models.TimeField(help_text="Beijing time.", verbose_name="starts at")),
+                ("end_time", models.TimeField(help_text="Beijing time.", verbose_name="ends at")),
+                ("receptionist", models.CharField(max_length=60, verbose_name="receptionist")),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True, help_text="E.g. General Manager.", max_length=60, verbose_name="title"
+                    ),
+                ),
+                (
+                    "title_zh_hans",
+                    models.CharField(
+                        blank=True, help_text="E.g. General Manager.", max_length=60, null=True, verbose_name="title"
+                    ),
+                ),
+                (
+                    "title_en",
+                    models.CharField(
+                        blank=True, help_text="E.g. General Manager.", max_length=60, null=True, verbose_name="title"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, max_length=40, validators=[portal.phones.validate_phone], verbose_name="phone"
+                    ),
+                ),
+                ("place", models.CharField(max_length=300, verbose_name="place")),
+                ("place_zh_hans", models.CharField(max_length=300, null=True, verbose_name="place")),
+                ("place_en", models.CharField(max_length=300, null=True, verbose_name="place")),
+                ("liaison", models.CharField(blank=True, max_length=60, verbose_name="liaison")),
+                ("notes", models.TextField(blank=True, help_text="Shown on the public page.", verbose_name="notes")),
+                (
+                    "notes_zh_hans",
+                    models.TextField(
+                        blank=True, help_text="Shown on the public page.", null=True, verbose_name="notes"
+                    ),
+                ),
+                (
+                    "notes_en",
+                    models.TextField(
+                        blank=True, help_text="Shown on the public page.", null=True, verbose_name="notes"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "Scheduled"), ("moved", "Moved"), ("cancelled", "Cancelled")],
+                        default="scheduled",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_reason",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown when a day is moved or cancelled.",
+                        max_length=300,
+                        verbose_name="reason for the change",
+                    ),
+                ),
+                (
+                    "status_reason_zh_hans",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown when a day is moved or cancelled.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="reason for the change",
+                    ),
+                ),
+                (
+                    "status_reason_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown when a day is moved or cancelled.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="reason for the change",
+                    ),
+                ),
+                (
+                    "moved_from",
+                    models.DateField(
+                        blank=True, help_text="The date first announced.", null=True, verbose_name="moved from"
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        help_text="How many visits can be booked online for this day.",
+                        verbose_name="bookable visits",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="portal.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical reception day',
-                'verbose_name_plural': 'historical reception days',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical reception day",
+                "verbose_name_plural": "historical reception days",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ReceptionDay',
+            name="ReceptionDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('start_time', models.TimeField(help_text='Beijing time.', verbose_name='starts at')),
-                ('end_time', models.TimeField(help_text='Beijing time.', verbose_name='ends at')),
-                ('receptionist', models.CharField(max_length=60, verbose_name='receptionist')),
-                ('title', models.CharField(blank=True, help_text='E.g. General Manager.', max_length=60, verbose_name='title')),
-                ('title_zh_hans', models.CharField(blank=True, help_text='E.g. General Manager.', max_length=60, null=True, verbose_name='title')),
-                ('title_en', models.CharField(blank=True, help_text='E.g. General Manager.', max_length=60, null=True, verbose_name='title')),
-                ('phone', models.CharField(blank=True, max_length=40, validators=[portal.phones.validate_phone], verbose_name='phone')),
-                ('place', models.CharField(max_length=300, verbose_name='place')),
-                ('place_zh_hans', models.CharField(max_length=300, null=True, verbose_name='place')),
-                ('place_en', models.CharField(max_length=300, null=True, verbose_name='place')),
-                ('liaison', models.CharField(blank=True, max_length=60, verbose_name='liaison')),
-                ('notes', models.TextField(blank=True, help_text='Shown on the public page.', verbose_name='notes')),
-                ('notes_zh_hans', models.TextField(blank=True, help_text='Shown on the public page.', null=True, verbose_name='notes')),
-                ('notes_en', models.TextField(blank=True, help_text='Shown on the public page.', null=True, verbose_name='notes')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('moved', 'Moved'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10, verbose_name='status')),
-                ('status_reason', models.CharField(blank=True, help_text='Shown when a day is moved or cancelled.', max_length=300, verbose_name='reason for the change')),
-                ('status_reason_zh_hans', models.CharField(blank=True, help_text='Shown when a day is moved or cancelled.', max_length=300, null=True, verbose_name='reason for the change')),
-                ('status_reason_en', models.CharField(blank=True, help_text='Shown when a day is moved or cancelled.', max_length=300, null=True, verbose_name='reason for the change')),
-                ('moved_from', models.DateField(blank=True, help_text='The date first announced.', null=True, verbose_name='moved from')),
-                ('capacity', models.PositiveSmallIntegerField(default=10, help_text='How many visits can be booked online for this day.', verbose_name='bookable visits')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reception_days', to='portal.branch', verbose_name='branch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(verbose_name="date")),
+                ("start_time", models.TimeField(help_text="Beijing time.", verbose_name="starts at")),
+                ("end_time", models.TimeField(help_text="Beijing time.", verbose_name="ends at")),
+                ("receptionist", models.CharField(max_length=60, verbose_name="receptionist")),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True, help_text="E.g. General Manager.", max_length=60, verbose_name="title"
+                    ),
+                ),
+                (
+                    "title_zh_hans",
+                    models.CharField(
+                        blank=True, help_text="E.g. General Manager.", max_length=60, null=True, verbose_name="title"
+                    ),
+                ),
+                (
+                    "title_en",
+                    models.CharField(
+                        blank=True, help_text="E.g. General Manager.", max_length=60, null=True, verbose_name="title"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, max_length=40, validators=[portal.phones.validate_phone], verbose_name="phone"
+                    ),
+                ),
+                ("place", models.CharField(max_length=300, verbose_name="place")),
+                ("place_zh_hans", models.CharField(max_length=300, null=True, verbose_name="place")),
+                ("place_en", models.CharField(max_length=300, null=True, verbose_name="place")),
+                ("liaison", models.CharField(blank=True, max_length=60, verbose_name="liaison")),
+                ("notes", models.TextField(blank=True, help_text="Shown on the public page.", verbose_name="notes")),
+                (
+                    "notes_zh_hans",
+                    models.TextField(
+                        blank=True, help_text="Shown on the public page.", null=True, verbose_name="notes"
+                    ),
+                ),
+                (
+                    "notes_en",
+                    models.TextField(
+                        blank=True, help_text="Shown on the public page.", null=True, verbose_name="notes"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "Scheduled"), ("moved", "Moved"), ("cancelled", "Cancelled")],
+                        default="scheduled",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_reason",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown when a day is moved or cancelled.",
+                        max_length=300,
+                        verbose_name="reason for the change",
+                    ),
+                ),
+                (
+                    "status_reason_zh_hans",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown when a day is moved or cancelled.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="reason for the change",
+                    ),
+                ),
+                (
+                    "status_reason_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown when a day is moved or cancelled.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="reason for the change",
+                    ),
+                ),
+                (
+                    "moved_from",
+                    models.DateField(
+                        blank=True, help_text="The date first announced.", null=True, verbose_name="moved from"
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        help_text="How many visits can be booked online for this day.",
+                        verbose_name="bookable visits",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reception_days",
+                        to="portal.branch",
+                        verbose_name="branch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reception day',
-                'verbose_name_plural': 'reception days',
-                'ordering': ['-date', 'branch__sort_order'],
+                "verbose_name": "reception day",
+                "verbose_name_plural": "reception days",
+                "ordering": ["-date", "branch__sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=24, unique=True, verbose_name='booking number')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('phone', models.CharField(help_text='E.164.', max_length=20, verbose_name='phone')),
-                ('topic', models.TextField(max_length=1000, verbose_name='topic')),
-                ('tracking_number', models.CharField(blank=True, max_length=40, verbose_name='complaint tracking number')),
-                ('language', models.CharField(choices=[('zh-hans', '简体中文'), ('en', 'English')], max_length=10, verbose_name='language')),
-                ('status', models.CharField(choices=[('booked', 'Booked'), ('cancelled', 'Cancelled')], default='booked', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='booked at')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
-                ('day', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='reception.receptionday', verbose_name='day')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=24, unique=True, verbose_name="booking number")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("phone", models.CharField(help_text="E.164.", max_length=20, verbose_name="phone")),
+                ("topic", models.TextField(max_length=1000, verbose_name="topic")),
+                (
+                    "tracking_number",
+                    models.CharField(blank=True, max_length=40, verbose_name="complaint tracking number"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("zh-hans", "简体中文"), ("en", "English")], max_length=10, verbose_name="language"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("booked", "Booked"), ("cancelled", "Cancelled")],
+                        default="booked",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="booked at")),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True, verbose_name="cancelled at")),
+                (
+                    "day",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="reception.receptionday",
+                        verbose_name="day",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'booking',
-                'verbose_name_plural': 'bookings',
-                'ordering': ['created_at'],
+                "verbose_name": "booking",
+                "verbose_name_plural": "bookings",
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='BranchStaff',
+            name="BranchStaff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.branch', verbose_name='branch')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reception_branches', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portal.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reception_branches",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'branch staff member',
-                'verbose_name_plural': 'branch staff members',
-                'constraints': [models.UniqueConstraint(fields=('user', 'branch'), name='reception_branch_staff_unique')],
+                "verbose_name": "branch staff member",
+                "verbose_name_plural": "branch staff members",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "branch"), name="reception_branch_staff_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='receptionday',
-            constraint=models.UniqueConstraint(fields=('branch', 'date'), name='reception_day_one_per_branch_and_date'),
+            model_name="receptionday",
+            constraint=models.UniqueConstraint(fields=("branch", "date"), name="reception_day_one_per_branch_and_date"),
         ),
         migrations.AddConstraint(
-            model_name='receptionday',
-            constraint=models.CheckConstraint(condition=models.Q(('start_time__lt', models.F('end_time'))), name='reception_day_starts_first'),
+            model_name="receptionday",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start_time__lt", models.F("end_time"))), name="reception_day_starts_first"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='receptionday',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['scheduled', 'moved', 'cancelled'])), name='reception_day_status_valid'),
+            model_name="receptionday",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["scheduled", "moved", "cancelled"])),
+                name="reception_day_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['booked', 'cancelled'])), name='reception_booking_status_valid'),
+            model_name="booking",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["booked", "cancelled"])), name="reception_booking_status_valid"
+            ),
         ),
     ]

@@ -41,7 +41,9 @@ def test_admin_import_previews_then_saves_only_on_confirm(admin_client, demo):
 
 
 def test_admin_import_refuses_a_bad_file_naming_the_row(admin_client, demo):
-    text = (FIXTURES / "reception_beijing_2023_as_published.csv").read_text(encoding="utf-8").replace("2月22日", "2月30日")
+    text = (
+        (FIXTURES / "reception_beijing_2023_as_published.csv").read_text(encoding="utf-8").replace("2月22日", "2月30日")
+    )
     upload = SimpleUploadedFile("t.csv", text.encode("gb18030"))
     response = admin_client.post("/en/admin/reception/receptionday/import/", {"file": upload, "year": "2023"})
     content = response.content.decode()

@@ -140,7 +140,9 @@ def test_ten_failures_on_one_booking_number_answer_429_from_any_address(make_day
         Client(REMOTE_ADDR=f"10.0.0.{attempt}").post(
             "/reception/cancel/", {"number": booking.number, "phone": f"1390000000{attempt}"}
         )
-    limited = Client(REMOTE_ADDR="10.9.9.9").post("/reception/cancel/", {"number": booking.number, "phone": "13812345678"})
+    limited = Client(REMOTE_ADDR="10.9.9.9").post(
+        "/reception/cancel/", {"number": booking.number, "phone": "13812345678"}
+    )
     assert limited.status_code == 429
 
 

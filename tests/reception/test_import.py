@@ -45,7 +45,10 @@ def test_published_table_with_year_gives_the_same_twelve_days_as_the_iso_table(d
     assert len(iso_days) == 12
     first = ReceptionDay.objects.order_by("date").first()
     assert (first.branch.slug, first.date, first.start_time, first.end_time) == (
-        "beijing", date(2023, 1, 11), time(9, 0), time(11, 30)
+        "beijing",
+        date(2023, 1, 11),
+        time(9, 0),
+        time(11, 30),
     )
     assert first.title_en == "General Manager"
 
@@ -178,9 +181,17 @@ def test_extra_spaces_full_width_signs_and_a_title_line_are_tolerated(demo, tmp_
     run(write(tmp_path, text), "--year", "2024")
     day = ReceptionDay.objects.get()
     assert (day.branch.slug, day.date, day.start_time, day.end_time) == (
-        "beijing", date(2024, 1, 10), time(9), time(11, 30)
+        "beijing",
+        date(2024, 1, 10),
+        time(9),
+        time(11, 30),
     )
-    assert (day.receptionist, day.liaison, day.phone, day.place_zh_hans) == ("张丹", "王珊珊", "010-85921177", "北京市朝阳区 东三环")
+    assert (day.receptionist, day.liaison, day.phone, day.place_zh_hans) == (
+        "张丹",
+        "王珊珊",
+        "010-85921177",
+        "北京市朝阳区 东三环",
+    )
 
 
 def test_english_headers_are_accepted(demo, tmp_path):
