@@ -8,3 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects cache invalidation of the site profile)
+        from .models import Branch, SiteProfile
+        from .pagecache import watch_models
+
+        watch_models(SiteProfile, Branch)

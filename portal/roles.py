@@ -18,8 +18,9 @@ BRANCH_STAFF = "Branch staff"
 
 def sync_group(name: str, app_label: str, codenames: list[str], apps=global_apps) -> None:
     """Give group `name` exactly `codenames` among app `app_label`'s permissions ("view_notice", …)."""
-    # Permissions are normally created after all migrations; make sure this app's exist now. A migration's
-    # `apps` holds stub app configs without `models_module`, which create_permissions needs: pass the real one.
+    # Permissions are normally created after all migrations; make sure this app's exist now. The app's
+    # configuration comes from the global registry (a migration's state registry holds stubs without a models
+    # module, which create_permissions skips or trips on); the Permission rows are written through `apps`.
     create_permissions(global_apps.get_app_config(app_label), verbosity=0, apps=apps)
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")

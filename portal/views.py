@@ -12,16 +12,19 @@ from django.views.decorators.http import require_GET
 from . import registry
 from .display import COOKIE, ELDERLY
 from .models import Branch
+from .pagecache import public_page
 from .rights import CONSUMER_RIGHTS
 
 RETRY_AFTER_SECONDS = 30
 
 
+@public_page
 def home(request):
     sections = [{"template": section.template, **section.context(request)} for section in registry.home_sections]
     return render(request, "portal/home.html", {"sections": sections, "rights": CONSUMER_RIGHTS})
 
 
+@public_page
 def rights(request):
     return render(
         request,
@@ -30,6 +33,7 @@ def rights(request):
     )
 
 
+@public_page
 def contact(request):
     branches = Branch.objects.active()
     return render(

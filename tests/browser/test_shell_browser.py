@@ -1,12 +1,14 @@
 """The shell in a real browser: language switch, elderly mode without JavaScript, and the CSP staying quiet."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
 
 @pytest.fixture
 def demo_site(transactional_db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
 
 
 def test_visitor_switches_language_and_stays_on_the_same_page(demo_site, live_server, zh_page):

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from portal.phones import display_phone, normalize_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
@@ -42,7 +43,10 @@ def test_chinese_mobiles_landlines_and_service_numbers_are_accepted(raw, stored)
 def test_invalid_phone_numbers_are_refused_with_a_clear_message(raw):
     with pytest.raises(ValidationError) as info:
         normalize_phone(raw)
-    assert "valid Chinese phone number" in str(info.value)
+    with translation.override("en"):
+        assert "valid Chinese phone number" in info.value.messages[0]
+    with translation.override("zh-hans"):
+        assert "请输入有效的中国大陆电话号码" in info.value.messages[0]
 
 
 def test_stored_numbers_are_displayed_in_national_format():

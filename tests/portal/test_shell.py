@@ -1,5 +1,6 @@
 """The shared shell as a visitor meets it: languages, the elderly mode, headers, errors and operations."""
 
+import io
 import re
 
 import pytest
@@ -128,10 +129,10 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
 
 
 def test_load_demo_twice_changes_nothing():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     profile_stamp = SiteProfile.objects.get().updated_at
     branches = list(Branch.objects.values())
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     assert SiteProfile.objects.get().updated_at == profile_stamp
     assert list(Branch.objects.values()) == branches
 
