@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db.models import Q
 from django.utils import timezone
 
+from portal import pagecache
 from portal.models import Branch
 
 from . import importer, services
@@ -42,9 +43,9 @@ def load(stdout=None) -> None:
     beijing = Branch.objects.filter(slug="beijing").first()
     if beijing:
         # The demo branch carries the published address; give the imported days its English place too.
-        ReceptionDay.objects.filter(Q(place_en="") | Q(place_en__isnull=True), branch=beijing).update(
-            place_en=beijing.address_en
-        )
+        missing_english = ReceptionDay.objects.filter(Q(place_en="") | Q(place_en__isnull=True), branch=beijing)
+        if missing_english.update(place_en=beijing.address_en):
+            pagecache.invalidate()  # update() sends no save signal
     today = timezone.localdate()
     added = 0
     for slug, (weekday, nth, count, receptionist, liaison) in UPCOMING.items():

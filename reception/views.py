@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import ratelimit
 from portal.models import PROVINCES, Branch
+from portal.pagecache import public_page
 
 from . import services
 from .calendar import branch_calendar
@@ -33,6 +34,7 @@ def _group_by_branch(days) -> list[dict]:
     return groups
 
 
+@public_page
 @require_GET
 def index(request):
     """Upcoming days grouped by branch, filtered by branch and province (a GET form: no cookie, no token)."""
@@ -65,6 +67,7 @@ def index(request):
     )
 
 
+@public_page
 @require_GET
 def archive(request, year: int):
     """Past days of one year, grouped by branch."""
@@ -86,6 +89,7 @@ def archive(request, year: int):
     )
 
 
+@public_page
 @require_GET
 def calendar_ics(request, slug: str):
     branch = get_object_or_404(Branch.objects.active(), slug=slug)

@@ -138,3 +138,26 @@ def test_schedule_archive_and_home_cost_a_fixed_number_of_queries(demo, django_a
         from reception.home import section_context
 
         assert len(section_context(None)["next_days"]) == 3
+
+
+def test_cached_schedule_changes_when_a_day_is_edited_and_when_a_day_passes(make_day, client, settings):
+    from datetime import timedelta
+
+    from reception.home import next_change
+
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600
+    day = make_day(day=date(2026, 11, 21))
+    assert "张丹" in client.get("/reception/").content.decode()
+    day.receptionist = "李四"
+    day.save()
+    assert "李四" in client.get("/reception/").content.decode()
+    assert next_change() == timezone_aware(date(2026, 11, 22))
+    with time_machine.travel(timezone_aware(date(2026, 11, 22)) + timedelta(minutes=1), tick=False):
+        assert "李四" not in client.get("/reception/").content.decode()
+
+
+def timezone_aware(day):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo("Asia/Shanghai"))
