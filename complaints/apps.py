@@ -3,10 +3,13 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _sync_groups(sender, apps, **kwargs):
+def _sync_groups(sender, apps=None, **kwargs):
+    from django.apps import apps as global_apps
+
     from .roles import sync_groups
 
-    sync_groups(apps)
+    # A flush (between transactional tests) sends post_migrate without a migration state registry.
+    sync_groups(apps or global_apps)
 
 
 class ComplaintsConfig(AppConfig):
@@ -14,5 +17,10 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
+        from portal import registry
+
+        from .sitemaps import ComplaintSitemap
+
+        registry.register_sitemap("complaints", ComplaintSitemap)
         # Test databases are flushed between transactional tests; this puts the groups back.
         post_migrate.connect(_sync_groups, sender=self, dispatch_uid="complaints-groups")

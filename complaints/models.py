@@ -297,6 +297,11 @@ class ComplaintEvent(AppendOnly):
         return f"{self.complaint_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
     @property
+    def public_note(self) -> str:
+        """The note as the complainant may read it: reasons they must be told, and what they wrote themselves."""
+        return self.note if self.public and self.action in PUBLIC_NOTE_ACTIONS else ""
+
+    @property
     def actor_label(self) -> str:
         if self.actor_id:
             return self.actor.get_username()
@@ -308,6 +313,18 @@ COMPLAINANT_ACTIONS = {
     EventAction.ADD_INFORMATION,
     EventAction.WITHDRAW,
     EventAction.REQUEST_REVIEW,
+}
+
+
+# Actions whose note is addressed to the complainant (a reason they are told, or their own words).
+PUBLIC_NOTE_ACTIONS = {
+    EventAction.EXTEND,
+    EventAction.PAUSE,
+    EventAction.RESTART,
+    EventAction.REJECT,
+    EventAction.WITHDRAW,
+    EventAction.REQUEST_REVIEW,
+    EventAction.ADD_INFORMATION,
 }
 
 
