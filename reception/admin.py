@@ -5,8 +5,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -82,6 +83,17 @@ class GenerateForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("phone", error)
         return data
+
+
+class ComplaintFromVisitForm(forms.Form):
+    category = forms.ChoiceField(label=gettext_lazy("Category"))
+    note = forms.CharField(
+        label=gettext_lazy("Note for the complaint record"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = categories
 
 
 class BranchScopedAdmin:
@@ -271,16 +283,16 @@ class ReceptionDayAdmin(BranchScopedAdmin, SimpleHistoryAdmin, TabbedTranslation
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    list_display = ("number", "day", "masked_name", "masked", "status", "created_at")
+    list_display = ("number", "day", "masked_name", "masked", "status", "created_at", "complaint_link")
     list_filter = ("status", "day__branch")
     search_fields = ("number",)
-    list_select_related = ("day__branch",)
+    list_select_related = ("day__branch", "complaint")
     # Read-only: a booking is cancelled through the action (the service frees the place), never edited.
     readonly_fields = (
         "number", "day", "name", "phone", "topic", "tracking_number",
-        "language", "status", "created_at", "cancelled_at",
+        "language", "status", "created_at", "cancelled_at", "complaint_link",
     )  # fmt: skip
-    actions = ["cancel_bookings"]
+    actions = ["cancel_bookings", "register_complaints"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
@@ -300,6 +312,58 @@ class BookingAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("phone"))
     def masked(self, obj):
         return mask_phone(obj.phone)
+
+    @admin.display(description=gettext_lazy("complaint"))
+    def complaint_link(self, obj):
+        if not obj.complaint_id:
+            return "—"
+        try:
+            url = reverse("admin:complaints_complaint_change", args=[obj.complaint_id])
+        except NoReverseMatch:  # the complaints admin is not installed
+            return obj.complaint.tracking_number
+        return format_html('<a href="{}">{}</a>', url, obj.complaint.tracking_number)
+
+    def has_register_complaint_permission(self, request):
+        return request.user.has_perm("reception.change_booking") and request.user.has_perm("complaints.add_complaint")
+
+    @admin.action(
+        description=gettext_lazy("Register the selected visits as complaints"), permissions=["register_complaint"]
+    )
+    def register_complaints(self, request, queryset):
+        """After the day: each visit becomes a complaint received in person (channel visit), after staff choose
+        its category on an intermediate page."""
+        from complaints.models import Category
+
+        form = ComplaintFromVisitForm(request.POST if "apply" in request.POST else None, categories=Category.choices)
+        if form.is_bound and form.is_valid():
+            registered = []
+            for booking in queryset.select_related("day__branch"):
+                try:
+                    complaint = services.booking_register_complaint(
+                        booking=booking,
+                        actor=request.user,
+                        category=form.cleaned_data["category"],
+                        note=form.cleaned_data["note"],
+                    )
+                except services.BookingRefused as refused:
+                    messages.error(request, str(refused))
+                else:
+                    registered.append(complaint.tracking_number)
+            if registered:
+                messages.success(
+                    request,
+                    _("Registered as complaints: %(numbers)s.") % {"numbers": ", ".join(registered)},
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Register visits as complaints"),
+            "bookings": queryset.select_related("day__branch"),
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/reception/register_complaints.html", context)
 
     @admin.action(description=gettext_lazy("Cancel the selected bookings"), permissions=["change"])
     def cancel_bookings(self, request, queryset):

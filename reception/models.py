@@ -165,6 +165,15 @@ class Booking(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.BOOKED)
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Set once staff have registered the visit as a complaint (channel: visit); complaints never point back here.
+    complaint = models.OneToOneField(
+        "complaints.Complaint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("complaint"),
+    )
 
     objects = BookingQuerySet.as_manager()
 

@@ -3,7 +3,7 @@ visit into a complaint record. Views, admin actions and the import command all c
 
 import hmac
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -261,3 +261,44 @@ def booking_cancel(*, booking: Booking) -> Booking:
         booking.cancelled_at = timezone.now()
         booking.save(update_fields=["status", "cancelled_at"])
     return booking
+
+
+@transaction.atomic
+def booking_register_complaint(
+    *, booking: Booking, actor, category: str = "", note: str = "", today: date | None = None
+):
+    """After the visit (on the day or later), register it as a complaint received in person (channel 访 visit),
+    through the complaints service, received at the start of the day's window, for the day's branch. The booking
+    keeps the link; a booking is registered at most once, and a cancelled one never."""
+    from complaints import services as complaint_services
+    from complaints.models import Category, Channel
+
+    today = today or timezone.localdate()
+    booking = Booking.objects.select_for_update().select_related("day__branch").get(pk=booking.pk)
+    day = booking.day
+    if booking.complaint_id:
+        raise BookingRefused(_("Booking %(number)s is already registered as a complaint.") % {"number": booking.number})
+    if booking.status != BookingStatus.BOOKED:
+        raise BookingRefused(_("Booking %(number)s was cancelled.") % {"number": booking.number})
+    if day.date > today:
+        raise BookingRefused(_("Booking %(number)s: the visit has not taken place yet.") % {"number": booking.number})
+    reference = _("Visit on the reception day of %(branch)s, %(date)s (booking %(number)s).") % {
+        "branch": day.branch.name,
+        "date": day.date.isoformat(),
+        "number": booking.number,
+    }
+    complaint = complaint_services.complaint_register(
+        actor=actor,
+        channel=Channel.VISIT,
+        received_at=datetime.combine(day.date, day.start_time, tzinfo=timezone.get_default_timezone()),
+        name=booking.name,
+        phone=booking.phone,
+        description=booking.topic,
+        category=category or Category.OTHER,
+        branch=day.branch,
+        language=booking.language,
+        note="\n".join(part for part in (reference, note) if part),
+    )
+    booking.complaint = complaint
+    booking.save(update_fields=["complaint"])
+    return complaint
