@@ -104,6 +104,22 @@ class ReceptionDay(models.Model):
     def __str__(self):
         return f"{self.branch} {self.date:%Y-%m-%d}"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.start_time and self.end_time and self.start_time >= self.end_time:
+            errors["end_time"] = _("The day must end after it starts.")
+        if self.status == DayStatus.CANCELLED and not (self.status_reason_zh_hans or "").strip():
+            # People who planned to come are owed a reason (shown on the page and in their calendar).
+            errors["status_reason_zh_hans"] = _("Say why the day is cancelled.")
+        if self.status == DayStatus.MOVED and not self.moved_from:
+            errors["moved_from"] = _("Give the date first announced.")
+        if self.moved_from and self.moved_from == self.date:
+            errors["moved_from"] = _("The date first announced must differ from the new date.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_cancelled(self) -> bool:
         return self.status == DayStatus.CANCELLED

@@ -122,3 +122,26 @@ def test_booking_list_masks_names_and_phones(admin_client, make_day):
         services.booking_create(day_id=day.pk, name="李华", phone="13812345678", topic="退保")
     content = admin_client.get("/en/admin/reception/booking/").content.decode()
     assert "138****5678" in content and "13812345678" not in content
+
+
+def test_cancelling_a_day_needs_a_reason_and_a_moved_day_its_first_date(make_day):
+    from django.core.exceptions import ValidationError
+
+    day = make_day()
+    day.status = DayStatus.CANCELLED
+    with pytest.raises(ValidationError) as refused:
+        day.full_clean()
+    assert "status_reason_zh_hans" in refused.value.message_dict
+    day.status_reason_zh_hans = "总经理出差"
+    day.full_clean()
+    day.status = DayStatus.MOVED
+    with pytest.raises(ValidationError) as refused:
+        day.full_clean()
+    assert "moved_from" in refused.value.message_dict
+
+
+def test_branch_staff_cannot_print_another_branch_bookings(beijing_staff, make_day):
+    other = make_day("hunan")
+    assert beijing_staff.get(f"/en/admin/reception/receptionday/{other.pk}/bookings/").status_code == 404
+    mine = make_day("beijing")
+    assert beijing_staff.get(f"/en/admin/reception/receptionday/{mine.pk}/bookings/").status_code == 200
