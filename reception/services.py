@@ -225,7 +225,7 @@ def booking_create(
         raise BookingRefused(
             _("This reception day is fully booked. Choose another day or call the branch to ask about places.")
         )
-    return Booking.objects.create(
+    booking = Booking.objects.create(
         day=day,
         number=codes.generate("BK", timezone.localdate()),
         name=name.strip(),
@@ -234,6 +234,30 @@ def booking_create(
         tracking_number=codes.normalize(tracking_number) if tracking_number else "",
         language=(get_language() or "zh-hans")[:10],
     )
+    transaction.on_commit(lambda: _text_booking(booking))
+    return booking
+
+
+def _text_booking(booking: Booking) -> None:
+    """The booking number by SMS, in the language the consumer booked in (it is needed to cancel)."""
+    from django.utils import translation
+
+    from portal.sms import send_sms
+
+    day = booking.day
+    with translation.override(booking.language):
+        text = _(
+            "Booking %(number)s: reception day of %(branch)s, %(date)s %(start)s-%(end)s, %(place)s. "
+            "Cancel online with this number and your phone."
+        ) % {
+            "number": booking.number,
+            "branch": day.branch.name,
+            "date": day.date.isoformat(),
+            "start": f"{day.start_time:%H:%M}",
+            "end": f"{day.end_time:%H:%M}",
+            "place": day.place,
+        }
+    send_sms(booking.phone, text)
 
 
 def booking_find(*, number: str, phone: str) -> Booking | None:

@@ -185,3 +185,19 @@ def test_two_people_taking_the_last_place_at_once_do_not_both_get_it(demo):
         thread.join()
     assert sorted(outcomes) == ["booked", "refused", "refused", "refused"]
     assert Booking.objects.filter(day=day).count() == 1
+
+
+def test_the_booking_number_is_sent_by_sms_in_the_language_of_the_booking(
+    make_day, client, settings, django_capture_on_commit_callbacks
+):
+    from portal.sms import MemorySMSBackend
+
+    settings.PORTAL_SMS_BACKEND = "portal.sms.MemorySMSBackend"
+    MemorySMSBackend.outbox.clear()
+    day = make_day()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/en/reception/book/{day.pk}/", FORM)
+    booking = Booking.objects.get()
+    [(phone, text)] = MemorySMSBackend.outbox
+    assert phone == "+8613812345678"
+    assert booking.number in text and "Beijing Branch" in text and "09:00-11:30" in text
