@@ -352,10 +352,16 @@ def complaint_register(
     power_of_attorney: bool = False,
     named_employee=None,
     attachments=(),
+    idempotency_key: str = "",
 ) -> Complaint:
     """A complaint received by letter, visit, phone, WeChat, email or forwarded by the regulator, registered
     by staff (or by an import). The clock runs from `received_at`, not from the moment of registration
-    (Art. 20 counts from receipt). A regulator-forwarded complaint must carry the regulator's reference."""
+    (Art. 20 counts from receipt). A regulator-forwarded complaint must carry the regulator's reference.
+    With an `idempotency_key` (an import's row key), registering the same complaint again returns the first."""
+    if idempotency_key:
+        existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
     if source == Source.REGULATOR and not regulator_ref.strip():
         raise WorkflowError(_("Give the regulator's reference for a forwarded complaint."), code="regulator_ref")
     if branch is not None and not province:
@@ -382,6 +388,7 @@ def complaint_register(
         "principal_name": principal_name.strip(),
         "power_of_attorney": power_of_attorney,
         "named_employee": named_employee,
+        "idempotency_key": idempotency_key,
     }
     return _create(
         actor=actor,
