@@ -263,7 +263,8 @@ def booking_create(
     the last place at the same moment cannot both get it."""
     today = today or timezone.localdate()
     day = ReceptionDay.objects.select_for_update().filter(pk=day_id).first()
-    if day is None or day.date < today:
+    ended = day is not None and day.date == today and timezone.localtime().time() >= day.end_time
+    if day is None or day.date < today or ended:
         raise BookingRefused(_("This reception day has passed or does not exist."))
     if day.status == DayStatus.CANCELLED:
         raise BookingRefused(_("This reception day is cancelled."))

@@ -181,3 +181,18 @@ def test_cancelling_a_booked_day_in_the_admin_texts_each_booking_in_its_language
     texts = dict(MemorySMSBackend.outbox)
     assert "is cancelled" in texts["+8613912345678"] and "The manager is away" in texts["+8613912345678"]
     assert "已取消" in texts["+8613812345678"] and "总经理出差" in texts["+8613812345678"]
+
+
+@pytest.mark.parametrize("model", ["receptionday", "booking", "holiday", "branchstaff"])
+def test_every_reception_admin_list_and_form_opens_in_both_languages(admin_client, make_day, model):
+    day = make_day()
+    with time_machine.travel("2026-11-21 10:00 +0800"):
+        services.booking_create(day_id=day.pk, name="李华", phone="13812345678", topic="退保")
+    for prefix in ("", "/en"):
+        assert admin_client.get(f"{prefix}/admin/reception/{model}/").status_code == 200
+        if model not in ("booking",):
+            assert admin_client.get(f"{prefix}/admin/reception/{model}/add/").status_code == 200
+    assert admin_client.get(f"/admin/reception/receptionday/{day.pk}/change/").status_code == 200
+    assert admin_client.get(f"/admin/reception/receptionday/{day.pk}/history/").status_code == 200
+    assert admin_client.get("/admin/reception/receptionday/import/").status_code == 200
+    assert admin_client.get("/admin/reception/receptionday/generate/").status_code == 200
