@@ -94,8 +94,7 @@ class ComplaintForm(forms.Form):
     description = forms.CharField(
         label=_("What happened?"),
         max_length=DESCRIPTION_MAX,
-        help_text=_("When it happened, who you dealt with, what went wrong. Up to %(max)d characters.")
-        % {"max": DESCRIPTION_MAX},
+        help_text=_("When it happened, who you dealt with, what went wrong. Up to 5,000 characters."),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     desired_outcome = forms.CharField(
