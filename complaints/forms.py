@@ -47,10 +47,6 @@ class AttachmentsField(forms.FileField):
         return files
 
 
-def _phone(value: str) -> str:
-    return normalize_phone(value)
-
-
 class PhoneField(forms.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 32)
@@ -60,7 +56,8 @@ class PhoneField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        return _phone(value) if value else value
+        # Stored and compared in E.164, whatever way it was typed.
+        return normalize_phone(value) if value else value
 
 
 def province_choices():
@@ -94,8 +91,7 @@ class ComplaintForm(forms.Form):
     description = forms.CharField(
         label=_("What happened?"),
         max_length=DESCRIPTION_MAX,
-        help_text=_("When it happened, who you dealt with, what went wrong. Up to %(max)d characters.")
-        % {"max": DESCRIPTION_MAX},
+        help_text=_("When it happened, who you dealt with, what went wrong. Up to 5,000 characters."),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     desired_outcome = forms.CharField(

@@ -192,3 +192,14 @@ def test_an_oversized_request_is_refused_before_it_is_read(client, settings):
     response = client.post("/en/complaints/new/", valid_data(token, attachments=[files.pdf()], description="x" * 2000))
     assert response.status_code == 413 and "too large" in response.text
     assert not Complaint.objects.exists()
+
+
+def test_the_sitemap_lists_the_form_and_the_look_up_in_both_languages(client):
+    text = client.get("/sitemap.xml").text
+    for path in ("/complaints/new/", "/en/complaints/new/", "/complaints/track/", "/en/complaints/track/"):
+        assert f"{path}</loc>" in text or f'{path}"' in text, path
+
+
+def test_the_home_page_explains_how_complaints_are_handled(client):
+    assert "How we handle your complaint" in client.get("/en/").text
+    assert "我们如何处理您的投诉" in client.get("/").text
