@@ -76,8 +76,13 @@ class ComplaintForm(forms.Form):
         help_text=_("If you give one, we also write to you by email."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    # Optional in the request (a form sent without it is a complaint for oneself); the radio starts on "myself".
     capacity = forms.ChoiceField(
-        label=_("Who is complaining?"), choices=Capacity.choices, initial=Capacity.SELF, widget=forms.RadioSelect
+        label=_("Who is complaining?"),
+        choices=Capacity.choices,
+        initial=Capacity.SELF,
+        required=False,
+        widget=forms.RadioSelect,
     )
     principal_name = forms.CharField(
         label=_("Name of the policyholder or the deceased (for proxies and heirs)"),
@@ -127,6 +132,9 @@ class ComplaintForm(forms.Form):
         if self.cleaned_data.get("website"):
             raise ValidationError(_("This submission could not be accepted."), code="honeypot")
         return ""
+
+    def clean_capacity(self):
+        return self.cleaned_data.get("capacity") or Capacity.SELF
 
     def clean_token(self):
         token = self.cleaned_data["token"]

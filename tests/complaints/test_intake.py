@@ -146,6 +146,14 @@ def test_a_bad_phone_and_missing_consent_are_explained_and_nothing_is_lost(clien
     assert 'value="12345"' in response.text
 
 
+def test_the_contract_fields_alone_make_a_complaint(client):
+    token = form_token(client)
+    data = {key: value for key, value in valid_data(token).items() if key != "capacity"}
+    data.pop("website")
+    assert client.post("/complaints/new/", data).status_code == 302
+    assert Complaint.objects.get().capacity == "self"
+
+
 def test_a_proxy_must_name_the_person_complained_for(client):
     token = form_token(client, "/en/complaints/new/")
     response = client.post("/en/complaints/new/", valid_data(token, capacity="proxy"))
