@@ -2,9 +2,15 @@
 
 Reading
 - CSV in UTF-8 (with or without the BOM Excel adds) or GB18030 (what Chinese Excel saves as "CSV"), detected by
-  trying UTF-8 first; XLSX through openpyxl in read-only mode. Any other content is refused with a clear error.
+  trying UTF-8 first; XLSX through openpyxl in read-only mode. Old Excel (.xls), text with control characters or
+  undecodable bytes, and anything else are refused as a whole with a clear, translated error.
+- The delimiter is a comma, a tab (what copying from Excel gives) or a semicolon: the one the first lines use most.
+- The header is the first non-empty row, or, when the caller names columns it must have, the first of the first
+  ten rows that has them (published tables often carry a title line above the header).
 - Rows come back as dicts keyed by canonical column names (a header alias map turns 接待日期 or received_at into
-  the same key), each with its 1-based spreadsheet row number, so that errors can name the row people see.
+  the same key; spaces and underscores in headers do not count), each with its 1-based spreadsheet row number,
+  so that errors can name the row people see.
+- Limits on size (bytes) and on the number of rows are the caller's; the row limit stops reading early.
 
 Writing
 - `csv_stream(rows)` yields UTF-8 with a BOM (Excel opens it as UTF-8) and neutralises spreadsheet formulas:
@@ -15,25 +21,30 @@ Writing
 
 import csv
 import io
+import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+# How far down a caller-described header is looked for (title lines and blank lines above it).
+HEADER_SEARCH_ROWS = 10
+_DELIMITERS = (",", "\t", ";")
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 class TableError(ValueError):
-    """The file as a whole cannot be read (not a table, wrong encoding, no header, missing columns)."""
+    """The file as a whole cannot be read (not a table, wrong encoding, no header, missing columns, too big)."""
 
 
 @dataclass
 class Row:
-    number: int  # as the spreadsheet shows it (the header is row 1)
+    number: int  # as the spreadsheet shows it (the first line of the file is row 1)
     values: dict[str, str] = field(default_factory=dict)
 
 
@@ -51,7 +62,8 @@ def _clean_cell(value) -> str:
 
 
 def _header_key(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip().lower().replace(" ", "_").lstrip("\ufeff")
+    # "Received at", "received_at" and " 接待 日期 " name the same column as "receivedat" and "接待日期".
+    return re.sub(r"[\s_\ufeff]+", "", unicodedata.normalize("NFKC", text or "")).lower()
 
 
 def _decode(data: bytes) -> str:
@@ -60,63 +72,126 @@ def _decode(data: bytes) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" in text:
-            break
-        return text
-    raise TableError(_("The file is not a readable CSV (UTF-8 or GB18030) or XLSX table."))
+        if _looks_like_text(text):
+            return text
+        break
+    raise TableError(_("The file is neither a CSV (UTF-8 or GB18030) nor an XLSX table."))
 
 
-def _raw_rows(data: bytes, name: str) -> Iterator[list]:
-    if data[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
+def _looks_like_text(text: str) -> bool:
+    # Binary data often decodes as GB18030 by accident; real tables have no control characters and no U+FFFD.
+    return "\ufffd" not in text and not any(
+        unicodedata.category(char) == "Cc" and char not in "\r\n\t" for char in text
+    )
 
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-            raise TableError(_("The XLSX file cannot be opened.")) from error
-        sheet = workbook.worksheets[0]
-        try:
-            for row in sheet.iter_rows(values_only=True):
-                yield list(row)
-        finally:
-            workbook.close()
-        return
-    text = _decode(data)
+
+def _delimiter(text: str) -> str:
+    head = "\n".join(text[:65536].splitlines()[:HEADER_SEARCH_ROWS])
+    return max(_DELIMITERS, key=head.count) if any(mark in head for mark in _DELIMITERS) else ","
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list]:
+    from openpyxl import load_workbook
+
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    yield from csv.reader(io.StringIO(text), dialect)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        raise TableError(_("The XLSX file cannot be read.")) from error
+    try:
+        if not workbook.worksheets:
+            raise TableError(_("The XLSX file cannot be read."))
+        try:
+            for row in workbook.worksheets[0].iter_rows(values_only=True):
+                yield list(row)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+            raise TableError(_("The XLSX file cannot be read.")) from error
+    finally:
+        workbook.close()
 
 
-def read_table(data: bytes, name: str, aliases: dict[str, str], required: Iterable[str]) -> list[Row]:
-    """Rows of a CSV/XLSX file as canonical dicts. `aliases` maps header spellings (lower case) to keys."""
-    if not data:
+def _raw_rows(data: bytes) -> Iterator[list]:
+    if data.startswith(b"PK\x03\x04"):
+        return _xlsx_rows(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise TableError(_("Old Excel (.xls) files cannot be read: save the table as .xlsx or .csv."))
+    return _csv_rows(_decode(data))
+
+
+def _csv_rows(text: str) -> Iterator[list]:
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    except csv.Error as error:  # e.g. a "cell" longer than the csv module's field limit
+        raise TableError(_("The file is neither a CSV (UTF-8 or GB18030) nor an XLSX table.")) from error
+
+
+def read_table(
+    data: bytes,
+    name: str,
+    aliases: dict[str, str],
+    required: Iterable[str],
+    *,
+    header_must_have: Iterable[str] = (),
+    labels: Mapping[str, str] | None = None,
+    max_rows: int | None = None,
+    max_bytes: int = MAX_IMPORT_BYTES,
+) -> list[Row]:
+    """Rows of a CSV/XLSX file as canonical dicts; blank rows are left out. Raises TableError for the whole file.
+
+    `aliases` maps header spellings to keys. `header_must_have` (keys) makes the header the first of the first
+    rows that has those columns, skipping a title line above it. `labels` names keys in messages (the key
+    itself otherwise). `max_rows` counts the non-blank rows below the header.
+    """
+    required = list(required)
+    header_must_have = list(header_must_have)
+
+    def label(key):
+        return str((labels or {}).get(key, key))
+
+    if not data or not data.strip():
         raise TableError(_("The file is empty."))
-    if len(data) > MAX_IMPORT_BYTES:
-        raise TableError(_("The file is larger than 20 MB."))
-    rows = _raw_rows(data, name)
-    header = None
-    for raw in rows:
-        if any(_clean_cell(cell) for cell in raw):
-            header = raw
-            break
-    if header is None:
-        raise TableError(_("The file has no header row."))
+    if len(data) > max_bytes:
+        raise TableError(_("The file is larger than %(size)s.") % {"size": filesizeformat(max_bytes)})
     lookup = {_header_key(alias): key for alias, key in aliases.items()}
-    columns = [lookup.get(_header_key(_clean_cell(cell))) for cell in header]
+    rows = _raw_rows(data)
+    try:
+        return _rows_below_header(rows, lookup, required, header_must_have, label, max_rows)
+    finally:
+        rows.close()  # an XLSX workbook is closed even when reading stops early
+
+
+def _rows_below_header(rows, lookup, required, header_must_have, label, max_rows) -> list[Row]:
+    number = 0  # the spreadsheet row of the line last read
+    columns = None
+    for raw in rows:
+        number += 1
+        keys = [lookup.get(_header_key(_clean_cell(cell))) for cell in raw]
+        if header_must_have:
+            if all(key in keys for key in header_must_have):
+                columns = keys
+                break
+            if number >= HEADER_SEARCH_ROWS:
+                break
+        elif any(_clean_cell(cell) for cell in raw):
+            columns = keys
+            break
+    if columns is None:
+        if header_must_have:
+            raise TableError(
+                _("No header row found: the table needs the columns %(columns)s.")
+                % {"columns": ", ".join(label(key) for key in required)}
+            )
+        raise TableError(_("The file has no header row."))
     missing = [key for key in required if key not in columns]
     if missing:
-        raise TableError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+        raise TableError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(label(key) for key in missing)})
     result = []
-    # csv.reader and openpyxl both count from the header; the header is spreadsheet row 1 only when nothing is
-    # above it, so count the lines actually read.
-    number = 1
     for raw in rows:
         number += 1
         cells = [_clean_cell(cell) for cell in raw]
         if not any(cells):
             continue
+        if max_rows is not None and len(result) >= max_rows:
+            raise TableError(_("The file has more than %(count)s rows.") % {"count": max_rows})
         values = {key: (cells[i] if i < len(cells) else "") for i, key in enumerate(columns) if key}
         result.append(Row(number=number, values=values))
     return result

@@ -1,13 +1,13 @@
 """Reading a reception schedule as branches publish it: CSV (UTF-8 with or without BOM, or GB18030 as Excel in
-China saves it) or XLSX, with the published Chinese headers or English ones.
+China saves it) or XLSX, with the published Chinese headers or English ones. The file is read by
+`portal.tabular.read_table` (encodings, delimiters, the header below a title line, size limits); this module
+adds what is particular to schedules: cells merged down a column, published dates and time windows.
 
 Parsing is pure (no database): it yields `ScheduleRow`s or a list of `ImportProblem`s naming the row and the
 column. The whole file is refused when any row is wrong; `services.reception_import` writes nothing until the
 file is clean.
 """
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -15,6 +15,8 @@ from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from portal.tabular import TableError, read_table
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -107,17 +109,12 @@ def _clean(value) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _header_key(text: str) -> str | None:
-    squashed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower().replace("_", "")
-    for key, names in COLUMNS.items():
-        if squashed in names:
-            return key
-    return None
-
-
 # --- dates and windows -----------------------------------------------------------------------------------------
 
-_ISO_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# An XLSX date cell reads as "2024-01-10 00:00:00": the time of day, if any, is dropped.
+_ISO_DATE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 _PUBLISHED_DATE = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
 _PERIOD = r"(上午|中午|下午|晚上|AM|PM|am|pm)?"
 _WINDOW = re.compile(
@@ -178,117 +175,34 @@ def parse_window(value) -> tuple[time, time]:
 
 # --- files -----------------------------------------------------------------------------------------------------
 
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
-
-
-def _looks_like_text(text: str) -> bool:
-    control = sum(1 for char in text if unicodedata.category(char) == "Cc" and char not in "\r\n\t")
-    return control == 0 and "\ufffd" not in text
-
-
-def read_table(data: bytes) -> list[list]:
-    """The file's cells, row by row. Raises ImportRefused when the file is not a readable CSV or XLSX."""
-    if not data or not data.strip():
-        raise ImportRefused([ImportProblem(None, None, _("The file is empty."))])
-    if len(data) > MAX_BYTES:
-        raise ImportRefused([ImportProblem(None, None, _("The file is larger than 2 MB."))])
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportRefused(
-            [ImportProblem(None, None, _("Old Excel (.xls) files cannot be read: save the table as .xlsx or .csv."))]
-        )
-    try:
-        text = _decode(data)
-    except UnicodeDecodeError:
-        text = ""
-    if not text or not _looks_like_text(text):
-        raise ImportRefused(
-            [ImportProblem(None, None, _("The file is neither a CSV (UTF-8 or GB18030) nor an XLSX table."))]
-        )
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-
-
-def _read_xlsx(data: bytes) -> list[list]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ImportRefused([ImportProblem(None, None, _("The XLSX file cannot be read."))]) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values))
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
+# Header spelling → column key, for portal.tabular (which ignores case, spaces and underscores in headers).
+ALIASES = {name: key for key, names in COLUMNS.items() for name in names}
 
 
 def parse(data: bytes, *, year: int | None = None) -> ParseResult:
     """The rows of a schedule file, or every problem found in it (all rows are checked, not only the first)."""
     try:
-        table = read_table(data)
-    except ImportRefused as refused:
-        return ParseResult(problems=refused.problems)
-    # Skip leading empty lines and a title line above the header (published tables often have one).
-    header_index = None
-    for index, cells in enumerate(table[:10]):
-        keys = [_header_key(_clean(cell)) for cell in cells]
-        if "date" in keys and "branch" in keys:
-            header_index = index
-            break
-    if header_index is None:
-        return ParseResult(
-            problems=[
-                ImportProblem(
-                    None,
-                    None,
-                    _("No header row found: the table needs the columns %(columns)s.")
-                    % {"columns": "分支机构, 接待日期, 接待人员, 接待地点, 接待时间"},
-                )
-            ]
+        table = read_table(
+            data,
+            "",
+            ALIASES,
+            REQUIRED,
+            # Published tables often have a title line above the header; the header is the row naming these.
+            header_must_have=("date", "branch"),
+            labels=COLUMN_LABELS,
+            max_rows=MAX_ROWS,
+            max_bytes=MAX_BYTES,
         )
-    header = [_header_key(_clean(cell)) for cell in table[header_index]]
-    missing = [key for key in REQUIRED if key not in header]
-    if missing:
-        return ParseResult(
-            problems=[
-                ImportProblem(
-                    None,
-                    None,
-                    _("Missing column(s): %(columns)s.")
-                    % {"columns": ", ".join(str(COLUMN_LABELS[key]) for key in missing)},
-                )
-            ]
-        )
-    positions = {key: header.index(key) for key in COLUMNS if key in header}
+    except TableError as error:
+        return ParseResult(problems=[ImportProblem(None, None, str(error))])
     result = ParseResult()
     above: dict[str, str] = {}
     seen: dict[tuple[str, date], int] = {}
-    body = table[header_index + 1 :]
-    if len(body) > MAX_ROWS:
-        return ParseResult(problems=[ImportProblem(None, None, _("The file has more than 5000 rows."))])
-    for offset, cells in enumerate(body):
-        number = header_index + 2 + offset
-        raw = {key: (cells[position] if position < len(cells) else None) for key, position in positions.items()}
-        if all(_clean(value) == "" for value in raw.values()):
+    for row in table:
+        number = row.number
+        values = {key: _clean(value) for key, value in row.values.items()}
+        if not any(values.values()):
             continue
-        values = {key: _clean(value) for key, value in raw.items()}
         for key in FILLED_DOWN:
             if key in values:
                 if values[key]:
@@ -300,7 +214,7 @@ def parse(data: bytes, *, year: int | None = None) -> ParseResult:
             if not values.get(key):
                 problems.append(ImportProblem(number, key, _("This cell is empty.")))
         try:
-            day = parse_date(raw["date"], year)
+            day = parse_date(values["date"], year)
         except ValueError as error:
             problems.append(ImportProblem(number, "date", str(error)))
             day = None

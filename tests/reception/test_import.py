@@ -156,6 +156,7 @@ def test_impossible_windows_are_refused(text):
         ("1月11日", date(2023, 1, 11)),
         (" 1 月 11 日 ", date(2023, 1, 11)),
         ("２０２３－０１－１１", date(2023, 1, 11)),
+        ("2023-01-11 00:00:00", date(2023, 1, 11)),
     ],
 )
 def test_dates_as_published_or_iso_are_read(text, expected):
@@ -315,3 +316,23 @@ def test_dry_run_writes_nothing(demo):
     output = run(PUBLISHED, "--year", "2023", "--dry-run")
     assert "12" in output
     assert ReceptionDay.objects.count() == 0
+
+
+def test_a_file_over_two_megabytes_is_refused_without_reading_it_all(demo, tmp_path):
+    row = "北京分公司,2024-03-13,张丹,总经理,010-85921177,某地,上午9:00-11:30,王珊珊\n"
+    path = write(tmp_path, HEADER + row * (importer.MAX_BYTES // len(row.encode()) + 1))
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        run(path)
+    assert "larger than 2.0\xa0MB" in str(refused.value)
+    assert ReceptionDay.objects.count() == 0
+
+
+def test_a_title_line_and_blank_lines_above_the_header_keep_the_row_numbers_people_see(demo):
+    text = (
+        "小康人寿北京分公司2024年总经理接待日安排\n\n"
+        + HEADER
+        + "北京分公司,2月30日,张丹,总经理,,某地,上午9:00-11:30,\n"
+    )
+    with translation.override("en"):
+        parsed = importer.parse(text.encode(), year=2024)
+    assert [(problem.row, problem.column) for problem in parsed.problems] == [(4, "date")]
