@@ -26,6 +26,8 @@ portal_patterns = (
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's among them).
+    path("favicon.ico", views.favicon),
     path("display-mode/", views.display_mode, name="display_mode"),
     path(
         "sitemap.xml",

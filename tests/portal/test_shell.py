@@ -142,3 +142,21 @@ def test_english_page_notes_text_that_falls_back_to_chinese(client_with_demo):
     text = client_with_demo.get("/en/contact/").text
     assert "This text is only available in Chinese." in text
     assert "地铁2号线五一广场站" in text
+
+
+def test_a_request_for_an_unknown_host_gets_the_400_page_not_a_crash(demo):
+    response = Client(HTTP_HOST="evil.example").get("/en/")
+    assert response.status_code == 400
+    assert "Bad request" in response.text or "请求有误" in response.text
+
+
+def test_the_500_page_renders_in_both_languages_without_touching_the_database(demo, rf):
+    from django.utils import translation
+
+    from portal.views import server_error
+
+    for language, heading in [("en", "Something went wrong"), ("zh-hans", "系统出现错误")]:
+        with translation.override(language):
+            response = server_error(rf.get("/"))
+        assert response.status_code == 500
+        assert heading in response.content.decode()

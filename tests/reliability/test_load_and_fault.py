@@ -1,0 +1,225 @@
+"""Load and faults: nothing receipted is ever lost or doubled while the database restarts and a worker dies.
+
+gunicorn (production settings, 4 sync workers) runs against its own PostgreSQL cluster. 16 clients submit
+complaints through the real web form (GET the form, POST it, follow the redirect to the receipt) while the
+database is restarted once and a gunicorn worker is SIGKILLed once. Then every failed submission is sent again
+once, exactly as a browser would resend the same form. Afterwards, read straight from the database:
+- every submission that got a receipt exists exactly once, under the tracking number it was shown;
+- no submission exists twice; every failure was a 503 or 429 or a connection cut by the killed worker.
+
+`make test` runs it with 500 submissions (FAULT_TEST_SUBMISSIONS raises that for a longer run).
+`PORTAL_RATE_LIMITS=off` is how load tests switch the per-IP limit off (docs/deploy.md).
+"""
+
+import http.cookiejar
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SUBMISSIONS = int(os.environ.get("FAULT_TEST_SUBMISSIONS", "500"))
+CLIENTS = 16
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+TRACKING = re.compile(r'id="tracking-number"[^>]*>\s*([A-Z0-9-]+)\s*<')
+
+pytestmark = pytest.mark.fault
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Submission:
+    """One consumer filling in the form once; `send()` may be called again to resend the same form."""
+
+    def __init__(self, base: str, index: int):
+        self.base = base
+        self.marker = f"fault-test submission {index:05d}"
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
+        self.fields: dict | None = None
+        self.outcome: str | None = None  # "receipt", "http-503", "http-429", "http-500", "connection"
+        self.tracking_number: str | None = None
+
+    def _open(self, request):
+        try:
+            return self.opener.open(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            if error.code in (301, 302, 303):
+                return error
+            raise
+
+    def send(self) -> None:
+        try:
+            if self.fields is None:
+                page = self._open(self.base + "/complaints/new/").read().decode()
+                self.fields = dict(HIDDEN.findall(page))
+                self.fields.update(
+                    name="测试用户",
+                    phone="13812345678",
+                    email="",
+                    category="service",
+                    description=f"{self.marker}: the counter was closed during its published hours.",
+                    consent="on",
+                )
+            body = urllib.parse.urlencode(self.fields).encode()
+            request = urllib.request.Request(self.base + "/complaints/new/", data=body, method="POST")
+            request.add_header("Referer", self.base + "/complaints/new/")
+            response = self._open(request)
+            location = response.headers.get("Location", "")
+            if response.status not in (301, 302, 303) or not location:
+                self.outcome = f"http-{response.status}"
+                return
+            receipt = self._open(urllib.parse.urljoin(self.base, location)).read().decode()
+            match = TRACKING.search(receipt)
+            self.outcome = "receipt" if match else "no-number"
+            self.tracking_number = match.group(1) if match else None
+        except urllib.error.HTTPError as error:
+            self.outcome = f"http-{error.code}"
+        except (urllib.error.URLError, ConnectionError, TimeoutError, http.client.HTTPException, OSError):
+            self.outcome = "connection"
+
+
+def _run(args, env, **kwargs):
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True, text=True, **kwargs)
+
+
+def test_every_receipted_complaint_exists_exactly_once_through_a_database_restart_and_a_killed_worker(tmp_path):
+    cluster = tmp_path / "pg"
+    database_url = _run([str(ROOT / ".ci" / "pg"), "start", str(cluster)], os.environ.copy()).stdout.strip()
+    port = _free_port()
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PORTAL_"))},
+        "DATABASE_URL": database_url,
+        "DJANGO_SECRET_KEY": "fault-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "PORTAL_HTTPS": "0",
+        "PORTAL_RATE_LIMITS": "off",
+        "PORTAL_MEDIA_ROOT": str(tmp_path / "media"),
+        "PORTAL_STATIC_ROOT": str(tmp_path / "static"),
+        "PORTAL_LOG_LEVEL": "ERROR",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "4",
+        "GUNICORN_TIMEOUT": "20",
+        "GUNICORN_ACCESS_LOG": "/dev/null",
+    }
+    server = None
+    try:
+        _run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env, timeout=300)
+        _run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], env, timeout=300)
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", "portal/gunicorn.conf.py", "portal.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(base + "/healthz")
+
+        submissions = [Submission(base, index) for index in range(SUBMISSIONS)]
+        work: queue.Queue = queue.Queue()
+        for submission in submissions:
+            work.put(submission)
+        done = Counter()
+
+        def client():
+            while True:
+                try:
+                    submission = work.get_nowait()
+                except queue.Empty:
+                    return
+                submission.send()
+                done["sent"] += 1
+
+        def faults():
+            _wait_until(lambda: done["sent"] >= SUBMISSIONS // 4)
+            subprocess.run([str(ROOT / ".ci" / "pg"), "restart", str(cluster)], check=True)
+            _wait_until(lambda: done["sent"] >= SUBMISSIONS * 6 // 10)
+            workers = subprocess.run(
+                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=True
+            ).stdout.split()
+            os.kill(int(workers[0]), signal.SIGKILL)
+            done["killed"] += 1
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+        fault_thread = threading.Thread(target=faults)
+        for thread in [*threads, fault_thread]:
+            thread.start()
+        for thread in [*threads, fault_thread]:
+            thread.join(timeout=600)
+        elapsed = time.perf_counter() - started
+        assert done["killed"] == 1, "the fault thread did not run to the end"
+
+        first_round = Counter(submission.outcome for submission in submissions)
+        _wait_for(base + "/healthz")
+        for submission in submissions:
+            if submission.outcome != "receipt":
+                submission.send()  # the consumer presses "send" again on the same form
+        final = Counter(submission.outcome for submission in submissions)
+
+        with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT tracking_number, description FROM complaints_complaint")
+            stored = cursor.fetchall()
+        by_number = Counter(number for number, _ in stored)
+        by_marker = Counter(description.split(":")[0] for _, description in stored)
+
+        print(
+            f"\nload-and-fault: {SUBMISSIONS} submissions from {CLIENTS} clients in {elapsed:.1f}s; "
+            f"first round {dict(first_round)}; after one resend {dict(final)}; "
+            f"stored {len(stored)}; duplicates {sum(1 for c in by_marker.values() if c > 1)}"
+        )
+        allowed_failures = {"receipt", "http-503", "http-429", "connection"}
+        assert set(first_round) <= allowed_failures, first_round
+        assert first_round["http-503"] + first_round["connection"] > 0, "the faults did not touch any submission"
+        receipted = [submission for submission in submissions if submission.outcome == "receipt"]
+        assert len(receipted) == SUBMISSIONS, final
+        for submission in receipted:
+            assert by_number[submission.tracking_number] == 1, submission.tracking_number
+        assert all(count == 1 for count in by_marker.values()), "a submission was stored twice"
+        assert len(stored) == SUBMISSIONS
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        subprocess.run([str(ROOT / ".ci" / "pg"), "stop", str(cluster)], check=False)
+
+
+def _wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer")
+
+
+def _wait_until(condition, seconds: float = 600) -> None:
+    deadline = time.time() + seconds
+    while not condition() and time.time() < deadline:
+        time.sleep(0.05)
