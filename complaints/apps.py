@@ -24,3 +24,6 @@ class ComplaintsConfig(AppConfig):
         registry.register_sitemap("complaints", ComplaintSitemap)
         # Test databases are flushed between transactional tests; this puts the groups back.
         post_migrate.connect(_sync_groups, sender=self, dispatch_uid="complaints-groups")
+        from .compliance import ready as compliance_ready
+
+        compliance_ready(self)
