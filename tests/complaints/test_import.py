@@ -64,7 +64,7 @@ def test_the_refusal_names_the_column_of_each_bad_cell_in_chinese():
     with translation.override("zh-hans"):
         with pytest.raises(ImportRefused) as refused:
             plan_import(csv_bytes([row(received="2023-13-01")]), "bad.csv")
-        assert "第 2 行" in str(refused.value) and "接收时间" in str(refused.value)
+        assert "第 2 行" in str(refused.value) and "收到时间" in str(refused.value)
 
 
 def test_a_good_file_imports_and_importing_it_again_changes_nothing(tmp_path, sms_outbox):
