@@ -19,9 +19,13 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         from portal import registry
 
+        from . import demo
         from .sitemaps import ComplaintSitemap
 
         registry.register_sitemap("complaints", ComplaintSitemap)
+        registry.register_demo_loader(30, "complaints", demo.load)
+        # No query: the section says how complaints are handled and links to the forms.
+        registry.register_home_section(30, "complaints/home_section.html")
         # Test databases are flushed between transactional tests; this puts the groups back.
         post_migrate.connect(_sync_groups, sender=self, dispatch_uid="complaints-groups")
         from .compliance import ready as compliance_ready

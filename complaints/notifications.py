@@ -5,9 +5,9 @@ Messages are sent only after the transaction that caused them commits, in the la
 by email when an address was given and by SMS (portal.sms) always. A failure to send never undoes the change.
 """
 
-import contextvars
 import logging
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -23,22 +23,21 @@ logger = logging.getLogger(__name__)
 RECEIVED, ACCEPTED, EXTENDED, PAUSED, DECIDED = "received", "accepted", "extended", "paused", "decided"
 
 
-_silenced = contextvars.ContextVar("complaint_notifications_silenced", default=False)
+_muted: ContextVar[bool] = ContextVar("complaint_notifications_muted", default=False)
 
 
 @contextmanager
-def silenced():
-    """Imports of complaints received elsewhere (past records, the regulator's lists) record the same events
-    but send nothing: those complainants were told through the channel they used."""
-    token = _silenced.set(True)
+def muted():
+    """No notifications inside this block (demo data: nobody is there to be told)."""
+    token = _muted.set(True)
     try:
         yield
     finally:
-        _silenced.reset(token)
+        _muted.reset(token)
 
 
 def schedule(complaint, kind: str, **extra) -> None:
-    if _silenced.get():
+    if _muted.get():
         return
     pk = complaint.pk
     transaction.on_commit(lambda: send(pk, kind, **extra))
