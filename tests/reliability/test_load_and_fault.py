@@ -83,7 +83,6 @@ class Submission:
                     phone="13812345678",
                     email="",
                     category="service",
-                    capacity="self",
                     description=f"{self.marker}: the counter was closed during its published hours.",
                     consent="on",
                 )
