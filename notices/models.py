@@ -75,6 +75,10 @@ class NoticeQuerySet(models.QuerySet):
         """Pinned first, then newest first."""
         return self.order_by("-pinned", "-publish_at", "-id")
 
+    def without_bodies(self):
+        """Lists show titles and summaries; the bodies (the bulk of each row) stay in the database."""
+        return self.defer("body", "body_html", "body_zh_hans", "body_en", "body_html_zh_hans", "body_html_en")
+
     def with_right(self, code: str):
         return self._with_tag("rights", code)
 
