@@ -38,7 +38,7 @@ if [ $# -eq 0 ]; then
 fi
 echo "== pytest"
 set +e
-$PY -m pytest "$@"
+$PY -m pytest --durations=15 "$@"
 status=$?
 set -e
 [ $status -eq 5 ] && { echo "pytest collected no tests" >&2; exit 1; }

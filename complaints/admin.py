@@ -3,11 +3,9 @@ registration of complaints from other channels, masked personal data with a logg
 attachment downloads and a masked export.
 """
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -61,17 +59,6 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CsvEcho:
-    def write(self, value):
-        return value
-
-
-def _csv_safe(value) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ (or a tab/CR) is prefixed with '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @admin.register(Complaint)
 class ComplaintAdmin(admin.ModelAdmin):
     list_display = (
@@ -100,7 +87,8 @@ class ComplaintAdmin(admin.ModelAdmin):
     search_help_text = _("Search by tracking number.")
     list_per_page = 50
     date_hierarchy = "received_at"
-    actions = ["export_masked_csv"]
+    # Exports go through the changelist's "Export these complaints" button (complaints.exports: logged).
+    actions = None
     change_form_template = "admin/complaints/complaint/change_form.html"
     fieldsets = (
         (
@@ -238,53 +226,6 @@ class ComplaintAdmin(admin.ModelAdmin):
     @admin.display(description=_("remedies"))
     def remedy_list(self, obj):
         return ", ".join(str(label) for label in obj.remedy_labels()) or "—"
-
-    @admin.action(description=_("Export the selected complaints (CSV, personal data masked)"), permissions=["export"])
-    def export_masked_csv(self, request, queryset):
-        writer = csv.writer(CsvEcho())
-        header = [
-            gettext("tracking number"),
-            gettext("received at"),
-            gettext("status"),
-            gettext("due date"),
-            gettext("source"),
-            gettext("channel"),
-            gettext("business channel"),
-            gettext("category"),
-            gettext("province"),
-            gettext("branch"),
-            gettext("name"),
-            gettext("phone"),
-        ]
-
-        def rows():
-            yield "\ufeff" + writer.writerow(header)
-            for complaint in queryset.select_related("branch").iterator(chunk_size=2000):
-                yield writer.writerow(
-                    [
-                        _csv_safe(value)
-                        for value in (
-                            complaint.tracking_number,
-                            timezone.localtime(complaint.received_at).strftime("%Y-%m-%d %H:%M"),
-                            complaint.status,
-                            complaint.due_date,
-                            complaint.source,
-                            complaint.channel,
-                            complaint.business_channel,
-                            complaint.category,
-                            complaint.province,
-                            complaint.branch.name if complaint.branch else "",
-                            mask_name(complaint.name),
-                            mask_phone(complaint.phone),
-                        )
-                    ]
-                )
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
-        return response
-
-    # --- extra pages -------------------------------------------------------------------------------------
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
