@@ -1,0 +1,263 @@
+"""Notices the insurer publishes: disclosures, fraud warnings, guides, cases, campaigns, announcements.
+
+Title, summary and body are translated (notices/translation.py). The body is Markdown written by editors; the
+HTML made from it is sanitized when it is saved (stored in `body_html`) and again when a page shows it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from portal.rights import RIGHT_CHOICES
+
+from .markup import sanitize_html
+
+
+class Category(models.TextChoices):
+    DISCLOSURES = "disclosures", _("Disclosures")
+    FRAUD_WARNINGS = "fraud-warnings", _("Fraud warnings")
+    FOREIGNER_GUIDES = "foreigner-guides", _("Guides for foreign nationals")
+    CASES = "cases", _("Typical cases")
+    CAMPAIGNS = "campaigns", _("Campaigns")
+    ANNOUNCEMENTS = "announcements", _("Announcements")
+
+
+CATEGORY_DESCRIPTIONS = {
+    Category.DISCLOSURES: _("Our yearly consumer-protection disclosure: reviews, training, complaints and more."),
+    Category.FRAUD_WARNINGS: _("What insurance fraud looks like, what it leads to, and where to report it."),
+    Category.FOREIGNER_GUIDES: _("How foreign nationals in China buy insurance and make a claim."),
+    Category.CASES: _("Real situations explained, with what they teach about your rights."),
+    Category.CAMPAIGNS: _("Financial-education campaigns and events."),
+    Category.ANNOUNCEMENTS: _("News and notices for our customers."),
+}
+
+# A half-translated notice in these categories could mislead a reader acting on it (reporting fraud,
+# claiming from abroad), so they are published only when both languages are complete.
+BOTH_LANGUAGES_REQUIRED = frozenset({Category.FRAUD_WARNINGS, Category.FOREIGNER_GUIDES})
+
+TRANSLATED_FIELDS = ("title", "summary", "body")
+LANGUAGE_SUFFIXES = {"zh-hans": "zh_hans", "en": "en"}
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Audience(models.TextChoices):
+    ELDERLY = "elderly", _("Elderly people")
+    YOUTH = "youth", _("Young people")
+    NEW_CITIZENS = "new-citizens", _("New citizens")
+    DISABILITIES = "disabilities", _("People with disabilities")
+    PREGNANT = "pregnant", _("Pregnant women")
+    FOREIGNERS = "foreigners", _("Foreign nationals")
+
+
+RIGHT_LABELS = dict(RIGHT_CHOICES)
+
+
+class NoticeQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What the public may see at `now`: published, and its publication time has come. A notice
+        scheduled for later appears by itself when its time arrives, with no job to run."""
+        now = now or timezone.now()
+        return self.filter(status=Status.PUBLISHED, publish_at__isnull=False, publish_at__lte=now)
+
+    def in_category(self, category: str):
+        return self.filter(category=category)
+
+    def listed(self):
+        """Pinned first, then newest first."""
+        return self.order_by("-pinned", "-publish_at", "-id")
+
+    def with_right(self, code: str):
+        return self._with_tag("rights", code)
+
+    def with_audience(self, code: str):
+        return self._with_tag("audiences", code)
+
+    def _with_tag(self, field: str, code: str):
+        # PostgreSQL answers `@>` from a GIN index (migration 0002); SQLite keeps JSON as text, where the
+        # quoted code is an exact token ("information" never matches "information-security").
+        if self.db and _vendor(self.db) == "postgresql":
+            return self.filter(**{f"{field}__contains": [code]})
+        return self.filter(**{f"{field}__icontains": f'"{code}"'})
+
+    def search(self, text: str, language: str):
+        """Substring search over title, summary and body in one language: finds Chinese words inside
+        running text (no word breaks in Chinese) and English words alike. On PostgreSQL the trigram
+        indexes of migration 0002 serve it."""
+        suffix = LANGUAGE_SUFFIXES.get(language, "zh_hans")
+        condition = Q()
+        for name in TRANSLATED_FIELDS:
+            condition |= Q(**{f"{name}_{suffix}__icontains": text})
+        return self.filter(condition)
+
+
+def _vendor(alias: str) -> str:
+    from django.db import connections
+
+    return connections[alias].vendor
+
+
+def attachment_upload_to(instance, filename):
+    # The storage name is chosen by the service (portal.uploads.random_storage_name); this is only used
+    # if a file were ever assigned without it.
+    return f"notices/{filename}"
+
+
+class Notice(models.Model):
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, db_index=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        allow_unicode=False,
+        help_text=_("ASCII letters, digits and hyphens; used in the address."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(
+        _("summary"), max_length=500, blank=True, help_text=_("One or two sentences for lists and search results.")
+    )
+    body = models.TextField(
+        _("body"), blank=True, help_text=_("Markdown: # headings, **bold**, lists, [links](https://…).")
+    )
+    body_html = models.TextField(_("body as HTML"), blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_("When the notice becomes public. A future time schedules it; empty means when it is published."),
+    )
+    pinned = models.BooleanField(_("pinned"), default=False, help_text=_("Pinned notices are listed first."))
+    rights = models.JSONField(_("consumer rights"), default=list, blank=True)
+    audiences = models.JSONField(_("audiences"), default=list, blank=True)
+    disclosure_year = models.PositiveSmallIntegerField(
+        _("disclosure year"), null=True, blank=True, help_text=_("The year a disclosure reports on.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-pinned", "-publish_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "slug"], name="notice_slug_unique_in_category"),
+            models.CheckConstraint(condition=Q(category__in=Category.values), name="notice_category_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="notice_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="notice_public_idx"),
+            models.Index(fields=["category", "status", "publish_at"], name="notice_category_public_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("notices:detail", kwargs={"category": self.category, "slug": self.slug})
+
+    def is_public(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == Status.PUBLISHED and self.publish_at is not None and self.publish_at <= now
+
+    def is_scheduled(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == Status.PUBLISHED and self.publish_at is not None and self.publish_at > now
+
+    def is_complete(self, language: str) -> bool:
+        suffix = LANGUAGE_SUFFIXES[language]
+        return all((getattr(self, f"{name}_{suffix}", "") or "").strip() for name in TRANSLATED_FIELDS)
+
+    def text_language(self, field: str) -> str:
+        """The language the shown text of `field` is in (English pages fall back to Chinese)."""
+        if (get_language() or "").startswith("en") and (getattr(self, f"{field}_en", "") or "").strip():
+            return "en"
+        return "zh-Hans"
+
+    @property
+    def revised_at(self):
+        """The date of a later revision, when there was one: edited on a later day than it was published
+        (a notice written after its publication date, as imported content is, has no revision to show)."""
+        if not self.publish_at or self.created_at > self.publish_at:
+            return None
+        if timezone.localdate(self.updated_at) > timezone.localdate(self.publish_at):
+            return self.updated_at
+        return None
+
+    @property
+    def safe_body(self) -> str:
+        """The body HTML, sanitized once more as it is shown (the stored copy was sanitized on save)."""
+        return sanitize_html(self.body_html or "")
+
+    @property
+    def right_items(self) -> list[tuple[str, str]]:
+        return [(code, RIGHT_LABELS[code]) for code in self.rights if code in RIGHT_LABELS]
+
+    @property
+    def audience_items(self) -> list[tuple[str, str]]:
+        labels = dict(Audience.choices)
+        return [(code, labels[code]) for code in self.audiences if code in labels]
+
+    @property
+    def right_labels(self) -> list[str]:
+        return [label for _code, label in self.right_items]
+
+    @property
+    def audience_labels(self) -> list[str]:
+        return [label for _code, label in self.audience_items]
+
+    @property
+    def category_description(self):
+        return CATEGORY_DESCRIPTIONS.get(self.category, "")
+
+
+class NoticeAttachment(models.Model):
+    notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=200)
+    name = models.CharField(_("file name"), max_length=150)
+    mime = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(
+            "notices:attachment",
+            kwargs={"category": self.notice.category, "slug": self.notice.slug, "pk": self.pk},
+        )
+
+    @property
+    def kind_label(self) -> str:
+        from portal.uploads import KINDS
+
+        kind = KINDS.get(self.mime)
+        return kind.label if kind else self.mime
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")

@@ -1,0 +1,243 @@
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from portal.i18n import other_language, path_in_language
+from portal.pagecache import public_page
+from portal.profile import current_profile
+
+from .forms import NoticeFilterForm
+from .models import CATEGORY_DESCRIPTIONS, Category, Notice, NoticeAttachment, Status
+
+PAGE_SIZE = 20
+
+
+def _category_or_404(slug: str) -> Category:
+    if slug not in Category.values:
+        raise Http404
+    return Category(slug)
+
+
+def _listing(request, category: Category | None):
+    form = NoticeFilterForm(request.GET)
+    criteria = form.filters()
+    notices = Notice.objects.published()
+    if category:
+        notices = notices.in_category(category)
+    if criteria.get("right"):
+        notices = notices.with_right(criteria["right"])
+    if criteria.get("audience"):
+        notices = notices.with_audience(criteria["audience"])
+    if criteria.get("q"):
+        notices = notices.search(criteria["q"], get_language())
+    if category == Category.DISCLOSURES:
+        notices = notices.order_by("-disclosure_year", "-pinned", "-publish_at", "-id")
+    else:
+        notices = notices.listed()
+    page = Paginator(notices.defer("body_zh_hans", "body_en", "body_html_zh_hans", "body_html_en"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    filtered = any(criteria.values())
+    return form, page, filtered
+
+
+@public_page
+def index(request):
+    form, page, filtered = _listing(request, None)
+    return render(
+        request,
+        "notices/list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": filtered,
+            "categories": Category.choices,
+            "category": None,
+            "heading": _("Notices"),
+            "intro": _("What we publish for consumers: disclosures, fraud warnings, guides, cases and campaigns."),
+            "feed_url": reverse("notices:feed"),
+            "breadcrumbs": [(_("Notices"), None)],
+            "nav_section": "notices",
+        },
+    )
+
+
+@public_page
+def category(request, category):
+    category = _category_or_404(category)
+    form, page, filtered = _listing(request, category)
+    return render(
+        request,
+        "notices/list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": filtered,
+            "categories": Category.choices,
+            "category": category,
+            "heading": category.label,
+            "intro": CATEGORY_DESCRIPTIONS[category],
+            "feed_url": reverse("notices:category_feed", args=[category.value]),
+            "breadcrumbs": [(_("Notices"), reverse("notices:index")), (category.label, None)],
+            "nav_section": "notices",
+        },
+    )
+
+
+@public_page
+def detail(request, category, slug):
+    category = _category_or_404(category)
+    now = timezone.now()
+    notice = get_object_or_404(
+        Notice.objects.published(now).prefetch_related("attachments"), category=category, slug=slug
+    )
+    return render_notice(request, notice, now=now)
+
+
+def render_notice(request, notice: Notice, *, now=None, preview: bool = False):
+    """The notice page; the admin's preview of a draft renders exactly this, with a banner."""
+    now = now or timezone.now()
+    category = Category(notice.category)
+    previous_notice = next_notice = None
+    if notice.publish_at:
+        siblings = (
+            Notice.objects.published(now)
+            .in_category(category)
+            .only("category", "slug", "title_zh_hans", "title_en", "publish_at")
+        )
+        at = notice.publish_at
+        previous_notice = (
+            siblings.filter(Q(publish_at__lt=at) | Q(publish_at=at, pk__lt=notice.pk))
+            .order_by("-publish_at", "-pk")
+            .first()
+        )
+        next_notice = (
+            siblings.filter(Q(publish_at__gt=at) | Q(publish_at=at, pk__gt=notice.pk))
+            .order_by("publish_at", "pk")
+            .first()
+        )
+    other = other_language(get_language())
+    return render(
+        request,
+        "notices/detail.html",
+        {
+            "notice": notice,
+            "category": category,
+            "attachments": list(notice.attachments.all()),
+            "previous_notice": previous_notice,
+            "next_notice": next_notice,
+            "preview": preview,
+            "other_language_notice_url": path_in_language(notice.get_absolute_url(), other),
+            "other_language_has_text": other != "en" or bool((notice.title_en or "").strip()),
+            "absolute_url": request.build_absolute_uri(notice.get_absolute_url()),
+            "breadcrumbs": [
+                (_("Notices"), reverse("notices:index")),
+                (category.label, reverse("notices:category", args=[category.value])),
+                (notice.title, None),
+            ],
+            "nav_section": "notices",
+        },
+    )
+
+
+def attachment(request, category, slug, pk):
+    """An attachment of a public notice, for everyone; of a draft or scheduled one, only for staff who may
+    see notices (the preview). The file name in Content-Disposition is the cleaned display name."""
+    item = get_object_or_404(
+        NoticeAttachment.objects.select_related("notice"), pk=pk, notice__category=category, notice__slug=slug
+    )
+    if not item.notice.is_public():
+        user = request.user
+        if not (user.is_active and user.is_staff and user.has_perm("notices.view_notice")):
+            raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=not item.is_image, filename=item.name, content_type=item.mime)
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def home_section_context(request) -> dict:
+    return {
+        "notices": list(
+            Notice.objects.published()
+            .listed()
+            .defer("body_zh_hans", "body_en", "body_html_zh_hans", "body_html_en")[:5]
+        )
+    }
+
+
+class LatestNoticesFeed(Feed):
+    """Atom: the newest public notices, in the language of the address (/notices/feed/ or /en/notices/feed/)."""
+
+    feed_type = Atom1Feed
+    description_template = None
+    limit = 30
+
+    def get_object(self, request, category=None):
+        self.request = request
+        return _category_or_404(category) if category else None
+
+    def title(self, obj):
+        name = current_profile().name
+        label = obj.label if obj else _("Notices")
+        return f"{label} · {name}" if name else str(label)
+
+    def subtitle(self, obj):
+        return str(CATEGORY_DESCRIPTIONS[obj]) if obj else _("Notices")
+
+    def link(self, obj):
+        return reverse("notices:category", args=[obj.value]) if obj else reverse("notices:index")
+
+    def feed_url(self, obj):
+        return reverse("notices:category_feed", args=[obj.value]) if obj else reverse("notices:feed")
+
+    def author_name(self):
+        return current_profile().name or str(gettext_lazy("Consumer protection"))
+
+    def feed_extra_kwargs(self, obj):
+        return {}
+
+    def items(self, obj):
+        notices = Notice.objects.published().listed().order_by("-publish_at", "-id")
+        if obj:
+            notices = notices.in_category(obj)
+        return notices[: self.limit]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.publish_at)
+
+    def item_categories(self, item):
+        return [Category(item.category).label]
+
+
+def next_scheduled_change():
+    """When the next scheduled notice becomes public (the page cache keeps no page past it)."""
+    return (
+        Notice.objects.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
