@@ -1,0 +1,453 @@
+"""Complaints in the admin: read-only records, the workflow as buttons (each a small form calling a service),
+registration of complaints from other channels, masked personal data with a logged full view, staff-only
+attachment downloads and a masked export.
+"""
+
+import csv
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from portal import codes
+from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
+
+from . import services
+from .admin_forms import ACTION_FORMS, RegisterForm
+from .models import Complaint, ComplaintAttachment, ComplaintEvent, PersonalDataView
+
+FULL_DATA_PERMISSION = "complaints.view_full_personal_data"
+
+
+def due_badge(complaint: Complaint, today=None):
+    """The due date, with a badge when the complaint is late or due within three days."""
+    if not complaint.due_date:
+        return "—"
+    today = today or timezone.localdate()
+    label = complaint.due_date.isoformat()
+    if complaint.status not in ("received", "accepted", "in_progress"):
+        return label
+    if complaint.due_date < today:
+        return format_html('{} <span class="cp-badge cp-overdue">{}</span>', label, gettext("Overdue"))
+    if (complaint.due_date - today).days <= 3:
+        return format_html('{} <span class="cp-badge cp-soon">{}</span>', label, gettext("Due in 3 days"))
+    return label
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("due_soon", _("Due within 3 days"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue(today)
+        if self.value() == "due_soon":
+            return queryset.due_soon(today)
+        return queryset
+
+
+class CsvEcho:
+    def write(self, value):
+        return value
+
+
+def _csv_safe(value) -> str:
+    """Spreadsheet formula injection: a cell starting with = + - @ (or a tab/CR) is prefixed with '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = (
+        "tracking_number",
+        "masked_name",
+        "masked_phone",
+        "status",
+        "due",
+        "category",
+        "channel",
+        "source",
+        "handler",
+        "received_at",
+    )
+    list_filter = (
+        "status",
+        "source",
+        "channel",
+        "category",
+        "province",
+        "branch",
+        "handler",
+        DeadlineFilter,
+    )
+    search_fields = ("tracking_number",)
+    search_help_text = _("Search by tracking number.")
+    list_per_page = 50
+    date_hierarchy = "received_at"
+    actions = ["export_masked_csv"]
+    change_form_template = "admin/complaints/complaint/change_form.html"
+    fieldsets = (
+        (
+            _("Complaint"),
+            {
+                "fields": (
+                    "tracking_number",
+                    "status",
+                    "received_at",
+                    "due",
+                    "extensions",
+                    "source",
+                    "regulator_ref",
+                    "regulator_deadline",
+                    "channel",
+                    "business_channel",
+                    "category",
+                    "province",
+                    "branch",
+                    "policy_number",
+                    "handler",
+                    "named_employee",
+                    "review_of",
+                    "merged_into",
+                )
+            },
+        ),
+        (
+            _("Complainant"),
+            {
+                "fields": (
+                    "name",
+                    "masked_phone",
+                    "masked_email",
+                    "id_type",
+                    "masked_id_number",
+                    "capacity",
+                    "principal_name",
+                    "power_of_attorney",
+                    "language",
+                )
+            },
+        ),
+        (_("What the complainant wrote"), {"fields": ("description_text", "desired_outcome_text")}),
+        (
+            _("Decision and closing"),
+            {
+                "fields": (
+                    "decision_text",
+                    "outcome",
+                    "remedy_list",
+                    "decided_at",
+                    "root_cause",
+                    "responsible_unit",
+                    "remediation",
+                    "ended_on",
+                )
+            },
+        ),
+    )
+
+    class Media:
+        css = {"all": ["complaints/admin.css"]}
+
+    # Records change only through the workflow buttons: no edit form, no deletion, registration has its own page.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("complaints.add_complaint")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("complaints.export_complaint")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field for _name, options in self.fieldsets for field in options["fields"]]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("branch", "handler").visible_to(request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        normalized = codes.normalize(term)
+        if codes.is_well_formed(normalized, services.TRACKING_PREFIX):
+            return queryset.filter(tracking_number=normalized), False
+        return queryset.filter(tracking_number__icontains=normalized), False
+
+    @admin.display(description=_("name"))
+    def masked_name(self, obj):
+        return mask_name(obj.name)
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+    @admin.display(description=_("email"))
+    def masked_email(self, obj):
+        return mask_email(obj.email) or "—"
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number) or "—"
+
+    @admin.display(description=_("due date"), ordering="due_date")
+    def due(self, obj):
+        return due_badge(obj)
+
+    @admin.display(description=_("description"))
+    def description_text(self, obj):
+        return format_html('<div class="cp-text">{}</div>', obj.description)
+
+    @admin.display(description=_("desired outcome"))
+    def desired_outcome_text(self, obj):
+        return format_html('<div class="cp-text">{}</div>', obj.desired_outcome) if obj.desired_outcome else "—"
+
+    @admin.display(description=_("decision"))
+    def decision_text(self, obj):
+        return format_html('<div class="cp-text">{}</div>', obj.decision) if obj.decision else "—"
+
+    @admin.display(description=_("remedies"))
+    def remedy_list(self, obj):
+        return ", ".join(str(label) for label in obj.remedy_labels()) or "—"
+
+    @admin.action(description=_("Export the selected complaints (CSV, personal data masked)"), permissions=["export"])
+    def export_masked_csv(self, request, queryset):
+        writer = csv.writer(CsvEcho())
+        header = [
+            gettext("tracking number"),
+            gettext("received at"),
+            gettext("status"),
+            gettext("due date"),
+            gettext("source"),
+            gettext("channel"),
+            gettext("business channel"),
+            gettext("category"),
+            gettext("province"),
+            gettext("branch"),
+            gettext("name"),
+            gettext("phone"),
+        ]
+
+        def rows():
+            yield "\ufeff" + writer.writerow(header)
+            for complaint in queryset.select_related("branch").iterator(chunk_size=2000):
+                yield writer.writerow(
+                    [
+                        _csv_safe(value)
+                        for value in (
+                            complaint.tracking_number,
+                            timezone.localtime(complaint.received_at).strftime("%Y-%m-%d %H:%M"),
+                            complaint.status,
+                            complaint.due_date,
+                            complaint.source,
+                            complaint.channel,
+                            complaint.business_channel,
+                            complaint.category,
+                            complaint.province,
+                            complaint.branch.name if complaint.branch else "",
+                            mask_name(complaint.name),
+                            mask_phone(complaint.phone),
+                        )
+                    ]
+                )
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
+        return response
+
+    # --- extra pages -------------------------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("register/", wrap(self.register_view), name="complaints_complaint_register"),
+            path("<int:pk>/do/<str:action>/", wrap(self.action_view), name="complaints_complaint_action"),
+            path("<int:pk>/personal-data/", wrap(self.personal_data_view), name="complaints_complaint_personal"),
+            path("attachment/<int:pk>/", wrap(self.attachment_view), name="complaints_complaint_attachment"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return redirect("admin:complaints_complaint_register")
+
+    def _visible(self, request, pk) -> Complaint:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        complaint = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        extra = dict(extra_context or {})
+        if complaint is not None:
+            extra.update(
+                events=complaint.events.select_related("actor"),
+                attachments=complaint.attachments.all(),
+                workflow_actions=[
+                    (action, services.ACTION_LABELS[action])
+                    for action in ACTION_FORMS
+                    if services.can_act(request.user, complaint, action)
+                ],
+                can_see_full=request.user.has_perm(FULL_DATA_PERMISSION),
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def action_view(self, request, pk, action):
+        complaint = self._visible(request, pk)
+        if action not in ACTION_FORMS:
+            raise Http404
+        if not services.can_act(request.user, complaint, action):
+            raise PermissionDenied
+        form_class, call = ACTION_FORMS[action]
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                call(complaint, request.user, form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error) or gettext("You do not have permission to do this."))
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(action)s: done.") % {"action": services.ACTION_LABELS[action]},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:complaints_complaint_change", complaint.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "complaint": complaint,
+            "form": form,
+            "action": action,
+            "title": f"{services.ACTION_LABELS[action]} · {complaint.tracking_number}",
+            "action_label": services.ACTION_LABELS[action],
+        }
+        return TemplateResponse(request, "admin/complaints/complaint/action.html", context)
+
+    def register_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = RegisterForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = services.complaint_register(
+                    actor=request.user,
+                    channel=data["channel"],
+                    received_at=data["received_at"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    id_type=data["id_type"],
+                    id_number=data["id_number"],
+                    capacity=data["capacity"],
+                    principal_name=data["principal_name"],
+                    power_of_attorney=data["power_of_attorney"],
+                    language=data["language"],
+                    category=data["category"],
+                    business_channel=data["business_channel"],
+                    province=data["province"],
+                    branch=data["branch"],
+                    policy_number=data["policy_number"],
+                    source=data["source"],
+                    regulator_ref=data["regulator_ref"],
+                    regulator_deadline=data["regulator_deadline"],
+                    named_employee=data["named_employee"],
+                    description=data["description"],
+                    desired_outcome=data["desired_outcome"],
+                    note=data["note"],
+                    attachments=data["attachments"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Complaint %(number)s registered.") % {"number": complaint.tracking_number},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:complaints_complaint_change", complaint.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": gettext("Register a complaint"),
+        }
+        return TemplateResponse(request, "admin/complaints/complaint/register.html", context)
+
+    def personal_data_view(self, request, pk):
+        """The complainant's contact and ID data in full. Every view is logged (PIPL; JR/T 0171)."""
+        complaint = self._visible(request, pk)
+        if not request.user.has_perm(FULL_DATA_PERMISSION):
+            raise PermissionDenied
+        PersonalDataView.objects.create(
+            user=request.user, complaint=complaint, where="admin:complaint", fields="name,phone,email,id_number"
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "complaint": complaint,
+            "title": gettext("Personal data of %(number)s") % {"number": complaint.tracking_number},
+        }
+        return TemplateResponse(request, "admin/complaints/complaint/personal_data.html", context)
+
+    def attachment_view(self, request, pk):
+        attachment = get_object_or_404(ComplaintAttachment.objects.select_related("complaint"), pk=pk)
+        self._visible(request, attachment.complaint_id)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Append-only records: looked at, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ComplaintEvent)
+class ComplaintEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "complaint", "action", "from_status", "to_status", "actor", "public")
+    list_filter = ("action", "public")
+    search_fields = ("complaint__tracking_number",)
+    list_select_related = ("complaint", "actor")
+
+    def get_queryset(self, request):
+        visible = Complaint.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(complaint__in=visible)
+
+
+@admin.register(PersonalDataView)
+class PersonalDataViewAdmin(ReadOnlyAdmin):
+    list_display = ("at", "user", "complaint", "where", "fields")
+    list_select_related = ("user", "complaint")
+    search_fields = ("complaint__tracking_number", "user__username")

@@ -1,0 +1,198 @@
+"""Forms of the public complaint pages. They only check input; complaints/services.py does the work."""
+
+import secrets
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from portal import codes
+from portal.models import PROVINCES, province_label
+from portal.phones import normalize_phone
+from portal.uploads import validate_upload
+
+from .models import Capacity, Category
+from .services import ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, TRACKING_PREFIX
+
+DESCRIPTION_MAX = 5000
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to five files, each checked by its content (PDF, JPEG, PNG, DOCX) and size."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
+        if len(files) > MAX_ATTACHMENTS:
+            raise ValidationError(
+                _("Attach at most %(count)d files at a time."), code="too_many", params={"count": MAX_ATTACHMENTS}
+            )
+        errors = []
+        for upload in files:
+            try:
+                validate_upload(upload, allowed=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES)
+            except ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+def _phone(value: str) -> str:
+    return normalize_phone(value)
+
+
+class PhoneField(forms.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(*args, **kwargs)
+        self.widget.input_type = "tel"
+        self.widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        return _phone(value) if value else value
+
+
+def province_choices():
+    return [("", _("Not sure / not relevant"))] + [(name, province_label(name)) for name in PROVINCES]
+
+
+class ComplaintForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    phone = PhoneField(
+        label=_("Phone number"),
+        help_text=_("A mobile or a landline with its area code. You will need it to track your complaint."),
+    )
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("If you give one, we also write to you by email."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    capacity = forms.ChoiceField(
+        label=_("Who is complaining?"), choices=Capacity.choices, initial=Capacity.SELF, widget=forms.RadioSelect
+    )
+    principal_name = forms.CharField(
+        label=_("Name of the policyholder or the deceased (for proxies and heirs)"),
+        max_length=100,
+        required=False,
+        help_text=_("A proxy attaches the power of attorney; an heir attaches proof of the inheritance."),
+    )
+    category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
+    policy_number = forms.CharField(label=_("Policy number (if you know it)"), max_length=40, required=False)
+    province = forms.ChoiceField(label=_("Where did you buy the policy?"), choices=province_choices, required=False)
+    description = forms.CharField(
+        label=_("What happened?"),
+        max_length=DESCRIPTION_MAX,
+        help_text=_("When it happened, who you dealt with, what went wrong. Up to %(max)d characters.")
+        % {"max": DESCRIPTION_MAX},
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    desired_outcome = forms.CharField(
+        label=_("What would you like us to do? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    attachments = AttachmentsField(
+        label=_("Documents (optional)"),
+        help_text=_("Up to 5 files of at most 10 MB each: PDF, JPEG, PNG or Word (DOCX)."),
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree that my personal data is used to handle this complaint."),
+        error_messages={"required": _("Please agree to the privacy notice: without it we cannot handle your data.")},
+    )
+    # A field people never see (hidden by CSS and from screen readers); robots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    # One token per form shown: the same form sent twice makes one complaint.
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["token"] = secrets.token_urlsafe(24)
+        self.fields["attachments"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx"
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("This submission could not be accepted."), code="honeypot")
+        return ""
+
+    def clean_token(self):
+        token = self.cleaned_data["token"]
+        if not token.replace("-", "").replace("_", "").isalnum() or len(token) < 20:
+            raise ValidationError(_("The form has expired. Please send it again."), code="token")
+        return token
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("capacity") in (Capacity.PROXY, Capacity.HEIR) and not cleaned.get("principal_name"):
+            self.add_error("principal_name", _("Give the name of the person you complain for, or of the deceased."))
+        return cleaned
+
+
+class TrackForm(forms.Form):
+    tracking_number = forms.CharField(
+        label=_("Tracking number"),
+        max_length=40,
+        help_text=_("As on your receipt, e.g. TS-20261121-7KQ2M9XD."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number given with the complaint"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_tracking_number(self):
+        return codes.normalize(self.cleaned_data["tracking_number"])
+
+    def is_well_formed(self) -> bool:
+        return codes.is_well_formed(self.cleaned_data.get("tracking_number", ""), TRACKING_PREFIX)
+
+
+class AddInformationForm(forms.Form):
+    text = forms.CharField(
+        label=_("What would you like to add?"),
+        max_length=DESCRIPTION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    attachments = AttachmentsField(
+        label=_("Documents (optional)"),
+        help_text=_("Up to 5 files of at most 10 MB each: PDF, JPEG, PNG or Word (DOCX)."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("text") and not cleaned.get("attachments"):
+            raise ValidationError(_("Write something or attach a file."), code="empty")
+        return cleaned
+
+
+class ReviewRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you disagree with the decision?"),
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I withdraw my complaint. I understand that its handling ends today."),
+        error_messages={"required": _("Tick the box to confirm the withdrawal.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

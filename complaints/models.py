@@ -1,0 +1,366 @@
+"""Complaints, their attachments, the append-only event log and the audit of full personal-data views.
+
+A complaint's status only changes through complaints/services.py, which writes a ComplaintEvent in the same
+transaction. The event log and the audit log refuse updates and deletes (in Python here, and in PostgreSQL
+through the triggers installed by migration 0002).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import PROVINCE_CHOICES, province_label
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PAUSED = "paused", _("Paused for outside appraisal")
+    DECIDED = "decided", _("Decided")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Not a complaint")
+    MERGED = "merged", _("Merged into another complaint")
+
+
+# The statuses in which the 15/30/60-day clock runs (a paused complaint keeps its due date but is not late).
+OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS)
+ACTIVE_STATUSES = (*OPEN_STATUSES, Status.PAUSED)
+
+
+class Source(models.TextChoices):
+    SELF = "self", _("Received directly")
+    REGULATOR = "regulator", _("Forwarded by the regulator")
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Visit")
+    WEB = "web", _("Web")
+    PHONE = "phone", _("Phone")
+    WECHAT = "wechat", _("WeChat")
+    EMAIL = "email", _("Email")
+
+
+class BusinessChannel(models.TextChoices):
+    AGENCY = "agency", _("Individual agency")
+    BANCASSURANCE = "bancassurance", _("Bancassurance")
+    BROKER = "broker", _("Brokers and agents")
+    INTERNET = "internet", _("Internet")
+    GROUP = "group", _("Group")
+
+
+class Category(models.TextChoices):
+    SALES = "sales", _("Sales")
+    UNDERWRITING = "underwriting", _("Underwriting")
+    POLICY_SERVICE = "policy_service", _("Policy service and surrender")
+    CLAIMS = "claims", _("Claims")
+    SERVICE = "service", _("Service")
+    OTHER = "other", _("Other")
+
+
+class IdType(models.TextChoices):
+    RESIDENT = "resident", _("Resident identity card")
+    PASSPORT = "passport", _("Passport")
+    PERMIT = "permit", _("Travel permit (Hong Kong, Macao, Taiwan)")
+    FOREIGNER = "foreigner", _("Foreigner's permanent residence card")
+    OTHER = "other", _("Other document")
+
+
+class Capacity(models.TextChoices):
+    SELF = "self", _("For myself")
+    PROXY = "proxy", _("As a proxy with a power of attorney")
+    HEIR = "heir", _("As an heir")
+
+
+class Outcome(models.TextChoices):
+    UPHELD = "upheld", _("Upheld")
+    PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
+    NOT_UPHELD = "not_upheld", _("Not upheld")
+
+
+class Remedy(models.TextChoices):
+    REVIEW = "review", _("Review by the superior unit")
+    MEDIATION = "mediation", _("Mediation")
+    ARBITRATION = "arbitration", _("Arbitration")
+    LITIGATION = "litigation", _("Litigation")
+
+
+LANGUAGE_CHOICES = [("zh-hans", "简体中文"), ("en", "English")]
+
+
+def _in(field: str, choices) -> Q:
+    return Q(**{f"{field}__in": [value for value, _label in choices.choices]})
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def for_lists(self):
+        return self.select_related("branch", "handler")
+
+    def active(self):
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def overdue(self, today):
+        """Complaints whose clock runs and whose due date has passed."""
+        return self.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+
+    def due_soon(self, today, days: int = 3):
+        """Complaints whose clock runs and which fall due today or within the next `days` days."""
+        from datetime import timedelta
+
+        return self.filter(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=today + timedelta(days=days))
+
+    def visible_to(self, user):
+        """Handlers see the complaints assigned to them; supervisors and compliance officers see all."""
+        if user.is_superuser or user.has_perm("complaints.view_all_complaints"):
+            return self
+        return self.filter(handler=user)
+
+
+class Complaint(models.Model):
+    tracking_number = models.CharField(_("tracking number"), max_length=32, unique=True, editable=False)
+    received_at = models.DateTimeField(_("received at"))
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.SELF)
+    regulator_ref = models.CharField(_("regulator's reference"), max_length=60, blank=True)
+    regulator_deadline = models.DateField(_("regulator's deadline"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    business_channel = models.CharField(
+        _("business channel"), max_length=16, choices=BusinessChannel.choices, blank=True
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.OTHER)
+    province = models.CharField(_("province"), max_length=10, choices=PROVINCE_CHOICES, blank=True)
+    branch = models.ForeignKey(
+        "portal.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    policy_number = models.CharField(_("policy number"), max_length=40, blank=True)
+
+    name = models.CharField(_("complainant's name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20, help_text=_("Stored in E.164 form."))
+    email = models.EmailField(_("email"), blank=True)
+    id_type = models.CharField(_("ID type"), max_length=12, choices=IdType.choices, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=40, blank=True)
+    capacity = models.CharField(_("complaining"), max_length=8, choices=Capacity.choices, default=Capacity.SELF)
+    principal_name = models.CharField(
+        _("on behalf of"),
+        max_length=100,
+        blank=True,
+        help_text=_("The policyholder or the deceased, for proxies and heirs."),
+    )
+    power_of_attorney = models.BooleanField(_("power of attorney received"), default=False)
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, default="zh-hans")
+
+    description = models.TextField(_("description"))
+    desired_outcome = models.TextField(_("desired outcome"), blank=True)
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_complaints",
+    )
+    named_employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee complained about"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    decision = models.TextField(_("decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    remedies = models.JSONField(_("remedies"), default=list, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    root_cause = models.TextField(_("root cause"), blank=True)
+    responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
+    remediation = models.TextField(_("remediation"), blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    review_of = models.ForeignKey(
+        "self", verbose_name=_("review of"), on_delete=models.PROTECT, null=True, blank=True, related_name="reviews"
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, related_name="repeats"
+    )
+    idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at", "-id"]
+        permissions = [
+            ("view_all_complaints", _("Can see every complaint, not only those assigned")),
+            ("handle_complaint", _("Can work complaints through the workflow")),
+            ("assign_complaint", _("Can assign complaints to handlers")),
+            ("approve_extension", _("Can approve extensions of the time limit")),
+            ("export_complaint", _("Can export complaint data")),
+            ("view_full_personal_data", _("Can see complainants' personal data in full")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=_in("status", Status), name="complaint_status_valid"),
+            models.CheckConstraint(condition=_in("source", Source), name="complaint_source_valid"),
+            models.CheckConstraint(condition=_in("channel", Channel), name="complaint_channel_valid"),
+            models.CheckConstraint(condition=_in("category", Category), name="complaint_category_valid"),
+            models.CheckConstraint(
+                condition=_in("business_channel", BusinessChannel) | Q(business_channel=""),
+                name="complaint_business_channel_valid",
+            ),
+            models.CheckConstraint(condition=Q(extensions__lte=2), name="complaint_at_most_two_extensions"),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], condition=~Q(idempotency_key=""), name="complaint_idempotency_key_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["received_at"])]
+
+    def __str__(self):
+        return self.tracking_number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def province_display(self) -> str:
+        return province_label(self.province)
+
+    def remedy_labels(self) -> list[str]:
+        labels = dict(Remedy.choices)
+        return [labels[code] for code in self.remedies if code in labels]
+
+
+class AppendOnly(models.Model):
+    """Rows are written once and never changed or removed (the database enforces it too)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError(f"{type(self).__name__} rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{type(self).__name__} rows cannot be deleted.")
+
+
+class EventAction(models.TextChoices):
+    SUBMIT = "submit", _("Submitted on the web")
+    REGISTER = "register", _("Registered")
+    ACCEPT = "accept", _("Accepted")
+    START = "start", _("Work started")
+    DECIDE = "decide", _("Decided")
+    CLOSE = "close", _("Closed")
+    EXTEND = "extend", _("Time limit extended")
+    PAUSE = "pause", _("Paused for outside appraisal")
+    RESUME = "resume", _("Resumed after appraisal")
+    MERGE = "merge", _("Merged into another complaint")
+    MERGED_IN = "merged_in", _("A repeat complaint was merged in")
+    RESTART = "restart", _("Clock restarted on new facts")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    REJECT = "reject", _("Rejected as not a complaint")
+    REQUEST_REVIEW = "request_review", _("Review requested")
+    REOPEN = "reopen", _("Reopened")
+    ASSIGN = "assign", _("Handler assigned")
+    ADD_INFORMATION = "add_information", _("Information added by the complainant")
+
+
+class ComplaintEvent(AppendOnly):
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    action = models.CharField(_("action"), max_length=16, choices=EventAction.choices)
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    public = models.BooleanField(_("shown to the complainant"), default=False)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+        ordering = ["at", "id"]
+        constraints = [models.CheckConstraint(condition=_in("action", EventAction), name="complaintevent_action_valid")]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def public_note(self) -> str:
+        """The note as the complainant may read it: reasons they must be told, and what they wrote themselves."""
+        return self.note if self.public and self.action in PUBLIC_NOTE_ACTIONS else ""
+
+    @property
+    def actor_label(self) -> str:
+        if self.actor_id:
+            return self.actor.get_username()
+        return str(_("Complainant")) if self.action in COMPLAINANT_ACTIONS else str(_("System"))
+
+
+COMPLAINANT_ACTIONS = {
+    EventAction.SUBMIT,
+    EventAction.ADD_INFORMATION,
+    EventAction.WITHDRAW,
+    EventAction.REQUEST_REVIEW,
+}
+
+
+# Actions whose note is addressed to the complainant (a reason they are told, or their own words).
+PUBLIC_NOTE_ACTIONS = {
+    EventAction.EXTEND,
+    EventAction.PAUSE,
+    EventAction.RESTART,
+    EventAction.REJECT,
+    EventAction.WITHDRAW,
+    EventAction.REQUEST_REVIEW,
+    EventAction.ADD_INFORMATION,
+}
+
+
+class ComplaintAttachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=120)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    by_complainant = models.BooleanField(_("from the complainant"), default=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class PersonalDataView(AppendOnly):
+    """Who saw a complainant's personal data in full, when and where (PIPL; JR/T 0171)."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT)
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    where = models.CharField(_("where"), max_length=200)
+    fields = models.CharField(_("fields"), max_length=200)
+
+    class Meta:
+        verbose_name = _("full view of personal data")
+        verbose_name_plural = _("full views of personal data")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.where} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,624 @@
+"""Every change to a complaint, one function per action (DESIGN.md: writes are services).
+
+Each function is atomic, checks the action against TRANSITIONS (the one table of what is allowed from which
+status), writes a ComplaintEvent in the same transaction, stores the due date computed by
+complaints.deadlines.compute_deadline from the events, and schedules the complainant's notification for
+after the commit. Views, admin forms, reception and management commands all call these.
+
+`actor` is the staff member acting; None means the complainant (on the public pages) or the system (imports).
+"""
+
+from datetime import date, datetime, time
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal import codes
+from portal.phones import normalize_phone
+from portal.uploads import DOCX, JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
+
+from . import notifications
+from .deadlines import (
+    CLOCK_ACTIONS,
+    MAX_EXTENSIONS,
+    ClockEvent,
+    compute_deadline,
+    review_deadline,
+)
+from .models import (
+    ACTIVE_STATUSES,
+    Category,
+    Channel,
+    Complaint,
+    ComplaintAttachment,
+    ComplaintEvent,
+    EventAction,
+    Outcome,
+    Remedy,
+    Source,
+    Status,
+)
+
+TRACKING_PREFIX = "TS"
+ATTACHMENT_KINDS = (PDF, JPEG, PNG, DOCX)
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+A = EventAction
+S = Status
+_ACTIVE = frozenset(ACTIVE_STATUSES)
+
+# The workflow: action -> (statuses it may start from, status it leads to; None keeps the status).
+TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
+    A.ACCEPT: (frozenset({S.RECEIVED}), S.ACCEPTED),
+    A.START: (frozenset({S.ACCEPTED}), S.IN_PROGRESS),
+    A.DECIDE: (frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.DECIDED),
+    A.CLOSE: (frozenset({S.DECIDED}), S.CLOSED),
+    A.EXTEND: (frozenset({S.ACCEPTED, S.IN_PROGRESS}), None),
+    A.PAUSE: (frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.PAUSED),
+    A.RESUME: (frozenset({S.PAUSED}), S.IN_PROGRESS),
+    A.MERGE: (_ACTIVE, S.MERGED),
+    A.RESTART: (frozenset({S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS}), None),
+    A.WITHDRAW: (_ACTIVE, S.WITHDRAWN),
+    A.REJECT: (frozenset({S.RECEIVED, S.ACCEPTED}), S.REJECTED),
+    A.REQUEST_REVIEW: (frozenset({S.DECIDED, S.CLOSED}), None),
+    A.REOPEN: (frozenset({S.DECIDED, S.CLOSED, S.REJECTED}), S.IN_PROGRESS),
+    A.ASSIGN: (_ACTIVE | {S.DECIDED}, None),
+    A.ADD_INFORMATION: (_ACTIVE, None),
+}
+
+# What each action is called on buttons and in messages (a verb; the event log uses EventAction's labels).
+ACTION_LABELS = {
+    A.ACCEPT: _("Accept"),
+    A.START: _("Start work"),
+    A.DECIDE: _("Decide"),
+    A.CLOSE: _("Close"),
+    A.EXTEND: _("Extend the time limit"),
+    A.PAUSE: _("Pause for appraisal"),
+    A.RESUME: _("Resume"),
+    A.MERGE: _("Merge into the original"),
+    A.RESTART: _("Restart the clock"),
+    A.WITHDRAW: _("Withdraw"),
+    A.REJECT: _("Reject as not a complaint"),
+    A.REQUEST_REVIEW: _("Request a review"),
+    A.REOPEN: _("Reopen"),
+    A.ASSIGN: _("Assign a handler"),
+    A.ADD_INFORMATION: _("Add information"),
+}
+
+# Who may take each staff action (the complainant's own actions need no permission: they are authorised by
+# the tracking number and phone on the public pages).
+PERMISSIONS = {
+    A.ASSIGN: "complaints.assign_complaint",
+}
+DEFAULT_PERMISSION = "complaints.handle_complaint"
+
+
+class WorkflowError(ValidationError):
+    """An action refused by the rules; its message is translated and meant for the person who tried it."""
+
+
+def allowed_actions(complaint: Complaint) -> list[str]:
+    """The actions the workflow allows now (before permissions)."""
+    return [action for action, (sources, _to) in TRANSITIONS.items() if complaint.status in sources]
+
+
+def can_act(user, complaint: Complaint, action: str) -> bool:
+    """Whether `user` may take `action` on `complaint` now (status and permission)."""
+    if action not in allowed_actions(complaint):
+        return False
+    try:
+        _check_actor(user, complaint, action)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _check_actor(actor, complaint: Complaint, action: str) -> None:
+    if actor is None:
+        return
+    permission = PERMISSIONS.get(action, DEFAULT_PERMISSION)
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if not (actor.has_perm("complaints.view_all_complaints") or complaint.handler_id == actor.pk):
+        raise PermissionDenied(_("This complaint is not assigned to you."))
+
+
+def _locked(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _record(
+    complaint: Complaint,
+    action: str,
+    *,
+    actor,
+    note: str = "",
+    public: bool = False,
+    data: dict | None = None,
+    from_status: str | None = None,
+) -> ComplaintEvent:
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        at=timezone.now(),
+        actor=actor,
+        action=action,
+        from_status=complaint.status if from_status is None else from_status,
+        to_status=complaint.status,
+        note=note,
+        public=public,
+        data=data or {},
+    )
+
+
+def _refresh_deadline(complaint: Complaint) -> None:
+    events = [
+        ClockEvent(event.action, timezone.localdate(event.at))
+        for event in complaint.events.filter(action__in=CLOCK_ACTIONS).order_by("at", "id")
+    ]
+    deadline = compute_deadline(timezone.localdate(complaint.received_at), events)
+    complaint.due_date = deadline.due
+    complaint.extensions = deadline.extensions
+
+
+def _transition(
+    complaint: Complaint,
+    action: str,
+    *,
+    actor,
+    note: str = "",
+    public: bool = True,
+    data: dict | None = None,
+    fields: dict | None = None,
+) -> Complaint:
+    """Check `action` against TRANSITIONS and the actor's rights, apply it, record it, refresh the due date."""
+    complaint = _locked(complaint)
+    sources, target = TRANSITIONS[action]
+    if complaint.status not in sources:
+        raise WorkflowError(
+            _("“%(action)s” is not possible while the complaint is “%(status)s”."),
+            code="illegal_transition",
+            params={"action": ACTION_LABELS[action], "status": complaint.get_status_display()},
+        )
+    _check_actor(actor, complaint, action)
+    before = complaint.status
+    for name, value in (fields or {}).items():
+        setattr(complaint, name, value)
+    if target is not None:
+        complaint.status = target
+    event = _record(complaint, action, actor=actor, note=note, public=public, data=data, from_status=before)
+    if action in CLOCK_ACTIONS:
+        _refresh_deadline(complaint)
+    complaint.save()
+    complaint.last_event = event
+    return complaint
+
+
+def _require(value: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise WorkflowError(message, code="required")
+    return value
+
+
+def _new_tracking_number(day: date) -> str:
+    while True:
+        number = codes.generate(TRACKING_PREFIX, day)
+        if not Complaint.objects.filter(tracking_number=number).exists():
+            return number
+
+
+def _aware(received_at: datetime | date) -> datetime:
+    if isinstance(received_at, datetime):
+        return received_at if timezone.is_aware(received_at) else timezone.make_aware(received_at)
+    return timezone.make_aware(datetime.combine(received_at, time(0, 0)))
+
+
+def _store_attachments(complaint: Complaint, attachments, *, by_complainant: bool) -> list[ComplaintAttachment]:
+    """Check each file by its content and store it under a random name outside the static files."""
+    attachments = list(attachments or [])
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise WorkflowError(
+            _("Attach at most %(count)d files at a time."), code="too_many", params={"count": MAX_ATTACHMENTS}
+        )
+    stored = []
+    for upload in attachments:
+        kind = validate_upload(upload, allowed=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES)
+        upload.seek(0)
+        path = default_storage.save(random_storage_name("complaints", kind), upload)
+        stored.append(
+            ComplaintAttachment.objects.create(
+                complaint=complaint,
+                file=path,
+                original_name=safe_display_name(upload.name or ""),
+                content_type=kind.mime,
+                size=upload.size,
+                by_complainant=by_complainant,
+            )
+        )
+    return stored
+
+
+def _create(*, actor, action: str, received_at, fields: dict, note: str = "", attachments=()) -> Complaint:
+    received_at = _aware(received_at)
+    fields = {**fields, "phone": normalize_phone(fields["phone"])}
+    complaint = Complaint(
+        tracking_number=_new_tracking_number(timezone.localdate(received_at)),
+        received_at=received_at,
+        status=S.RECEIVED,
+        **fields,
+    )
+    complaint.full_clean(exclude=["tracking_number", "idempotency_key", "due_date"], validate_unique=False)
+    _refresh_deadline_without_events(complaint)
+    complaint.save()
+    _record(complaint, action, actor=actor, note=note, public=True, from_status="")
+    _store_attachments(complaint, attachments, by_complainant=actor is None)
+    notifications.schedule(complaint, notifications.RECEIVED)
+    return complaint
+
+
+def _refresh_deadline_without_events(complaint: Complaint) -> None:
+    deadline = compute_deadline(timezone.localdate(complaint.received_at), [])
+    complaint.due_date = deadline.due
+    complaint.extensions = 0
+
+
+@transaction.atomic
+def complaint_submit(
+    *,
+    name: str,
+    phone: str,
+    description: str,
+    category: str = Category.OTHER,
+    email: str = "",
+    language: str = "zh-hans",
+    idempotency_key: str = "",
+    attachments=(),
+    policy_number: str = "",
+    desired_outcome: str = "",
+    province: str = "",
+    capacity: str = "self",
+    principal_name: str = "",
+) -> Complaint:
+    """A complaint filed on the web by the complainant. Idempotent on `idempotency_key`: the same form sent
+    twice (a double click, a resent POST) makes one complaint and returns it both times."""
+    if idempotency_key:
+        existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    fields = {
+        "name": name.strip(),
+        "phone": phone,
+        "email": email.strip(),
+        "description": description,
+        "category": category,
+        "language": language,
+        "policy_number": policy_number.strip(),
+        "desired_outcome": desired_outcome,
+        "province": province,
+        "capacity": capacity,
+        "principal_name": principal_name.strip(),
+        "channel": Channel.WEB,
+        "source": Source.SELF,
+        "idempotency_key": idempotency_key,
+    }
+    try:
+        with transaction.atomic():
+            return _create(
+                actor=None, action=A.SUBMIT, received_at=timezone.now(), fields=fields, attachments=attachments
+            )
+    except IntegrityError:
+        # The same form, sent twice at once: the other request created it first.
+        if idempotency_key:
+            existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+        raise
+
+
+@transaction.atomic
+def complaint_register(
+    *,
+    actor: AbstractBaseUser | None,
+    channel: str,
+    received_at: datetime | date,
+    name: str,
+    phone: str,
+    description: str,
+    category: str = Category.OTHER,
+    business_channel: str = "",
+    province: str = "",
+    branch=None,
+    email: str = "",
+    source: str = Source.SELF,
+    regulator_ref: str = "",
+    regulator_deadline: date | None = None,
+    language: str = "zh-hans",
+    note: str = "",
+    policy_number: str = "",
+    desired_outcome: str = "",
+    id_type: str = "",
+    id_number: str = "",
+    capacity: str = "self",
+    principal_name: str = "",
+    power_of_attorney: bool = False,
+    named_employee=None,
+    attachments=(),
+    idempotency_key: str = "",
+) -> Complaint:
+    """A complaint received by letter, visit, phone, WeChat, email or forwarded by the regulator, registered
+    by staff (or by an import). The clock runs from `received_at`, not from the moment of registration
+    (Art. 20 counts from receipt). A regulator-forwarded complaint must carry the regulator's reference.
+    With an `idempotency_key` (an import's row key), registering the same complaint again returns the first."""
+    if idempotency_key:
+        existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if source == Source.REGULATOR and not regulator_ref.strip():
+        raise WorkflowError(_("Give the regulator's reference for a forwarded complaint."), code="regulator_ref")
+    if branch is not None and not province:
+        province = branch.province
+    fields = {
+        "name": name.strip(),
+        "phone": phone,
+        "email": email.strip(),
+        "description": description,
+        "category": category,
+        "business_channel": business_channel,
+        "province": province,
+        "branch": branch,
+        "channel": channel,
+        "source": source,
+        "regulator_ref": regulator_ref.strip(),
+        "regulator_deadline": regulator_deadline,
+        "language": language,
+        "policy_number": policy_number.strip(),
+        "desired_outcome": desired_outcome,
+        "id_type": id_type,
+        "id_number": id_number.strip(),
+        "capacity": capacity,
+        "principal_name": principal_name.strip(),
+        "power_of_attorney": power_of_attorney,
+        "named_employee": named_employee,
+        "idempotency_key": idempotency_key,
+    }
+    return _create(
+        actor=actor,
+        action=A.REGISTER,
+        received_at=received_at,
+        fields=fields,
+        note=note,
+        attachments=attachments,
+    )
+
+
+@transaction.atomic
+def complaint_accept(*, complaint: Complaint, actor, note: str = "") -> Complaint:
+    """Accept (受理) the complaint; the complainant is told."""
+    complaint = _transition(complaint, A.ACCEPT, actor=actor, note=note)
+    notifications.schedule(complaint, notifications.ACCEPTED)
+    return complaint
+
+
+@transaction.atomic
+def complaint_start(*, complaint: Complaint, actor, note: str = "") -> Complaint:
+    """Work on the complaint has started."""
+    return _transition(complaint, A.START, actor=actor, note=note, public=True)
+
+
+@transaction.atomic
+def complaint_decide(
+    *, complaint: Complaint, actor, decision: str, outcome: str, remedies: list[str], note: str = ""
+) -> Complaint:
+    """The decision, as told to the complainant. It must name the further remedies open to them
+    (Art. 21: review, mediation, arbitration, litigation)."""
+    decision = _require(decision, _("Write the decision as it will be told to the complainant."))
+    if outcome not in Outcome.values:
+        raise WorkflowError(_("Choose the outcome."), code="outcome")
+    remedies = [code for code in Remedy.values if code in set(remedies or [])]
+    if not remedies:
+        raise WorkflowError(_("Name at least one further remedy open to the complainant."), code="remedies")
+    complaint = _transition(
+        complaint,
+        A.DECIDE,
+        actor=actor,
+        note=note,
+        fields={"decision": decision, "outcome": outcome, "remedies": remedies, "decided_at": timezone.now()},
+    )
+    notifications.schedule(complaint, notifications.DECIDED)
+    return complaint
+
+
+@transaction.atomic
+def complaint_close(
+    *, complaint: Complaint, actor, root_cause: str, responsible_unit: str, remediation: str = "", note: str = ""
+) -> Complaint:
+    """Close (办结) a decided complaint. The root cause and the responsible unit are required: they feed the
+    analysis of causes the regulation asks for."""
+    root_cause = _require(root_cause, _("Give the root cause before closing."))
+    responsible_unit = _require(responsible_unit, _("Name the responsible unit before closing."))
+    return _transition(
+        complaint,
+        A.CLOSE,
+        actor=actor,
+        note=note,
+        fields={
+            "root_cause": root_cause,
+            "responsible_unit": responsible_unit,
+            "remediation": remediation.strip(),
+            "ended_on": _today(),
+        },
+    )
+
+
+@transaction.atomic
+def complaint_extend(
+    *, complaint: Complaint, actor, reason: str, approved_by=None, senior_approval: str = ""
+) -> Complaint:
+    """Extend the time limit (Art. 20): to 30 days with a supervisor's approval, then to 60 days with a
+    senior manager's approval as well. A third extension is refused. The complainant is told, with the reason."""
+    reason = _require(reason, _("Give the reason for the extension; the complainant is told it."))
+    current = _locked(complaint)
+    if current.extensions >= MAX_EXTENSIONS:
+        raise WorkflowError(
+            _("The time limit has already been extended twice (60 days); no further extension is allowed."),
+            code="extension_limit",
+        )
+    approver = approved_by or actor
+    if approver is not None and not approver.has_perm("complaints.approve_extension"):
+        raise WorkflowError(_("An extension must be approved by a supervisor."), code="supervisor_approval")
+    data = {"approved_by": approver.get_username() if approver is not None else ""}
+    if current.extensions == 1:
+        senior_approval = _require(
+            senior_approval, _("A second extension (to 60 days) needs a senior manager's approval: name it.")
+        )
+        data["senior_approval"] = senior_approval
+    complaint = _transition(complaint, A.EXTEND, actor=actor, note=reason, data=data)
+    notifications.schedule(complaint, notifications.EXTENDED, reason=reason)
+    return complaint
+
+
+@transaction.atomic
+def complaint_pause(*, complaint: Complaint, actor, reason: str) -> Complaint:
+    """Stop the clock for an outside appraisal, test or evaluation (Art. 20: that time does not count).
+    The complainant is told."""
+    reason = _require(reason, _("Say which appraisal the complaint waits for."))
+    complaint = _transition(complaint, A.PAUSE, actor=actor, note=reason)
+    notifications.schedule(complaint, notifications.PAUSED, reason=reason)
+    return complaint
+
+
+@transaction.atomic
+def complaint_resume(*, complaint: Complaint, actor, note: str = "") -> Complaint:
+    """The appraisal is back: the clock runs again, the paused days added to the due date."""
+    return _transition(complaint, A.RESUME, actor=actor, note=note)
+
+
+@transaction.atomic
+def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str = "") -> Complaint:
+    """Merge a repeat of the same complaint into the original (Art. 15). The repeat ends; the original keeps
+    its own clock."""
+    if into.pk == complaint.pk:
+        raise WorkflowError(_("A complaint cannot be merged into itself."), code="merge_self")
+    original = _locked(into)
+    if original.status not in ACTIVE_STATUSES or original.merged_into_id:
+        raise WorkflowError(_("The original complaint must still be open."), code="merge_target")
+    complaint = _transition(
+        complaint,
+        A.MERGE,
+        actor=actor,
+        note=note,
+        data={"into": original.tracking_number},
+        fields={"merged_into": original, "ended_on": _today()},
+    )
+    _record(original, A.MERGED_IN, actor=actor, note=note, data={"repeat": complaint.tracking_number})
+    return complaint
+
+
+@transaction.atomic
+def complaint_restart(*, complaint: Complaint, actor, note: str) -> Complaint:
+    """New facts restart the clock: a fresh 15-day period from today."""
+    note = _require(note, _("Describe the new facts."))
+    return _transition(complaint, A.RESTART, actor=actor, note=note)
+
+
+@transaction.atomic
+def complaint_withdraw(*, complaint: Complaint, actor=None, note: str = "") -> Complaint:
+    """The complainant withdraws: the procedure ends on the day the withdrawal is received."""
+    return _transition(complaint, A.WITHDRAW, actor=actor, note=note, fields={"ended_on": _today()})
+
+
+@transaction.atomic
+def complaint_reject(*, complaint: Complaint, actor, reason: str) -> Complaint:
+    """Not a consumer complaint (e.g. a question, or not about this company): ended with the reason given."""
+    reason = _require(reason, _("Give the reason why this is not a complaint."))
+    return _transition(complaint, A.REJECT, actor=actor, note=reason, fields={"ended_on": _today()})
+
+
+# What a review complaint takes over from the complaint under review (the complainant need not repeat it).
+_REVIEW_COPIED_FIELDS = (
+    "name", "phone", "email", "id_type", "id_number", "capacity", "principal_name", "power_of_attorney",
+    "language", "category", "business_channel", "province", "branch", "policy_number", "source",
+)  # fmt: skip
+
+
+@transaction.atomic
+def complaint_request_review(*, complaint: Complaint, reason: str, actor=None) -> Complaint:
+    """A complainant who disagrees asks the superior unit for a review within 30 days of the decision
+    (Art. 26). Opens a linked review complaint with its own clock; returns it."""
+    reason = _require(reason, _("Say why you disagree with the decision."))
+    current = _locked(complaint)
+    if current.decided_at and _today() > review_deadline(timezone.localdate(current.decided_at)):
+        raise WorkflowError(_("A review must be requested within 30 days of the decision."), code="review_too_late")
+    if current.reviews.exclude(status__in=[S.WITHDRAWN, S.REJECTED]).exists():
+        raise WorkflowError(_("A review of this decision has already been requested."), code="review_exists")
+    _transition(complaint, A.REQUEST_REVIEW, actor=actor, note=reason)
+    review = _create(
+        actor=actor,
+        action=A.SUBMIT if actor is None else A.REGISTER,
+        received_at=timezone.now(),
+        note=str(_("Review of %(number)s") % {"number": current.tracking_number}),
+        fields={field: getattr(current, field) for field in _REVIEW_COPIED_FIELDS}
+        | {
+            "description": reason,
+            "channel": Channel.WEB if actor is None else current.channel,
+            "review_of": current,
+        },
+    )
+    return review
+
+
+@transaction.atomic
+def complaint_reopen(*, complaint: Complaint, actor, reason: str) -> Complaint:
+    """Reopen a decided, closed or rejected complaint (e.g. the decision was wrong). The clock is not reset:
+    a reopened complaint past its due date shows as late."""
+    reason = _require(reason, _("Give the reason for reopening."))
+    return _transition(complaint, A.REOPEN, actor=actor, note=reason, public=True, fields={"ended_on": None})
+
+
+@transaction.atomic
+def complaint_assign(*, complaint: Complaint, actor, handler) -> Complaint:
+    """Give the complaint to a handler. Nobody handles a complaint about themselves."""
+    if handler is None or not handler.is_active or not handler.has_perm("complaints.handle_complaint"):
+        raise WorkflowError(_("Choose a staff member who handles complaints."), code="handler")
+    current = _locked(complaint)
+    if current.named_employee_id and current.named_employee_id == handler.pk:
+        raise WorkflowError(
+            _("This complaint is about %(name)s; it must be handled by someone else."),
+            code="conflict",
+            params={"name": handler.get_username()},
+        )
+    return _transition(
+        complaint,
+        A.ASSIGN,
+        actor=actor,
+        public=False,
+        data={"handler": handler.get_username()},
+        fields={"handler": handler},
+    )
+
+
+@transaction.atomic
+def complaint_add_information(*, complaint: Complaint, text: str = "", attachments=(), actor=None) -> Complaint:
+    """More information or files from the complainant while the complaint is open."""
+    text = (text or "").strip()
+    attachments = list(attachments or [])
+    if not text and not attachments:
+        raise WorkflowError(_("Write something or attach a file."), code="empty")
+    complaint = _transition(
+        complaint,
+        A.ADD_INFORMATION,
+        actor=actor,
+        note=text,
+        data={"files": len(attachments)},
+    )
+    _store_attachments(complaint, attachments, by_complainant=actor is None)
+    return complaint

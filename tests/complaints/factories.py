@@ -1,0 +1,25 @@
+"""Small makers for complaint tests (unit and browser)."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from complaints import services
+
+
+def register(actor=None, *, received_at=None, **overrides):
+    values = {
+        "actor": actor,
+        "channel": "phone",
+        "received_at": received_at or timezone.now(),
+        "name": "张三",
+        "phone": "13812345678",
+        "description": "理赔迟迟没有结果。",
+        "category": "claims",
+    }
+    values.update(overrides)
+    return services.complaint_register(**values)
+
+
+def shanghai(year, month, day, hour=10, minute=0):
+    return timezone.make_aware(datetime(year, month, day, hour, minute))

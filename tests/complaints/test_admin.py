@@ -1,0 +1,256 @@
+"""Staff in the admin: every group against every complaint page and action, masking, the full-view log,
+registration, the workflow buttons and the list's badges, filters and search."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from complaints import services
+from complaints.models import Complaint, PersonalDataView
+from complaints.services import TRANSITIONS
+from portal import roles
+
+from . import files
+from .factories import register, shanghai
+
+pytestmark = pytest.mark.django_db
+
+MARKUP = '<script>alert("x")</script><b>粗体</b> 😀'
+ADMIN = "/en/admin/complaints/complaint/"
+
+
+@pytest.fixture
+def people(make_user, demo):
+    return {
+        "handler": make_user("handler", groups=[roles.COMPLAINT_HANDLER]),
+        "other_handler": make_user("other", groups=[roles.COMPLAINT_HANDLER]),
+        "supervisor": make_user("supervisor", groups=[roles.SUPERVISOR]),
+        "compliance": make_user("compliance", groups=[roles.COMPLIANCE_OFFICER]),
+    }
+
+
+@pytest.fixture
+def complaints(people):
+    supervisor = people["supervisor"]
+    mine = register(
+        supervisor,
+        description=MARKUP,
+        email="zhang@example.com",
+        id_type="resident",
+        id_number="110101199001011234",
+        attachments=[files.pdf()],
+    )
+    services.complaint_assign(complaint=mine, actor=supervisor, handler=people["handler"])
+    theirs = register(supervisor, phone="13700001111")
+    services.complaint_assign(complaint=theirs, actor=supervisor, handler=people["other_handler"])
+    return {"mine": mine, "theirs": theirs}
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_every_group_against_every_complaint_admin_page(people, complaints):
+    mine, theirs = complaints["mine"], complaints["theirs"]
+    attachment = mine.attachments.get()
+    pages = {
+        "list": ADMIN,
+        "change mine": f"{ADMIN}{mine.pk}/change/",
+        "change theirs": f"{ADMIN}{theirs.pk}/change/",
+        "register": f"{ADMIN}register/",
+        "personal data": f"{ADMIN}{mine.pk}/personal-data/",
+        "attachment": f"{ADMIN}attachment/{attachment.pk}/",
+        "events": "/en/admin/complaints/complaintevent/",
+        "audit log": "/en/admin/complaints/personaldataview/",
+        "add redirects to register": f"{ADMIN}add/",
+    }
+    expected = {
+        #                          handler supervisor compliance
+        "list": (200, 200, 200),
+        "change mine": (200, 200, 200),
+        "change theirs": (302, 200, 200),
+        "register": (200, 200, 403),
+        "personal data": (200, 200, 403),
+        "attachment": (200, 200, 200),
+        "events": (200, 200, 200),
+        "audit log": (403, 200, 200),
+        "add redirects to register": (302, 302, 403),
+    }
+    for index, who in enumerate(("handler", "supervisor", "compliance")):
+        client = client_for(people[who])
+        for name, url in pages.items():
+            status = client.get(url).status_code
+            assert status == expected[name][index], (who, name, status)
+    anonymous = Client()
+    for url in pages.values():
+        response = anonymous.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+
+
+def test_every_group_against_every_workflow_action(people, complaints):
+    mine = complaints["mine"]
+    for action in TRANSITIONS:
+        if action == "add_information":
+            continue
+        sources, _target = TRANSITIONS[action]
+        legal = mine.status in sources
+        url = f"{ADMIN}{mine.pk}/do/{action}/"
+        for who, allowed in (
+            ("handler", legal and action != "assign"),
+            ("supervisor", legal),
+            ("compliance", False),
+            ("other_handler", False),
+        ):
+            status = client_for(people[who]).get(url).status_code
+            if who == "other_handler":
+                assert status == 404, (who, action)
+            else:
+                assert status == (200 if allowed else 403), (who, action, status)
+
+
+def test_the_change_page_shows_only_the_buttons_legal_now_for_that_user(people, complaints):
+    mine = complaints["mine"]
+    text = client_for(people["handler"]).get(f"{ADMIN}{mine.pk}/change/").text
+    buttons = set(__import__("re").findall(r'data-action="([a-z_]+)"', text))
+    assert buttons == {"accept", "restart", "withdraw", "reject", "merge"}
+    text = client_for(people["supervisor"]).get(f"{ADMIN}{mine.pk}/change/").text
+    assert "assign" in set(__import__("re").findall(r'data-action="([a-z_]+)"', text))
+    text = client_for(people["compliance"]).get(f"{ADMIN}{mine.pk}/change/").text
+    assert "data-action=" not in text
+    assert 'name="_save"' not in text  # the record itself is never edited
+
+
+def test_a_handler_accepts_extends_with_approval_and_decides_through_the_buttons(people, complaints):
+    mine = complaints["mine"]
+    client = client_for(people["handler"])
+    assert client.post(f"{ADMIN}{mine.pk}/do/accept/", {"note": ""}).status_code == 302
+    refused = client.post(f"{ADMIN}{mine.pk}/do/extend/", {"reason": "需要调取录音"})
+    assert "An extension must be approved by a supervisor." in refused.text
+    client.post(f"{ADMIN}{mine.pk}/do/extend/", {"reason": "需要调取录音", "approved_by": people["supervisor"].pk})
+    client.post(
+        f"{ADMIN}{mine.pk}/do/decide/",
+        {"decision": "同意退还保费。", "outcome": "upheld", "remedies": ["review", "litigation"]},
+    )
+    mine.refresh_from_db()
+    assert (mine.status, mine.extensions, mine.remedies) == ("decided", 1, ["review", "litigation"])
+    illegal = client.get(f"{ADMIN}{mine.pk}/do/accept/")
+    assert illegal.status_code == 403
+
+
+def test_the_complainants_text_is_read_only_and_shown_as_text_and_personal_data_masked(people, complaints):
+    mine = complaints["mine"]
+    text = client_for(people["supervisor"]).get(f"{ADMIN}{mine.pk}/change/").text
+    assert "<script>alert" not in text and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in text
+    assert "😀" in text
+    assert "138****5678" in text and "13812345678" not in text and "+8613812345678" not in text
+    assert "z***@example.com" in text and "zhang@example.com" not in text
+    assert "1101**********1234" in text and "110101199001011234" not in text
+    assert 'name="description"' not in text
+    listing = client_for(people["supervisor"]).get(ADMIN).text
+    assert "138****5678" in listing and "13812345678" not in listing
+    assert "张*" in listing
+
+
+def test_a_full_view_of_personal_data_is_logged_every_time(people, complaints):
+    mine = complaints["mine"]
+    client = client_for(people["handler"])
+    for _ in range(2):
+        text = client.get(f"{ADMIN}{mine.pk}/personal-data/").text
+        assert "138 1234 5678" in text and "110101199001011234" in text and "zhang@example.com" in text
+    views = PersonalDataView.objects.filter(user=people["handler"], complaint=mine)
+    assert views.count() == 2
+    audit = client_for(people["compliance"]).get("/en/admin/complaints/personaldataview/").text
+    assert mine.tracking_number in audit
+
+
+def test_staff_register_a_phone_complaint_received_earlier_and_the_clock_runs_from_receipt(people, time_machine):
+    time_machine.move_to(shanghai(2026, 11, 21, 9), tick=False)
+    client = client_for(people["handler"])
+    response = client.post(
+        f"{ADMIN}register/",
+        {
+            "channel": "phone",
+            "received_at": "2026-11-18T15:30",
+            "source": "self",
+            "name": "赵六",
+            "phone": "010-85921177",
+            "capacity": "self",
+            "language": "zh-hans",
+            "category": "sales",
+            "description": "电话投诉:销售人员夸大收益。",
+            "attachments": [SimpleUploadedFile("a.txt", b"plain text")],
+        },
+    )
+    assert response.status_code == 200 and "judged by its content" in response.text
+    assert not Complaint.objects.exists()
+    response = client.post(
+        f"{ADMIN}register/",
+        {
+            "channel": "phone",
+            "received_at": "2026-11-18T15:30",
+            "source": "regulator",
+            "regulator_ref": "京监转〔2026〕88号",
+            "name": "赵六",
+            "phone": "010-85921177",
+            "capacity": "self",
+            "language": "zh-hans",
+            "category": "sales",
+            "description": "电话投诉:销售人员夸大收益。",
+        },
+    )
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{complaint.pk}/change/")
+    assert (complaint.channel, complaint.source, complaint.phone) == ("phone", "regulator", "+861085921177")
+    assert complaint.due_date == date(2026, 12, 3)
+    assert complaint.events.get().actor == people["handler"]
+
+
+def test_the_list_marks_overdue_and_due_soon_and_filters_and_searches_by_tracking_number(people, time_machine):
+    time_machine.move_to(shanghai(2026, 11, 1), tick=False)
+    late = register(people["supervisor"])
+    time_machine.move_to(shanghai(2026, 11, 5), tick=False)
+    soon = register(people["supervisor"], phone="13700002222")
+    time_machine.move_to(shanghai(2026, 11, 18), tick=False)
+    client = client_for(people["supervisor"])
+    listing = client.get(ADMIN).text
+    assert "Overdue" in listing and "Due in 3 days" in listing
+    overdue = client.get(ADMIN + "?deadline=overdue").text
+    assert late.tracking_number in overdue and soon.tracking_number not in overdue
+    due_soon = client.get(ADMIN + "?deadline=due_soon").text
+    assert soon.tracking_number in due_soon and late.tracking_number not in due_soon
+    typed = soon.tracking_number.lower()
+    found = client.get(ADMIN, {"q": typed}).text
+    assert soon.tracking_number in found and late.tracking_number not in found
+    for query in ("status=received", "source=self", "channel=phone", "category=claims", "handler__id__exact=1"):
+        assert client.get(f"{ADMIN}?{query}").status_code == 200
+
+
+def test_handlers_see_only_their_complaints_in_the_list(people, complaints):
+    text = client_for(people["handler"]).get(ADMIN).text
+    assert complaints["mine"].tracking_number in text and complaints["theirs"].tracking_number not in text
+
+
+def test_export_is_offered_to_compliance_and_supervisors_masked_and_formula_safe(people, complaints):
+    Complaint.objects.filter(pk=complaints["mine"].pk).update(name="=HYPERLINK(1)")
+    data = {"action": "export_masked_csv", "_selected_action": [c.pk for c in complaints.values()]}
+    for who in ("compliance", "supervisor"):
+        response = client_for(people[who]).post(ADMIN, data)
+        body = b"".join(response.streaming_content).decode("utf-8")
+        assert response["Content-Type"].startswith("text/csv")
+        assert "138****5678" in body and "13812345678" not in body
+        assert "'=" in body
+    handler = client_for(people["handler"]).post(ADMIN, data)
+    assert not getattr(handler, "streaming", False)
+
+
+def test_events_cannot_be_added_changed_or_deleted_in_the_admin(people, complaints):
+    event = complaints["mine"].events.first()
+    client = client_for(people["supervisor"])
+    assert client.get("/en/admin/complaints/complaintevent/add/").status_code == 403
+    assert client.get(f"/en/admin/complaints/complaintevent/{event.pk}/delete/").status_code == 403
+    page = client.get(f"/en/admin/complaints/complaintevent/{event.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.text

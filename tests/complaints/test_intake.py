@@ -1,0 +1,194 @@
+"""Filing a complaint on the web: the form, its checks, idempotency, the receipt, notifications."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from complaints.models import Complaint, ComplaintAttachment
+
+from . import files
+
+pytestmark = pytest.mark.django_db
+
+MARKUP = '<script>alert("x")</script><b>粗体</b> <img src=x onerror=alert(1)> 😀🙏 &amp; "quotes"'
+
+
+def form_token(client, path="/complaints/new/"):
+    response = client.get(path)
+    assert response.status_code == 200
+    return re.search(r'name="token" value="([^"]+)"', response.text).group(1)
+
+
+def valid_data(token, **overrides):
+    data = {
+        "name": "李四",
+        "phone": "138 1234 5678",
+        "email": "lisi@example.com",
+        "capacity": "self",
+        "category": "claims",
+        "description": "理赔申请提交三个月仍无答复。",
+        "consent": "on",
+        "token": token,
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def client(demo):
+    return Client()
+
+
+def test_the_form_has_the_contract_field_names_guidance_and_privacy_notice_in_both_languages(client):
+    for path, words in [("/complaints/new/", "隐私"), ("/en/complaints/new/", "Privacy notice")]:
+        text = client.get(path).text
+        for name in ("name", "phone", "email", "category", "description", "attachments", "consent"):
+            assert f'name="{name}"' in text, name
+        assert words in text
+        assert 'enctype="multipart/form-data"' in text
+        assert 'class="honeypot"' in text
+
+
+def test_a_complaint_filed_in_english_gets_a_receipt_with_number_due_date_and_is_recorded_in_english(
+    client, sms_outbox
+):
+    token = form_token(client, "/en/complaints/new/")
+    response = client.post("/en/complaints/new/", valid_data(token, attachments=[files.pdf(), files.png()]))
+    assert response.status_code == 302 and response["Location"] == "/en/complaints/receipt/"
+    complaint = Complaint.objects.get()
+    assert (complaint.language, complaint.channel, complaint.phone) == ("en", "web", "+8613812345678")
+    assert complaint.attachments.count() == 2
+    receipt = client.get(response["Location"])
+    assert f'<p class="tracking-number" id="tracking-number">{complaint.tracking_number}</p>' in receipt.text
+    assert "What happens next" in receipt.text
+    assert "138****5678" in receipt.text and "13812345678" not in receipt.text
+    assert complaint.tracking_number not in response["Location"]
+
+
+def test_receipt_notifications_go_out_after_commit_in_the_complainants_language(
+    client, sms_outbox, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    token = form_token(client, "/en/complaints/new/")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post("/en/complaints/new/", valid_data(token))
+    assert sms_outbox == [] and mail.outbox == []  # nothing is sent before the commit
+    for callback in callbacks:
+        callback()
+    complaint = Complaint.objects.get()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["lisi@example.com"]
+    assert "We received your complaint" in mail.outbox[0].body
+    assert sms_outbox == [("+8613812345678", sms_outbox[0][1])]
+    assert complaint.tracking_number in sms_outbox[0][1] and "We received" in sms_outbox[0][1]
+
+
+def test_a_chinese_complaint_is_told_in_chinese(client, sms_outbox, django_capture_on_commit_callbacks):
+    token = form_token(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/complaints/new/", valid_data(token, email=""))
+    assert Complaint.objects.get().language == "zh-hans"
+    assert "我们已于" in sms_outbox[0][1]
+
+
+def test_the_same_post_sent_twice_makes_one_complaint_and_shows_the_same_receipt(client):
+    token = form_token(client)
+    data = valid_data(token, attachments=[files.pdf()])
+    first = client.post("/complaints/new/", data)
+    number = re.search(r'id="tracking-number">([^<]+)<', client.get(first["Location"]).text).group(1)
+    again = Client()  # a resent POST from another tab or after a network retry
+    second = again.post("/complaints/new/", valid_data(token, attachments=[files.pdf()]))
+    assert second.status_code == 302
+    assert Complaint.objects.count() == 1 and ComplaintAttachment.objects.count() == 1
+    assert re.search(r'id="tracking-number">([^<]+)<', again.get(second["Location"]).text).group(1) == number
+
+
+def test_an_executable_renamed_pdf_is_refused_and_everything_typed_is_kept(client):
+    token = form_token(client, "/en/complaints/new/")
+    response = client.post(
+        "/en/complaints/new/", valid_data(token, phone="13812345678", attachments=[files.executable_named_pdf()])
+    )
+    assert response.status_code == 200
+    assert not Complaint.objects.exists()
+    assert "is not a PDF / JPEG / PNG / DOCX file" in response.text
+    assert "choose your documents again" in response.text
+    assert 'value="李四"' in response.text and "理赔申请提交三个月仍无答复。" in response.text
+    assert f'value="{token}"' in response.text
+
+
+def test_a_word_document_and_images_are_accepted_by_content(client):
+    token = form_token(client)
+    client.post("/complaints/new/", valid_data(token, attachments=[files.docx(), files.png("scan.jpg.png")]))
+    kinds = sorted(ComplaintAttachment.objects.values_list("content_type", flat=True))
+    assert kinds == ["application/vnd.openxmlformats-officedocument.wordprocessingml.document", "image/png"]
+    stored = ComplaintAttachment.objects.first().file.name
+    assert stored.startswith("complaints/") and "statement" not in stored and "scan" not in stored
+
+
+def test_more_than_five_attachments_are_refused(client):
+    token = form_token(client, "/en/complaints/new/")
+    response = client.post(
+        "/en/complaints/new/", valid_data(token, attachments=[files.pdf(f"{i}.pdf") for i in range(6)])
+    )
+    assert "Attach at most 5 files" in response.text
+    assert not Complaint.objects.exists()
+
+
+def test_a_bad_phone_and_missing_consent_are_explained_and_nothing_is_lost(client):
+    token = form_token(client, "/en/complaints/new/")
+    response = client.post("/en/complaints/new/", valid_data(token, phone="12345", consent=""))
+    assert response.status_code == 200 and not Complaint.objects.exists()
+    assert "Enter a valid Chinese phone number" in response.text
+    assert "Please agree to the privacy notice" in response.text
+    assert 'class="error-summary"' in response.text
+    assert 'value="12345"' in response.text
+
+
+def test_a_proxy_must_name_the_person_complained_for(client):
+    token = form_token(client, "/en/complaints/new/")
+    response = client.post("/en/complaints/new/", valid_data(token, capacity="proxy"))
+    assert "Give the name of the person you complain for" in response.text
+    client.post("/en/complaints/new/", valid_data(token, capacity="proxy", principal_name="王五"))
+    assert Complaint.objects.get().principal_name == "王五"
+
+
+def test_a_filled_honeypot_creates_nothing(client):
+    token = form_token(client)
+    response = client.post("/complaints/new/", valid_data(token, website="http://spam.example"))
+    assert response.status_code == 200 and not Complaint.objects.exists()
+
+
+def test_markup_and_emoji_in_a_description_are_kept_verbatim_and_shown_as_text(client):
+    token = form_token(client)
+    response = client.post("/complaints/new/", valid_data(token, description=MARKUP))
+    assert Complaint.objects.get().description == MARKUP
+    receipt = client.get(response["Location"]).text
+    assert "<script>alert" not in receipt and "<img src=x" not in receipt
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;粗体&lt;/b&gt;" in receipt
+    assert "😀🙏 &amp;amp; &quot;quotes&quot;" in receipt
+
+
+def test_submissions_per_address_are_limited_and_the_limit_can_be_switched_off(client, settings):
+    settings.PORTAL_COMPLAINT_SUBMIT_LIMIT = 3
+    for _ in range(3):
+        assert client.post("/complaints/new/", valid_data(form_token(client))).status_code == 302
+    limited = client.post("/en/complaints/new/", valid_data(form_token(client)))
+    assert limited.status_code == 429 and "Too many" in limited.text
+    assert Complaint.objects.count() == 3
+    settings.PORTAL_RATE_LIMITS = False
+    assert client.post("/complaints/new/", valid_data(form_token(client))).status_code == 302
+
+
+def test_the_receipt_without_a_submission_goes_back_to_the_form(client):
+    response = client.get("/complaints/receipt/")
+    assert response.status_code == 302 and response["Location"] == "/complaints/new/"
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(client, settings):
+    settings.PORTAL_MAX_REQUEST_BYTES = 1000
+    token = form_token(client, "/en/complaints/new/")
+    response = client.post("/en/complaints/new/", valid_data(token, attachments=[files.pdf()], description="x" * 2000))
+    assert response.status_code == 413 and "too large" in response.text
+    assert not Complaint.objects.exists()
