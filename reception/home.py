@@ -1,0 +1,20 @@
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from .models import ReceptionDay
+
+
+def section_context(request) -> dict:
+    """Each branch's next reception day, for the home page (one query)."""
+    return {"next_days": list(ReceptionDay.objects.next_per_branch(timezone.localdate()))}
+
+
+def next_change() -> datetime | None:
+    """The next midnight (Beijing time) at which an upcoming day becomes past: the schedule, the archive and
+    the home page change then without any edit, so no cached page may outlive it."""
+    first = ReceptionDay.objects.filter(date__gte=timezone.localdate()).order_by("date").values_list("date", flat=True)
+    first = first.first()
+    if first is None:
+        return None
+    return datetime.combine(first + timedelta(days=1), time(0), tzinfo=timezone.get_current_timezone())

@@ -1,0 +1,38 @@
+"""The reception app's share of the staff roles (portal/roles.py keeps the group names)."""
+
+from django.apps import apps as global_apps
+
+from portal.roles import BRANCH_STAFF, SUPERVISOR, sync_group
+
+# Branch staff keep their own branch's schedule and bookings (the admin narrows every list to their branches).
+PERMISSIONS = {
+    BRANCH_STAFF: [
+        "view_receptionday",
+        "add_receptionday",
+        "change_receptionday",
+        "view_booking",
+        "change_booking",
+        "view_holiday",
+    ],
+    SUPERVISOR: [
+        "view_receptionday",
+        "add_receptionday",
+        "change_receptionday",
+        "delete_receptionday",
+        "view_booking",
+        "change_booking",
+        "view_holiday",
+        "add_holiday",
+        "change_holiday",
+        "delete_holiday",
+        "view_branchstaff",
+        "add_branchstaff",
+        "change_branchstaff",
+        "delete_branchstaff",
+    ],
+}
+
+
+def sync_groups(apps=global_apps) -> None:
+    for name, codenames in PERMISSIONS.items():
+        sync_group(name, "reception", codenames, apps=apps)

@@ -1,0 +1,328 @@
+"""Writes of the reception app: importing and generating schedules, booking and cancelling visits, and turning a
+visit into a complaint record. Views, admin actions and the import command all call these."""
+
+import hmac
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from portal import codes
+from portal.models import PROVINCE_ENGLISH, PROVINCES, Branch
+from portal.phones import normalize_phone
+
+from .importer import ImportProblem, ImportRefused, ScheduleRow
+from .models import Booking, BookingStatus, DayStatus, ReceptionDay
+
+# Titles as branches publish them, with the English the public pages show until staff write their own.
+TITLE_ENGLISH = {
+    "总经理": "General Manager",
+    "副总经理": "Deputy General Manager",
+    "总经理助理": "Assistant General Manager",
+    "临时负责人": "Acting Head",
+    "负责人": "Head",
+}
+
+
+@dataclass
+class ImportOutcome:
+    created: list[ScheduleRow] = field(default_factory=list)
+    updated: list[ScheduleRow] = field(default_factory=list)
+    unchanged: list[ScheduleRow] = field(default_factory=list)
+    new_branches: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+
+def _squash(text: str) -> str:
+    return "".join((text or "").split()).lower()
+
+
+def _branch_index() -> dict[str, Branch]:
+    index = {}
+    for branch in Branch.objects.all():
+        for name in (branch.name_zh_hans, branch.name_en, branch.slug):
+            if name:
+                index.setdefault(_squash(name), branch)
+    return index
+
+
+def guess_province(name: str) -> str:
+    """The province a branch name starts with (北京分公司 → 北京), or "" when it starts with none."""
+    for province in sorted(PROVINCES, key=len, reverse=True):
+        if name.startswith(province):
+            return province
+    return ""
+
+
+def _new_branch_slug(province: str) -> str:
+    """ASCII slug for a new branch: the province's English name (beijing, inner-mongolia), made unique with
+    a number, or branch-<n> when the province is not known."""
+    base = slugify(PROVINCE_ENGLISH.get(province, "")) if province else ""
+    taken = set(Branch.objects.values_list("slug", flat=True))
+    if base and base not in taken:
+        return base
+    stem = base or "branch"
+    number = 2 if base else Branch.objects.count() + 1
+    while f"{stem}-{number}" in taken:
+        number += 1
+    return f"{stem}-{number}"
+
+
+def branch_find_or_create(*, name: str, index: dict | None = None, create: bool = True) -> tuple[Branch | None, bool]:
+    """The branch a schedule names (by Chinese or English name or slug, spaces ignored); created when unknown,
+    with the province guessed from the start of its name."""
+    index = _branch_index() if index is None else index
+    found = index.get(_squash(name))
+    if found or not create:
+        return found, False
+    province = guess_province(name)
+    branch = Branch.objects.create(
+        name=name, name_zh_hans=name, slug=_new_branch_slug(province), province=province, sort_order=200
+    )
+    index[_squash(name)] = branch
+    return branch, True
+
+
+def _day_values(row: ScheduleRow) -> dict:
+    values = {
+        "start_time": row.start_time,
+        "end_time": row.end_time,
+        "receptionist": row.receptionist,
+        "title_zh_hans": row.title,
+        "phone": row.phone,
+        "place_zh_hans": row.place,
+        "liaison": row.liaison,
+    }
+    if row.notes:
+        values["notes_zh_hans"] = row.notes
+    return values
+
+
+@transaction.atomic
+def reception_import(
+    *, rows: list[ScheduleRow], allowed_branch_ids: list[int] | None = None, dry_run: bool = False
+) -> ImportOutcome:
+    """Write a parsed schedule, all or nothing: one row per branch and date, updated when it exists (so importing
+    the same file twice changes nothing). Unknown branches are created, except for staff limited to their own
+    branches (`allowed_branch_ids`), whose file is refused when it names another branch. With `dry_run` the
+    outcome is computed and everything is rolled back (the admin's preview)."""
+    outcome = ImportOutcome()
+    index = _branch_index()
+    problems = []
+    for row in rows:
+        branch, created = branch_find_or_create(name=row.branch, index=index, create=allowed_branch_ids is None)
+        if created:
+            outcome.new_branches.append(row.branch)
+        if branch is None or (allowed_branch_ids is not None and branch.pk not in allowed_branch_ids):
+            problems.append(
+                ImportProblem(
+                    row.row, "branch", _("You may not import days for “%(branch)s”.") % {"branch": row.branch}
+                )
+            )
+            continue
+        values = _day_values(row)
+        day = ReceptionDay.objects.filter(branch=branch, date=row.date).first()
+        if day is None:
+            title_en = TITLE_ENGLISH.get(row.title, "")
+            day = ReceptionDay(branch=branch, date=row.date, title_en=title_en, **values)
+            day.full_clean(exclude=["phone"])
+            day.save()
+            outcome.created.append(row)
+        elif any(getattr(day, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(day, key, value)
+            if not day.title_en:
+                day.title_en = TITLE_ENGLISH.get(row.title, "")
+            day.save()
+            outcome.updated.append(row)
+        else:
+            outcome.unchanged.append(row)
+    if problems:
+        raise ImportRefused(problems)
+    if dry_run:
+        transaction.set_rollback(True)
+    return outcome
+
+
+# --- generating a year -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reception_days_generate(
+    *,
+    branch: Branch,
+    dates: list[date],
+    start_time: time,
+    end_time: time,
+    receptionist: str,
+    title: str,
+    place: str,
+    phone: str = "",
+    liaison: str = "",
+    capacity: int = 10,
+    moved: dict[date, date] | None = None,
+    reason: str = "",
+) -> list[ReceptionDay]:
+    """Create the days staff kept from a proposed year. A date the branch already has is left as it is (staff
+    edit existing days one by one); a day the rule moved off a holiday is marked moved, with the original date."""
+    moved = moved or {}
+    existing = set(ReceptionDay.objects.filter(branch=branch, date__in=dates).values_list("date", flat=True))
+    created = []
+    for day_date in sorted(set(dates) - existing):
+        day = ReceptionDay(
+            branch=branch,
+            date=day_date,
+            start_time=start_time,
+            end_time=end_time,
+            receptionist=receptionist,
+            title_zh_hans=title,
+            title_en=TITLE_ENGLISH.get(title, ""),
+            place_zh_hans=place,
+            phone=phone,
+            liaison=liaison,
+            capacity=capacity,
+        )
+        if day_date in moved:
+            day.status = DayStatus.MOVED
+            day.moved_from = moved[day_date]
+            day.status_reason_zh_hans = reason
+        day.full_clean()
+        day.save()
+        created.append(day)
+    return created
+
+
+# --- bookings --------------------------------------------------------------------------------------------------
+
+
+class BookingRefused(Exception):
+    """A booking the day cannot take; the message is for the consumer."""
+
+
+@transaction.atomic
+def booking_create(
+    *, day_id: int, name: str, phone: str, topic: str, tracking_number: str = "", today: date | None = None
+) -> Booking:
+    """Book a visit on an upcoming day that is not cancelled, within its capacity.
+
+    The day's row is locked (SELECT … FOR UPDATE) while the active bookings are counted, so two people taking
+    the last place at the same moment cannot both get it."""
+    today = today or timezone.localdate()
+    day = ReceptionDay.objects.select_for_update().filter(pk=day_id).first()
+    if day is None or day.date < today:
+        raise BookingRefused(_("This reception day has passed or does not exist."))
+    if day.status == DayStatus.CANCELLED:
+        raise BookingRefused(_("This reception day is cancelled."))
+    if day.bookings.active().count() >= day.capacity:
+        raise BookingRefused(
+            _("This reception day is fully booked. Choose another day or call the branch to ask about places.")
+        )
+    booking = Booking.objects.create(
+        day=day,
+        number=codes.generate("BK", timezone.localdate()),
+        name=name.strip(),
+        phone=normalize_phone(phone),
+        topic=topic.strip(),
+        tracking_number=codes.normalize(tracking_number) if tracking_number else "",
+        language=(get_language() or "zh-hans")[:10],
+    )
+    transaction.on_commit(lambda: _text_booking(booking))
+    return booking
+
+
+def _text_booking(booking: Booking) -> None:
+    """The booking number by SMS, in the language the consumer booked in (it is needed to cancel)."""
+    from django.utils import translation
+
+    from portal.sms import send_sms
+
+    day = booking.day
+    with translation.override(booking.language):
+        text = _(
+            "Booking %(number)s: reception day of %(branch)s, %(date)s %(start)s-%(end)s, %(place)s. "
+            "Cancel online with this number and your phone."
+        ) % {
+            "number": booking.number,
+            "branch": day.branch.name,
+            "date": day.date.isoformat(),
+            "start": f"{day.start_time:%H:%M}",
+            "end": f"{day.end_time:%H:%M}",
+            "place": day.place,
+        }
+    send_sms(booking.phone, text)
+
+
+def booking_find(*, number: str, phone: str) -> Booking | None:
+    """The booking with this number whose phone matches, compared in constant time; None otherwise (whether the
+    number or the phone was wrong is not told)."""
+    number = codes.normalize(number)
+    try:
+        typed = normalize_phone(phone)
+    except ValidationError:
+        typed = ""
+    booking = None
+    if codes.is_well_formed(number, "BK"):
+        booking = Booking.objects.select_related("day__branch").filter(number=number).first()
+    stored = booking.phone if booking else "+860000000000"
+    matches = hmac.compare_digest(stored.encode(), (typed or "-").encode())
+    return booking if booking and matches else None
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking) -> Booking:
+    """Cancel a booked visit (by the consumer, with number and phone, or by staff); the place is freed."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status != BookingStatus.CANCELLED:
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = timezone.now()
+        booking.save(update_fields=["status", "cancelled_at"])
+    return booking
+
+
+@transaction.atomic
+def booking_register_complaint(
+    *, booking: Booking, actor, category: str = "", note: str = "", today: date | None = None
+):
+    """After the visit (on the day or later), register it as a complaint received in person (channel 访 visit),
+    through the complaints service, received at the start of the day's window, for the day's branch. The booking
+    keeps the link; a booking is registered at most once, and a cancelled one never."""
+    from complaints import services as complaint_services
+    from complaints.models import Category, Channel
+
+    today = today or timezone.localdate()
+    booking = Booking.objects.select_for_update().select_related("day__branch").get(pk=booking.pk)
+    day = booking.day
+    if booking.complaint_id:
+        raise BookingRefused(_("Booking %(number)s is already registered as a complaint.") % {"number": booking.number})
+    if booking.status != BookingStatus.BOOKED:
+        raise BookingRefused(_("Booking %(number)s was cancelled.") % {"number": booking.number})
+    if day.date > today:
+        raise BookingRefused(_("Booking %(number)s: the visit has not taken place yet.") % {"number": booking.number})
+    reference = _("Visit on the reception day of %(branch)s, %(date)s (booking %(number)s).") % {
+        "branch": day.branch.name,
+        "date": day.date.isoformat(),
+        "number": booking.number,
+    }
+    complaint = complaint_services.complaint_register(
+        actor=actor,
+        channel=Channel.VISIT,
+        received_at=datetime.combine(day.date, day.start_time, tzinfo=timezone.get_default_timezone()),
+        name=booking.name,
+        phone=booking.phone,
+        description=booking.topic,
+        category=category or Category.OTHER,
+        branch=day.branch,
+        language=booking.language,
+        note="\n".join(part for part in (reference, note) if part),
+    )
+    booking.complaint = complaint
+    booking.save(update_fields=["complaint"])
+    return complaint

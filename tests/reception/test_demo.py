@@ -1,0 +1,27 @@
+import io
+from datetime import date
+
+import time_machine
+from django.core.management import call_command
+
+from reception.models import ReceptionDay
+
+
+def test_load_demo_imports_the_published_2023_table_and_upcoming_days_and_is_idempotent(db):
+    with time_machine.travel("2026-11-21 10:00 +0800", tick=False):
+        call_command("load_demo", stdout=io.StringIO())
+        snapshot = list(ReceptionDay.objects.order_by("pk").values())
+        call_command("load_demo", stdout=io.StringIO())
+        assert list(ReceptionDay.objects.order_by("pk").values()) == snapshot
+        today = date(2026, 11, 21)
+        assert ReceptionDay.objects.filter(date__year=2023, branch__slug="beijing").count() == 12
+        upcoming = ReceptionDay.objects.upcoming(today)
+        assert {day.branch.slug for day in upcoming} == {"beijing", "jiangsu", "hunan"}
+        beijing_2023 = ReceptionDay.objects.get(branch__slug="beijing", date=date(2023, 1, 11))
+        assert beijing_2023.place_en and beijing_2023.title_en == "General Manager"
+
+
+def test_demo_days_stay_upcoming_whatever_the_date(db):
+    with time_machine.travel("2031-06-30 10:00 +0800", tick=False):
+        call_command("load_demo", stdout=io.StringIO())
+        assert ReceptionDay.objects.upcoming(date(2031, 6, 30)).count() >= 3
