@@ -28,6 +28,18 @@ def _fingerprint(dsn: str) -> dict[str, tuple[int, str]]:
     return result
 
 
+def _admin_sql(dsn: str, *statements: str) -> None:
+    # CREATE/DROP DATABASE cannot run in a transaction, and psycopg2's `with connection` always opens one.
+    conn = psycopg2.connect(dsn)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+    finally:
+        conn.close()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_dump_and_restore_keep_complaints_events_and_attachment_records(tmp_path):
     call_command("load_demo", stdout=io.StringIO())
@@ -44,18 +56,11 @@ def test_dump_and_restore_keep_complaints_events_and_attachment_records(tmp_path
     target_name = settings_dict["NAME"] + "_restored"
     parts = urlsplit(source)
     admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg2.connect(admin) as conn:
-        conn.autocommit = True
-        with conn.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{target_name}"')
-            cursor.execute(f'CREATE DATABASE "{target_name}"')
+    _admin_sql(admin, f'DROP DATABASE IF EXISTS "{target_name}"', f'CREATE DATABASE "{target_name}"')
     target = urlunsplit(parts._replace(path=f"/{target_name}"))
     try:
         subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={target}", str(dump)], check=True)
         assert _fingerprint(target) == before
     finally:
-        with psycopg2.connect(admin) as conn:
-            conn.autocommit = True
-            with conn.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{target_name}"')
+        _admin_sql(admin, f'DROP DATABASE IF EXISTS "{target_name}"')
     assert os.path.getsize(dump) > 0

@@ -15,9 +15,11 @@ import http.cookiejar
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -107,7 +109,8 @@ def _run(args, env, **kwargs):
 
 
 def test_every_receipted_complaint_exists_exactly_once_through_a_database_restart_and_a_killed_worker(tmp_path):
-    cluster = tmp_path / "pg"
+    # Not under tmp_path: the postgres user must be able to reach the cluster's folder.
+    cluster = Path(tempfile.mkdtemp(prefix="portal-fault-pg."))
     database_url = _run([str(ROOT / ".ci" / "pg"), "start", str(cluster)], os.environ.copy()).stdout.strip()
     port = _free_port()
     env = {
@@ -206,6 +209,7 @@ def test_every_receipted_complaint_exists_exactly_once_through_a_database_restar
             server.terminate()
             server.wait(timeout=30)
         subprocess.run([str(ROOT / ".ci" / "pg"), "stop", str(cluster)], check=False)
+        shutil.rmtree(cluster, ignore_errors=True)
 
 
 def _wait_for(url: str, seconds: float = 60) -> None:
