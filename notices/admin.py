@@ -163,7 +163,7 @@ class NoticeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     form = NoticeAdminForm
     change_form_template = "admin/notices/notice/change_form.html"
     inlines = [AttachmentInline]
-    list_display = ("title", "category", "status_badge", "publish_at", "pinned", "completeness")
+    list_display = ("title", "category", "status_badge", "completeness", "publish_at", "pinned")
     list_filter = ("category", "status", RightFilter, AudienceFilter, CompletenessFilter, "pinned")
     search_fields = ("title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "slug")
     list_select_related = ()
