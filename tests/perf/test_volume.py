@@ -3,6 +3,7 @@
 from collections import Counter, defaultdict
 from datetime import date
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -61,7 +62,7 @@ def test_volume_covers_every_status_with_events_that_follow_the_workflow(generat
         assert own[0]["action"] == (EventAction.SUBMIT if row["channel"] == "web" else EventAction.REGISTER)
         assert own[0]["at"] == row["received_at"]
         # Each step starts where the previous one ended, and the last one leaves the complaint where it is.
-        for before, after in zip(own, own[1:], strict=False):
+        for before, after in pairwise(own):
             assert after["from_status"] == before["to_status"], (row["tracking_number"], before, after)
         assert own[-1]["to_status"] == row["status"], row["tracking_number"]
         assert all(event["at"] <= timezone.now() for event in own)
