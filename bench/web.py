@@ -37,9 +37,13 @@ PAGES = [
     ("search 欺诈", "/notices/?q=%E6%AC%BA%E8%AF%88"),
     ("search fraud (en)", "/en/notices/?q=fraud"),
     ("reception", "/reception/"),
+    ("contact", "/contact/"),
+]
+# Pages with a form carry a CSRF token and set its cookie: they are never cached, so they are measured once
+# and held to the cache-miss target.
+FORMS = [
     ("complaint form", "/complaints/new/"),
     ("tracking form", "/complaints/track/"),
-    ("contact", "/contact/"),
 ]
 LUA = ROOT / "bench" / "lua"
 # (what, minimum ratio to the bare page) from issue 7's targets; cached pages also need p99 <= 20 ms.
@@ -96,8 +100,15 @@ def main() -> None:
                     if status != 200:
                         rows.append((f"{name} [{label}]", path, None, status, label))
                         continue
+                    if label == "cached":
+                        # Every worker fills its cache first (each has its own unless REDIS_URL is set).
+                        wrk(base + path, seconds=1)
                     rows.append((f"{name} [{label}]", path, wrk(base + path, seconds=options.seconds), None, label))
                 if label == "cached":
+                    for name, path in FORMS:
+                        rows.append(
+                            (f"{name} [form]", path, wrk(base + path, seconds=options.seconds), None, "uncached")
+                        )
                     rows.extend(_posts(base, tracking, options.seconds))
         lines = [
             f"Volume: {volume}. Load average before the run: {_load()}.",
