@@ -5,16 +5,16 @@ from datetime import date
 from io import StringIO
 from itertools import pairwise
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from complaints import services
 from complaints import volume as complaint_volume
 from complaints.deadlines import CLOCK_ACTIONS, ClockEvent, compute_deadline
 from complaints.models import Complaint, ComplaintEvent, EventAction, Status
 from notices.models import Category as NoticeCategory
 from notices.models import Notice
-from portal import codes
+from portal import codes, roles
 from reception.models import ReceptionDay
 
 UNTIL = date(2026, 11, 20)
@@ -31,22 +31,20 @@ def test_the_same_seed_gives_the_same_complaints_and_another_seed_others():
     assert _lines(OPTIONS) != _lines({**OPTIONS, "seed": 12})
 
 
-@pytest.fixture
-def generated(demo):
-    out = StringIO()
+def _generate(*, notices=0, complaints=0, days=0):
     call_command(
         "generate_volume",
-        "--notices=120",
-        "--complaints=3000",
-        "--reception-days=40",
+        f"--notices={notices}",
+        f"--complaints={complaints}",
+        f"--reception-days={days}",
         "--seed=7",
         f"--until={UNTIL}",
-        stdout=out,
+        stdout=StringIO(),
     )
-    return out.getvalue()
 
 
-def test_volume_covers_every_status_with_events_that_follow_the_workflow(generated):
+def test_volume_covers_every_status_with_events_that_follow_the_workflow(demo, make_user):
+    _generate(complaints=3000)
     complaints = {row["id"]: row for row in Complaint.objects.values()}
     assert len(complaints) == 3000
     statuses = Counter(row["status"] for row in complaints.values())
@@ -86,8 +84,16 @@ def test_volume_covers_every_status_with_events_that_follow_the_workflow(generat
     assert len({row["category"] for row in complaints.values()}) == 6
     assert len({row["channel"] for row in complaints.values()}) == 6
 
+    # Generated complaints go on through the services like any other.
+    handler = make_user("volume.handler", groups=[roles.SUPERVISOR])
+    complaint = Complaint.objects.filter(status=Status.RECEIVED).first()
+    services.complaint_accept(complaint=complaint, actor=handler)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.ACCEPTED
 
-def test_volume_notices_are_in_both_languages_and_in_every_category(generated):
+
+def test_volume_notices_are_in_both_languages_and_in_every_category(demo):
+    _generate(notices=120, days=40)
     notices = list(Notice.objects.values("category", "title_zh_hans", "title_en", "body_html_zh_hans", "status"))
     assert len(notices) >= 120
     assert {notice["category"] for notice in notices} == set(NoticeCategory.values)
@@ -95,14 +101,3 @@ def test_volume_notices_are_in_both_languages_and_in_every_category(generated):
     assert sum(1 for notice in notices if notice["title_en"]) > 0.8 * len(notices)
     assert Notice.objects.published().count() > 0.8 * len(notices)
     assert ReceptionDay.objects.count() >= 40
-
-
-def test_generated_complaints_go_on_through_the_services(generated, make_user):
-    from complaints import services
-    from portal import roles
-
-    handler = make_user("volume.handler", groups=[roles.SUPERVISOR])
-    complaint = Complaint.objects.filter(status=Status.RECEIVED).first()
-    services.complaint_accept(complaint=complaint, actor=handler)
-    complaint.refresh_from_db()
-    assert complaint.status == Status.ACCEPTED
