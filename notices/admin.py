@@ -181,14 +181,8 @@ class NoticeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
     @property
     def media(self):
-        # jQuery UI from a CDN would be blocked by the strict CSP; a local tabs widget takes its place.
         base = super().media
-        scripts = [script for script in base._js if "googleapis" not in str(script) and "jqueryui" not in str(script)]
-        at = next((i for i, s in enumerate(scripts) if "tabbed_translation_fields" in str(s)), len(scripts))
-        scripts.insert(at, "notices/admin/tabs.js")
-        css = {**base._css}
-        css["all"] = [*css.get("all", []), "notices/admin/notices.css"]
-        return forms.Media(js=scripts, css=css)
+        return base + forms.Media(css={"all": ["notices/admin/notices.css"]})
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in TAG_FIELDS:
@@ -352,6 +346,11 @@ class NoticeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_urls(self):
         return [

@@ -75,6 +75,10 @@ class NoticeQuerySet(models.QuerySet):
         """Pinned first, then newest first."""
         return self.order_by("-pinned", "-publish_at", "-id")
 
+    def without_bodies(self):
+        """Lists show titles and summaries; the bodies (the bulk of each row) stay in the database."""
+        return self.defer("body", "body_html", "body_zh_hans", "body_en", "body_html_zh_hans", "body_html_en")
+
     def with_right(self, code: str):
         return self._with_tag("rights", code)
 
@@ -106,9 +110,8 @@ def _vendor(alias: str) -> str:
 
 
 def attachment_upload_to(instance, filename):
-    # The storage name is chosen by the service (portal.uploads.random_storage_name); this is only used
-    # if a file were ever assigned without it.
-    return f"notices/{filename}"
+    # The service has already chosen a random storage path (portal.uploads.random_storage_name): keep it.
+    return filename
 
 
 class Notice(models.Model):

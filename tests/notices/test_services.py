@@ -99,6 +99,8 @@ def test_slugs_are_ascii_and_unique_within_a_category():
     chinese_only = services.notice_create(actor=None, category=Category.CASES, title_zh_hans="只有中文")
     assert (first.slug, second.slug, other.slug) == ("a-case", "a-case-2", "a-case")
     assert chinese_only.slug.isascii() and chinese_only.slug
+    feed = services.notice_create(actor=None, category=Category.CASES, title_zh_hans="订阅", title_en="Feed")
+    assert feed.slug == "feed-2"  # /notices/cases/feed/ is the category's feed
 
 
 def test_unknown_tags_are_refused():
@@ -153,6 +155,7 @@ def test_a_pdf_and_an_image_are_attached_under_random_names(make_notice):
     assert (pdf.name, pdf.mime, pdf.size) == ("披露.pdf", "application/pdf", len(PDF_BYTES))
     assert png.name == "chart.png" and png.mime == "image/png"
     assert "披露" not in pdf.file.name and pdf.file.name.startswith("notices/")
+    assert not pdf.file.name.startswith("notices/notices/") and pdf.file.name.endswith(".pdf")
 
 
 def test_a_notice_saved_without_the_services_is_still_sanitized_and_public_from_now(client):
