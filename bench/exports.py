@@ -48,12 +48,12 @@ def main() -> None:
         count = manage(
             "shell", "-c", "from complaints.models import Complaint; print(Complaint.objects.count())",
             env=env, capture_output=True, text=True,
-        ).stdout.strip()  # fmt: skip
+        ).stdout.strip().splitlines()[-1]  # fmt: skip
         year = options.year or int(
             manage(
                 "shell", "-c", "from django.utils import timezone; print(timezone.localdate().year - 1)",
                 env=env, capture_output=True, text=True,
-            ).stdout.strip()
+            ).stdout.strip().splitlines()[-1]
         )  # fmt: skip
         load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
         copy_file = Path(folder) / "copy.csv"
@@ -73,6 +73,7 @@ def main() -> None:
                 f"--output={target}",
             ]
             seconds, rss = peak_rss_mb(command, env)
+            print(f"{file_format}: {seconds:.1f} s, {rss:.0f} MB (COPY {copy_seconds:.1f} s)", flush=True)
             rows.append(
                 (f"`export_complaints --format {file_format}`", seconds, rss, target.stat().st_size, file_format)
             )
@@ -86,16 +87,20 @@ def main() -> None:
         ]
         report_seconds, report_rss = peak_rss_mb(report_command, env)
         # The command's own start (Django setup) is part of the process; time the report alone too.
-        inner = manage(
-            "shell",
-            "-c",
-            "import time; from complaints.reports import Period, complaint_report; "
-            f"t = time.perf_counter(); complaint_report(period=Period({year}, None)); "
-            "print(f'{time.perf_counter() - t:.3f}')",
-            env=env,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+        inner = (
+            manage(
+                "shell",
+                "-c",
+                "import time; from complaints.reports import Period, complaint_report; "
+                f"t = time.perf_counter(); complaint_report(period=Period({year}, None)); "
+                "print(f'{time.perf_counter() - t:.3f}')",
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
 
         lines = [
             f"{int(count):,} complaints. Load average before the run: {load_before}.",
