@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from notices.models import Notice
 from reception.models import ReceptionDay
@@ -31,6 +32,8 @@ def _grow(notices: int, complaints: int, days: int, seed: int) -> None:
 
 
 def _pages() -> list[str]:
+    # Paths in the default language (another test may have left English active in this thread).
+    translation.activate("zh-hans")
     notice = Notice.objects.published().filter(title_en__gt="").order_by("id").first()
     day = ReceptionDay.objects.filter(date__lt=UNTIL).order_by("id").first()
     paths = [
