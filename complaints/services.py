@@ -264,7 +264,11 @@ def _create(*, actor, action: str, received_at, fields: dict, note: str = "", at
         status=S.RECEIVED,
         **fields,
     )
-    complaint.full_clean(exclude=["tracking_number", "idempotency_key", "due_date"], validate_unique=False)
+    # The check constraints restate the fields' choices (checked here by the field validation) and are enforced by
+    # PostgreSQL on insert; validating them in Python would cost a savepoint and a query each per submission.
+    complaint.full_clean(
+        exclude=["tracking_number", "idempotency_key", "due_date"], validate_unique=False, validate_constraints=False
+    )
     _refresh_deadline_without_events(complaint)
     complaint.save()
     _record(complaint, action, actor=actor, note=note, public=True, from_status="")
