@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
+from portal.phones import display_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
 
 from . import services
@@ -24,6 +25,9 @@ from .admin_forms import ACTION_FORMS, RegisterForm
 from .models import Complaint, ComplaintAttachment, ComplaintEvent, PersonalDataView
 
 FULL_DATA_PERMISSION = "complaints.view_full_personal_data"
+# The complainant's identifying data as most staff see it, and in full for those with the permission.
+MASKED_FIELDS = ("masked_name", "masked_phone", "masked_email", "masked_id_number")
+FULL_FIELDS = ("name", "phone_in_full", "email", "id_number")
 
 
 def due_badge(complaint: Complaint, today=None):
@@ -128,11 +132,8 @@ class ComplaintAdmin(admin.ModelAdmin):
             _("Complainant"),
             {
                 "fields": (
-                    "name",
-                    "masked_phone",
-                    "masked_email",
+                    *MASKED_FIELDS,
                     "id_type",
-                    "masked_id_number",
                     "capacity",
                     "principal_name",
                     "power_of_attorney",
@@ -174,8 +175,17 @@ class ComplaintAdmin(admin.ModelAdmin):
     def has_export_permission(self, request):
         return request.user.has_perm("complaints.export_complaint")
 
+    def get_fieldsets(self, request, obj=None):
+        if not request.user.has_perm(FULL_DATA_PERMISSION):
+            return self.fieldsets
+        swap = dict(zip(MASKED_FIELDS, FULL_FIELDS, strict=True))
+        return [
+            (title, {**options, "fields": tuple(swap.get(field, field) for field in options["fields"])})
+            for title, options in self.fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
-        return [field for _name, options in self.fieldsets for field in options["fields"]]
+        return [field for _name, options in self.get_fieldsets(request, obj) for field in options["fields"]]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("branch", "handler").visible_to(request.user)
@@ -196,6 +206,10 @@ class ComplaintAdmin(admin.ModelAdmin):
     @admin.display(description=_("phone"))
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
+
+    @admin.display(description=_("phone"))
+    def phone_in_full(self, obj):
+        return display_phone(obj.phone)
 
     @admin.display(description=_("email"))
     def masked_email(self, obj):
@@ -277,7 +291,6 @@ class ComplaintAdmin(admin.ModelAdmin):
         return [
             path("register/", wrap(self.register_view), name="complaints_complaint_register"),
             path("<int:pk>/do/<str:action>/", wrap(self.action_view), name="complaints_complaint_action"),
-            path("<int:pk>/personal-data/", wrap(self.personal_data_view), name="complaints_complaint_personal"),
             path("attachment/<int:pk>/", wrap(self.attachment_view), name="complaints_complaint_attachment"),
             *super().get_urls(),
         ]
@@ -295,6 +308,11 @@ class ComplaintAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         complaint = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
         extra = dict(extra_context or {})
+        if complaint is not None and request.user.has_perm(FULL_DATA_PERMISSION):
+            # The page shows the complainant's data in full: who saw it, and when, is kept (PIPL; JR/T 0171).
+            PersonalDataView.objects.create(
+                user=request.user, complaint=complaint, where="admin:complaint", fields=",".join(FULL_FIELDS)
+            )
         if complaint is not None:
             extra.update(
                 events=complaint.events.select_related("actor"),
@@ -304,7 +322,6 @@ class ComplaintAdmin(admin.ModelAdmin):
                     for action in ACTION_FORMS
                     if services.can_act(request.user, complaint, action)
                 ],
-                can_see_full=request.user.has_perm(FULL_DATA_PERMISSION),
             )
         return super().change_view(request, object_id, form_url, extra)
 
@@ -391,22 +408,6 @@ class ComplaintAdmin(admin.ModelAdmin):
             "title": gettext("Register a complaint"),
         }
         return TemplateResponse(request, "admin/complaints/complaint/register.html", context)
-
-    def personal_data_view(self, request, pk):
-        """The complainant's contact and ID data in full. Every view is logged (PIPL; JR/T 0171)."""
-        complaint = self._visible(request, pk)
-        if not request.user.has_perm(FULL_DATA_PERMISSION):
-            raise PermissionDenied
-        PersonalDataView.objects.create(
-            user=request.user, complaint=complaint, where="admin:complaint", fields="name,phone,email,id_number"
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "complaint": complaint,
-            "title": gettext("Personal data of %(number)s") % {"number": complaint.tracking_number},
-        }
-        return TemplateResponse(request, "admin/complaints/complaint/personal_data.html", context)
 
     def attachment_view(self, request, pk):
         attachment = get_object_or_404(ComplaintAttachment.objects.select_related("complaint"), pk=pk)

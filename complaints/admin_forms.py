@@ -223,7 +223,9 @@ class RegisterForm(forms.Form):
         required=False,
         help_text=_("That person will not be assigned this complaint."),
     )
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000)
+    description = forms.CharField(
+        label=_("What the complainant says"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
+    )
     desired_outcome = forms.CharField(
         label=_("Desired outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )

@@ -88,14 +88,13 @@ class ComplaintForm(forms.Form):
         required=False,
         help_text=_("A proxy attaches the power of attorney; an heir attaches proof of the inheritance."),
     )
-    category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
+    category = forms.ChoiceField(label=_("What is it about?"), choices=[("", _("Choose…")), *Category.choices])
     policy_number = forms.CharField(label=_("Policy number (if you know it)"), max_length=40, required=False)
     province = forms.ChoiceField(label=_("Where did you buy the policy?"), choices=province_choices, required=False)
     description = forms.CharField(
         label=_("What happened?"),
         max_length=DESCRIPTION_MAX,
-        help_text=_("When it happened, who you dealt with, what went wrong. Up to %(max)d characters.")
-        % {"max": DESCRIPTION_MAX},
+        help_text=_("When it happened, who you dealt with, what went wrong. Up to 5,000 characters."),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     desired_outcome = forms.CharField(
@@ -113,7 +112,11 @@ class ComplaintForm(forms.Form):
         error_messages={"required": _("Please agree to the privacy notice: without it we cannot handle your data.")},
     )
     # A field people never see (hidden by CSS and from screen readers); robots fill it in.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     # One token per form shown: the same form sent twice makes one complaint.
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 

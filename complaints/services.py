@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal import codes
 from portal.phones import normalize_phone
@@ -73,21 +74,21 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
 
 # What each action is called on buttons and in messages (a verb; the event log uses EventAction's labels).
 ACTION_LABELS = {
-    A.ACCEPT: _("Accept"),
-    A.START: _("Start work"),
-    A.DECIDE: _("Decide"),
-    A.CLOSE: _("Close"),
-    A.EXTEND: _("Extend the time limit"),
-    A.PAUSE: _("Pause for appraisal"),
-    A.RESUME: _("Resume"),
-    A.MERGE: _("Merge into the original"),
-    A.RESTART: _("Restart the clock"),
-    A.WITHDRAW: _("Withdraw"),
-    A.REJECT: _("Reject as not a complaint"),
-    A.REQUEST_REVIEW: _("Request a review"),
-    A.REOPEN: _("Reopen"),
-    A.ASSIGN: _("Assign a handler"),
-    A.ADD_INFORMATION: _("Add information"),
+    A.ACCEPT: pgettext_lazy("complaint action", "Accept"),
+    A.START: pgettext_lazy("complaint action", "Start work"),
+    A.DECIDE: pgettext_lazy("complaint action", "Decide"),
+    A.CLOSE: pgettext_lazy("complaint action", "Close"),
+    A.EXTEND: pgettext_lazy("complaint action", "Extend the time limit"),
+    A.PAUSE: pgettext_lazy("complaint action", "Pause for appraisal"),
+    A.RESUME: pgettext_lazy("complaint action", "Resume"),
+    A.MERGE: pgettext_lazy("complaint action", "Merge into the original"),
+    A.RESTART: pgettext_lazy("complaint action", "Restart the clock"),
+    A.WITHDRAW: pgettext_lazy("complaint action", "Withdraw"),
+    A.REJECT: pgettext_lazy("complaint action", "Reject as not a complaint"),
+    A.REQUEST_REVIEW: pgettext_lazy("complaint action", "Request a review"),
+    A.REOPEN: pgettext_lazy("complaint action", "Reopen"),
+    A.ASSIGN: pgettext_lazy("complaint action", "Assign a handler"),
+    A.ADD_INFORMATION: pgettext_lazy("complaint action", "Add information"),
 }
 
 # Who may take each staff action (the complainant's own actions need no permission: they are authorised by
@@ -103,8 +104,12 @@ class WorkflowError(ValidationError):
 
 
 def allowed_actions(complaint: Complaint) -> list[str]:
-    """The actions the workflow allows now (before permissions)."""
-    return [action for action, (sources, _to) in TRANSITIONS.items() if complaint.status in sources]
+    """The actions the workflow allows now (before permissions). An extension is also bounded by the count."""
+    return [
+        action
+        for action, (sources, _to) in TRANSITIONS.items()
+        if complaint.status in sources and not (action == A.EXTEND and complaint.extensions >= MAX_EXTENSIONS)
+    ]
 
 
 def can_act(user, complaint: Complaint, action: str) -> bool:

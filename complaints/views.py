@@ -5,6 +5,7 @@ Nothing that identifies a complaint goes into a URL: the receipt and the trackin
 """
 
 import hmac
+import os
 import time
 
 from django.conf import settings
@@ -35,12 +36,23 @@ TRACK_SESSION_SECONDS = 30 * 60
 _NO_PHONE = "+860000000000"
 
 
+def _limit(name: str, default: int) -> int:
+    """A rate limit from the settings, else from the environment (docs/deploy.md), else the default."""
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name, "")
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return default
+
+
 def _submit_limit() -> int:
-    return int(getattr(settings, "PORTAL_COMPLAINT_SUBMIT_LIMIT", 10))
+    return _limit("PORTAL_COMPLAINT_SUBMIT_LIMIT", 10)
 
 
 def _track_limit() -> int:
-    return int(getattr(settings, "PORTAL_TRACK_FAILURE_LIMIT", 10))
+    return _limit("PORTAL_TRACK_FAILURE_LIMIT", 10)
 
 
 def _language() -> str:

@@ -158,3 +158,10 @@ def test_forgetting_the_look_up_ends_access(complaint):
     look_up(client, complaint.tracking_number, "13912345678")
     client.post("/complaints/track/end/")
     assert client.get("/complaints/track/status/")["Location"] == "/complaints/track/"
+
+
+def test_the_failure_limit_is_configured_in_the_environment(complaint, monkeypatch):
+    monkeypatch.setenv("PORTAL_TRACK_FAILURE_LIMIT", "3")
+    client = Client()
+    statuses = [look_up(client, complaint.tracking_number, "13800000000").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
