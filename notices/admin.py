@@ -163,7 +163,7 @@ class NoticeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     form = NoticeAdminForm
     change_form_template = "admin/notices/notice/change_form.html"
     inlines = [AttachmentInline]
-    list_display = ("title", "category", "status_badge", "publish_at", "pinned", "completeness")
+    list_display = ("title", "category", "status_badge", "completeness", "publish_at", "pinned")
     list_filter = ("category", "status", RightFilter, AudienceFilter, CompletenessFilter, "pinned")
     search_fields = ("title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "slug")
     list_select_related = ()
@@ -181,14 +181,8 @@ class NoticeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
     @property
     def media(self):
-        # jQuery UI from a CDN would be blocked by the strict CSP; a local tabs widget takes its place.
         base = super().media
-        scripts = [script for script in base._js if "googleapis" not in str(script) and "jqueryui" not in str(script)]
-        at = next((i for i, s in enumerate(scripts) if "tabbed_translation_fields" in str(s)), len(scripts))
-        scripts.insert(at, "notices/admin/tabs.js")
-        css = {**base._css}
-        css["all"] = [*css.get("all", []), "notices/admin/notices.css"]
-        return forms.Media(js=scripts, css=css)
+        return base + forms.Media(css={"all": ["notices/admin/notices.css"]})
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in TAG_FIELDS:

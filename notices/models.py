@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.rights import RIGHT_CHOICES
 
-from .markup import sanitize_html
+from .markup import render_markdown, sanitize_html
 
 
 class Category(models.TextChoices):
@@ -75,6 +75,10 @@ class NoticeQuerySet(models.QuerySet):
         """Pinned first, then newest first."""
         return self.order_by("-pinned", "-publish_at", "-id")
 
+    def without_bodies(self):
+        """Lists show titles and summaries; the bodies (the bulk of each row) stay in the database."""
+        return self.defer("body", "body_html", "body_zh_hans", "body_en", "body_html_zh_hans", "body_html_en")
+
     def with_right(self, code: str):
         return self._with_tag("rights", code)
 
@@ -106,9 +110,8 @@ def _vendor(alias: str) -> str:
 
 
 def attachment_upload_to(instance, filename):
-    # The storage name is chosen by the service (portal.uploads.random_storage_name); this is only used
-    # if a file were ever assigned without it.
-    return f"notices/{filename}"
+    # The service has already chosen a random storage path (portal.uploads.random_storage_name): keep it.
+    return filename
 
 
 class Notice(models.Model):
@@ -169,6 +172,18 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # However a notice is saved (services, fixtures, the shell), the HTML shown is rebuilt from the
+        # Markdown and sanitized here, and a notice published without a time is public from now.
+        for suffix in LANGUAGE_SUFFIXES.values():
+            setattr(self, f"body_html_{suffix}", render_markdown(getattr(self, f"body_{suffix}", "") or ""))
+        if self.status == Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and any(name.startswith("body") for name in update_fields):
+            kwargs["update_fields"] = {*update_fields, *(f"body_html_{s}" for s in LANGUAGE_SUFFIXES.values())}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("notices:detail", kwargs={"category": self.category, "slug": self.slug})

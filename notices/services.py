@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.uploads import JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
 
-from .markup import render_markdown
 from .models import BOTH_LANGUAGES_REQUIRED, LANGUAGE_SUFFIXES, Category, Notice, NoticeAttachment, Status
 
 ATTACHMENT_KINDS = (PDF, JPEG, PNG)
@@ -31,12 +30,6 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
-def _render_bodies(notice: Notice) -> None:
-    """Store the sanitized HTML of each language's body (the page sanitizes it once more when shown)."""
-    for suffix in LANGUAGE_SUFFIXES.values():
-        setattr(notice, f"body_html_{suffix}", render_markdown(getattr(notice, f"body_{suffix}", "") or ""))
-
-
 def _unique_slug(category: str, wanted: str, exclude_pk=None) -> str:
     base = (slugify(wanted) or "notice")[:70].strip("-") or "notice"
     candidate, number = base, 2
@@ -50,7 +43,7 @@ def _unique_slug(category: str, wanted: str, exclude_pk=None) -> str:
 
 
 def _save(notice: Notice, actor, reason: str) -> Notice:
-    _render_bodies(notice)
+    # Notice.save() stores the sanitized HTML of each language's body (sanitized again when shown).
     notice.full_clean()
     notice._history_user = actor
     notice._change_reason = reason

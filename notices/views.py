@@ -41,9 +41,7 @@ def _listing(request, category: Category | None):
         notices = notices.order_by("-disclosure_year", "-pinned", "-publish_at", "-id")
     else:
         notices = notices.listed()
-    page = Paginator(notices.defer("body_zh_hans", "body_en", "body_html_zh_hans", "body_html_en"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(notices.without_bodies(), PAGE_SIZE).get_page(request.GET.get("page"))
     filtered = any(criteria.values())
     return form, page, filtered
 
@@ -168,20 +166,13 @@ def attachment(request, category, slug, pk):
 
 
 def home_section_context(request) -> dict:
-    return {
-        "notices": list(
-            Notice.objects.published()
-            .listed()
-            .defer("body_zh_hans", "body_en", "body_html_zh_hans", "body_html_en")[:5]
-        )
-    }
+    return {"notices": list(Notice.objects.published().listed().without_bodies()[:5])}
 
 
 class LatestNoticesFeed(Feed):
     """Atom: the newest public notices, in the language of the address (/notices/feed/ or /en/notices/feed/)."""
 
     feed_type = Atom1Feed
-    description_template = None
     limit = 30
 
     def get_object(self, request, category=None):
@@ -204,9 +195,6 @@ class LatestNoticesFeed(Feed):
 
     def author_name(self):
         return current_profile().name or str(gettext_lazy("Consumer protection"))
-
-    def feed_extra_kwargs(self, obj):
-        return {}
 
     def items(self, obj):
         notices = Notice.objects.published().listed().order_by("-publish_at", "-id")

@@ -153,3 +153,19 @@ def test_a_pdf_and_an_image_are_attached_under_random_names(make_notice):
     assert (pdf.name, pdf.mime, pdf.size) == ("披露.pdf", "application/pdf", len(PDF_BYTES))
     assert png.name == "chart.png" and png.mime == "image/png"
     assert "披露" not in pdf.file.name and pdf.file.name.startswith("notices/")
+    assert not pdf.file.name.startswith("notices/notices/") and pdf.file.name.endswith(".pdf")
+
+
+def test_a_notice_saved_without_the_services_is_still_sanitized_and_public_from_now(client):
+    notice = Notice.objects.create(
+        category=Category.CASES,
+        slug="direct",
+        title_zh_hans="直接保存",
+        title_en="Saved directly",
+        body_zh_hans=HOSTILE,
+        body_en=HOSTILE,
+        status=Status.PUBLISHED,
+    )
+    assert notice.publish_at is not None and notice.is_public()
+    text = client.get("/en/notices/cases/direct/").content.decode().lower()
+    assert "hello" in text and "<script>alert" not in text and "onerror" not in text
