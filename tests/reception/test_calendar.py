@@ -52,3 +52,15 @@ def test_schedule_links_each_branch_calendar(make_day, client):
         make_day(day=date(2026, 12, 9))
         text = client.get("/reception/").content.decode()
     assert 'href="/reception/beijing/calendar.ics"' in text
+
+
+def test_calendar_costs_a_fixed_number_of_queries(make_day, client, django_assert_num_queries, settings):
+    from datetime import timedelta
+
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0  # measure the view, not the cache
+
+    for count in (1, 10):
+        for offset in range(count):
+            make_day(day=date(2024, 1, 1) + timedelta(days=7 * offset + count * 100))
+        with django_assert_num_queries(2):
+            assert client.get("/reception/beijing/calendar.ics").status_code == 200
