@@ -28,3 +28,6 @@ class ComplaintsConfig(AppConfig):
         registry.register_home_section(30, "complaints/home_section.html")
         # Test databases are flushed between transactional tests; this puts the groups back.
         post_migrate.connect(_sync_groups, sender=self, dispatch_uid="complaints-groups")
+        from .compliance import ready as compliance_ready
+
+        compliance_ready(self)

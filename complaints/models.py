@@ -364,3 +364,6 @@ class PersonalDataView(AppendOnly):
 
     def __str__(self):
         return f"{self.user_id} {self.where} {self.at:%Y-%m-%d %H:%M}"
+
+
+from .models_compliance import ComplianceDashboard, ExportJob, ExportLog, ReportingVolume  # noqa: E402, F401

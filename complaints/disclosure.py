@@ -1,0 +1,184 @@
+"""The complaint section of the yearly disclosure, drafted from the live figures.
+
+The rules:
+- The draft is a notice in the disclosures category, in Chinese and English, created and changed only through
+  notices.services; it stays a draft for an editor to complete and publish. Nothing here ever publishes.
+- Idempotent per year: a second run finds the year's draft disclosure and rewrites only its complaint section
+  (from its heading to the next heading of the same level), keeping what the editor wrote around it. A year
+  whose disclosure has no draft any more (it was published) gets a new draft.
+- The section states, for regulator-forwarded and directly received complaints apart, the count, whether they
+  were all closed within the time limits, and where they concentrate: the main business channels (up to two),
+  categories (up to two) and provinces (up to three).
+"""
+
+import re
+
+from django.db import transaction
+from django.utils import translation
+
+from notices import services as notice_services
+from notices.models import Category as NoticeCategory
+from notices.models import Notice
+from notices.models import Status as NoticeStatus
+from portal.models import province_label
+
+from .models import BusinessChannel, Category, Source
+from .reports import UNSPECIFIED, Period, complaint_report
+
+HEADINGS = {"zh_hans": "## 消费投诉情况", "en": "## Complaints"}
+TOP = {"by_business_channel": 2, "by_category": 2, "by_province": 3}
+
+
+def _top(breakdown: dict, count: int) -> list[str]:
+    ranked = sorted(
+        ((key, n) for key, n in breakdown.items() if n and key != UNSPECIFIED), key=lambda item: (-item[1], item[0])
+    )
+    return [key for key, _n in ranked[:count]]
+
+
+def _join_zh(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return "、".join(items[:-1]) + "及" + items[-1]
+
+
+def _join_en(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _labels(report: dict, key: str, language: str) -> list[str]:
+    codes = _top(report[key], TOP[key])
+    with translation.override(language):
+        if key == "by_province":
+            return [province_label(code) for code in codes]
+        choices = BusinessChannel if key == "by_business_channel" else Category
+        return [str(choices(code).label) for code in codes]
+
+
+def _all_on_time(report: dict) -> bool:
+    return report["open"] == 0 and report["closed_on_time"] == report["closed"]
+
+
+def _paragraph_zh(year: int, report: dict, who: str) -> str:
+    if not report["total"]:
+        return f"{year}年，公司无{who}投诉案件。"
+    if _all_on_time(report):
+        timing = "以上案件均已按监管规定时效要求办结"
+    else:
+        timing = f"已办结{report['closed']}件，其中按时办结{report['closed_on_time']}件" + (
+            f"，尚在处理中{report['open']}件" if report["open"] else ""
+        )
+    text = f"{year}年，涉及公司的{who}投诉案件合计{report['total']}件，{timing}。"
+    parts = []
+    channels = _labels(report, "by_business_channel", "zh-hans")
+    if channels:
+        parts.append(f"从业务渠道来看，主要通过{_join_zh([c + '渠道' for c in channels])}购买保险产品")
+    categories = _labels(report, "by_category", "zh-hans")
+    if categories:
+        parts.append(f"从投诉业务类别来看，主要集中在{_join_zh(categories)}环节")
+    provinces = _labels(report, "by_province", "zh-hans")
+    if provinces:
+        parts.append(f"从投诉地区分布来看，主要集中在{_join_zh(provinces)}{'等' if len(provinces) > 2 else ''}地区")
+    if parts:
+        text += "；".join(parts) + "。"
+    return text
+
+
+def _paragraph_en(year: int, report: dict, who: str) -> str:
+    if not report["total"]:
+        return f"In {year} there were no complaints {who}."
+    noun = "complaint" if report["total"] == 1 else "complaints"
+    if _all_on_time(report):
+        timing = "all of them were closed within the regulatory time limits"
+    else:
+        timing = f"{report['closed']} were closed, {report['closed_on_time']} of them within the time limits"
+        if report["open"]:
+            timing += f", and {report['open']} are still being handled"
+    text = f"In {year} there were {report['total']} {noun} {who}; {timing}."
+    channels = _labels(report, "by_business_channel", "en")
+    if channels:
+        text += f" Most concerned policies bought through {_join_en(channels).lower()}."
+    categories = _labels(report, "by_category", "en")
+    if categories:
+        text += f" Most were about {_join_en(categories).lower()}."
+    provinces = _labels(report, "by_province", "en")
+    if provinces:
+        text += f" Most complainants were in {_join_en(provinces)}."
+    return text
+
+
+def complaint_section(year: int) -> dict[str, str]:
+    """The complaint section in both languages (Markdown), from the year's figures."""
+    period = Period(year)
+    overall = complaint_report(period=period)
+    regulator = complaint_report(period=period, source=Source.REGULATOR)
+    direct = complaint_report(period=period, source=Source.SELF)
+    zh = "\n\n".join(
+        [
+            HEADINGS["zh_hans"],
+            f"{year}年，公司共处理消费投诉{overall['total']}件，其中监管转办{regulator['total']}件，"
+            f"公司自收{direct['total']}件。",
+            "### 监管转办投诉案件",
+            _paragraph_zh(year, regulator, "监管转办"),
+            "### 公司自收投诉案件",
+            _paragraph_zh(year, direct, "公司自收"),
+        ]
+    )
+    en = "\n\n".join(
+        [
+            HEADINGS["en"],
+            f"In {year} we handled {overall['total']} complaints: {regulator['total']} forwarded by the regulator "
+            f"and {direct['total']} received directly.",
+            "### Complaints forwarded by the regulator",
+            _paragraph_en(year, regulator, "forwarded by the regulator"),
+            "### Complaints received directly",
+            _paragraph_en(year, direct, "received directly"),
+        ]
+    )
+    return {"zh_hans": zh, "en": en}
+
+
+def _replace_section(body: str, heading: str, section: str) -> str:
+    """Put `section` in place of the part of `body` under `heading` (up to the next `## ` heading)."""
+    body = body or ""
+    pattern = re.compile(rf"^{re.escape(heading)}[ \t]*$.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    if pattern.search(body):
+        return pattern.sub(lambda _match: section.rstrip() + "\n\n", body, count=1).rstrip() + "\n"
+    return (body.rstrip() + "\n\n" + section if body.strip() else section).rstrip() + "\n"
+
+
+@transaction.atomic
+def disclosure_draft(*, year: int, actor=None) -> tuple[Notice, bool]:
+    """Create the year's draft disclosure, or rewrite the complaint section of the draft there is.
+    Returns the notice and whether it was created. Never publishes."""
+    section = complaint_section(year)
+    draft = (
+        Notice.objects.select_for_update()
+        .filter(category=NoticeCategory.DISCLOSURES, disclosure_year=year, status=NoticeStatus.DRAFT)
+        .order_by("id")
+        .first()
+    )
+    if draft is None:
+        notice = notice_services.notice_create(
+            actor=actor,
+            category=NoticeCategory.DISCLOSURES,
+            title_zh_hans=f"{year}年度消费者权益保护工作重大信息披露",
+            title_en=f"Consumer protection disclosure for {year}",
+            summary_zh_hans=f"{year}年度消费者权益保护工作情况，包括消费投诉的数量、来源、分布和处理时效。",
+            summary_en=f"Our consumer-protection work in {year}, including the number, sources, distribution "
+            "and handling times of complaints.",
+            body_zh_hans=section["zh_hans"],
+            body_en=section["en"],
+            slug=f"consumer-protection-disclosure-{year}",
+            disclosure_year=year,
+        )
+        return notice, True
+    notice = notice_services.notice_update(
+        notice=draft,
+        actor=actor,
+        body_zh_hans=_replace_section(draft.body_zh_hans, HEADINGS["zh_hans"], section["zh_hans"]),
+        body_en=_replace_section(draft.body_en, HEADINGS["en"], section["en"]),
+    )
+    return notice, False

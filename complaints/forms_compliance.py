@@ -1,0 +1,73 @@
+"""Forms of the compliance pages in the admin: the period picker, the export, the import upload."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Branch
+
+from .exports import FORMATS
+from .reports import Period
+
+QUARTER_CHOICES = [("", _("Whole year")), ("1", "Q1"), ("2", "Q2"), ("3", "Q3"), ("4", "Q4")]
+
+
+def year_choices():
+    this_year = timezone.localdate().year
+    return [(str(year), str(year)) for year in range(this_year, this_year - 10, -1)]
+
+
+class PeriodForm(forms.Form):
+    """Picked with GET (no token): a year, optionally a quarter and a branch."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"), coerce=int, empty_value=None, choices=QUARTER_CHOICES, required=False
+    )
+    branch = forms.ModelChoiceField(
+        label=_("Branch"),
+        queryset=Branch.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All branches"),
+    )
+
+    @classmethod
+    def from_request(cls, request):
+        data = request.GET.copy()
+        data.setdefault("year", str(timezone.localdate().year))
+        form = cls(data)
+        if not form.is_valid():
+            form = cls({"year": str(timezone.localdate().year)})
+            form.is_valid()
+        return form
+
+    def period(self) -> Period:
+        return Period(self.cleaned_data["year"], self.cleaned_data.get("quarter"))
+
+
+class ExportForm(forms.Form):
+    start = forms.DateField(label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    file_format = forms.ChoiceField(
+        label=_("Format"), choices=[(value, value.upper()) for value in FORMATS], initial="xlsx"
+    )
+    unmasked = forms.BooleanField(
+        label=_("Include phone, ID number and email in full"),
+        required=False,
+        help_text=_("Only for staff allowed to see personal data in full; the export is logged either way."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)

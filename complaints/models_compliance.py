@@ -1,0 +1,134 @@
+"""What compliance keeps beside the complaints: the business volume that regulator ratios divide by, the
+append-only log of every export of complaint data, and the export jobs that run in the background.
+
+Imported at the end of complaints/models.py so that Django finds these models in the complaints app.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportingVolume(models.Model):
+    """The premium, policies and insured persons of a period, entered by compliance, so that reports can give
+    complaints per ¥100m premium, per 10,000 policies and per 10,000 insured (the regulator's ratios)."""
+
+    WHOLE_YEAR = 0
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"),
+        default=WHOLE_YEAR,
+        choices=[(0, _("Whole year")), (1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")],
+    )
+    premium = models.DecimalField(
+        _("premium (yuan)"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    policies = models.PositiveBigIntegerField(_("policies in force"))
+    insured = models.PositiveBigIntegerField(_("insured persons"))
+    note = models.CharField(_("source of the figures"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("business volume")
+        verbose_name_plural = _("business volumes")
+        ordering = ["-year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="reportingvolume_one_per_period"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=0, quarter__lte=4), name="reportingvolume_quarter"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}" if self.quarter == self.WHOLE_YEAR else f"{self.year} Q{self.quarter}"
+
+
+class ExportLog(models.Model):
+    """One row per export of complaint data: who, when, with which filters, how many rows, masked or not
+    (PIPL; JR/T 0171). Rows are written once; the database refuses changes (migration 0003)."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    via = models.CharField(_("from"), max_length=10, choices=[("admin", _("Admin")), ("command", _("Command"))])
+    filters = models.JSONField(_("filters"), default=dict)
+    file_format = models.CharField(_("format"), max_length=4)
+    rows = models.PositiveIntegerField(_("rows"))
+    masked = models.BooleanField(_("masked"))
+
+    class Meta:
+        verbose_name = _("export log entry")
+        verbose_name_plural = _("export log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.file_format} {self.rows}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("ExportLog rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("ExportLog rows cannot be deleted.")
+
+
+class ExportJob(models.Model):
+    """An export asked for in the admin: its progress, and the file (kept outside the static files and served
+    only to the staff member who asked for it)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    filters = models.JSONField(_("filters"), default=dict)
+    file_format = models.CharField(_("format"), max_length=4)
+    masked = models.BooleanField(_("masked"), default=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows to export"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows exported"), default=0)
+    file = models.CharField(_("file"), max_length=200, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.file_format}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)
+
+
+class ComplianceDashboard(models.Model):
+    """No table: the admin lists this entry so that the compliance dashboard is linked from the admin index."""
+
+    class Meta:
+        managed = False
+        verbose_name = _("compliance dashboard")
+        verbose_name_plural = _("compliance dashboard")
+        default_permissions = ()
+        permissions = [
+            ("view_compliance_dashboard", _("Can see the compliance dashboard and reports")),
+            ("import_complaints", _("Can import complaints from files")),
+            ("draft_disclosure", _("Can draft the yearly disclosure from the figures")),
+        ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)

@@ -1,0 +1,323 @@
+"""Complaint statistics for a period: the figures of the annual disclosure and the regulator's metrics.
+
+The rules:
+- A complaint belongs to the period in which it was received, in Beijing time (a complaint received
+  2024-01-01 00:30 Beijing time counts in 2024, though it is still 2023 in UTC).
+- Every complaint received counts in `total`; it is `open` while its clock runs or is paused (the complaints
+  app's ACTIVE_STATUSES) and `closed` otherwise, so `open + closed == total`.
+- A closed complaint was closed on the day of its decision (办结: decided and told), or, when it ended without
+  one (withdrawn, merged, rejected), on the day it ended. It was closed on time when that day is not after the
+  due date the complaints app computed with `complaints.deadlines.compute_deadline` (15 days, extensions, pauses).
+  `overdue` is the complaints app's own `Complaint.objects.overdue(today)`.
+- Days to close are calendar days from the day of receipt to the day of closing (Beijing time).
+- The ratios per ¥100m premium, per 10,000 policies and per 10,000 insured use the business volume compliance
+  entered for exactly that period (ReportingVolume); without one, or for a single branch, they are null.
+
+Aggregates run in the database: one query for the counts and the median, one per breakdown, one for the
+overdue count; the index of migration 0003 lets PostgreSQL answer them from the index alone.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import Aggregate, Case, Count, F, FloatField, Func, IntegerField, Q, When
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.utils import timezone, translation
+
+from portal.models import province_label
+
+from .models import ACTIVE_STATUSES, BusinessChannel, Category, Channel, Complaint, ReportingVolume, Source
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+WITHIN_DAYS = (15, 30, 60)
+UNSPECIFIED = "unspecified"
+BREAKDOWNS = {
+    "by_channel": ("channel", Channel),
+    "by_business_channel": ("business_channel", BusinessChannel),
+    "by_category": ("category", Category),
+    "by_province": ("province", None),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    quarter: int | None = None
+
+    def __post_init__(self):
+        if not 2000 <= self.year <= 2100:
+            raise ValueError("year out of range")
+        if self.quarter is not None and self.quarter not in (1, 2, 3, 4):
+            raise ValueError("quarter must be 1 to 4")
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self) -> date:
+        """The first day after the period."""
+        if self.quarter is None or self.quarter == 4:
+            return date(self.year + 1, 1, 1)
+        return date(self.year, 3 * self.quarter + 1, 1)
+
+    @property
+    def label(self) -> str:
+        return str(self.year) if self.quarter is None else f"{self.year} Q{self.quarter}"
+
+    def previous(self) -> "Period":
+        if self.quarter is None:
+            return Period(self.year - 1)
+        return Period(self.year - 1, 4) if self.quarter == 1 else Period(self.year, self.quarter - 1)
+
+    def months(self) -> list[date]:
+        first = self.start.month
+        count = 12 if self.quarter is None else 3
+        return [date(self.year, first + index, 1) for index in range(count)]
+
+    def as_dict(self) -> dict:
+        return {
+            "year": self.year,
+            "quarter": self.quarter,
+            "start": self.start.isoformat(),
+            "end": date.fromordinal(self.end.toordinal() - 1).isoformat(),
+            "label": self.label,
+        }
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=BEIJING)
+
+
+def received_in(period: Period, branch=None, source: str | None = None):
+    """The complaints received in the period (Beijing time), optionally of one branch or one source."""
+    queryset = Complaint.objects.filter(received_at__gte=_moment(period.start), received_at__lt=_moment(period.end))
+    if branch is not None:
+        queryset = queryset.filter(branch=branch)
+    if source is not None:
+        queryset = queryset.filter(source=source)
+    return queryset
+
+
+class DaysBetween(Func):
+    """Whole calendar days from the second date to the first (PostgreSQL: date - date is an integer)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+class Median(Aggregate):
+    function = "percentile_cont"
+    template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
+    output_field = FloatField()
+
+
+def _with_closing(queryset):
+    is_closed = ~Q(status__in=ACTIVE_STATUSES)
+    return queryset.annotate(
+        received_day=TruncDate("received_at", tzinfo=BEIJING),
+        closed_day=Case(
+            When(is_closed, then=Coalesce(TruncDate("decided_at", tzinfo=BEIJING), F("ended_on"))),
+            default=None,
+        ),
+    ).annotate(days_to_close=DaysBetween(F("closed_day"), F("received_day")))
+
+
+def _ratio(part, whole, digits=4):
+    return round(part / whole, digits) if whole else None
+
+
+def _counts(queryset, today: date) -> dict:
+    closed = ~Q(status__in=ACTIVE_STATUSES)
+    aggregates = {
+        "total": Count("id"),
+        "regulator": Count("id", filter=Q(source=Source.REGULATOR)),
+        "direct": Count("id", filter=Q(source=Source.SELF)),
+        "closed": Count("id", filter=closed),
+        "closed_on_time": Count("id", filter=closed & Q(closed_day__lte=F("due_date"))),
+        **{f"within_{days}": Count("id", filter=closed & Q(days_to_close__lte=days)) for days in WITHIN_DAYS},
+    }
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        aggregates["median"] = Median("days_to_close", filter=closed & Q(closed_day__isnull=False))
+    figures = _with_closing(queryset).aggregate(**aggregates)
+    if not postgres:
+        figures["median"] = _median_elsewhere(queryset)
+    figures["overdue"] = queryset.overdue(today).count()
+    return figures
+
+
+def _median_elsewhere(queryset):
+    days = (
+        _with_closing(queryset)
+        .filter(closed_day__isnull=False)
+        .exclude(status__in=ACTIVE_STATUSES)
+        .order_by("days_to_close")
+        .values_list("days_to_close", flat=True)
+    )
+    count = days.count()
+    if not count:
+        return None
+    middle = list(days[(count - 1) // 2 : count // 2 + 1])
+    return sum(middle) / len(middle)
+
+
+def _breakdown(queryset, field: str, choices) -> dict:
+    rows = queryset.order_by().values(field).annotate(n=Count("id")).values_list(field, "n")
+    counted = {value or UNSPECIFIED: n for value, n in rows}
+    if choices is None:
+        return dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
+    result = {code: counted.pop(code, 0) for code in choices.values}
+    if counted.get(UNSPECIFIED):
+        result[UNSPECIFIED] = counted[UNSPECIFIED]
+    return result
+
+
+def _volume_ratios(total: int, period: Period, branch) -> dict:
+    ratios = {"per_100m_premium": None, "per_10k_policies": None, "per_10k_insured": None, "volume": None}
+    if branch is not None:
+        return ratios
+    volume = ReportingVolume.objects.filter(year=period.year, quarter=period.quarter or 0).first()
+    if volume is None:
+        return ratios
+    premium = Decimal(volume.premium)
+    ratios.update(
+        per_100m_premium=round(float(Decimal(total) * Decimal(100_000_000) / premium), 4) if premium else None,
+        per_10k_policies=_ratio(total * 10_000, volume.policies),
+        per_10k_insured=_ratio(total * 10_000, volume.insured),
+        volume={"premium": str(volume.premium), "policies": volume.policies, "insured": volume.insured},
+    )
+    return ratios
+
+
+def complaint_report(*, period: Period, branch=None, today: date | None = None, source: str | None = None) -> dict:
+    """The report as the JSON contract gives it (see the module's docstring for the rules)."""
+    today = today or timezone.localdate()
+    queryset = received_in(period, branch, source)
+    figures = _counts(queryset, today)
+    total, closed = figures["total"], figures["closed"]
+    report = {
+        "period": {**period.as_dict(), "branch": branch.slug if branch is not None else None},
+        "total": total,
+        "by_source": {Source.SELF.value: figures["direct"], Source.REGULATOR.value: figures["regulator"]},
+    }
+    for key, (field, choices) in BREAKDOWNS.items():
+        report[key] = _breakdown(queryset, field, choices)
+    median = figures["median"]
+    report.update(
+        closed=closed,
+        closed_on_time=figures["closed_on_time"],
+        on_time_rate=_ratio(figures["closed_on_time"], closed),
+        open=total - closed,
+        overdue=figures["overdue"],
+        closed_within={str(days): figures[f"within_{days}"] for days in WITHIN_DAYS},
+        median_days_to_close=round(float(median), 1) if median is not None else None,
+        regulator_share=_ratio(figures["regulator"], total),
+    )
+    report.update(_volume_ratios(total, period, branch))
+    return report
+
+
+def monthly_trend(*, period: Period, branch=None) -> list[tuple[date, int]]:
+    """Complaints received in each month of the period (Beijing time), months without any included."""
+    rows = (
+        received_in(period, branch)
+        .order_by()
+        .annotate(month=TruncMonth("received_at", tzinfo=BEIJING))
+        .values("month")
+        .annotate(n=Count("id"))
+        .values_list("month", "n")
+    )
+    counted = {(month.date() if isinstance(month, datetime) else month): n for month, n in rows}
+    return [(month, counted.get(month, 0)) for month in period.months()]
+
+
+# Labels of the report's keys, for the filing workbook (in Chinese) and the dashboard (in the page's language).
+def label_for(breakdown: str, key: str) -> str:
+    if key == UNSPECIFIED:
+        return str(translation.gettext("Not given"))
+    if breakdown == "by_province":
+        return province_label(key)
+    if breakdown == "by_source":
+        return str(Source(key).label)
+    _field, choices = BREAKDOWNS[breakdown]
+    return str(choices(key).label)
+
+
+SHEETS = (
+    ("by_source", "投诉来源", "来源"),
+    ("by_channel", "受理渠道", "渠道"),
+    ("by_business_channel", "业务渠道", "业务渠道"),
+    ("by_category", "投诉类别", "类别"),
+    ("by_province", "地区分布", "地区"),
+)
+
+
+def _breakdown_rows(report: dict, key: str, heading: str) -> list[list]:
+    total = report["total"]
+    rows = [[heading, "件数", "占比"]]
+    for code, count in report[key].items():
+        rows.append([label_for(key, code), count, _ratio(count, total) or 0])
+    rows.append(["合计", sum(report[key].values()), 1 if total else 0])
+    return rows
+
+
+def _summary_rows(report: dict) -> list[list]:
+    period = report["period"]
+    rows = [
+        ["项目", "数值"],
+        ["报告期", f"{period['start']} 至 {period['end']}"],
+        ["分支机构", period["branch"] or "全公司"],
+        ["投诉总量", report["total"]],
+        ["监管转办", report["by_source"]["regulator"]],
+        ["自收", report["by_source"]["self"]],
+        ["监管转办占比", report["regulator_share"]],
+        ["已办结", report["closed"]],
+        ["按时办结", report["closed_on_time"]],
+        ["按时办结率", report["on_time_rate"]],
+        ["未办结", report["open"]],
+        ["其中逾期", report["overdue"]],
+        ["办结天数中位数", report["median_days_to_close"]],
+        ["亿元保费投诉量", report["per_100m_premium"]],
+        ["万张保单投诉量", report["per_10k_policies"]],
+        ["万人次投诉量", report["per_10k_insured"]],
+    ]
+    return [[label, "" if value is None else value] for label, value in rows]
+
+
+def _timeliness_rows(report: dict) -> list[list]:
+    closed = report["closed"]
+    rows = [["办结时限", "件数", "占已办结比例"]]
+    for days, count in report["closed_within"].items():
+        rows.append([f"{days}日内办结", count, _ratio(count, closed) or 0])
+    rows.append(["已办结合计", closed, 1 if closed else 0])
+    rows.append(["按时办结", report["closed_on_time"], report["on_time_rate"] or 0])
+    return rows
+
+
+def report_xlsx(report: dict, trend: list[tuple[date, int]], target) -> None:
+    """The filing workbook: a summary sheet, one sheet per breakdown with its total, the monthly trend and the
+    time taken to close. Headings are in Chinese, as regulators' forms are."""
+    from portal.tabular import xlsx_write
+
+    with translation.override("zh-hans"):
+        sheets = [("总表", _summary_rows(report))]
+        sheets += [(title, _breakdown_rows(report, key, heading)) for key, title, heading in SHEETS]
+        months = [["月份", "件数"], *[[month.strftime("%Y-%m"), count] for month, count in trend]]
+        months.append(["合计", sum(count for _month, count in trend)])
+        sheets.append(("月度趋势", months))
+        sheets.append(("办结时效", _timeliness_rows(report)))
+    xlsx_write(target, sheets)

@@ -1,0 +1,11 @@
+"""Background work of the complaints app, run by the django-tasks-db worker (`manage.py db_worker`)."""
+
+from django.tasks import task
+
+
+@task
+def run_export_job(job_id: str) -> None:
+    """An export from the admin too large to write during the request."""
+    from .exports import export_job_run
+
+    export_job_run(job_id)
