@@ -86,7 +86,10 @@ def _raw_rows(data: bytes, name: str) -> Iterator[list]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    yield from csv.reader(io.StringIO(text), dialect)
+    try:
+        yield from csv.reader(io.StringIO(text), dialect)
+    except csv.Error as error:  # e.g. a cell longer than the csv module allows (128 KB)
+        raise TableError(_("The CSV file cannot be read (a cell is too long).")) from error
 
 
 def read_table(data: bytes, name: str, aliases: dict[str, str], required: Iterable[str]) -> list[Row]:

@@ -215,7 +215,12 @@ def read_table(data: bytes) -> list[list]:
         )
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:  # e.g. a cell longer than the csv module allows (128 KB)
+        raise ImportRefused(
+            [ImportProblem(None, None, _("The CSV file cannot be read (a cell is too long)."))]
+        ) from None
 
 
 def _read_xlsx(data: bytes) -> list[list]:
