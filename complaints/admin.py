@@ -22,7 +22,7 @@ from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
 
 from . import services
 from .admin_forms import ACTION_FORMS, RegisterForm
-from .models import Complaint, ComplaintAttachment, ComplaintEvent, PersonalDataView
+from .models import Complaint, ComplaintAttachment, ComplaintEvent, ExportLog, PersonalDataView
 
 FULL_DATA_PERMISSION = "complaints.view_full_personal_data"
 # The complainant's identifying data as most staff see it, and in full for those with the permission.
@@ -280,6 +280,15 @@ class ComplaintAdmin(admin.ModelAdmin):
                     ]
                 )
 
+        # Every export is in the export log, which nobody can change (PIPL; JR/T 0171).
+        ExportLog.objects.create(
+            user=request.user,
+            via="admin",
+            filters={"selected": sorted(queryset.values_list("tracking_number", flat=True))[:1000]},
+            file_format="csv",
+            rows=queryset.count(),
+            masked=True,
+        )
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
         return response
@@ -411,7 +420,11 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def attachment_view(self, request, pk):
         attachment = get_object_or_404(ComplaintAttachment.objects.select_related("complaint"), pk=pk)
-        self._visible(request, attachment.complaint_id)
+        complaint = self._visible(request, attachment.complaint_id)
+        # An attachment (an ID card, a medical record) is personal data in full: its download is logged.
+        PersonalDataView.objects.create(
+            user=request.user, complaint=complaint, where="admin:attachment", fields=f"attachment:{attachment.pk}"
+        )
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,
