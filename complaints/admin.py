@@ -20,7 +20,7 @@ from portal import codes
 from portal.phones import display_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
 
-from . import services
+from . import retention, services
 from .admin_forms import ACTION_FORMS, RegisterForm
 from .models import Complaint, ComplaintAttachment, ComplaintEvent, ExportLog, PersonalDataView
 
@@ -100,7 +100,7 @@ class ComplaintAdmin(admin.ModelAdmin):
     search_help_text = _("Search by tracking number.")
     list_per_page = 50
     date_hierarchy = "received_at"
-    actions = ["export_masked_csv"]
+    actions = ["export_masked_csv", "place_legal_hold", "lift_legal_hold"]
     change_form_template = "admin/complaints/complaint/change_form.html"
     fieldsets = (
         (
@@ -125,6 +125,8 @@ class ComplaintAdmin(admin.ModelAdmin):
                     "named_employee",
                     "review_of",
                     "merged_into",
+                    "legal_hold",
+                    "anonymised_at",
                 )
             },
         ),
@@ -174,6 +176,33 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def has_export_permission(self, request):
         return request.user.has_perm("complaints.export_complaint")
+
+    def has_legal_hold_permission(self, request):
+        return request.user.has_perm("complaints.set_legal_hold")
+
+    def _set_legal_hold(self, request, queryset, hold: bool):
+        for complaint in queryset:
+            retention.complaint_set_legal_hold(
+                complaint=complaint, actor=request.user, hold=hold, reason=gettext("Set in the admin")
+            )
+        self.message_user(
+            request,
+            (
+                gettext("%(count)d complaint(s) placed on legal hold.")
+                if hold
+                else gettext("Legal hold lifted on %(count)d complaint(s).")
+            )
+            % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Place on legal hold (kept beyond the retention period)"), permissions=["legal_hold"])
+    def place_legal_hold(self, request, queryset):
+        self._set_legal_hold(request, queryset, True)
+
+    @admin.action(description=_("Lift the legal hold"), permissions=["legal_hold"])
+    def lift_legal_hold(self, request, queryset):
+        self._set_legal_hold(request, queryset, False)
 
     def get_fieldsets(self, request, obj=None):
         if not request.user.has_perm(FULL_DATA_PERMISSION):

@@ -192,3 +192,21 @@ def test_the_event_log_still_refuses_changes_outside_anonymisation(complaints):
         ComplaintEvent.objects.filter(pk=event.pk).update(action="close")
     with pytest.raises(DatabaseError), transaction.atomic():
         ComplaintEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_compliance_officers_place_and_lift_a_legal_hold_in_the_admin_and_handlers_cannot(complaints, make_user):
+    old = complaints["old"]
+    officer = make_user("officer", groups=[roles.COMPLIANCE_OFFICER])
+    handler = make_user("handler", groups=[roles.COMPLAINT_HANDLER])
+    url = "/en/admin/complaints/complaint/"
+    for user, expected in ((handler, False), (officer, True)):
+        client = Client()
+        client.force_login(user)
+        client.post(url, {"action": "place_legal_hold", "_selected_action": [old.pk]})
+        assert Complaint.objects.get(pk=old.pk).legal_hold is expected
+    with time_machine.travel("2026-11-21 03:00 +08:00", tick=False):
+        assert sorted(retention_apply().on_hold) == sorted([complaints["held"].tracking_number, old.tracking_number])
+    client.post(url, {"action": "lift_legal_hold", "_selected_action": [old.pk]})
+    assert Complaint.objects.get(pk=old.pk).legal_hold is False
+    event = old.events.filter(action=EventAction.LEGAL_HOLD).order_by("-id").first()
+    assert event.actor == officer and event.data == {"hold": False}
