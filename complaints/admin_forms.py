@@ -68,7 +68,7 @@ class DecideForm(forms.Form):
     decision = forms.CharField(
         label=_("Decision, as told to the complainant"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
     )
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices])
     remedies = forms.MultipleChoiceField(
         label=_("Further remedies named in the decision"),
         choices=Remedy.choices,

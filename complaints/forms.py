@@ -47,10 +47,6 @@ class AttachmentsField(forms.FileField):
         return files
 
 
-def _phone(value: str) -> str:
-    return normalize_phone(value)
-
-
 class PhoneField(forms.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 32)
@@ -60,7 +56,8 @@ class PhoneField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        return _phone(value) if value else value
+        # Stored and compared in E.164, whatever way it was typed.
+        return normalize_phone(value) if value else value
 
 
 def province_choices():
@@ -79,8 +76,13 @@ class ComplaintForm(forms.Form):
         help_text=_("If you give one, we also write to you by email."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    # Optional in the request (a form sent without it is a complaint for oneself); the radio starts on "myself".
     capacity = forms.ChoiceField(
-        label=_("Who is complaining?"), choices=Capacity.choices, initial=Capacity.SELF, widget=forms.RadioSelect
+        label=_("Who is complaining?"),
+        choices=Capacity.choices,
+        initial=Capacity.SELF,
+        required=False,
+        widget=forms.RadioSelect,
     )
     principal_name = forms.CharField(
         label=_("Name of the policyholder or the deceased (for proxies and heirs)"),
@@ -130,6 +132,9 @@ class ComplaintForm(forms.Form):
         if self.cleaned_data.get("website"):
             raise ValidationError(_("This submission could not be accepted."), code="honeypot")
         return ""
+
+    def clean_capacity(self):
+        return self.cleaned_data.get("capacity") or Capacity.SELF
 
     def clean_token(self):
         token = self.cleaned_data["token"]

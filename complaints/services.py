@@ -234,9 +234,12 @@ def _store_attachments(complaint: Complaint, attachments, *, by_complainant: boo
         raise WorkflowError(
             _("Attach at most %(count)d files at a time."), code="too_many", params={"count": MAX_ATTACHMENTS}
         )
+    # Every file is checked before any is written, so that a refused file leaves no other behind.
+    kinds = [
+        validate_upload(upload, allowed=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES) for upload in attachments
+    ]
     stored = []
-    for upload in attachments:
-        kind = validate_upload(upload, allowed=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES)
+    for upload, kind in zip(attachments, kinds, strict=True):
         upload.seek(0)
         path = default_storage.save(random_storage_name("complaints", kind), upload)
         stored.append(

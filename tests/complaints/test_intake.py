@@ -146,6 +146,14 @@ def test_a_bad_phone_and_missing_consent_are_explained_and_nothing_is_lost(clien
     assert 'value="12345"' in response.text
 
 
+def test_the_contract_fields_alone_make_a_complaint(client):
+    token = form_token(client)
+    data = {key: value for key, value in valid_data(token).items() if key != "capacity"}
+    data.pop("website")
+    assert client.post("/complaints/new/", data).status_code == 302
+    assert Complaint.objects.get().capacity == "self"
+
+
 def test_a_proxy_must_name_the_person_complained_for(client):
     token = form_token(client, "/en/complaints/new/")
     response = client.post("/en/complaints/new/", valid_data(token, capacity="proxy"))
@@ -192,3 +200,14 @@ def test_an_oversized_request_is_refused_before_it_is_read(client, settings):
     response = client.post("/en/complaints/new/", valid_data(token, attachments=[files.pdf()], description="x" * 2000))
     assert response.status_code == 413 and "too large" in response.text
     assert not Complaint.objects.exists()
+
+
+def test_the_sitemap_lists_the_form_and_the_look_up_in_both_languages(client):
+    text = client.get("/sitemap.xml").text
+    for path in ("/complaints/new/", "/en/complaints/new/", "/complaints/track/", "/en/complaints/track/"):
+        assert f"{path}</loc>" in text or f'{path}"' in text, path
+
+
+def test_the_home_page_explains_how_complaints_are_handled(client):
+    assert "How we handle your complaint" in client.get("/en/").text
+    assert "我们如何处理您的投诉" in client.get("/").text

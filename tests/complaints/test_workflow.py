@@ -305,3 +305,15 @@ def test_the_status_column_accepts_only_known_values(handler):
     complaint = register(handler)
     with pytest.raises(IntegrityError), transaction.atomic():
         Complaint.objects.filter(pk=complaint.pk).update(status="lost")
+
+
+def test_a_refused_file_among_several_leaves_no_stored_file_and_no_complaint(supervisor, settings):
+    from pathlib import Path
+
+    from . import files
+
+    with pytest.raises(ValidationError):
+        register(supervisor, attachments=[files.pdf(), files.executable_named_pdf()])
+    assert not Complaint.objects.exists()
+    stored = Path(settings.MEDIA_ROOT, "complaints")
+    assert not stored.exists() or not any(path.is_file() for path in stored.rglob("*"))
