@@ -347,6 +347,11 @@ class NoticeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def get_urls(self):
         return [
             path(

@@ -10,9 +10,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from portal.rights import RIGHT_CHOICES
 from portal.uploads import JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
 
-from .models import BOTH_LANGUAGES_REQUIRED, LANGUAGE_SUFFIXES, Category, Notice, NoticeAttachment, Status
+from .models import (
+    BOTH_LANGUAGES_REQUIRED,
+    LANGUAGE_SUFFIXES,
+    Audience,
+    Category,
+    Notice,
+    NoticeAttachment,
+    Status,
+)
 
 ATTACHMENT_KINDS = (PDF, JPEG, PNG)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -30,13 +39,17 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
+# /notices/<category>/feed/ is the category's feed, so no notice may take that address.
+RESERVED_SLUGS = frozenset({"feed"})
+
+
 def _unique_slug(category: str, wanted: str, exclude_pk=None) -> str:
     base = (slugify(wanted) or "notice")[:70].strip("-") or "notice"
     candidate, number = base, 2
     others = Notice.objects.filter(category=category)
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
-    while others.filter(slug=candidate).exists():
+    while candidate in RESERVED_SLUGS or others.filter(slug=candidate).exists():
         candidate = f"{base}-{number}"
         number += 1
     return candidate
@@ -52,10 +65,6 @@ def _save(notice: Notice, actor, reason: str) -> Notice:
 
 
 def _check_tags(rights, audiences) -> None:
-    from portal.rights import RIGHT_CHOICES
-
-    from .models import Audience
-
     unknown = sorted(set(rights) - {code for code, _label in RIGHT_CHOICES}) + sorted(
         set(audiences) - set(Audience.values)
     )

@@ -156,6 +156,21 @@ def test_the_edit_history_can_be_read_but_not_reverted(client, editor, make_noti
     record = notice.history.first()
     page = client.get(f"/en/admin/notices/notice/{notice.pk}/history/{record.history_id}/")
     assert page.status_code == 200 and "Revert" not in page.content.decode()
+    services.notice_update(notice=notice, actor=editor, title_en="Changed later")
+    revert = client.post(
+        f"/en/admin/notices/notice/{notice.pk}/history/{record.history_id}/", form_data(slug=notice.slug)
+    )
+    assert revert.status_code == 403
+    notice.refresh_from_db()
+    assert notice.title_en == "Changed later"
+
+
+def test_staff_without_notice_rights_cannot_preview(client, make_user, make_notice):
+    notice = make_notice(publish=False)
+    client.force_login(make_user("other"))
+    with translation.override("en"):
+        url = reverse("admin:notices_notice_preview", args=[notice.pk])
+    assert client.get(url).status_code == 403
 
 
 def test_an_attachment_whose_content_does_not_match_its_name_is_refused_in_the_admin(client, editor, make_notice):

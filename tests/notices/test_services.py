@@ -99,6 +99,8 @@ def test_slugs_are_ascii_and_unique_within_a_category():
     chinese_only = services.notice_create(actor=None, category=Category.CASES, title_zh_hans="只有中文")
     assert (first.slug, second.slug, other.slug) == ("a-case", "a-case-2", "a-case")
     assert chinese_only.slug.isascii() and chinese_only.slug
+    feed = services.notice_create(actor=None, category=Category.CASES, title_zh_hans="订阅", title_en="Feed")
+    assert feed.slug == "feed-2"  # /notices/cases/feed/ is the category's feed
 
 
 def test_unknown_tags_are_refused():

@@ -137,6 +137,8 @@ def test_an_unknown_category_or_notice_is_not_found(client, make_notice):
     assert client.get("/notices/no-such-category/").status_code == 404
     assert client.get(f"/notices/campaigns/{notice.slug}/").status_code == 404
     assert client.get("/notices/cases/no-such-notice/").status_code == 404
+    assert client.get(f"/notices/cases/{notice.slug}/files/{'9' * 30}/").status_code == 404
+    assert client.get("/notices/no-such-category/feed/").status_code == 404
 
 
 def test_public_notice_pages_set_no_cookie_and_carry_no_csrf_token(client, make_notice):
