@@ -152,6 +152,9 @@ class ReceptionDayAdmin(BranchScopedAdmin, SimpleHistoryAdmin, TabbedTranslation
     def booked(self, obj):
         return obj.booked
 
+    def save_model(self, request, obj, form, change):
+        services.reception_day_save(day=obj, changed=form.changed_data if change else [])
+
     def get_urls(self):
         urls = [
             path("import/", self.admin_site.admin_view(self.import_view), name="reception_receptionday_import"),

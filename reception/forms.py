@@ -26,7 +26,7 @@ class BookingForm(forms.Form):
         label=_("Mobile or phone number"),
         max_length=32,
         validators=[validate_phone],
-        help_text=_("We call this number if the day changes. You need it to cancel."),
+        help_text=_("If the day changes we send a text message to this number. You need it to cancel."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     topic = forms.CharField(

@@ -152,6 +152,52 @@ def reception_import(
     return outcome
 
 
+# --- editing a day ---------------------------------------------------------------------------------------------
+
+# A change to one of these is news for everyone who booked the day.
+NOTIFIED_FIELDS = {"date", "start_time", "end_time", "place_zh_hans", "place_en", "status"}
+
+
+@transaction.atomic
+def reception_day_save(*, day: ReceptionDay, changed: list[str]) -> ReceptionDay:
+    """Save staff's edit of a day. When its date, time, place or status changed, everyone with an active
+    booking is told by text message, after commit, in the language they booked in."""
+    day.full_clean()
+    day.save()
+    if NOTIFIED_FIELDS & set(changed):
+        bookings = list(day.bookings.active().select_related("day__branch"))
+        transaction.on_commit(lambda: [_text_day_change(booking) for booking in bookings])
+    return day
+
+
+def _text_day_change(booking: Booking) -> None:
+    from django.utils import translation
+
+    from portal.sms import send_sms
+
+    day = booking.day
+    with translation.override(booking.language):
+        if day.status == DayStatus.CANCELLED:
+            text = _("Booking %(number)s: the reception day of %(branch)s on %(date)s is cancelled. %(reason)s") % {
+                "number": booking.number,
+                "branch": day.branch.name,
+                "date": day.date.isoformat(),
+                "reason": day.status_reason,
+            }
+        else:
+            text = _(
+                "Booking %(number)s: the reception day of %(branch)s is now on %(date)s %(start)s-%(end)s, %(place)s."
+            ) % {
+                "number": booking.number,
+                "branch": day.branch.name,
+                "date": day.date.isoformat(),
+                "start": f"{day.start_time:%H:%M}",
+                "end": f"{day.end_time:%H:%M}",
+                "place": day.place,
+            }
+    send_sms(booking.phone, text.strip())
+
+
 # --- generating a year -----------------------------------------------------------------------------------------
 
 
@@ -217,7 +263,8 @@ def booking_create(
     the last place at the same moment cannot both get it."""
     today = today or timezone.localdate()
     day = ReceptionDay.objects.select_for_update().filter(pk=day_id).first()
-    if day is None or day.date < today:
+    ended = day is not None and day.date == today and timezone.localtime().time() >= day.end_time
+    if day is None or day.date < today or ended:
         raise BookingRefused(_("This reception day has passed or does not exist."))
     if day.status == DayStatus.CANCELLED:
         raise BookingRefused(_("This reception day is cancelled."))

@@ -145,3 +145,54 @@ def test_branch_staff_cannot_print_another_branch_bookings(beijing_staff, make_d
     assert beijing_staff.get(f"/en/admin/reception/receptionday/{other.pk}/bookings/").status_code == 404
     mine = make_day("beijing")
     assert beijing_staff.get(f"/en/admin/reception/receptionday/{mine.pk}/bookings/").status_code == 200
+
+
+def test_cancelling_a_booked_day_in_the_admin_texts_each_booking_in_its_language(
+    admin_client, make_day, settings, django_capture_on_commit_callbacks
+):
+    from portal.sms import MemorySMSBackend
+
+    settings.PORTAL_SMS_BACKEND = "portal.sms.MemorySMSBackend"
+    with time_machine.travel("2026-11-21 10:00 +0800"):
+        day = make_day()
+        with translation.override("en"):
+            english = services.booking_create(day_id=day.pk, name="Jane", phone="13912345678", topic="claim")
+        with translation.override("zh-hans"):
+            chinese = services.booking_create(day_id=day.pk, name="李华", phone="13812345678", topic="退保")
+    MemorySMSBackend.outbox.clear()
+    url = f"/en/admin/reception/receptionday/{day.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "branch": day.branch_id, "date": "2026-12-09", "start_time": "09:00", "end_time": "11:30",
+            "status": DayStatus.CANCELLED, "status_reason_zh_hans": "总经理出差", "status_reason_en": "The manager is away",
+            "moved_from": "", "notes_zh_hans": "", "notes_en": "",
+            "bookings-TOTAL_FORMS": "2", "bookings-INITIAL_FORMS": "2", "bookings-MIN_NUM_FORMS": "0",
+            "bookings-MAX_NUM_FORMS": "1000", "bookings-0-id": english.pk, "bookings-0-day": day.pk,
+            "bookings-1-id": chinese.pk, "bookings-1-day": day.pk,
+        }
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    day.refresh_from_db()
+    assert day.status == DayStatus.CANCELLED
+    texts = dict(MemorySMSBackend.outbox)
+    assert "is cancelled" in texts["+8613912345678"] and "The manager is away" in texts["+8613912345678"]
+    assert "已取消" in texts["+8613812345678"] and "总经理出差" in texts["+8613812345678"]
+
+
+@pytest.mark.parametrize("model", ["receptionday", "booking", "holiday", "branchstaff"])
+def test_every_reception_admin_list_and_form_opens_in_both_languages(admin_client, make_day, model):
+    day = make_day()
+    with time_machine.travel("2026-11-21 10:00 +0800"):
+        services.booking_create(day_id=day.pk, name="李华", phone="13812345678", topic="退保")
+    for prefix in ("", "/en"):
+        assert admin_client.get(f"{prefix}/admin/reception/{model}/").status_code == 200
+        if model not in ("booking",):
+            assert admin_client.get(f"{prefix}/admin/reception/{model}/add/").status_code == 200
+    assert admin_client.get(f"/admin/reception/receptionday/{day.pk}/change/").status_code == 200
+    assert admin_client.get(f"/admin/reception/receptionday/{day.pk}/history/").status_code == 200
+    assert admin_client.get("/admin/reception/receptionday/import/").status_code == 200
+    assert admin_client.get("/admin/reception/receptionday/generate/").status_code == 200

@@ -201,3 +201,11 @@ def test_the_booking_number_is_sent_by_sms_in_the_language_of_the_booking(
     [(phone, text)] = MemorySMSBackend.outbox
     assert phone == "+8613812345678"
     assert booking.number in text and "Beijing Branch" in text and "09:00-11:30" in text
+
+
+def test_a_day_whose_window_has_closed_cannot_be_booked_any_more(make_day):
+    day = make_day(day=date(2026, 11, 21))
+    with time_machine.travel("2026-11-21 11:00 +0800", tick=False):
+        services.booking_create(day_id=day.pk, name="甲", phone="13812345678", topic="x")
+    with time_machine.travel("2026-11-21 11:30 +0800", tick=False), pytest.raises(services.BookingRefused):
+        services.booking_create(day_id=day.pk, name="乙", phone="13912345678", topic="y")

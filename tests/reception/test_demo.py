@@ -1,17 +1,23 @@
-import io
 from datetime import date
 
 import time_machine
-from django.core.management import call_command
 
+from portal import demo as portal_demo
+from reception import demo
 from reception.models import ReceptionDay
+
+
+def load_demo():
+    # The shell's branches, then this app's loader (the one load_demo runs at order 40).
+    portal_demo.load()
+    demo.load()
 
 
 def test_load_demo_imports_the_published_2023_table_and_upcoming_days_and_is_idempotent(db):
     with time_machine.travel("2026-11-21 10:00 +0800", tick=False):
-        call_command("load_demo", stdout=io.StringIO())
+        load_demo()
         snapshot = list(ReceptionDay.objects.order_by("pk").values())
-        call_command("load_demo", stdout=io.StringIO())
+        load_demo()
         assert list(ReceptionDay.objects.order_by("pk").values()) == snapshot
         today = date(2026, 11, 21)
         assert ReceptionDay.objects.filter(date__year=2023, branch__slug="beijing").count() == 12
@@ -23,5 +29,11 @@ def test_load_demo_imports_the_published_2023_table_and_upcoming_days_and_is_ide
 
 def test_demo_days_stay_upcoming_whatever_the_date(db):
     with time_machine.travel("2031-06-30 10:00 +0800", tick=False):
-        call_command("load_demo", stdout=io.StringIO())
+        load_demo()
         assert ReceptionDay.objects.upcoming(date(2031, 6, 30)).count() >= 3
+
+
+def test_the_reception_loader_is_registered_for_load_demo():
+    from portal import registry
+
+    assert any(loader.name == "reception" and loader.order == 40 for loader in registry.demo_loaders)
