@@ -445,8 +445,14 @@ def _stash_directory():
 
 def _stash_upload(user, data: bytes, file_name: str) -> str:
     """Keep the previewed file until it is confirmed (outside the static files, under a random name)."""
+    directory = _stash_directory()
+    # Previews never confirmed are not kept beyond their token's lifetime.
+    stale = timezone.now().timestamp() - IMPORT_MAX_AGE
+    for leftover in directory.iterdir():
+        if leftover.is_file() and leftover.stat().st_mtime < stale:
+            leftover.unlink(missing_ok=True)
     name = secrets.token_hex(16)
-    (_stash_directory() / name).write_bytes(data)
+    (directory / name).write_bytes(data)
     return signing.dumps({"f": name, "u": user.pk, "n": file_name}, salt=IMPORT_SALT)
 
 

@@ -7,7 +7,6 @@ Every chart is given as rows of (label, value, previous value) plus the geometry
 from dataclasses import dataclass
 
 BAR_WIDTH = 100.0  # horizontal bars are drawn in a 0–100 wide box, scaled by the SVG's viewBox
-ROW_HEIGHT = 22
 TREND_HEIGHT = 160.0
 TREND_SLOT = 44
 
@@ -23,9 +22,6 @@ class Bar:
     previous: int | None
     width: str = "0"
     previous_width: str = "0"
-    y: str = "0"
-    previous_y: str = "0"
-    text_y: str = "0"
 
     @property
     def change(self) -> int | None:
@@ -33,11 +29,10 @@ class Bar:
 
 
 def horizontal(rows: list[tuple[str, int, int | None]]) -> dict:
-    """Bars for a breakdown: each row's current value and, thinner below it, the previous period's."""
+    """Bars for a breakdown, one per table row: the current value and, thinner below it, the previous period's."""
     top = max([value for _label, value, _previous in rows] + [previous or 0 for *_rest, previous in rows] + [1])
     bars = []
-    for index, (label, value, previous) in enumerate(rows):
-        y = index * ROW_HEIGHT
+    for label, value, previous in rows:
         bars.append(
             Bar(
                 label=label,
@@ -45,12 +40,11 @@ def horizontal(rows: list[tuple[str, int, int | None]]) -> dict:
                 previous=previous,
                 width=_number(BAR_WIDTH * value / top),
                 previous_width=_number(BAR_WIDTH * (previous or 0) / top),
-                y=_number(y + 2),
-                previous_y=_number(y + 14),
-                text_y=_number(y + 12),
             )
         )
-    return {"bars": bars, "height": str(max(len(rows), 1) * ROW_HEIGHT), "total": sum(value for _l, value, _p in rows)}
+    total = sum(value for _label, value, _previous in rows)
+    previous_total = sum(previous or 0 for _label, _value, previous in rows)
+    return {"bars": bars, "total": total, "previous_total": previous_total, "change": total - previous_total}
 
 
 @dataclass

@@ -14,7 +14,7 @@ The rules:
 import calendar
 import os
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -343,6 +343,21 @@ def export_directory() -> Path:
     return directory
 
 
+EXPORT_RETENTION = timedelta(days=7)
+
+
+def purge_old_exports(now: datetime | None = None) -> int:
+    """Delete the files of exports finished more than a week ago (personal data is kept no longer than
+    needed); the jobs stay, without a file, and the export log is untouched. Returns how many were removed."""
+    cutoff = (now or timezone.now()) - EXPORT_RETENTION
+    removed = 0
+    for job in ExportJob.objects.filter(finished_at__lt=cutoff).exclude(file=""):
+        (export_directory() / job.file).unlink(missing_ok=True)
+        ExportJob.objects.filter(pk=job.pk).update(file="")
+        removed += 1
+    return removed
+
+
 def export_job_start(*, user, filters: dict, file_format: str, masked: bool = True) -> ExportJob:
     """Create an export job for `user`. Small exports run now; larger ones are queued for the worker
     (`manage.py db_worker`). Refused (ExportRefused) when the user may not export this way."""
@@ -350,6 +365,7 @@ def export_job_start(*, user, filters: dict, file_format: str, masked: bool = Tr
         raise ExportRefused(_("Unknown format: %(format)s.") % {"format": str(file_format)[:10]})
     check_allowed(user, masked=masked)
     filters = clean_filters(filters)
+    purge_old_exports()
     total = export_queryset(filters, user).count()
     job = ExportJob.objects.create(user=user, filters=filters, file_format=file_format, masked=masked, rows_total=total)
     if total <= inline_limit():

@@ -399,6 +399,10 @@ def plan_import(data: bytes, name: str = "") -> ImportPlan:
         table = read_table(data, name, ALIASES, REQUIRED)
     except TableError as error:
         raise ImportRefused([RowProblem(None, "", str(error))]) from None
+    except Exception:
+        # An uploaded file is untrusted: whatever a damaged CSV or workbook makes the readers raise (an
+        # oversized field, broken XML inside the archive), the person gets a sentence, not a traceback.
+        raise ImportRefused([RowProblem(None, "", _("The file cannot be read as a table."))]) from None
     if not table:
         raise ImportRefused([RowProblem(None, "", _("The file has a header but no rows."))])
     if len(table) > MAX_ROWS:

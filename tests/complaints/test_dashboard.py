@@ -25,7 +25,8 @@ DASHBOARD = "/admin/complaints/compliancedashboard/"
 
 
 @pytest.fixture(autouse=True)
-def _frozen():
+def _frozen(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with time_machine.travel(NOW, tick=False):
         yield
 
@@ -171,3 +172,9 @@ def test_the_draft_button_creates_a_draft_and_opens_it_in_the_notices_admin(offi
     notice = Notice.objects.get(disclosure_year=2023, status="draft")
     assert response["Location"] == reverse("admin:notices_notice_change", args=[notice.pk])
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_complaint_list_offers_an_export_of_its_current_filters(officer, client, year_2023):
+    page = client.get("/admin/complaints/complaint/?category__exact=sales").content.decode()
+    assert 'id="export-filtered"' in page
+    assert "from_list=category__exact%3Dsales" in page

@@ -30,7 +30,8 @@ FULL_PHONE = re.compile(r"1[3-9]\d{9}")
 
 
 @pytest.fixture(autouse=True)
-def _frozen():
+def _frozen(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with time_machine.travel(NOW, tick=False), translation.override("en"):
         yield
 
@@ -174,3 +175,14 @@ def test_a_large_admin_export_runs_as_a_background_task_with_progress(year_2023,
     assert job.state == ExportJob.State.DONE and job.rows_done == 15 and job.percent == 100
     assert exports.export_file_path(job).is_file()
     assert ExportLog.objects.get().via == "admin"
+
+
+def test_export_files_are_removed_after_a_week_and_the_log_stays(year_2023, permitted):
+    job = exports.export_job_start(user=permitted, filters={}, file_format="csv")
+    path = exports.export_file_path(job)
+    assert path.is_file()
+    with time_machine.travel(datetime(2026, 11, 29, 10, 0, tzinfo=timezone.get_fixed_timezone(480)), tick=False):
+        assert exports.purge_old_exports() == 1
+    job.refresh_from_db()
+    assert not path.exists() and exports.export_file_path(job) is None
+    assert ExportLog.objects.count() == 1

@@ -21,7 +21,8 @@ NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
 
 
 @pytest.fixture(autouse=True)
-def _frozen_and_in_english():
+def _frozen_and_in_english(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with time_machine.travel(NOW, tick=False), translation.override("en"):
         yield
 
@@ -199,3 +200,17 @@ def test_the_command_names_a_missing_file():
 
 def test_memory_backend_is_reset(sms_outbox):
     assert MemorySMSBackend.outbox == []
+
+
+def test_an_oversized_csv_field_or_a_damaged_workbook_is_refused_with_a_sentence():
+    with pytest.raises(ImportRefused, match="cannot be read"):
+        plan_import(csv_bytes([row(description="x" * 200_000)]), "x.csv")
+    import zipfile
+    from io import BytesIO
+
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<not-xml")
+        archive.writestr("xl/workbook.xml", "<<<")
+    with pytest.raises(ImportRefused):
+        plan_import(buffer.getvalue(), "x.xlsx")

@@ -22,7 +22,8 @@ NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
 
 
 @pytest.fixture(autouse=True)
-def _frozen():
+def _frozen(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with time_machine.travel(NOW, tick=False):
         yield
 
