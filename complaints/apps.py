@@ -19,11 +19,12 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         from portal import registry
 
-        from . import demo
+        from . import demo, volume
         from .sitemaps import ComplaintSitemap
 
         registry.register_sitemap("complaints", ComplaintSitemap)
         registry.register_demo_loader(30, "complaints", demo.load)
+        registry.register_volume_generator(30, "complaints", volume.generate)
         # No query: the section says how complaints are handled and links to the forms.
         registry.register_home_section(30, "complaints/home_section.html")
         # Test databases are flushed between transactional tests; this puts the groups back.

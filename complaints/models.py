@@ -227,7 +227,12 @@ class Complaint(models.Model):
                 fields=["idempotency_key"], condition=~Q(idempotency_key=""), name="complaint_idempotency_key_unique"
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["received_at"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["received_at"]),
+            # A branch's reports and exports read one branch's complaints of a period.
+            models.Index(fields=["branch", "received_at"], name="complaint_branch_received_idx"),
+        ]
 
     def __str__(self):
         return self.tracking_number

@@ -17,7 +17,7 @@ class NoticesConfig(AppConfig):
     def ready(self):
         from portal import pagecache, registry
 
-        from . import demo, views
+        from . import demo, views, volume
         from .models import Notice, NoticeAttachment
         from .sitemaps import NoticeListSitemap, NoticeSitemap
 
@@ -25,6 +25,7 @@ class NoticesConfig(AppConfig):
         registry.register_sitemap("notice-lists", NoticeListSitemap)
         registry.register_sitemap("notices", NoticeSitemap)
         registry.register_demo_loader(20, "notices", demo.load)
+        registry.register_volume_generator(20, "notices", volume.generate)
         pagecache.watch_models(Notice, NoticeAttachment)
         pagecache.register_horizon(views.next_scheduled_change)
         post_migrate.connect(_restore_roles, sender=self, dispatch_uid="notices-roles")

@@ -168,6 +168,18 @@ class Notice(models.Model):
         indexes = [
             models.Index(fields=["status", "publish_at"], name="notice_public_idx"),
             models.Index(fields=["category", "status", "publish_at"], name="notice_category_public_idx"),
+            # The lists' order (listed()): the newest page is read from the index, not sorted from every
+            # published notice on each request.
+            models.Index(
+                fields=["-pinned", "-publish_at", "-id"],
+                condition=Q(status=Status.PUBLISHED),
+                name="notice_listed_idx",
+            ),
+            models.Index(
+                fields=["category", "-pinned", "-publish_at", "-id"],
+                condition=Q(status=Status.PUBLISHED),
+                name="notice_category_listed_idx",
+            ),
         ]
 
     def __str__(self):

@@ -29,8 +29,10 @@ def _check_character(payload: str) -> str:
     return ALPHABET[(base - total % base) % base]
 
 
-def generate(prefix: str, day: date) -> str:
-    random_part = "".join(secrets.choice(ALPHABET) for _ in range(_RANDOM_LENGTH))
+def generate(prefix: str, day: date, choice=secrets.choice) -> str:
+    """A new number for `day`. `choice` is the source of randomness: a seeded `random.Random().choice` gives
+    reproducible numbers for synthetic data; real numbers always use `secrets`."""
+    random_part = "".join(choice(ALPHABET) for _ in range(_RANDOM_LENGTH))
     payload = f"{prefix}-{day:%Y%m%d}-{random_part}"
     return payload + _check_character(payload)
 

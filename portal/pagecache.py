@@ -20,6 +20,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -50,6 +51,9 @@ def watch_models(*models) -> None:
 
 def _changed(**kwargs) -> None:
     invalidate()
+    # Again once the change is committed: a request served between the signal and the commit (on this or any
+    # server) still read the old rows and may have stored them under the new version; that page must not live.
+    transaction.on_commit(invalidate)
 
 
 def invalidate() -> None:

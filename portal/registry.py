@@ -42,3 +42,21 @@ def register_demo_loader(order: int, name: str, load: Callable) -> None:
     if not any(loader.name == name for loader in demo_loaders):
         demo_loaders.append(DemoLoader(order, name, load))
         demo_loaders.sort()
+
+
+@dataclass(order=True)
+class VolumeGenerator:
+    order: int
+    name: str = field(compare=False)
+    # generate(options, stdout): options holds notices, complaints, reception_days, seed, until (a date).
+    generate: Callable = field(compare=False)
+
+
+volume_generators: list[VolumeGenerator] = []
+
+
+def register_volume_generator(order: int, name: str, generate: Callable) -> None:
+    """Synthetic data for benchmarks (`manage.py generate_volume`); each app fills its own tables."""
+    if not any(generator.name == name for generator in volume_generators):
+        volume_generators.append(VolumeGenerator(order, name, generate))
+        volume_generators.sort()

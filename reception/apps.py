@@ -16,13 +16,14 @@ class ReceptionConfig(AppConfig):
     def ready(self):
         from portal import pagecache, registry
 
-        from . import demo, home
+        from . import demo, home, volume
         from .models import ReceptionDay
         from .sitemaps import ReceptionSitemap
 
         registry.register_home_section(40, "reception/home_section.html", home.section_context)
         registry.register_sitemap("reception", ReceptionSitemap)
         registry.register_demo_loader(40, "reception", demo.load)
+        registry.register_volume_generator(40, "reception", volume.generate)
         pagecache.watch_models(ReceptionDay)
         pagecache.register_horizon(home.next_change)
         # Test databases are flushed between transactional tests; this brings the groups back.
