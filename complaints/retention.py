@@ -67,7 +67,7 @@ class RetentionReport:
 
 
 def _allow_event_anonymisation() -> None:
-    # The event log's trigger (migrations 0002/0004) refuses every change, except blanking a note inside a
+    # The event log's trigger (migrations 0002 and 0005) refuses every change, except blanking a note inside a
     # transaction that says it anonymises.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
