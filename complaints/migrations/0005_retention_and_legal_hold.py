@@ -52,7 +52,7 @@ def sync_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0003_compliance"),
+        ("complaints", "0004_volume_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
