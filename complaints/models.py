@@ -189,9 +189,11 @@ class Complaint(models.Model):
         "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, related_name="repeats"
     )
     idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
+    # db_default too: bulk loaders (COPY) that do not name the column get False, not NULL.
     legal_hold = models.BooleanField(
         _("legal hold"),
         default=False,
+        db_default=False,
         help_text=_("Kept in full beyond the retention period (litigation, a regulator's inquiry)."),
     )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)

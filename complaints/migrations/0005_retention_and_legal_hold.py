@@ -87,6 +87,7 @@ class Migration(migrations.Migration):
             model_name="complaint",
             name="legal_hold",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="Kept in full beyond the retention period (litigation, a regulator's inquiry).",
                 verbose_name="legal hold",
