@@ -26,17 +26,6 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
-def _default_language():
-    """Each test starts in the default language: a request to an /en/ page leaves English active in the thread,
-    which made tests that build URLs (get_absolute_url) depend on the order they ran in."""
-    from django.utils import translation
-
-    translation.deactivate()
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
