@@ -18,9 +18,9 @@ from portal import codes
 from portal.phones import display_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
 
-from . import services
+from . import retention, services
 from .admin_forms import ACTION_FORMS, RegisterForm
-from .models import Complaint, ComplaintAttachment, ComplaintEvent, PersonalDataView
+from .models import Complaint, ComplaintAttachment, ComplaintEvent, ExportLog, PersonalDataView
 
 FULL_DATA_PERMISSION = "complaints.view_full_personal_data"
 # The complainant's identifying data as most staff see it, and in full for those with the permission.
@@ -87,8 +87,7 @@ class ComplaintAdmin(admin.ModelAdmin):
     search_help_text = _("Search by tracking number.")
     list_per_page = 50
     date_hierarchy = "received_at"
-    # Exports go through the changelist's "Export these complaints" button (complaints.exports: logged).
-    actions = None
+    actions = ["place_legal_hold", "lift_legal_hold"]
     change_form_template = "admin/complaints/complaint/change_form.html"
     fieldsets = (
         (
@@ -113,6 +112,8 @@ class ComplaintAdmin(admin.ModelAdmin):
                     "named_employee",
                     "review_of",
                     "merged_into",
+                    "legal_hold",
+                    "anonymised_at",
                 )
             },
         ),
@@ -162,6 +163,33 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def has_export_permission(self, request):
         return request.user.has_perm("complaints.export_complaint")
+
+    def has_legal_hold_permission(self, request):
+        return request.user.has_perm("complaints.set_legal_hold")
+
+    def _set_legal_hold(self, request, queryset, hold: bool):
+        for complaint in queryset:
+            retention.complaint_set_legal_hold(
+                complaint=complaint, actor=request.user, hold=hold, reason=gettext("Set in the admin")
+            )
+        self.message_user(
+            request,
+            (
+                gettext("%(count)d complaint(s) placed on legal hold.")
+                if hold
+                else gettext("Legal hold lifted on %(count)d complaint(s).")
+            )
+            % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Place on legal hold (kept beyond the retention period)"), permissions=["legal_hold"])
+    def place_legal_hold(self, request, queryset):
+        self._set_legal_hold(request, queryset, True)
+
+    @admin.action(description=_("Lift the legal hold"), permissions=["legal_hold"])
+    def lift_legal_hold(self, request, queryset):
+        self._set_legal_hold(request, queryset, False)
 
     def get_fieldsets(self, request, obj=None):
         if not request.user.has_perm(FULL_DATA_PERMISSION):
@@ -352,7 +380,11 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def attachment_view(self, request, pk):
         attachment = get_object_or_404(ComplaintAttachment.objects.select_related("complaint"), pk=pk)
-        self._visible(request, attachment.complaint_id)
+        complaint = self._visible(request, attachment.complaint_id)
+        # An attachment (an ID card, a medical record) is personal data in full: its download is logged.
+        PersonalDataView.objects.create(
+            user=request.user, complaint=complaint, where="admin:attachment", fields=f"attachment:{attachment.pk}"
+        )
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,

@@ -26,10 +26,10 @@ NOTICE_PERMISSIONS = {roles.COMPLIANCE_OFFICER: ["view_notice"]}
 
 
 def sync_groups(apps=global_apps) -> None:
-    from .roles import GROUP_PERMISSIONS
+    from .roles import GROUP_PERMISSIONS, grantable
 
     for name, extra in EXTRA_PERMISSIONS.items():
-        roles.sync_group(name, "complaints", [*GROUP_PERMISSIONS[name], *extra], apps=apps)
+        roles.sync_group(name, "complaints", grantable([*GROUP_PERMISSIONS[name], *extra], apps), apps=apps)
     for name, codenames in NOTICE_PERMISSIONS.items():
         roles.sync_group(name, "notices", codenames, apps=apps)
 

@@ -189,6 +189,14 @@ class Complaint(models.Model):
         "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, related_name="repeats"
     )
     idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
+    # db_default too: bulk loaders (COPY) that do not name the column get False, not NULL.
+    legal_hold = models.BooleanField(
+        _("legal hold"),
+        default=False,
+        db_default=False,
+        help_text=_("Kept in full beyond the retention period (litigation, a regulator's inquiry)."),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -205,6 +213,7 @@ class Complaint(models.Model):
             ("approve_extension", _("Can approve extensions of the time limit")),
             ("export_complaint", _("Can export complaint data")),
             ("view_full_personal_data", _("Can see complainants' personal data in full")),
+            ("set_legal_hold", _("Can place complaints on legal hold and lift it")),
         ]
         constraints = [
             models.CheckConstraint(condition=_in("status", Status), name="complaint_status_valid"),
@@ -279,6 +288,8 @@ class EventAction(models.TextChoices):
     REOPEN = "reopen", _("Reopened")
     ASSIGN = "assign", _("Handler assigned")
     ADD_INFORMATION = "add_information", _("Information added by the complainant")
+    LEGAL_HOLD = "legal_hold", _("Legal hold placed or lifted")
+    ANONYMISE = "anonymise", _("Personal data anonymised (retention)")
 
 
 class ComplaintEvent(AppendOnly):

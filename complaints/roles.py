@@ -27,12 +27,37 @@ GROUP_PERMISSIONS = {
         "approve_extension",
         "export_complaint",
         "view_personaldataview",
+        "set_legal_hold",
     ],
     # Read everything and export; change nothing.
-    roles.COMPLIANCE_OFFICER: [*_READ, "view_all_complaints", "export_complaint", "view_personaldataview"],
+    roles.COMPLIANCE_OFFICER: [
+        *_READ,
+        "view_all_complaints",
+        "export_complaint",
+        "view_personaldataview",
+        "set_legal_hold",
+    ],
 }
+
+
+def _declared(apps) -> set[str]:
+    """The permission codenames the complaints models declare in `apps` (a migration's state or the live one)."""
+    names = set()
+    for model in apps.get_app_config("complaints").get_models():
+        opts = model._meta
+        names.update(f"{action}_{opts.model_name}" for action in opts.default_permissions)
+        names.update(codename for codename, _label in opts.permissions)
+    return names
+
+
+def grantable(codenames, apps=global_apps) -> list[str]:
+    """The codenames a migration can grant at its point in history: a permission the code declares but that
+    state does not yet is granted by the later migration that adds it. A codename the code does not declare
+    at all (a typo) is kept, so that sync_group reports it."""
+    then, now = _declared(apps), _declared(global_apps)
+    return [codename for codename in codenames if codename in then or codename not in now]
 
 
 def sync_groups(apps=global_apps) -> None:
     for name, codenames in GROUP_PERMISSIONS.items():
-        roles.sync_group(name, "complaints", codenames, apps=apps)
+        roles.sync_group(name, "complaints", grantable(codenames, apps), apps=apps)

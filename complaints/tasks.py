@@ -9,3 +9,12 @@ def run_export_job(job_id: str) -> None:
     from .exports import export_job_run
 
     export_job_run(job_id)
+
+
+@task
+def apply_retention() -> dict:
+    """The retention policy, run on a schedule (e.g. nightly): anonymise complaints past retention."""
+    from .retention import retention_apply
+
+    report = retention_apply()
+    return {"anonymised": len(report.anonymised), "on_hold": len(report.on_hold), "files": report.files_deleted}

@@ -167,6 +167,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 PORTAL_MAX_REQUEST_BYTES = int(os.environ.get("PORTAL_MAX_REQUEST_BYTES", str(55 * 1024 * 1024)))
+# Folders of MEDIA_ROOT that hold uploads: `cleanup_orphan_uploads` deletes files there no record points to.
+PORTAL_UPLOAD_FOLDERS = ("complaints", "notices")
+
+# Retention (docs/operations.md): the personal data of a complaint is anonymised this many years after it
+# ended (closed, withdrawn, rejected or merged), unless it is on legal hold. The statistics stay.
+PORTAL_RETENTION_YEARS = int(os.environ.get("PORTAL_RETENTION_YEARS", "5"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -120,8 +120,8 @@ def _raw_rows(data: bytes) -> Iterator[list]:
 def _csv_rows(text: str) -> Iterator[list]:
     try:
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    except csv.Error as error:  # e.g. a "cell" longer than the csv module's field limit
-        raise TableError(_("The file is neither a CSV (UTF-8 or GB18030) nor an XLSX table.")) from error
+    except csv.Error as error:  # e.g. a cell longer than the csv module's field limit (128 KB)
+        raise TableError(_("The CSV file cannot be read (a cell is too long).")) from error
 
 
 def read_table(

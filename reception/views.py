@@ -71,6 +71,8 @@ def index(request):
 @require_GET
 def archive(request, year: int):
     """Past days of one year, grouped by branch."""
+    if not 1 <= year <= 9999:
+        raise Http404  # a year no date can have (/reception/archive/99999/) is simply not found
     today = timezone.localdate()
     days = list(ReceptionDay.objects.past(today).filter(date__year=year))
     if not days:

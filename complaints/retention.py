@@ -1,0 +1,155 @@
+"""Retention: a complaint's personal data is kept for `PORTAL_RETENTION_YEARS` after the complaint ended, then
+anonymised (PIPL Art. 19 and 47: personal data is kept no longer than its purpose needs).
+
+What goes: the complainant's name, phone, email, ID, policy number, the name of the person complained for,
+every free text that may hold personal data (description, desired outcome, decision, root cause,
+remediation, the notes of the event log) and the attached files. What stays: tracking number, category,
+channel, source, business channel, province, branch, dates, status, outcome, remedies, due date and
+extensions, the events' actions and dates — so every report counts the same before and after.
+
+A complaint on legal hold is kept in full whatever its age; so is one whose review or original is still open.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Complaint, ComplaintAttachment, ComplaintEvent, EventAction, Status
+
+# What replaces removed text: bilingual, so staff reading either language admin know why the text is gone.
+ANONYMISED = "[已匿名化 anonymised]"
+# A phone no typed number ever normalises to (E.164 starts with "+"): an anonymised complaint cannot be looked up.
+ANONYMISED_PHONE = "-"
+ENDED_STATUSES = (Status.CLOSED, Status.WITHDRAWN, Status.REJECTED, Status.MERGED)
+_STILL_RUNNING = (Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS, Status.PAUSED, Status.DECIDED)
+_TEXT_FIELDS = ("description", "desired_outcome", "decision", "root_cause", "remediation")
+
+
+def retention_years() -> int:
+    return int(settings.PORTAL_RETENTION_YEARS)
+
+
+def retention_cutoff(today: date, years: int | None = None) -> date:
+    """Complaints that ended on or before this day are past retention."""
+    years = retention_years() if years is None else years
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def past_retention(today: date, years: int | None = None):
+    """Ended complaints past retention, not yet anonymised, with nothing linked still open (legal hold aside)."""
+    return (
+        Complaint.objects.filter(
+            status__in=ENDED_STATUSES, ended_on__isnull=False, ended_on__lte=retention_cutoff(today, years)
+        )
+        .filter(anonymised_at__isnull=True)
+        .exclude(reviews__status__in=_STILL_RUNNING)
+        .exclude(merged_into__status__in=_STILL_RUNNING)
+        .exclude(repeats__status__in=_STILL_RUNNING)
+        .distinct()
+        .order_by("ended_on", "id")
+    )
+
+
+@dataclass
+class RetentionReport:
+    cutoff: date
+    anonymised: list[str] = field(default_factory=list)
+    on_hold: list[str] = field(default_factory=list)
+    files_deleted: int = 0
+    dry_run: bool = False
+
+
+def _allow_event_anonymisation() -> None:
+    # The event log's trigger (migrations 0002 and 0005) refuses every change, except blanking a note inside a
+    # transaction that says it anonymises.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL complaints.anonymising = 'on'")
+
+
+def _blank(value: str) -> str:
+    return ANONYMISED if value else ""
+
+
+@transaction.atomic
+def complaint_anonymise(*, complaint: Complaint, actor=None, years: int | None = None) -> int:
+    """Replace the personal data of one complaint by the marker and delete its files; returns the number of
+    files deleted. The event says when and under which policy; the files go after the commit."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.anonymised_at is not None:
+        return 0
+    _allow_event_anonymisation()
+    attachments = list(ComplaintAttachment.objects.filter(complaint=complaint))
+    names = [attachment.file.name for attachment in attachments if attachment.file.name]
+    ComplaintAttachment.objects.filter(complaint=complaint).delete()
+    ComplaintEvent.objects.filter(complaint=complaint).exclude(note="").update(note=ANONYMISED)
+    now = timezone.now()
+    Complaint.objects.filter(pk=complaint.pk).update(
+        name=ANONYMISED,
+        phone=ANONYMISED_PHONE,
+        email="",
+        id_type="",
+        id_number="",
+        policy_number="",
+        principal_name=_blank(complaint.principal_name),
+        anonymised_at=now,
+        updated_at=now,
+        **{name: _blank(getattr(complaint, name)) for name in _TEXT_FIELDS},
+    )
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        at=now,
+        actor=actor,
+        action=EventAction.ANONYMISE,
+        from_status=complaint.status,
+        to_status=complaint.status,
+        data={"retention_years": retention_years() if years is None else years, "files": len(names)},
+    )
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    return len(names)
+
+
+@transaction.atomic
+def complaint_set_legal_hold(*, complaint: Complaint, actor, hold: bool, reason: str = "") -> Complaint:
+    """Place a complaint on legal hold (litigation, a regulator's inquiry) or lift it. While on hold the
+    complaint keeps its personal data past the retention period. The event names who and why."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.legal_hold == hold:
+        return complaint
+    complaint.legal_hold = hold
+    complaint.save(update_fields=["legal_hold", "updated_at"])
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        at=timezone.now(),
+        actor=actor,
+        action=EventAction.LEGAL_HOLD,
+        from_status=complaint.status,
+        to_status=complaint.status,
+        note=reason.strip(),
+        data={"hold": hold},
+    )
+    return complaint
+
+
+def retention_apply(*, today: date | None = None, dry_run: bool = False, actor=None) -> RetentionReport:
+    """Anonymise every complaint past retention that is not on legal hold; report what was done (or, with
+    `dry_run`, what would be). Each complaint is its own transaction: a failure leaves the others done."""
+    today = today or timezone.localdate()
+    years = retention_years()
+    report = RetentionReport(cutoff=retention_cutoff(today, years), dry_run=dry_run)
+    due = list(past_retention(today, years).values_list("pk", "tracking_number", "legal_hold"))
+    for pk, number, on_hold in due:
+        if on_hold:
+            report.on_hold.append(number)
+            continue
+        report.anonymised.append(number)
+        if not dry_run:
+            report.files_deleted += complaint_anonymise(complaint=Complaint(pk=pk), actor=actor, years=years)
+    return report

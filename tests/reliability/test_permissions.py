@@ -1,0 +1,335 @@
+"""Access: every role against every admin page, custom admin view, export and attachment download.
+
+The model pages are generated from the admin's registry, so a model registered later is covered without
+touching this file. What a role may do follows from its group's permissions (portal/roles.py and each app's
+roles module) — Django's rule: view or change → the list and the record, add → the add form, delete → the
+delete page — except for records nobody may write through the admin (NEVER below). Custom admin views are
+listed by URL name; a test fails when an admin URL exists that this file does not classify.
+"""
+
+import io
+from collections import Counter
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+from django.urls import NoReverseMatch, URLResolver, reverse
+
+from complaints import services
+from complaints.models import ComplaintAttachment, ExportLog, PersonalDataView
+from portal import roles
+from tests.complaints.factories import register
+from tests.complaints.files import pdf
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {
+    "anonymous": None,
+    "handler": roles.COMPLAINT_HANDLER,
+    "supervisor": roles.SUPERVISOR,
+    "compliance": roles.COMPLIANCE_OFFICER,
+    "editor": roles.CONTENT_EDITOR,
+    "branch": roles.BRANCH_STAFF,
+}
+CHECKS = Counter()
+
+# Pages nobody reaches, whatever their permissions: the records are written by the services only, and the
+# logs are evidence that must not be edited (PIPL; JR/T 0171).
+APPEND_ONLY = {"complaints.complaintevent", "complaints.personaldataview", "complaints.exportlog"}
+NEVER = {(model, page) for model in APPEND_ONLY for page in ("add", "delete")} | {
+    ("complaints.complaint", "delete"),
+    ("complaints.compliancedashboard", "add"),
+    ("complaints.compliancedashboard", "delete"),
+    # Sign-in records are written by django-axes, task results by the worker, bookings by the public form;
+    # the site profile is a single row that is edited, never added or removed.
+    ("axes.accessattempt", "add"),
+    ("axes.accesslog", "add"),
+    ("axes.accessfailurelog", "add"),
+    ("django_tasks_database.dbtaskresult", "add"),
+    ("portal.siteprofile", "add"),
+    ("portal.siteprofile", "delete"),
+    ("reception.booking", "add"),
+}
+# Model pages guarded by a permission of their own rather than the model's view/change permissions.
+PAGE_PERMISSIONS = {"complaints.compliancedashboard": "complaints.view_compliance_dashboard"}
+# Pages that are not the standard ones, with the permission (or role set) each requires.
+CUSTOM = {
+    "complaints_complaint_register": "complaints.add_complaint",
+    "complaints_complaint_action": "complaints.handle_complaint",
+    "complaints_complaint_attachment": "complaints.view_complaint",
+    "complaints_compliance_report": "complaints.view_compliance_dashboard",
+    "complaints_compliance_export": "complaints.export_complaint",
+    "complaints_compliance_export_job": "complaints.export_complaint",
+    "complaints_compliance_export_download": "complaints.export_complaint",
+    "complaints_compliance_import": "complaints.import_complaints",
+    "complaints_compliance_import_confirm": "complaints.import_complaints",
+    "complaints_compliance_disclosure": "complaints.draft_disclosure",
+    "notices_notice_preview": "notices.view_notice",
+    "reception_receptionday_import": "reception.add_receptionday",
+    "reception_receptionday_generate": "reception.add_receptionday",
+    "reception_receptionday_bookings": "reception.view_booking",
+}
+STANDARD = ("changelist", "add", "change", "delete", "history", "autocomplete")
+SHELL = {"app_list", "index", "login", "logout", "password_change", "password_change_done", "jsi18n", "view_on_site"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_size():
+    yield
+    print(f"\npermission matrix: {sum(CHECKS.values())} role × page checks, by role {dict(CHECKS)}")
+
+
+@pytest.fixture
+def world(make_user, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_demo", stdout=io.StringIO())
+    users = {name: make_user(name, groups=[group]) for name, group in ROLES.items() if group}
+    users["superuser"] = make_user("root", superuser=True)
+    from portal.models import Branch
+    from reception.models import BranchStaff, ReceptionDay
+
+    day = ReceptionDay.objects.order_by("-date").first()
+    BranchStaff.objects.create(user=users["branch"], branch=day.branch if day else Branch.objects.first())
+    complaint = register(attachments=[pdf()])
+    services.complaint_assign(complaint=complaint, actor=users["supervisor"], handler=users["handler"])
+    PersonalDataView.objects.create(user=users["supervisor"], complaint=complaint, where="test", fields="phone")
+    ExportLog.objects.create(user=users["compliance"], via="admin", filters={}, file_format="csv", rows=1, masked=True)
+    from reception.models import Booking
+
+    # The records the pages are opened on: those every role that may see such a record should see (the
+    # handler's own complaint, the branch staff's own day); others are the first of their kind.
+    objects = {
+        "complaints.complaint": complaint,
+        "complaints.complaintevent": complaint.events.order_by("pk").first(),
+        "reception.receptionday": day,
+        "reception.booking": Booking.objects.filter(day__branch=day.branch).order_by("pk").first() if day else None,
+    }
+    return {"users": users, "complaint": complaint, "day": day, "objects": objects}
+
+
+def _client(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _allowed(response) -> bool:
+    """200, a file, or a redirect that is not to the sign-in page or back to the admin's index (Django's answer
+    to a record the user may not see)."""
+    if response.status_code in (200,):
+        return True
+    if response.status_code in (301, 302):
+        target = response["Location"]
+        return "/admin/login/" not in target and not target.rstrip("/").endswith("/admin")
+    return False
+
+
+def _first_object(model_admin, superuser):
+    request = type("R", (), {"user": superuser, "GET": {}, "META": {}})()
+    try:
+        return model_admin.get_queryset(request).order_by("pk").first()
+    except Exception:
+        return None
+
+
+def _model_pages(world):
+    """(label, page, url, model key) for every registered model's standard pages."""
+    superuser = world["users"]["superuser"]
+    for model, model_admin in admin.site._registry.items():
+        key = f"{model._meta.app_label}.{model._meta.model_name}"
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        obj = world["objects"].get(key) or (_first_object(model_admin, superuser) if model._meta.managed else None)
+        for page in ("changelist", "add", "change", "delete", "history"):
+            needs_object = page not in ("changelist", "add")
+            if needs_object and obj is None:
+                continue
+            try:
+                url = reverse(f"{prefix}_{page}", args=[obj.pk] if needs_object else [])
+            except NoReverseMatch:
+                continue  # the model admin has no such page at all (e.g. the dashboard has no add form)
+            yield key, page, url, key
+
+
+def _expected(user, key: str, page: str) -> bool:
+    if user is None or (key, page) in NEVER:
+        return False
+    if key in PAGE_PERMISSIONS:
+        return user.has_perm(PAGE_PERMISSIONS[key])
+    app, model = key.split(".")
+    if page in ("changelist", "change", "history"):
+        return user.has_perm(f"{app}.view_{model}") or user.has_perm(f"{app}.change_{model}")
+    return user.has_perm(f"{app}.{page}_{model}")
+
+
+@pytest.mark.parametrize("role", [*ROLES, "superuser"])
+def test_every_role_against_every_registered_admin_page(world, role):
+    user = world["users"].get(role)
+    client = _client(user)
+    wrong = []
+    for key, page, url, _model in _model_pages(world):
+        response = client.get(url)
+        CHECKS[role] += 1
+        expected = _expected(user, key, page)
+        if key == "complaints.complaint" and page == "add" and expected:
+            expected = response.status_code == 302 and response["Location"].endswith("/register/")
+        if _allowed(response) != expected:
+            wrong.append((key, page, response.status_code, "expected allowed" if expected else "expected refused"))
+    assert not wrong, "\n".join(map(str, wrong))
+
+
+def _custom_urls(world) -> dict[str, str]:
+    complaint, day = world["complaint"], world["day"]
+    from notices.models import Notice
+
+    notice = Notice.objects.order_by("pk").first()
+    attachment = ComplaintAttachment.objects.get(complaint=complaint)
+    return {
+        "complaints_complaint_register": reverse("admin:complaints_complaint_register"),
+        "complaints_complaint_action": reverse("admin:complaints_complaint_action", args=[complaint.pk, "accept"]),
+        "complaints_complaint_attachment": reverse("admin:complaints_complaint_attachment", args=[attachment.pk]),
+        "complaints_compliance_report": reverse("admin:complaints_compliance_report", args=["xlsx"]) + "?year=2025",
+        "complaints_compliance_export": reverse("admin:complaints_compliance_export"),
+        "complaints_compliance_import": reverse("admin:complaints_compliance_import"),
+        "complaints_compliance_disclosure": reverse("admin:complaints_compliance_disclosure"),
+        "notices_notice_preview": reverse("admin:notices_notice_preview", args=[notice.pk]),
+        "reception_receptionday_import": reverse("admin:reception_receptionday_import"),
+        "reception_receptionday_generate": reverse("admin:reception_receptionday_generate"),
+        "reception_receptionday_bookings": reverse("admin:reception_receptionday_bookings", args=[day.pk]),
+    }
+
+
+def test_every_custom_admin_url_is_classified_here():
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            elif pattern.name:
+                yield pattern.name
+
+    names = {name for name in walk(admin.site.get_urls()) if name not in SHELL and not name.endswith(STANDARD)}
+    names -= {f"{m._meta.app_label}_{m._meta.model_name}_changelist" for m in admin.site._registry}
+    assert names <= set(CUSTOM), sorted(names - set(CUSTOM))
+
+
+@pytest.mark.parametrize("role", [*ROLES, "superuser"])
+def test_every_role_against_every_custom_admin_view(world, role):
+    user = world["users"].get(role)
+    client = _client(user)
+    wrong = []
+    for name, url in _custom_urls(world).items():
+        response = client.get(url)
+        CHECKS[role] += 1
+        expected = user is not None and user.has_perm(CUSTOM[name])
+        if name in (
+            "complaints_complaint_action",
+            "complaints_complaint_attachment",
+            "reception_receptionday_bookings",
+        ):
+            # Object-level: a handler only for the complaints assigned to them, branch staff only for their
+            # branches; supervisors and compliance officers see all.
+            expected = expected and role != "editor"
+        if _allowed(response) != expected:
+            wrong.append((name, response.status_code, "expected allowed" if expected else "expected refused"))
+    assert not wrong, "\n".join(map(str, wrong))
+
+
+def test_a_handler_cannot_open_act_on_or_download_from_a_complaint_not_assigned_to_them(world, make_user):
+    other = make_user("other-handler", groups=[roles.COMPLAINT_HANDLER])
+    complaint = world["complaint"]
+    client = _client(other)
+    attachment = complaint.attachments.get()
+    for url in (
+        reverse("admin:complaints_complaint_change", args=[complaint.pk]),
+        reverse("admin:complaints_complaint_action", args=[complaint.pk, "accept"]),
+        reverse("admin:complaints_complaint_attachment", args=[attachment.pk]),
+    ):
+        assert not _allowed(client.get(url)), url
+    assert not PersonalDataView.objects.filter(user=other).exists()
+
+
+def _export(client, complaint):
+    return client.post(
+        reverse("admin:complaints_complaint_changelist"),
+        {"action": "export_masked_csv", "_selected_action": [complaint.pk]},
+    )
+
+
+@pytest.mark.parametrize("role", [*ROLES])
+def test_only_supervisors_and_compliance_officers_export_and_every_export_is_logged(world, role):
+    user = world["users"].get(role)
+    before = ExportLog.objects.count()
+    response = _export(_client(user), world["complaint"])
+    CHECKS[role] += 1
+    exported = response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert exported == (role in ("supervisor", "compliance"))
+    if exported:
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert world["complaint"].tracking_number in body and "13812345678" not in body
+        log = ExportLog.objects.order_by("-id").first()
+        assert ExportLog.objects.count() == before + 1 and log.user == user and log.masked and log.rows == 1
+    else:
+        assert ExportLog.objects.count() == before
+
+
+def test_a_full_data_view_and_an_attachment_download_are_in_the_audit_log(world):
+    supervisor = world["users"]["supervisor"]
+    complaint = world["complaint"]
+    client = _client(supervisor)
+    assert client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk])).status_code == 200
+    response = client.get(reverse("admin:complaints_complaint_attachment", args=[complaint.attachments.get().pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    wheres = list(PersonalDataView.objects.filter(user=supervisor, complaint=complaint).values_list("where", flat=True))
+    assert "admin:complaint" in wheres and "admin:attachment" in wheres
+    audit = _client(world["users"]["compliance"]).get(reverse("admin:complaints_personaldataview_changelist"))
+    assert complaint.tracking_number in audit.text
+
+
+@pytest.mark.parametrize("role", ["supervisor", "compliance", "superuser"])
+def test_nobody_can_change_or_delete_the_audit_and_export_logs_through_the_admin(world, role):
+    client = _client(world["users"][role])
+    view = PersonalDataView.objects.first()
+    log = ExportLog.objects.first()
+    for model, obj in (("personaldataview", view), ("exportlog", log)):
+        change = reverse(f"admin:complaints_{model}_change", args=[obj.pk])
+        client.post(change, {"where": "edited", "rows": 99})
+        delete = reverse(f"admin:complaints_{model}_delete", args=[obj.pk])
+        assert client.post(delete, {"post": "yes"}).status_code in (302, 403)
+        client.post(
+            reverse(f"admin:complaints_{model}_changelist"),
+            {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
+        )
+    view.refresh_from_db()
+    log.refresh_from_db()
+    assert view.where == "test" and log.rows == 1
+
+
+def test_staff_without_a_role_see_no_admin_page_but_the_index(world, make_user):
+    nobody = make_user("nobody")
+    client = _client(nobody)
+    assert client.get("/en/admin/").status_code == 200
+    for key, page, url, _model in _model_pages(world):
+        assert not _allowed(client.get(url)), (key, page)
+
+
+def test_group_permissions_are_as_designed():
+    """The roles' key rights, spelled out: a change here is a change of the access design."""
+    perms = {
+        group.name: {
+            f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")
+        }
+        for group in Group.objects.prefetch_related("permissions")
+    }
+    assert "complaints.view_full_personal_data" in perms[roles.COMPLAINT_HANDLER]
+    assert "complaints.view_all_complaints" not in perms[roles.COMPLAINT_HANDLER]
+    assert "complaints.export_complaint" not in perms[roles.COMPLAINT_HANDLER]
+    assert {"complaints.export_complaint", "complaints.set_legal_hold"} <= perms[roles.COMPLIANCE_OFFICER]
+    assert "complaints.handle_complaint" not in perms[roles.COMPLIANCE_OFFICER]
+    assert not any(p.startswith("complaints.") for p in perms[roles.CONTENT_EDITOR])
+    assert not any(p.startswith("complaints.") for p in perms[roles.BRANCH_STAFF])
+    assert not any(p.startswith("auth.") for name in ROLES.values() if name for p in perms[name])
+    for name in ROLES.values():
+        if name:
+            assert not {"complaints.change_complaintevent", "complaints.delete_personaldataview"} & perms[name]
