@@ -203,7 +203,7 @@ def test_memory_backend_is_reset(sms_outbox):
 
 
 def test_an_oversized_csv_field_or_a_damaged_workbook_is_refused_with_a_sentence():
-    with pytest.raises(ImportRefused, match="cannot be read|neither a CSV"):
+    with pytest.raises(ImportRefused, match="cell is too long"):
         plan_import(csv_bytes([row(description="x" * 200_000)]), "x.csv")
     import zipfile
     from io import BytesIO
