@@ -65,18 +65,23 @@ class Submission:
         self.outcome: str | None = None  # "receipt", "http-503", "http-429", "http-500", "connection"
         self.tracking_number: str | None = None
 
-    def _open(self, request):
+    def _fetch(self, request) -> tuple[int, str, str]:
+        """(status, Location, body) of one request; the connection is closed at once, as a browser does —
+        gunicorn waits for the client to close before its worker takes the next request."""
         try:
-            return self.opener.open(request, timeout=30)
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.headers.get("Location", ""), response.read().decode()
         except urllib.error.HTTPError as error:
+            with error:
+                error.read()
             if error.code in (301, 302, 303):
-                return error
+                return error.code, error.headers.get("Location", ""), ""
             raise
 
     def send(self) -> None:
         try:
             if self.fields is None:
-                page = self._open(self.base + "/complaints/new/").read().decode()
+                _status, _location, page = self._fetch(self.base + "/complaints/new/")
                 self.fields = dict(HIDDEN.findall(page))
                 self.fields.update(
                     name="测试用户",
@@ -90,12 +95,11 @@ class Submission:
             body = urllib.parse.urlencode(self.fields).encode()
             request = urllib.request.Request(self.base + "/complaints/new/", data=body, method="POST")
             request.add_header("Referer", self.base + "/complaints/new/")
-            response = self._open(request)
-            location = response.headers.get("Location", "")
-            if response.status not in (301, 302, 303) or not location:
-                self.outcome = f"http-{response.status}"
+            status, location, _body = self._fetch(request)
+            if status not in (301, 302, 303) or not location:
+                self.outcome = f"http-{status}"
                 return
-            receipt = self._open(urllib.parse.urljoin(self.base, location)).read().decode()
+            _status, _location, receipt = self._fetch(urllib.parse.urljoin(self.base, location))
             match = TRACKING.search(receipt)
             self.outcome = "receipt" if match else "no-number"
             self.tracking_number = match.group(1) if match else None
