@@ -36,6 +36,11 @@ CATEGORIES = {
     "underwriting": 3,
     "other": 5,
 }
+# Mobile number blocks that phonenumbers accepts as valid Chinese mobiles (13x, 15x, 17x, 18x, 19x …), so that
+# generated complainants can look their complaints up like real ones.
+MOBILE_PREFIXES = [f"13{d}" for d in range(10)] + [f"15{d}" for d in "0123589"] + [f"18{d}" for d in range(10)] + [
+    "166", "173", "175", "176", "177", "178", "198", "199",
+]  # fmt: skip
 CHANNELS = {"phone": 45, "visit": 15, "web": 14, "wechat": 13, "email": 8, "letter": 5}
 BUSINESS_CHANNELS = {"agency": 55, "bancassurance": 25, "internet": 8, "group": 7, "broker": 5}
 # Relative weight of each province where no branch is known (roughly by population and insurance density).
@@ -343,7 +348,7 @@ def _complaint(rng, *, complaint_id, received_at, end, first_id, branch, draws, 
         name = pick(EN_NAMES)
     else:
         name = pick(SURNAMES) + pick(GIVEN)
-    phone = f"+861{pick('3456789')}{below(10**9):09d}"
+    phone = f"+86{pick(MOBILE_PREFIXES)}{below(10**8):08d}"
     resident = random_() < 0.93
     id_number = (
         f"{pick(AREA_CODES)}{1950 + below(55)}{1 + below(12):02d}{1 + below(28):02d}"
