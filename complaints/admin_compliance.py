@@ -26,6 +26,7 @@ from portal.privacy import mask_name, mask_phone
 from portal.uploads import safe_display_name
 
 from . import charts, disclosure, exports, importer, reports
+from .admin import ReadOnlyAdmin
 from .forms_compliance import ExportForm, ImportForm, PeriodForm, YearForm
 from .models import ComplianceDashboard, ExportJob, ExportLog, ReportingVolume, Source
 
@@ -86,7 +87,7 @@ def _summary_rows(current: dict, previous: dict) -> list[dict]:
 
 
 @admin.register(ComplianceDashboard)
-class ComplianceDashboardAdmin(admin.ModelAdmin):
+class ComplianceDashboardAdmin(ReadOnlyAdmin):
     """Listed on the admin index under Complaints; its "list" is the dashboard."""
 
     def has_module_permission(self, request):
@@ -94,15 +95,6 @@ class ComplianceDashboardAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(DASHBOARD_PERMISSION)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -476,7 +468,7 @@ class ReportingVolumeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
+class ExportLogAdmin(ReadOnlyAdmin):
     """Read-only: the log is evidence of who took personal data out, and when."""
 
     list_display = ("at", "user", "via", "file_format", "rows", "masked", "filters_text")
@@ -486,12 +478,3 @@ class ExportLogAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("filters"))
     def filters_text(self, obj):
         return json.dumps(obj.filters, ensure_ascii=False, sort_keys=True)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
