@@ -58,10 +58,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that a stored page carries every header the others add; hits are normally answered even
+    # earlier, by portal.pagecache.PageCacheWSGIHandler (portal/wsgi.py).
+    "portal.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Serves cached public pages before sessions, locale and CSRF run (portal/pagecache.py).
-    "portal.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,9 +177,24 @@ PORTAL_RETENTION_YEARS = int(os.environ.get("PORTAL_RETENTION_YEARS", "5"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer within a quarter of a second is treated as gone (portal/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
+    # One memory cache per process (the page-cache version is shared through a file: portal/pagecache.py).
+    # 1,000 entries of ≈ 30 KB pages is ≈ 30 MB per worker at most.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "portal",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
 
 # How long a public page may be served from the cache; 0 switches the page cache off.
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "0" if DEBUG else "600"))

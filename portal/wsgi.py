@@ -1,7 +1,12 @@
+"""WSGI entry point: Django's handler with the page cache in front (portal/pagecache.py)."""
+
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+django.setup(set_prefix=False)
 
-application = get_wsgi_application()
+from portal.pagecache import PageCacheWSGIHandler  # noqa: E402 - needs the settings configured above
+
+application = PageCacheWSGIHandler()

@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone, translation
 
@@ -152,6 +151,7 @@ def test_a_page_stored_from_old_rows_before_the_publish_commits_does_not_survive
     with transaction.atomic():
         notice_services.notice_publish(notice=notice, actor=None)
         request = RequestFactory().get("/en/notices/")
-        stale = HttpResponse(old_page.content)
-        cache.set(pagecache._page_key(request, pagecache._version()), stale, timeout=600)
+        old = ((("Content-Type", "text/html"),), old_page.content, '"old"')
+        stale = (pagecache._version(), "200 OK", old, None)
+        cache.set(pagecache.page_key(request.META), stale, timeout=600)
     assert "Published in a long transaction" in client.get("/en/notices/").text

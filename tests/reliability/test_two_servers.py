@@ -10,6 +10,7 @@ an editor's request on a third server would) publishes a notice. Shown here:
   application does not show), and a publish made elsewhere shows on both at once.
 """
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -82,19 +83,15 @@ def _form(visitor: Visitor, url: str) -> dict:
     return dict(HIDDEN.findall(page))
 
 
-@pytest.fixture
-def two_servers(tmp_path):
-    redis_url = os.environ.get("PORTAL_TEST_REDIS_URL")
-    assert redis_url, "run through .ci/test.sh, which starts Redis and sets PORTAL_TEST_REDIS_URL"
-    # A database of its own in the shared Redis, emptied first: nothing left over from another run counts.
-    redis_url = re.sub(r"/\d*$", "", redis_url) + "/5"
-    redis.Redis.from_url(redis_url).flushdb()
+@contextlib.contextmanager
+def _servers(tmp_path, *, count: int, workers: int, redis_url: str | None):
+    """`count` gunicorn instances of `workers` workers each on a PostgreSQL cluster of their own; yields their
+    base URLs, their environment and the database URL."""
     cluster = Path(tempfile.mkdtemp(prefix="portal-two-servers-pg."))
     database_url = _run([str(ROOT / ".ci" / "pg"), "start", str(cluster)], os.environ.copy()).stdout.strip()
     env = {
         **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PORTAL_", "GUNICORN_"))},
         "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
         "DJANGO_SECRET_KEY": "two-servers-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "PORTAL_HTTPS": "0",
@@ -102,9 +99,11 @@ def two_servers(tmp_path):
         "PORTAL_STATIC_ROOT": str(tmp_path / "static"),
         "PORTAL_LOG_LEVEL": "ERROR",
         "PORTAL_SMS_BACKEND": "portal.sms.MemorySMSBackend",
-        "GUNICORN_WORKERS": "1",
+        "GUNICORN_WORKERS": str(workers),
         "GUNICORN_ACCESS_LOG": "/dev/null",
     }
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     servers = []
     try:
         # collectstatic needs no database: it runs beside the migrations.
@@ -114,7 +113,7 @@ def two_servers(tmp_path):
         _run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env, timeout=300)
         assert static.wait(timeout=300) == 0
         bases = []
-        for _ in range(2):
+        for _ in range(count):
             port = _free_port()
             servers.append(
                 subprocess.Popen(
@@ -135,6 +134,23 @@ def two_servers(tmp_path):
             server.wait(timeout=30)
         subprocess.run([str(ROOT / ".ci" / "pg"), "stop", str(cluster)], check=False)
         shutil.rmtree(cluster, ignore_errors=True)
+
+
+@pytest.fixture
+def two_servers(tmp_path):
+    redis_url = os.environ.get("PORTAL_TEST_REDIS_URL")
+    assert redis_url, "run through .ci/test.sh, which starts Redis and sets PORTAL_TEST_REDIS_URL"
+    # A database of its own in the shared Redis, emptied first: nothing left over from another run counts.
+    redis_url = re.sub(r"/\d*$", "", redis_url) + "/5"
+    redis.Redis.from_url(redis_url).flushdb()
+    with _servers(tmp_path, count=2, workers=1, redis_url=redis_url) as servers:
+        yield servers
+
+
+@pytest.fixture
+def one_server_without_redis(tmp_path):
+    with _servers(tmp_path, count=1, workers=4, redis_url=None) as servers:
+        yield servers
 
 
 def test_limits_receipts_and_cached_pages_hold_across_two_app_servers(two_servers):
@@ -197,3 +213,14 @@ def test_limits_receipts_and_cached_pages_hold_across_two_app_servers(two_server
     for base in bases:
         page = Visitor().get(base + "/en/notices/")[1]
         assert "Published elsewhere" in page and "Behind the back" in page, base
+
+
+def test_a_publish_shows_at_once_on_every_worker_of_a_server_without_a_shared_cache(one_server_without_redis):
+    """Without REDIS_URL each worker process keeps its own cached pages; a publish made in any process (here a
+    third one) must still end them all, or some visitors would see the old list for ten minutes."""
+    (base,), env, _database_url = one_server_without_redis
+    for _ in range(40):  # every one of the four workers caches the list
+        assert "Published on one server" not in Visitor().get(base + "/en/notices/")[1]
+    _run([sys.executable, "manage.py", "shell", "-c", PUBLISH.format(zh="单机公告", en="Published on one server")], env)
+    answers = [Visitor().get(base + "/en/notices/")[1] for _ in range(40)]
+    assert all("Published on one server" in page for page in answers)
