@@ -6,17 +6,29 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from portal.i18n import other_language, path_in_language
-from portal.pagecache import public_page
+from portal.pagecache import public_page, remember
 from portal.profile import current_profile
 
 from .forms import NoticeFilterForm
 from .models import CATEGORY_DESCRIPTIONS, Category, Notice, NoticeAttachment, Status
 
 PAGE_SIZE = 20
+
+
+class RememberedCountPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, count_key: tuple, request, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+        self.request = request
+
+    @cached_property
+    def count(self) -> int:
+        return remember(self.count_key, lambda: Paginator.count.func(self), self.request)
 
 
 def _category_or_404(slug: str) -> Category:
@@ -41,7 +53,11 @@ def _listing(request, category: Category | None):
         notices = notices.order_by("-disclosure_year", "-pinned", "-publish_at", "-id")
     else:
         notices = notices.listed()
-    page = Paginator(notices.without_bodies(), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The total (a count over every published notice) is remembered until the notices change: a list page the
+    # page cache does not hold then costs one short query.
+    count_key = ("notice-count", category, sorted(criteria.items()), get_language())
+    paginator = RememberedCountPaginator(notices.without_bodies(), PAGE_SIZE, count_key=count_key, request=request)
+    page = paginator.get_page(request.GET.get("page"))
     filtered = any(criteria.values())
     return form, page, filtered
 

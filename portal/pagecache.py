@@ -142,6 +142,20 @@ def _version():
     return version
 
 
+def content_version(request=None):
+    """The current content version (kept on the request, so a page's fragments read it once). Never raises."""
+    if request is not None and hasattr(request, "_portal_content_version"):
+        return request._portal_content_version
+    try:
+        version = _version()
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        version = None
+    if request is not None:
+        request._portal_content_version = version
+    return version
+
+
 def _read(key: str):
     """(current version, stored entry or None) in one round trip to the cache."""
     if _process_local():
@@ -245,20 +259,46 @@ def _not_modified(etag: str, environ) -> bool:
 # Storing.
 
 
-def _timeout(version) -> int:
-    """Seconds a page may be kept: the configured maximum, or less when a scheduled change comes sooner."""
-    longest = settings.PORTAL_PAGE_CACHE_SECONDS
+def _timeout(version, longest: int | None = None) -> int:
+    """Seconds a page (or a fragment, or a value) may be kept: at most `longest` (the page cache's setting by
+    default), and less when a scheduled change comes sooner."""
+    if longest is None:
+        longest = settings.PORTAL_PAGE_CACHE_SECONDS
     # Keyed by the version, so that a change (a newly scheduled notice) also makes the horizon be computed anew.
     horizon_key = f"{HORIZON_KEY}:{version}"
     horizon = _cache().get(horizon_key)
     if horizon is None:
         moments = [moment for moment in (function() for function in _horizons) if moment is not None]
         horizon = min(moments).timestamp() if moments else 0.0
-        _cache().set(horizon_key, horizon, timeout=longest)
+        _cache().set(horizon_key, horizon, timeout=max(longest, 1))
     if not horizon:
         return longest
     remaining = int(horizon - timezone.now().timestamp())
     return max(0, min(longest, remaining))
+
+
+def remember(key_parts: tuple, compute: Callable, request=None):
+    """A value derived from public content (a rendered fragment, a count), computed once and kept until that
+    content changes or its next scheduled change comes: the same rules as whole pages. Off when
+    PORTAL_FRAGMENT_CACHE_SECONDS is 0; a cache that cannot be reached only means computing it every time."""
+    longest = getattr(settings, "PORTAL_FRAGMENT_CACHE_SECONDS", 0)
+    version = content_version(request) if longest > 0 else None
+    if version is None:
+        return compute()
+    raw = "\x1f".join(str(part) for part in (version, *key_parts))
+    key = "remember:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    try:
+        value = _cache().get(key)
+        if value is not None:
+            return value
+        value = compute()
+        timeout = _timeout(version, longest)
+        if timeout > 0:
+            _cache().set(key, value, timeout=timeout)
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        return compute()
+    return value
 
 
 def _entry(version, response) -> tuple:

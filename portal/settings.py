@@ -198,6 +198,9 @@ else:
 
 # How long a public page may be served from the cache; 0 switches the page cache off.
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "0" if DEBUG else "600"))
+# How long a shared part of pages ({% fragment %}: header, footer, a notice's card) is kept; 0 switches it off.
+# Fragments are renewed with every change to public content, like pages (portal/pagecache.py).
+PORTAL_FRAGMENT_CACHE_SECONDS = int(os.environ.get("PORTAL_FRAGMENT_CACHE_SECONDS", "0" if DEBUG else "3600"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

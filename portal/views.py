@@ -22,7 +22,7 @@ RETRY_AFTER_SECONDS = 30
 @public_page
 def home(request):
     sections = [{"template": section.template, **section.context(request)} for section in registry.home_sections]
-    return render(request, "portal/home.html", {"sections": sections, "rights": CONSUMER_RIGHTS})
+    return render(request, "portal/home.html", {"sections": sections, "rights": CONSUMER_RIGHTS, "nav_section": "home"})
 
 
 @public_page
@@ -40,7 +40,7 @@ def contact(request):
     return render(
         request,
         "portal/contact.html",
-        {"branches": branches, "breadcrumbs": [(_("Contact and complaint channels"), None)]},
+        {"branches": branches, "breadcrumbs": [(_("Contact and complaint channels"), None)], "nav_section": "contact"},
     )
 
 

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import get_language
 
+from .. import pagecache
+from ..display import is_elderly
 from ..i18n import missing_english
 from ..models import province_label
 from ..phones import display_phone
@@ -40,3 +42,31 @@ def untranslated_note(obj, *fields):
 @register.simple_tag
 def lang_is_english() -> bool:
     return (get_language() or "").startswith("en")
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name: str, vary_on: list):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        request = context.get("request")
+        parts = ("fragment", self.name, get_language() or "", "e" if is_elderly(request) else "s")
+        parts += tuple(value.resolve(context) for value in self.vary_on)
+        return pagecache.remember(parts, lambda: self.nodelist.render(context), request)
+
+
+@register.tag
+def fragment(parser, token):
+    """`{% fragment "name" value… %}…{% endfragment %}`: the enclosed markup rendered once and kept in the cache,
+    per language, display mode and content version (the page cache's: any change to public content renews
+    every fragment), and per the values named. For the parts many pages share — the site's header and footer,
+    a notice's card — so that a page the page cache does not hold is still rendered mostly from cached parts.
+    Only for markup that depends on nothing else: no CSRF token, no per-visitor data."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% fragment %} needs a name.")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]])
