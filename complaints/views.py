@@ -171,7 +171,10 @@ def track(request):
         if form.is_valid():
             complaint = _find(form.cleaned_data["tracking_number"], form.cleaned_data["phone"])
             if complaint is not None:
-                request.session.cycle_key()
+                if request.session.session_key is not None:
+                    # A session the visitor arrived with gets a new key (no fixation); a visitor with none
+                    # gets a fresh one when it is saved, so there is nothing to cycle (and two writes fewer).
+                    request.session.cycle_key()
                 request.session[TRACK_SESSION_KEY] = {"id": complaint.pk, "until": time.time() + TRACK_SESSION_SECONDS}
                 return redirect("complaints:status")
             for identity in identities:

@@ -15,9 +15,13 @@ worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then so that a slow leak in any library cannot grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
-max_requests_jitter = 500
+# Recycle workers now and then so that a slow leak in any library cannot grow without bound; not so often that
+# a worker's memory cache (pages, fragments: portal/pagecache.py) is thrown away every few seconds under load.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = 2000
+# Load Django once in the master: a new or recycled worker is a fork that answers at once, instead of spending
+# a second importing while requests queue behind it. (A code change then needs a restart, not HUP.)
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 # Worker heartbeat files live in memory (/dev/shm) so that a slow disk cannot make workers look dead.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")

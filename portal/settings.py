@@ -181,6 +181,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            # Pages and fragments rendered by one release are not served by the next (set per deploy).
+            "KEY_PREFIX": os.environ.get("PORTAL_RELEASE", ""),
             # A Redis that does not answer within a quarter of a second is treated as gone (portal/cache.py).
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
