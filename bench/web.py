@@ -5,8 +5,10 @@
 Starts a throwaway PostgreSQL (or uses DATABASE_URL: a database already holding volume data can be reused, then
 leave out the counts), migrates, loads demo content and, when asked, volume data (`generate_volume`); then runs
 gunicorn with the production settings (portal/gunicorn.conf.py) and the bare reference app with the same worker
-settings, and measures each page with wrk (-t2 -c16): served from the page cache, and with the cache off (every
-request a miss, as just after a publish). Complaint submission (a new form each request, so each files a
+settings, and measures each page with wrk (-t2 -c16, `Accept-Encoding: gzip` as every browser sends): served from
+the page cache, and with the page cache off (every request renders the page; the parts pages share — shell,
+notice cards, list totals, reception days — come from the fragment cache, as for any page not yet asked for since
+the last change; bench/render.py measures the cold first render after a change). Complaint submission (a new form each request, so each files a
 complaint) and the tracking look-up are POSTed by wrk with the Lua scripts in bench/lua/. Rate limits are off
 (PORTAL_RATE_LIMITS=off). Prints a Markdown table; --record also puts it at the top of bench/RESULTS.md.
 """
