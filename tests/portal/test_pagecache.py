@@ -8,7 +8,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from portal import pagecache
-from portal.models import Branch
+from portal.models import Branch, SiteProfile
 from portal.pagecache import PageCacheWSGIHandler
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +152,21 @@ def test_a_visitor_with_pending_messages_is_not_served_the_cached_page(demo):
     Branch.objects.filter(slug="hunan").update(transit_en="Changed quietly.")
     client.cookies["messages"] = "anything"
     assert "Changed quietly." in client.get("/en/contact/").text
+
+
+def test_shared_page_parts_are_kept_per_language_and_display_mode_and_renewed_by_an_edit(demo, settings):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0  # every request renders; only the fragments are cached
+    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 600
+    standard, elderly = Client(), Client()
+    elderly.cookies["display_mode"] = "elderly"
+    assert 'lang="en"' in standard.get("/en/rights/").text
+    assert "Skip to main content" in standard.get("/en/rights/").text
+    assert "跳到主要内容" in standard.get("/rights/").text
+    assert 'class="elderly"' in elderly.get("/en/rights/").text
+    assert '<a href="/en/" aria-current="page">' in standard.get("/en/").text
+    assert '<a href="/en/" aria-current="page">' not in standard.get("/en/rights/").text
+    profile = SiteProfile.load()
+    profile.hotline = "400-810-0000"
+    profile.save()
+    assert "400-810-0000" in standard.get("/en/rights/").text
+    assert "400-810-0000" in elderly.get("/rights/").text
