@@ -45,12 +45,15 @@ def lang_is_english() -> bool:
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name: str, vary_on: list):
+    def __init__(self, nodelist, name: str, vary_on: list, unless=None):
         self.nodelist = nodelist
         self.name = name
         self.vary_on = vary_on
+        self.unless = unless
 
     def render(self, context):
+        if self.unless is not None and self.unless.resolve(context):
+            return self.nodelist.render(context)
         request = context.get("request")
         parts = ("fragment", self.name, get_language() or "", "e" if is_elderly(request) else "s")
         parts += tuple(value.resolve(context) for value in self.vary_on)
@@ -63,10 +66,16 @@ def fragment(parser, token):
     per language, display mode and content version (the page cache's: any change to public content renews
     every fragment), and per the values named. For the parts many pages share — the site's header and footer,
     a notice's card — so that a page the page cache does not hold is still rendered mostly from cached parts.
-    Only for markup that depends on nothing else: no CSRF token, no per-visitor data."""
+    Only for markup that depends on nothing else: no CSRF token, no per-visitor data. `… unless expr %}` renders
+    afresh when expr is true (a form's fields are shared only while the form is empty)."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("{% fragment %} needs a name.")
+    unless = None
+    if len(bits) >= 4 and bits[-2] == "unless":
+        unless = parser.compile_filter(bits[-1])
+        bits = bits[:-2]
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]])
+    vary_on = [parser.compile_filter(bit) for bit in bits[2:]]
+    return FragmentNode(nodelist, bits[1].strip("\"'"), vary_on, unless)

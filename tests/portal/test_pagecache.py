@@ -1,6 +1,7 @@
 """Public pages are cached whole and never stale: any change to what they show, or a scheduled moment, ends them."""
 
 import gzip
+import re
 from datetime import timedelta
 
 import pytest
@@ -170,3 +171,15 @@ def test_shared_page_parts_are_kept_per_language_and_display_mode_and_renewed_by
     profile.save()
     assert "400-810-0000" in standard.get("/en/rights/").text
     assert "400-810-0000" in elderly.get("/rights/").text
+
+
+def test_a_form_page_shares_its_empty_fields_but_never_a_visitor_token(demo, settings):
+    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 600
+    token = re.compile(r'name="token" value="([^"]+)"')
+    csrf = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    first, second = Client().get("/en/complaints/new/").text, Client().get("/en/complaints/new/").text
+    assert token.search(first).group(1) != token.search(second).group(1)
+    assert csrf.search(first).group(1) != csrf.search(second).group(1)
+    assert 'name="description"' in second and 'name="consent"' in second
+    typed = Client().post("/en/complaints/new/", {"name": "Typed Name", "description": "short"}).text
+    assert 'value="Typed Name"' in typed  # a form sent back with errors keeps what was typed
