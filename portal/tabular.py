@@ -250,8 +250,9 @@ def sql_csv_cell(column: str, *, plain: bool = False, nullable: bool = False) ->
     text (COPY writes NULL as nothing and an empty string as "", where csv.writer writes nothing for both)."""
     if plain:
         return column if nullable else f"NULLIF({column}, '')"
-    prefixes = ", ".join(sql_literal(prefix) for prefix in _FORMULA_PREFIXES)
-    return f"CASE WHEN left({column}, 1) IN ({prefixes}) THEN '''' || {column} ELSE NULLIF({column}, '') END"
+    # Compared as code points (ascii() gives the first character's, 0 for an empty text): cheaper than text.
+    codes = ", ".join(str(ord(prefix)) for prefix in _FORMULA_PREFIXES)
+    return f"CASE WHEN ascii({column}) IN ({codes}) THEN '''' || {column} ELSE NULLIF({column}, '') END"
 
 
 # Characters XlsxWriter (constant-memory mode) writes as Excel's _xHHHH_ escapes; tab and newline stay.
@@ -267,10 +268,13 @@ def sql_xlsx_text(column: str) -> str:
         escaped = f"replace({escaped}, {sql_literal(char)}, '_x{ord(char):04X}_')"
     control = sql_literal("[" + "".join(_EXCEL_ESCAPED) + "]")
     text = f"CASE WHEN strpos({column}, '_x') > 0 OR {column} ~ {control} THEN {escaped} ELSE {column} END"
-    return (
+    markup = (
         f"replace(replace(replace(replace({text}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), "
         f"{sql_literal(chr(10))}, '&#10;')"
     )
+    # Most texts hold none of these: one match decides, and only the others go through the replacements.
+    needs = sql_literal("[" + "".join(_EXCEL_ESCAPED) + "&<>\n]|_x")
+    return f"CASE WHEN {column} ~ {needs} THEN {markup} ELSE {column} END"
 
 
 def sql_xlsx_cell(column: str, *, plain: bool = False, nullable: bool = False) -> str:
