@@ -379,11 +379,16 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
     texts are computed once inside and written outside."""
     cell = sql_csv_cell if file_format == "csv" else sql_xlsx_cell
     statuses, outcomes = _labels()
-    text = "coalesce({}, '')"
+
+    def text(field: str) -> str:
+        # A column across a join (the branch's name) may be NULL; the complaint's own text columns are not.
+        nullable = "__" in field or Complaint._meta.get_field(field).null
+        return "coalesce({}, '')" if nullable else "{}"
+
     inner = {
         "received_at": cell(f"left({_sql_beijing('{}', '::text')}, 16)", plain=True, nullable=True),
-        **{field: _sql_labels("{}", labels, cell, text) for field, labels in _SHORT.items()},
-        "status": _sql_labels("{}", statuses, cell, text),
+        **{field: _sql_labels("{}", labels, cell, text(field)) for field, labels in _SHORT.items()},
+        "status": _sql_labels("{}", statuses, cell, text("status")),
         "due_date": cell("{}::text", plain=True, nullable=True),
         "decided_at": cell(_sql_beijing("{}", "::date::text"), plain=True, nullable=True),
         "outcome": _sql_labels("{}", outcomes, cell, "''"),
@@ -395,7 +400,7 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
         "id_number": (sql_mask_id_number("{}"), {}),
     }
     return [
-        (field, *masked[field]) if field in masked else (field, inner.get(field, cell(text)), None)
+        (field, *masked[field]) if field in masked else (field, inner.get(field, cell(text(field))), None)
         for field, _heading in COLUMNS
     ]
 
