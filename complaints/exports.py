@@ -458,9 +458,12 @@ def _copy_into(queryset, file_format: str, stream, progress) -> int:
     buffered = progress is not None or file_format == "xlsx"
     target = _CopyTarget(stream, progress) if buffered else stream
     with transaction.atomic(using=queryset.db), connections[queryset.db].cursor() as cursor:
-        # JIT compiling these long expressions costs more (about a second, in every worker) than it saves;
-        # dates cast to text are ISO whatever the server's default.
+        # JIT compiling these long expressions costs more (about a second, in every worker) than it saves.
+        # One parallel worker computes the cells while this backend merges and writes the lines: a two-stage
+        # pipeline (measured on 2 cores: 4.0 s against 4.9 s with two workers, which compete with the writer).
+        # Dates cast to text are ISO whatever the server's default.
         cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 1")
         cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
         cursor.copy_expert(cursor.mogrify(f"COPY ({select}) TO STDOUT WITH ({options})", params), target)
         if buffered:
