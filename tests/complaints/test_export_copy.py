@@ -228,3 +228,43 @@ def test_copy_export_follows_the_filters_of_the_python_export(tmp_path):
     count = exports.copy_export(queryset, "csv", str(path))
     assert 0 < count < len(HOSTILE) * 2
     assert count == queryset.count() == len(_csv_rows(path)) - 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_background_export_commits_its_progress_while_copy_streams_and_leaves_the_session_as_it_was(
+    tmp_path, monkeypatch, supervisor
+):
+    import psycopg2
+    from django.conf import settings
+
+    from complaints.models import ExportJob
+
+    _hostile_complaints()
+    monkeypatch.setattr(exports, "COPY_BATCH_ROWS", 10)
+    job = ExportJob.objects.create(user=supervisor, filters={}, file_format="csv", masked=True, rows_total=52)
+    database = settings.DATABASES["default"]
+    seen_elsewhere = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')")
+        before = cursor.fetchone()
+    other = psycopg2.connect(
+        dbname=database["NAME"], user=database["USER"], password=database["PASSWORD"],
+        host=database["HOST"], port=database["PORT"],
+    )  # fmt: skip
+    try:
+
+        def progress(done):
+            ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+            with other.cursor() as cursor:
+                cursor.execute("SELECT rows_done FROM complaints_exportjob WHERE id = %s", [str(job.pk)])
+                seen_elsewhere.append(cursor.fetchone()[0])
+
+        exports.complaint_export(filters={}, file_format="csv", target=str(tmp_path / "job.csv"), user=supervisor,
+                                 via="admin", progress=progress)  # fmt: skip
+    finally:
+        other.close()
+    assert seen_elsewhere[:2] == [10, 20] and seen_elsewhere[-1] == len(HOSTILE) * 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')")
+        assert cursor.fetchone() == before
+    assert ExportLog.objects.get().rows == len(HOSTILE) * 2
