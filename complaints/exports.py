@@ -468,9 +468,11 @@ def _copy_into(queryset, file_format: str, stream, progress) -> int:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-progress") as reporter:
         # While COPY streams, this connection can run nothing else, so progress (a background job writes it to
         # the database) is reported from a helper thread, which has a connection of its own (autocommit: the
-        # job's page sees it at once).
+        # job's page sees it at once). Inside a transaction nobody would see it before the commit, and the
+        # helper could wait for a row this transaction holds: progress is then reported once, at the end.
         reports = []
-        report = None if progress is None else (lambda rows: reports.append(reporter.submit(progress, rows)))
+        streaming = progress is not None and not local
+        report = (lambda rows: reports.append(reporter.submit(progress, rows))) if streaming else None
         # A file takes each row in C; the zip member's writer (Python) and progress want rows in batches.
         buffered = report is not None or file_format == "xlsx"
         target = _CopyTarget(stream, report) if buffered else stream
@@ -491,6 +493,8 @@ def _copy_into(queryset, file_format: str, stream, progress) -> int:
             reporter.submit(connections.close_all)
     for done in reports:
         done.result()  # an error in reporting progress is not swallowed
+    if progress is not None and not streaming:
+        progress(copied)
     return copied
 
 
