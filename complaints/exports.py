@@ -339,7 +339,7 @@ def write_rows(rows, file_format: str, target) -> None:
 
 # Exports that PostgreSQL formats itself. The same cells as export_rows, built in SQL from the same label
 # dictionaries and from the SQL forms of the masking rules (portal.privacy) and of the writing rules
-# (portal.tabular), read from the same query (_export_values) and streamed from COPY … TO STDOUT straight into
+# (portal.tabular), read from the same query (_ordered) and streamed from COPY … TO STDOUT straight into
 # the file: no Python per row, memory flat. Masked exports on PostgreSQL take this way. An unmasked export
 # shows phone numbers in libphonenumber's national format, which has no SQL form, and other databases have no
 # COPY: both take export_rows.
@@ -349,6 +349,7 @@ COPY_FILE_BUFFER = 1 << 20
 
 
 def copy_applies(queryset, *, masked: bool) -> bool:
+    """Whether copy_export writes this export (masked, on PostgreSQL)."""
     return masked and connections[queryset.db].vendor == "postgresql"
 
 

@@ -222,7 +222,11 @@ def test_inside_a_transaction_a_copy_export_reports_its_progress_once_at_the_end
 
 def test_copy_export_follows_the_filters_of_the_python_export(tmp_path):
     _hostile_complaints()
-    filters = exports.clean_filters({"start": "2024-03-02", "end": "2024-03-02", "branch": "hostile-branch"})
+    raw = {"start": "2024-03-02", "end": "2024-03-02", "branch": "hostile-branch", "q": "ts-test-00%", "deadline": ""}
+    assert exports.copy_export(exports.export_queryset(exports.clean_filters(raw)), "csv", str(tmp_path / "q.csv")) == 0
+    filters = exports.clean_filters(
+        {"start": "2024-03-02", "end": "2024-03-02", "branch": "hostile-branch", "q": "st-00"}
+    )
     queryset = exports.export_queryset(filters)
     path = tmp_path / "some.csv"
     count = exports.copy_export(queryset, "csv", str(path))
