@@ -4,6 +4,10 @@ The rules:
 - `export_rows` yields a header and then one row per complaint, read with a server-side cursor in chunks
   (`values_list(...).iterator(chunk_size=…)`), so 1,000,000 complaints cost the memory of a chunk. The writers
   (portal.tabular) stream too: CSV in UTF-8 with a BOM, formulas neutralised; XLSX in constant-memory mode.
+- On PostgreSQL a masked export is written by `copy_export` instead: the same query computes every cell in
+  SQL (the same labels, the SQL forms of the masking and writing rules) and COPY streams the lines into the
+  CSV, or the `<row>`s into the XLSX sheet, with no Python per row. Its files read exactly as export_rows'
+  (tests compare them); the CSV ends lines with LF where csv_stream writes CRLF.
 - Phone, ID number and email (and the name) are masked by default with portal.privacy, here, once. The full
   values only for a user who may both export and see personal data in full.
 - Every export is logged in ExportLog (who, when, filters, rows, masked or not), which nobody can change.
@@ -14,20 +18,39 @@ The rules:
 import calendar
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db import connections
+from django.db.models import F, Func, Q, TextField
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from portal.models import PROVINCES, Branch
 from portal.phones import display_phone
-from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
-from portal.tabular import csv_stream, xlsx_write
+from portal.privacy import (
+    mask_email,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    sql_literal,
+    sql_mask_email,
+    sql_mask_id_number,
+    sql_mask_name,
+    sql_mask_phone,
+)
+from portal.tabular import (
+    csv_stream,
+    sql_csv_cell,
+    sql_xlsx_cell,
+    sql_xlsx_row,
+    xlsx_write,
+    xlsx_write_streamed,
+)
 
 from .models import (
     BusinessChannel,
@@ -248,14 +271,24 @@ def _phone(value: str, masked: bool) -> str:
     return display_phone(value).replace(" ", "") if value else ""
 
 
-def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
-    """The header, then one list per complaint, oldest first, personal data masked unless `masked` is False."""
+def _labels() -> tuple[dict, dict]:
     with translation.override("zh-hans"):
         statuses = {value: str(label) for value, label in Status.choices}
         outcomes = {value: str(label) for value, label in Outcome.choices}
+    return statuses, outcomes
+
+
+def _ordered(queryset):
+    """Oldest first: the order of every export, whichever way it is written."""
+    return queryset.order_by("received_at", "id")
+
+
+def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
+    """The header, then one list per complaint, oldest first, personal data masked unless `masked` is False."""
+    statuses, outcomes = _labels()
     yield [heading for _field, heading in COLUMNS]
     fields = [field for field, _heading in COLUMNS]
-    rows = queryset.order_by("received_at", "id").values_list(*fields).iterator(chunk_size=CHUNK_SIZE)
+    rows = _ordered(queryset).values_list(*fields).iterator(chunk_size=CHUNK_SIZE)
     for values in rows:
         row = dict(zip(fields, values, strict=True))
         yield [
@@ -294,7 +327,7 @@ def write_rows(rows, file_format: str, target) -> None:
     """Write rows as CSV (bytes, streamed) or XLSX (constant memory) to a path or a binary file."""
     if file_format == "csv":
         if isinstance(target, str | os.PathLike):
-            with open(target, "wb") as handle:
+            with open(target, "wb", buffering=COPY_FILE_BUFFER) as handle:
                 handle.writelines(csv_stream(rows))
         else:
             target.writelines(csv_stream(rows))
@@ -302,6 +335,187 @@ def write_rows(rows, file_format: str, target) -> None:
         xlsx_write(target, [("投诉数据", rows)])
     else:
         raise ExportRefused(_("Unknown format: %(format)s.") % {"format": file_format[:10]})
+
+
+# Exports that PostgreSQL formats itself. The same cells as export_rows, built in SQL from the same label
+# dictionaries and from the SQL forms of the masking rules (portal.privacy) and of the writing rules
+# (portal.tabular), read from the same query (_ordered) and streamed from COPY … TO STDOUT straight into
+# the file: no Python per row, memory flat. Masked exports on PostgreSQL take this way. An unmasked export
+# shows phone numbers in libphonenumber's national format, which has no SQL form, and other databases have no
+# COPY: both take export_rows.
+
+COPY_BATCH_ROWS = PROGRESS_EVERY
+COPY_FILE_BUFFER = 1 << 20
+
+
+def copy_applies(queryset, *, masked: bool) -> bool:
+    """Whether copy_export writes this export (masked, on PostgreSQL)."""
+    return masked and connections[queryset.db].vendor == "postgresql"
+
+
+def _sql_labels(column: str, labels: dict, cell, fallback: str) -> str:
+    # Each label is a constant cell (PostgreSQL folds the writing rule applied to it when planning).
+    whens = " ".join(
+        f"WHEN {sql_literal(str(key))} THEN {cell(sql_literal(str(label)))}" for key, label in labels.items()
+    )
+    return f"CASE {column} {whens} ELSE {cell(fallback)} END"
+
+
+# China has kept UTC+8 without daylight saving time since 1991 (tz database, Asia/Shanghai). A fixed offset
+# is cheaper for PostgreSQL than the zone's rules, which are kept for older moments. Casting to text (ISO
+# DateStyle, set for the export) is cheaper than to_char.
+_BEIJING_FIXED_SINCE = "TIMESTAMPTZ '1992-01-01 00:00+00'"
+
+
+def _sql_beijing(column: str, cast: str) -> str:
+    """The moment in Beijing time as `::text` ("2024-03-01 08:30:00") or `::date::text`; NULL for none."""
+    return (
+        f"CASE WHEN {column} >= {_BEIJING_FIXED_SINCE} THEN ({column} AT TIME ZONE INTERVAL '+08:00'){cast} "
+        f"ELSE ({column} AT TIME ZONE {sql_literal(BEIJING.key)}){cast} END"
+    )
+
+
+def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
+    """(field, inner SQL with `{}` for the column, outer writing options) in COLUMNS order. Cells whose outer
+    options are None are finished inside (labels, dates and plain columns, which are cheap to repeat); masked
+    texts are computed once inside and written outside."""
+    cell = sql_csv_cell if file_format == "csv" else sql_xlsx_cell
+    statuses, outcomes = _labels()
+
+    def text(field: str) -> str:
+        # A column across a join (the branch's name) may be NULL; the complaint's own text columns are not.
+        nullable = "__" in field or Complaint._meta.get_field(field).null
+        return "coalesce({}, '')" if nullable else "{}"
+
+    inner = {
+        "received_at": cell(f"left({_sql_beijing('{}', '::text')}, 16)", plain=True, nullable=True),
+        **{field: _sql_labels("{}", labels, cell, text(field)) for field, labels in _SHORT.items()},
+        "status": _sql_labels("{}", statuses, cell, text("status")),
+        "due_date": cell("{}::text", plain=True, nullable=True),
+        "decided_at": cell(_sql_beijing("{}", "::date::text"), plain=True, nullable=True),
+        "outcome": _sql_labels("{}", outcomes, cell, "''"),
+    }
+    masked = {
+        "name": (sql_mask_name("{}"), {}),
+        "phone": (sql_mask_phone("{}"), {"plain": True}),
+        "email": (sql_mask_email("{}"), {}),
+        "id_number": (sql_mask_id_number("{}"), {}),
+    }
+    return [
+        (field, *masked[field]) if field in masked else (field, inner.get(field, cell(text(field))), None)
+        for field, _heading in COLUMNS
+    ]
+
+
+def copy_select(queryset, file_format: str) -> tuple[str, tuple]:
+    """The SELECT whose rows are the export's lines, masked: CSV cells, or one `<row>` of sheet XML per
+    complaint. Inside, the same query as export_rows (filters, order) computes the cells (in its SELECT list,
+    which PostgreSQL may spread over parallel workers); OFFSET 0 keeps it a separate step, so that writing a
+    masked text outside does not compute the masking again. The outer query keeps the rows' order (a plain scan
+    of the ordered subquery; a test checks it)."""
+    cells = _copy_cells(file_format)
+    names = {
+        f"x{index}": Func(F(field), template=template.replace("{}", "%(expressions)s"), output_field=TextField())
+        for index, (field, template, _options) in enumerate(cells)
+    }
+    inner, params = _ordered(queryset).annotate(**names).values_list(*names).query.sql_with_params()
+    cell = sql_csv_cell if file_format == "csv" else sql_xlsx_cell
+    outer = [
+        f"d.{name}" if options is None else cell(f"d.{name}", **options)
+        for name, (*_, options) in zip(names, cells, strict=True)
+    ]
+    outer = ", ".join(outer) if file_format == "csv" else sql_xlsx_row(outer)
+    return f"SELECT {outer} FROM ({inner} OFFSET 0) AS d ({', '.join(names)})", params  # noqa: S608 (no input)
+
+
+class _CopyTarget:
+    """Collects what COPY writes and passes it on to the file in large writes, reporting progress as it goes.
+    psycopg2 writes each row PostgreSQL sends (one COPY data message per row) with its own write() call, so
+    calls count rows; the total COPY reports is what counts in the end."""
+
+    def __init__(self, stream, progress: Callable[[int], None] | None):
+        self.stream = stream
+        self.progress = progress
+        self.rows = 0
+        self.buffer: list[bytes] = []
+
+    def write(self, data) -> None:
+        self.buffer.append(data)
+        if len(self.buffer) == COPY_BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        self.stream.write(b"".join(self.buffer))
+        self.rows += len(self.buffer)
+        self.buffer.clear()
+        if self.progress is not None:
+            self.progress(self.rows)
+
+
+# JIT compiling these long expressions costs more (about a second, in every worker) than it saves. One
+# parallel worker computes the cells while the backend merges and writes the lines: a two-stage pipeline
+# (measured on 2 cores: 4.0 s against 4.9 s with two workers, which compete with the writer). Dates cast to
+# text are ISO whatever the server's default.
+_COPY_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "1", "DateStyle": "ISO, YMD"}
+
+
+def _copy_into(queryset, file_format: str, stream, progress) -> int:
+    select, params = copy_select(queryset, file_format)
+    # The XML rows hold no control character, newline or quote, so these never apply: each row passes as is.
+    options = "FORMAT csv" if file_format == "csv" else "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
+    connection = connections[queryset.db]
+    # Inside someone's transaction the settings end with it (LOCAL); otherwise they are reset afterwards.
+    local = connection.in_atomic_block
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-progress") as reporter:
+        # While COPY streams, this connection can run nothing else, so progress (a background job writes it to
+        # the database) is reported from a helper thread, which has a connection of its own (autocommit: the
+        # job's page sees it at once). Inside a transaction nobody would see it before the commit, and the
+        # helper could wait for a row this transaction holds: progress is then reported once, at the end.
+        reports = []
+        streaming = progress is not None and not local
+        report = (lambda rows: reports.append(reporter.submit(progress, rows))) if streaming else None
+        # A file takes each row in C; the zip member's writer (Python) and progress want rows in batches.
+        buffered = report is not None or file_format == "xlsx"
+        target = _CopyTarget(stream, report) if buffered else stream
+        try:
+            with connection.cursor() as cursor:
+                for name, value in _COPY_SETTINGS.items():
+                    cursor.execute(f"SET {'LOCAL ' if local else ''}{name} = {sql_literal(value)}")
+                try:
+                    cursor.copy_expert(cursor.mogrify(f"COPY ({select}) TO STDOUT WITH ({options})", params), target)
+                    copied = cursor.rowcount
+                finally:
+                    if not local:
+                        for name in _COPY_SETTINGS:
+                            cursor.execute(f"RESET {name}")
+                if buffered:
+                    target.flush()
+        finally:
+            reporter.submit(connections.close_all)
+    for done in reports:
+        done.result()  # an error in reporting progress is not swallowed
+    if progress is not None and not streaming:
+        progress(copied)
+    return copied
+
+
+def copy_export(queryset, file_format: str, target, *, progress: Callable[[int], None] | None = None) -> int:
+    """Write the export of `queryset` (masked) as CSV or XLSX to a path or binary file with PostgreSQL's COPY;
+    the file reads as export_rows written by write_rows would. Returns the number of complaints."""
+    header = [heading for _field, heading in COLUMNS]
+    if file_format == "xlsx":
+        counted = []
+        xlsx_write_streamed(
+            target, "投诉数据", header, lambda sheet: counted.append(_copy_into(queryset, "xlsx", sheet, progress))
+        )
+        return counted[0]
+    if isinstance(target, str | os.PathLike):
+        with open(target, "wb", buffering=COPY_FILE_BUFFER) as handle:
+            return copy_export(queryset, file_format, handle, progress=progress)
+    # PostgreSQL ends CSV lines with LF (csv_stream with CRLF); RFC 4180 readers and Excel take both. The
+    # header (fixed names, nothing to quote) ends as the lines below it.
+    target.write(b"\xef\xbb\xbf" + ",".join(header).encode() + b"\n")
+    return _copy_into(queryset, "csv", target, progress)
 
 
 def complaint_export(
@@ -320,13 +534,16 @@ def complaint_export(
         raise ExportRefused(_("Unknown format: %(format)s.") % {"format": str(file_format)[:10]})
     check_allowed(user, masked=masked, command=via == "command")
     filters = clean_filters(filters)
-    counter = [0]
-    rows = export_rows(export_queryset(filters, user), masked=masked)
-    write_rows(_counting(rows, progress, counter), file_format, target)
-    ExportLog.objects.create(
-        user=user, via=via, filters=filters, file_format=file_format, rows=counter[0], masked=masked
-    )
-    return counter[0]
+    queryset = export_queryset(filters, user)
+    if copy_applies(queryset, masked=masked):
+        count = copy_export(queryset, file_format, target, progress=progress)
+    else:
+        counter = [0]
+        rows = export_rows(queryset, masked=masked)
+        write_rows(_counting(rows, progress, counter), file_format, target)
+        count = counter[0]
+    ExportLog.objects.create(user=user, via=via, filters=filters, file_format=file_format, rows=count, masked=masked)
+    return count
 
 
 # Exports from the admin.

@@ -1,18 +1,35 @@
 """Masking of personal data (PIPL; JR/T 0171). The one place where a phone, ID number or email is masked.
 
 Every page, admin list and export that shows such a value without the right to see it in full calls these.
+Each rule has two forms side by side: the Python function and `sql_<rule>(column)`, the same rule as a
+PostgreSQL expression, for exports that PostgreSQL writes itself (complaints.exports). A test runs many inputs
+through both and requires identical output: change them together.
+
+The SQL forms take a column reference (SQL text, e.g. `"complaints_complaint"."phone"`) and repeat it, so that
+PostgreSQL can evaluate them in the scan, in parallel workers (a sub-select would prevent that). They contain no
+`%` (they are combined with psycopg2 parameters) and assume standard_conforming_strings (PostgreSQL's default).
 """
 
 import re
 
-_DIGITS = re.compile(r"\D")
+# Only ASCII digits count as the digits of a phone number (as [0-9] in SQL); other characters are dropped.
+_NOT_DIGITS = re.compile(r"[^0-9]")
+# What str.split() splits an ASCII name on.
+ASCII_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+
+
+def sql_literal(text: str) -> str:
+    """A PostgreSQL string literal (with standard_conforming_strings only the quote is special)."""
+    if "\x00" in text:
+        raise ValueError("PostgreSQL text cannot hold NUL")
+    return "'" + text.replace("'", "''") + "'"
 
 
 def mask_phone(value: str | None) -> str:
     """138****5678 for a mobile; for other numbers keep the first three and last four digits."""
     if not value:
         return ""
-    digits = _DIGITS.sub("", value)
+    digits = _NOT_DIGITS.sub("", value)
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     if len(digits) <= 7:
@@ -20,14 +37,41 @@ def mask_phone(value: str | None) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
+def sql_mask_phone(column: str) -> str:
+    def rule(digits: str) -> str:
+        return (
+            f"CASE WHEN length({digits}) = 13 AND left({digits}, 2) = '86' "
+            f"THEN substr({digits}, 3, 3) || '****' || right({digits}, 4) "
+            f"WHEN length({digits}) <= 7 THEN repeat('*', length({digits})) "
+            f"ELSE left({digits}, 3) || repeat('*', length({digits}) - 7) || right({digits}, 4) END"
+        )
+
+    # Stored numbers are E.164 (+8613812345678): that case skips the regular expression that finds the digits
+    # (LIKE checks the shape, ltrim of the digits leaves nothing when there are only digits; a pattern match
+    # costs twice as much).
+    return (
+        f"CASE WHEN {column} IS NULL THEN '' "
+        f"WHEN {column} LIKE '+86___________' AND ltrim(substr({column}, 4), '0123456789') = '' "
+        f"THEN substr({column}, 4, 3) || '****' || right({column}, 4) "
+        f"ELSE {rule(f"regexp_replace({column}, '[^0-9]', '', 'g')")} END"
+    )
+
+
 def mask_id_number(value: str | None) -> str:
-    """1101**********1234: the first four and last four characters of an ID or passport number."""
+    """1101**********1234: the first four and last four characters of an ID or passport number. Surrounding
+    spaces count as characters (they only ever take the place of a shown character)."""
     if not value:
         return ""
-    text = value.strip()
-    if len(text) <= 8:
-        return "*" * len(text)
-    return text[:4] + "*" * (len(text) - 8) + text[-4:]
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def sql_mask_id_number(column: str) -> str:
+    return (
+        f"CASE WHEN {column} IS NULL THEN '' WHEN length({column}) <= 8 THEN repeat('*', length({column})) "
+        f"ELSE left({column}, 4) || repeat('*', length({column}) - 8) || right({column}, 4) END"
+    )
 
 
 def mask_email(value: str | None) -> str:
@@ -40,11 +84,32 @@ def mask_email(value: str | None) -> str:
     return (local[:1] or "*") + "***@" + domain
 
 
+def sql_mask_email(column: str) -> str:
+    at = f"strpos({column}, '@')"
+    return (
+        f"CASE WHEN {column} IS NULL OR {column} = '' THEN '' "
+        f"WHEN {at} = 0 OR {at} = length({column}) THEN {sql_mask_id_number(column)} "
+        f"WHEN {at} = 1 THEN '****' || {column} "
+        f"ELSE left({column}, 1) || '***@' || substr({column}, {at} + 1) END"
+    )
+
+
 def mask_name(value: str | None) -> str:
-    """张** / J*** S****: the family name (first character) stays, the rest is hidden."""
+    """张** / J*** S****: the family name (first character) stays, the rest is hidden. An ASCII name keeps
+    the first letter of each word. Surrounding spaces of a non-ASCII name count as characters."""
     if not value:
         return ""
-    text = value.strip()
-    if text.isascii():
-        return " ".join(part[:1] + "*" * (len(part) - 1) for part in text.split())
-    return text[:1] + "*" * (len(text) - 1)
+    if value.isascii():
+        return " ".join(part[:1] + "*" * (len(part) - 1) for part in value.split())
+    return value[:1] + "*" * (len(value) - 1)
+
+
+def sql_mask_name(column: str) -> str:
+    # ASCII (as many bytes as characters in UTF-8): runs of whitespace become one space, then every
+    # character that follows a non-space is a star.
+    words = f"btrim(regexp_replace({column}, {sql_literal('[' + ASCII_WHITESPACE + ']+')}, ' ', 'g'), ' ')"
+    return (
+        f"CASE WHEN {column} IS NULL THEN '' WHEN octet_length({column}) = length({column}) "
+        f"THEN regexp_replace({words}, '(?<=[^ ])[^ ]', '*', 'g') "
+        f"ELSE left({column}, 1) || repeat('*', length({column}) - 1) END"
+    )
