@@ -32,6 +32,14 @@ PRODUCTION_ENV = {
 }
 
 
+def environment(env: dict) -> dict:
+    """The environment of a measured process: ours plus `env`, with Python's bytecode cache allowed (a server
+    keeps compiled modules; without it every command would compile the project again before starting)."""
+    merged = {**os.environ, **env}
+    merged.pop("PYTHONDONTWRITEBYTECODE", None)
+    return merged
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -69,13 +77,13 @@ def postgres():
 
 
 def manage(*args, env: dict, check=True, **kwargs):
-    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env={**os.environ, **env}, check=check, **kwargs)
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=environment(env), check=check, **kwargs)
 
 
 @contextlib.contextmanager
 def gunicorn(app: str, env: dict, chdir: Path = ROOT):
     port = free_port()
-    full_env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    full_env = environment({**env, "GUNICORN_BIND": f"127.0.0.1:{port}"})
     process = subprocess.Popen(
         [GUNICORN, "-c", str(ROOT / "portal" / "gunicorn.conf.py"), "--chdir", str(chdir), app],
         cwd=ROOT,
@@ -133,7 +141,7 @@ def peak_rss_mb(command: list[str], env: dict) -> tuple[float, float]:
     """(seconds, peak resident memory in MB) of a command, measured by GNU time."""
     start = time.perf_counter()
     completed = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", *command], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True
+        ["/usr/bin/time", "-f", "%M", *command], cwd=ROOT, env=environment(env), capture_output=True, text=True
     )
     elapsed = time.perf_counter() - start
     if completed.returncode != 0:
