@@ -1,5 +1,5 @@
 # Quick start: `make run` serves the site on http://127.0.0.1:8000/, `make test` runs every check.
-.PHONY: run test messages lint format
+.PHONY: run test messages lint format bench
 
 run:
 	@.ci/venv requirements.txt
@@ -23,3 +23,8 @@ lint:
 
 format:
 	@.venv/bin/python -m ruff format . && .venv/bin/python -m ruff check --fix .
+
+# Every benchmark in one run (10 to 20 minutes; see bench/RESULTS.md). Not part of `make test`.
+bench:
+	@.ci/venv requirements-dev.txt
+	@bench/all.sh

@@ -1,6 +1,6 @@
 """Public pages under load: the portal (page cache on, and off = every request a miss) against a bare Django page.
 
-    .venv/bin/python bench/web.py [--notices 10000 --complaints 1000000] [--seconds 10] [--record]
+    .venv/bin/python bench/web.py [--notices 10000 --complaints 1000000] [--seconds 3] [--rounds 3] [--record]
 
 Starts a throwaway PostgreSQL (or uses DATABASE_URL: a database already holding volume data can be reused, then
 leave out the counts), migrates, loads demo content and, when asked, volume data (`generate_volume`); then runs
@@ -14,8 +14,10 @@ complaint) and the tracking look-up are POSTed by wrk with the Lua scripts in be
 """
 
 import argparse
+import dataclasses
 import os
 import re
+import statistics
 import sys
 import tempfile
 import urllib.error
@@ -68,7 +70,8 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=0)
     parser.add_argument("--reception-days", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--record", action="store_true")
     options = parser.parse_args()
 
@@ -87,33 +90,46 @@ def main() -> None:
                 env=env,
             )
         volume, tracking = _volume(database_url)
-        rows = []
-        with gunicorn("bare:application", env, chdir=ROOT / "bench" / "bare") as bare:
-            reference = wrk(bare + "/", seconds=options.seconds)
-        rows.append(("bare Django page", "", reference, None, None))
-        for label, cache_seconds in (("cached", "600"), ("uncached", "0")):
-            server_env = {**env, "PORTAL_PAGE_CACHE_SECONDS": cache_seconds}
-            with gunicorn("portal.wsgi", server_env) as base:
+        cached_env = {**env, "PORTAL_PAGE_CACHE_SECONDS": "600"}
+        uncached_env = {**env, "PORTAL_PAGE_CACHE_SECONDS": "0"}
+        # All three servers run at once and each measurement is repeated in rounds, the bare page in every
+        # round: on a machine whose speed drifts, each ratio then compares runs taken seconds apart, and the
+        # median of the rounds is reported.
+        with (
+            gunicorn("bare:application", env, chdir=ROOT / "bench" / "bare") as bare,
+            gunicorn("portal.wsgi", cached_env) as cached,
+            gunicorn("portal.wsgi", uncached_env) as uncached,
+        ):
+            jobs = [Job("bare Django page", bare, "/", None)]
+            detail = notice_detail_path(cached)
+            failures = []
+            for label, base in (("cached", cached), ("uncached", uncached)):
                 for name, path in PAGES:
-                    path = path or notice_detail_path(base)
+                    path = path or detail
                     if path is None:
                         continue
                     status = _status(base + path)
                     if status != 200:
-                        rows.append((f"{name} [{label}]", path, None, status, label))
+                        failures.append((f"{name} [{label}]", path, status))
                         continue
-                    if label == "cached":
-                        # Every worker fills its cache first (each has its own unless REDIS_URL is set).
-                        wrk(base + path, seconds=1)
-                    rows.append((f"{name} [{label}]", path, wrk(base + path, seconds=options.seconds), None, label))
+                    jobs.append(Job(f"{name} [{label}]", base, path, label))
                 if label == "cached":
-                    for name, path in FORMS:
-                        rows.append(
-                            (f"{name} [form]", path, wrk(base + path, seconds=options.seconds), None, "uncached")
-                        )
-                    rows.extend(_posts(base, tracking, options.seconds))
+                    jobs += [Job(f"{name} [form]", base, path, "uncached") for name, path in FORMS]
+                    jobs += _posts(base, tracking)
+            for job in jobs:
+                if job.kind == "cached":
+                    # Every worker fills its cache first (each has its own unless REDIS_URL is set).
+                    wrk(job.base + job.path, seconds=1)
+            for _round in range(options.rounds):
+                for job in jobs:
+                    os.environ.update(job.env)
+                    job.results.append(wrk(job.base + job.path, seconds=options.seconds, script=job.script))
+        reference = _median(jobs[0].results)
+        rows = [(job.name, job.path, _median(job.results), None, job.kind) for job in jobs]
+        rows += [(name, path, None, status, None) for name, path, status in failures]
         lines = [
-            f"Volume: {volume}. Load average before the run: {_load()}.",
+            f"Volume: {volume}. Load average after the run: {_load()}. Median of {options.rounds} rounds of "
+            f"{options.seconds} s per line.",
             "",
             "| page | path | req/s | p50 ms | p99 ms | × bare | target | met | non-2xx |",
             "| --- | --- | ---: | ---: | ---: | ---: | --- | --- | ---: |",
@@ -195,10 +211,10 @@ def _post_status(base: str, path: str, fields: dict, cookie: str) -> int:
         return error.code
 
 
-def _posts(base: str, tracking: tuple[str, str], seconds: int) -> list:
-    rows = []
+def _posts(base: str, tracking: tuple[str, str]) -> list:
+    """The two POST measurements, each checked once by hand first."""
+    jobs = []
     cookie, token = _csrf(base, "/complaints/new/")
-    os.environ.update(BENCH_CSRF_COOKIE=cookie, BENCH_CSRF_TOKEN=token)
     sample = {
         "csrfmiddlewaretoken": token,
         "token": "bench-check-0123456789abcdef",
@@ -211,18 +227,40 @@ def _posts(base: str, tracking: tuple[str, str], seconds: int) -> list:
     }
     if _post_status(base, "/complaints/new/", sample, cookie) != 302:
         raise SystemExit("The benchmark's complaint form POST is not accepted; bench/lua/submit.lua needs updating.")
-    result = wrk(base + "/complaints/new/", seconds=seconds, script=str(LUA / "submit.lua"))
-    rows.append(("complaint submission (POST, 302)", "/complaints/new/", result, None, "submit"))
+    jobs.append(
+        Job(
+            "complaint submission (POST, 302)", base, "/complaints/new/", "submit",
+            script=str(LUA / "submit.lua"), env={"BENCH_CSRF_COOKIE": cookie, "BENCH_CSRF_TOKEN": token},
+        )
+    )  # fmt: skip
     number, phone = tracking
     if number:
         cookie, token = _csrf(base, "/complaints/track/")
-        os.environ.update(BENCH_CSRF_COOKIE=cookie, BENCH_CSRF_TOKEN=token, BENCH_TRACKING=number, BENCH_PHONE=phone)
         fields = {"csrfmiddlewaretoken": token, "tracking_number": number, "phone": phone}
         if _post_status(base, "/complaints/track/", fields, cookie) != 302:
             raise SystemExit("The benchmark's tracking look-up is not accepted; check bench/lua/track.lua.")
-        result = wrk(base + "/complaints/track/", seconds=seconds, script=str(LUA / "track.lua"))
-        rows.append(("tracking look-up (POST, 302)", "/complaints/track/", result, None, "track"))
-    return rows
+        env = {"BENCH_CSRF_COOKIE": cookie, "BENCH_CSRF_TOKEN": token, "BENCH_TRACKING": number, "BENCH_PHONE": phone}
+        jobs.append(
+            Job("tracking look-up (POST, 302)", base, "/complaints/track/", "track", str(LUA / "track.lua"), env)
+        )
+    return jobs
+
+
+@dataclasses.dataclass
+class Job:
+    """One line of the table: what is measured, where, against which target, and its rounds' results."""
+
+    name: str
+    base: str
+    path: str
+    kind: str | None
+    script: str | None = None
+    env: dict = dataclasses.field(default_factory=dict)
+    results: list = dataclasses.field(default_factory=list)
+
+
+def _median(results: list[dict]) -> dict:
+    return {key: statistics.median(result[key] for result in results) for key in results[0]}
 
 
 def _status(url: str) -> int:

@@ -1,7 +1,7 @@
 """gunicorn settings for production: `gunicorn -c portal/gunicorn.conf.py portal.wsgi`.
 
 Every value can be overridden from the environment (GUNICORN_*), so one file serves every machine size.
-Why these defaults: see docs/deploy.md (sync workers, two per core; the measurements are in bench/RESULTS.md).
+Why these defaults: see docs/deploy.md (two threaded workers per core; the measurements are in bench/RESULTS.md).
 """
 
 import multiprocessing
@@ -9,8 +9,10 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+# Threaded workers keep browsers' connections alive between requests (sync workers close every connection);
+# measured in bench/RESULTS.md (bench/workers.py): 2 workers per core with 2 threads each.
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread" if threads > 1 else "sync")
 # A request that takes longer than this is killed; exports run as background tasks, not in requests.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20

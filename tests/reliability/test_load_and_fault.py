@@ -1,6 +1,6 @@
 """Load and faults: nothing receipted is ever lost or doubled while the database restarts and a worker dies.
 
-gunicorn (production settings, 4 sync workers) runs against its own PostgreSQL cluster. 16 clients submit
+gunicorn (production settings: 4 workers of 2 threads) runs against its own PostgreSQL cluster. 16 clients submit
 complaints through the real web form (GET the form, POST it, follow the redirect to the receipt) while the
 database is restarted once and a gunicorn worker is SIGKILLed once. Then every failed submission is sent again
 once, exactly as a browser would resend the same form. Afterwards, read straight from the database:
