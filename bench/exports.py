@@ -1,7 +1,7 @@
 """Exports and reports at volume: `export_complaints` (CSV, XLSX) against PostgreSQL's own COPY of the same rows,
 and `complaint_report` for a year.
 
-    .venv/bin/python bench/exports.py [--complaints 1000000] [--year 2025] [--record]
+    .venv/bin/python bench/exports.py [--complaints 1000000] [--year 2025] [--rounds 3] [--record]
 
 Starts a throwaway PostgreSQL (or uses DATABASE_URL, e.g. a database already filled by `generate_volume`: then
 leave out --complaints), migrates and, when asked, generates the volume. Each step runs as its own process under
@@ -12,6 +12,7 @@ with no formatting or masking. Prints a Markdown table; --record also puts it at
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -37,6 +38,7 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--year", type=int, default=None, help="The report's year (default: last year).")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--record", action="store_true")
     options = parser.parse_args()
 
@@ -57,26 +59,35 @@ def main() -> None:
         )  # fmt: skip
         load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
         copy_file = Path(folder) / "copy.csv"
-        copy_seconds, copy_rss = peak_rss_mb(
-            ["psql", database_url, "-q", "-c", f"\\copy ({COPY_QUERY}) TO '{copy_file}' CSV HEADER"], env
-        )
-        rows = [("PostgreSQL `\\copy … CSV`", copy_seconds, copy_rss, copy_file.stat().st_size, None)]
+        copy_command = ["psql", database_url, "-q", "-c", f"\\copy ({COPY_QUERY}) TO '{copy_file}' CSV HEADER"]
+        commands = {"copy": copy_command}
         for file_format in ("csv", "xlsx"):
-            target = Path(folder) / f"export.{file_format}"
-            command = [
+            commands[file_format] = [
                 str(ROOT / ".venv" / "bin" / "python"),
                 "manage.py",
                 "export_complaints",
                 "--start=2000-01-01",
                 "--end=2100-12-31",
                 f"--format={file_format}",
-                f"--output={target}",
+                f"--output={Path(folder) / f'export.{file_format}'}",
             ]
-            seconds, rss = peak_rss_mb(command, env)
-            print(f"{file_format}: {seconds:.1f} s, {rss:.0f} MB (COPY {copy_seconds:.1f} s)", flush=True)
-            rows.append(
-                (f"`export_complaints --format {file_format}`", seconds, rss, target.stat().st_size, file_format)
-            )
+        # COPY and both exports in turn, several rounds: each ratio compares runs taken seconds apart, and the
+        # median of the rounds is reported (this machine's speed drifts).
+        timings: dict[str, list] = {name: [] for name in commands}
+        for _round in range(options.rounds):
+            for name, command in commands.items():
+                timings[name].append(peak_rss_mb(command, env))
+                print(f"{name}: {timings[name][-1][0]:.1f} s, {timings[name][-1][1]:.0f} MB", flush=True)
+        copy_seconds = statistics.median(seconds for seconds, _rss in timings["copy"])
+        sizes = {"copy": copy_file.stat().st_size}
+        sizes.update({name: (Path(folder) / f"export.{name}").stat().st_size for name in ("csv", "xlsx")})
+        rows = [
+            ("PostgreSQL `\\copy … CSV`", copy_seconds, max(rss for _s, rss in timings["copy"]), sizes["copy"], None)
+        ]
+        for file_format in ("csv", "xlsx"):
+            seconds = statistics.median(value for value, _rss in timings[file_format])
+            rss = max(value for _s, value in timings[file_format])
+            rows.append((f"`export_complaints --format {file_format}`", seconds, rss, sizes[file_format], file_format))
         report_file = Path(folder) / "report.json"
         report_command = [
             str(ROOT / ".venv" / "bin" / "python"),
@@ -103,7 +114,8 @@ def main() -> None:
         )
 
         lines = [
-            f"{int(count):,} complaints. Load average before the run: {load_before}.",
+            f"{int(count):,} complaints. Load average before the run: {load_before}. Median seconds of "
+            f"{options.rounds} rounds, largest peak RSS.",
             "",
             "| what | seconds | × COPY | peak RSS MB | file MB | target | met |",
             "| --- | ---: | ---: | ---: | ---: | --- | --- |",
