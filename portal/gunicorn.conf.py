@@ -19,8 +19,10 @@ graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so that a slow leak in any library cannot grow without bound; not so often that
 # a worker's memory cache (pages, fragments: portal/pagecache.py) is thrown away every few seconds under load.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
-max_requests_jitter = 2000
+# (Without Redis each worker keeps its own cached pages: at 20,000 requests a busy worker started afresh every
+# half minute, and each restart showed as a burst of slow cache misses in the p99.)
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
+max_requests_jitter = 10000
 # Load Django once in the master: a new or recycled worker is a fork that answers at once, instead of spending
 # a second importing while requests queue behind it. (A code change then needs a restart, not HUP.)
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
