@@ -234,8 +234,19 @@ def xlsx_write(target, sheets: Iterable[tuple[str, Iterable[Iterable]]]) -> None
         sheet = workbook.add_worksheet(title[:31])
         for index, row in enumerate(rows):
             # With strings_to_formulas off, text is stored as a string cell: it cannot execute.
-            sheet.write_row(index, 0, ["" if cell is None else cell for cell in row], bold if index == 0 else None)
+            sheet.write_row(index, 0, [_xlsxwriter_cell(cell) for cell in row], bold if index == 0 else None)
     workbook.close()
+
+
+def _xlsxwriter_cell(value):
+    """A cell as XlsxWriter should get it. In constant-memory mode it writes a string that starts with `<r>` and
+    ends with `</r>` into the sheet as raw rich-text XML, so such text typed by a consumer would break the file
+    or inject markup; it is handed over as one escaped rich-text run instead, which shows the same text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith("<r>") and value.endswith("</r>"):
+        return '<r><t xml:space="preserve">' + xml_escape(value) + "</t></r>"
+    return value
 
 
 # The same writing rules as PostgreSQL expressions, for exports that PostgreSQL writes itself (COPY … TO STDOUT).

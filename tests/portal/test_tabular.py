@@ -60,6 +60,14 @@ def test_xlsx_output_stores_formula_like_text_as_plain_strings(tmp_path):
     assert sheet["B2"].value == 2
 
 
+def test_xlsx_output_keeps_text_that_looks_like_rich_text_markup_as_typed(tmp_path):
+    target = tmp_path / "out.xlsx"
+    hostile = ["<r><t>fake</t></r>", "<r>a & b < c</r>", "<r></r><sheetData>x</r>", "<r> spaced </r>"]
+    xlsx_write(str(target), [("Data", [["text"], *[[text] for text in hostile]])])
+    sheet = load_workbook(target).active
+    assert [sheet.cell(row=row, column=1).value for row in range(2, 6)] == hostile
+
+
 def english_error(data, *args, **options) -> str:
     with translation.override("en"):
         with pytest.raises(TableError) as refused:
