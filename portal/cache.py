@@ -5,6 +5,7 @@ losing Redis must cost speed, not pages: reads answer the default, writes are dr
 Short socket timeouts (settings) keep a dead Redis from holding requests.
 """
 
+import functools
 import logging
 
 from django.core.cache.backends.redis import RedisCache
@@ -15,75 +16,37 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
+def _on_outage(answer):
+    """Run the backend's method; if Redis cannot be reached, log it and return answer(*args) instead."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except UNREACHABLE:
+                logger.warning("Redis cache unreachable during %s", method.__name__, exc_info=True)
+                return answer(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _not_found(key, *args, **kwargs):
+    # As for a key that is not there: callers (rate limits, the page-cache version) handle ValueError.
+    raise ValueError(f"Key {key!r} not found (cache unreachable).")
+
+
 class ResilientRedisCache(RedisCache):
-    def _failed(self, operation: str, default):
-        logger.warning("Redis cache unreachable during %s", operation, exc_info=True)
-        return default
-
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except UNREACHABLE:
-            return self._failed("get", default)
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except UNREACHABLE:
-            return self._failed("get_many", {})
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except UNREACHABLE:
-            return self._failed("has_key", False)
-
-    def add(self, key, value, timeout=None, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except UNREACHABLE:
-            return self._failed("add", False)
-
-    def set(self, key, value, timeout=None, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except UNREACHABLE:
-            self._failed("set", None)
-
-    def set_many(self, data, timeout=None, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except UNREACHABLE:
-            return self._failed("set_many", list(data))
-
-    def touch(self, key, timeout=None, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except UNREACHABLE:
-            return self._failed("touch", False)
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except UNREACHABLE:
-            return self._failed("delete", False)
-
-    def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except UNREACHABLE:
-            self._failed("delete_many", None)
-
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except UNREACHABLE:
-            # As for a key that is not there: callers (rate limits, the page-cache version) handle ValueError.
-            self._failed("incr", None)
-            raise ValueError(f"Key {key!r} not found (cache unreachable).") from None
-
-    def clear(self):
-        try:
-            return super().clear()
-        except UNREACHABLE:
-            return self._failed("clear", False)
+    get = _on_outage(lambda key, default=None, *args, **kwargs: default)(RedisCache.get)
+    get_many = _on_outage(lambda *args, **kwargs: {})(RedisCache.get_many)
+    has_key = _on_outage(lambda *args, **kwargs: False)(RedisCache.has_key)
+    add = _on_outage(lambda *args, **kwargs: False)(RedisCache.add)
+    set = _on_outage(lambda *args, **kwargs: None)(RedisCache.set)
+    set_many = _on_outage(lambda data, *args, **kwargs: list(data))(RedisCache.set_many)
+    touch = _on_outage(lambda *args, **kwargs: False)(RedisCache.touch)
+    delete = _on_outage(lambda *args, **kwargs: False)(RedisCache.delete)
+    delete_many = _on_outage(lambda *args, **kwargs: None)(RedisCache.delete_many)
+    incr = _on_outage(_not_found)(RedisCache.incr)
+    clear = _on_outage(lambda *args, **kwargs: False)(RedisCache.clear)

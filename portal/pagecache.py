@@ -289,15 +289,18 @@ def remember(key_parts: tuple, compute: Callable, request=None):
     key = "remember:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:40]
     try:
         value = _cache().get(key)
-        if value is not None:
-            return value
-        value = compute()
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        value = None
+    if value is not None:
+        return value
+    value = compute()  # once, outside the cache's error handling: its own errors are the page's
+    try:
         timeout = _timeout(version, longest)
         if timeout > 0:
             _cache().set(key, value, timeout=timeout)
     except Exception:
         logger.warning("page cache unavailable", exc_info=True)
-        return compute()
     return value
 
 
