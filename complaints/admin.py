@@ -3,9 +3,11 @@ registration of complaints from other channels, masked personal data with a logg
 attachment downloads and a masked export.
 """
 
+import tempfile
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -18,11 +20,20 @@ from portal import codes
 from portal.phones import display_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
 
-from . import retention, services
+from . import services
 from .admin_forms import ACTION_FORMS, RegisterForm
-from .models import Complaint, ComplaintAttachment, ComplaintEvent, ExportLog, PersonalDataView
+from .compliance import exports
+from .models import (
+    FULL_DATA_PERMISSION,
+    OPEN_STATUSES,
+    Complaint,
+    ComplaintAttachment,
+    ComplaintEvent,
+    PersonalDataView,
+)
 
-FULL_DATA_PERMISSION = "complaints.view_full_personal_data"
+# An export of a selection is written to memory up to this size, then to a temporary file.
+EXPORT_SPOOL_BYTES = 8 * 1024 * 1024
 # The complainant's identifying data as most staff see it, and in full for those with the permission.
 MASKED_FIELDS = ("masked_name", "masked_phone", "masked_email", "masked_id_number")
 FULL_FIELDS = ("name", "phone_in_full", "email", "id_number")
@@ -34,7 +45,7 @@ def due_badge(complaint: Complaint, today=None):
         return "—"
     today = today or timezone.localdate()
     label = complaint.due_date.isoformat()
-    if complaint.status not in ("received", "accepted", "in_progress"):
+    if complaint.status not in OPEN_STATUSES:
         return label
     if complaint.due_date < today:
         return format_html('{} <span class="cp-badge cp-overdue">{}</span>', label, gettext("Overdue"))
@@ -87,7 +98,7 @@ class ComplaintAdmin(admin.ModelAdmin):
     search_help_text = _("Search by tracking number.")
     list_per_page = 50
     date_hierarchy = "received_at"
-    # The selection goes through the one exporter (complaints.exports), masked and logged, like the
+    # The selection goes through the one exporter (complaints.compliance.exports), masked and logged, like the
     # changelist's "Export these complaints" button for whole filtered lists.
     actions = ["export_masked_csv", "place_legal_hold", "lift_legal_hold"]
     change_form_template = "admin/complaints/complaint/change_form.html"
@@ -171,7 +182,7 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def _set_legal_hold(self, request, queryset, hold: bool):
         for complaint in queryset:
-            retention.complaint_set_legal_hold(
+            services.complaint_set_legal_hold(
                 complaint=complaint, actor=request.user, hold=hold, reason=gettext("Set in the admin")
             )
         self.message_user(
@@ -187,26 +198,19 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected complaints (CSV, personal data masked)"), permissions=["export"])
     def export_masked_csv(self, request, queryset):
-        from portal.tabular import csv_stream
-
-        from . import exports
-
-        exports.check_allowed(request.user, masked=True)
-        selected = queryset.visible_to(request.user)
-        numbers = list(selected.values_list("tracking_number", flat=True))
-        ExportLog.objects.create(
-            user=request.user,
-            via="admin",
-            filters={"selected": sorted(numbers)[:1000]},
-            file_format="csv",
-            rows=len(numbers),
-            masked=True,
+        spool = tempfile.SpooledTemporaryFile(max_size=EXPORT_SPOOL_BYTES)  # noqa: SIM115 (the response closes it)
+        try:
+            exports.complaint_export(
+                filters={}, file_format="csv", target=spool, user=request.user, via="admin", selection=queryset
+            )
+        except exports.ExportRefused as refused:
+            spool.close()
+            self.message_user(request, str(refused), messages.ERROR)
+            return None
+        spool.seek(0)
+        return FileResponse(
+            spool, as_attachment=True, filename="complaints.csv", content_type="text/csv; charset=utf-8"
         )
-        response = StreamingHttpResponse(
-            csv_stream(exports.export_rows(selected, masked=True)), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
-        return response
 
     @admin.action(description=_("Place on legal hold (kept beyond the retention period)"), permissions=["legal_hold"])
     def place_legal_hold(self, request, queryset):

@@ -25,9 +25,18 @@ class Status(models.TextChoices):
     MERGED = "merged", _("Merged into another complaint")
 
 
-# The statuses in which the 15/30/60-day clock runs (a paused complaint keeps its due date but is not late).
+# The status sets every rule uses, here and nowhere else.
+# Open, the clock running: the 15/30/60-day limit counts down and the complaint can fall overdue.
 OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS)
+# Not yet decided: the clock runs or is paused for an outside appraisal (a paused complaint keeps its due date).
 ACTIVE_STATUSES = (*OPEN_STATUSES, Status.PAUSED)
+# Still being worked: not decided, or decided and not yet closed.
+UNFINISHED_STATUSES = (*ACTIVE_STATUSES, Status.DECIDED)
+# The procedure is over: decided and closed, withdrawn, not a complaint, or merged into another.
+ENDED_STATUSES = (Status.CLOSED, Status.WITHDRAWN, Status.REJECTED, Status.MERGED)
+
+# Who may read a complainant's personal data in full (every full view is logged in PersonalDataView).
+FULL_DATA_PERMISSION = "complaints.view_full_personal_data"
 
 
 class Source(models.TextChoices):
@@ -290,6 +299,7 @@ class EventAction(models.TextChoices):
     ADD_INFORMATION = "add_information", _("Information added by the complainant")
     LEGAL_HOLD = "legal_hold", _("Legal hold placed or lifted")
     ANONYMISE = "anonymise", _("Personal data anonymised (retention)")
+    CORRECT = "correct", _("Record corrected")
 
 
 class ComplaintEvent(AppendOnly):
@@ -382,6 +392,3 @@ class PersonalDataView(AppendOnly):
 
     def __str__(self):
         return f"{self.user_id} {self.where} {self.at:%Y-%m-%d %H:%M}"
-
-
-from .models_compliance import ComplianceDashboard, ExportJob, ExportLog, ReportingVolume  # noqa: E402, F401

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal import codes
 from portal.phones import normalize_phone
+from portal.privacy import mask_name, mask_phone
 from portal.uploads import DOCX, JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
 
 from . import notifications
@@ -141,7 +142,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _record(
+def record_event(
     complaint: Complaint,
     action: str,
     *,
@@ -151,6 +152,8 @@ def _record(
     data: dict | None = None,
     from_status: str | None = None,
 ) -> ComplaintEvent:
+    """The one way an event is written (the workflow, corrections, legal holds, retention): who, when, the status
+    before and after, a note and details. The caller holds the complaint's row lock."""
     return ComplaintEvent.objects.create(
         complaint=complaint,
         at=timezone.now(),
@@ -183,8 +186,10 @@ def _transition(
     public: bool = True,
     data: dict | None = None,
     fields: dict | None = None,
+    checked: bool = False,
 ) -> Complaint:
-    """Check `action` against TRANSITIONS and the actor's rights, apply it, record it, refresh the due date."""
+    """Check `action` against TRANSITIONS and the actor's rights (unless the calling service `checked` them by
+    its own rule), apply it, record it, refresh the due date."""
     complaint = _locked(complaint)
     sources, target = TRANSITIONS[action]
     if complaint.status not in sources:
@@ -193,17 +198,17 @@ def _transition(
             code="illegal_transition",
             params={"action": ACTION_LABELS[action], "status": complaint.get_status_display()},
         )
-    _check_actor(actor, complaint, action)
+    if not checked:
+        _check_actor(actor, complaint, action)
     before = complaint.status
     for name, value in (fields or {}).items():
         setattr(complaint, name, value)
     if target is not None:
         complaint.status = target
-    event = _record(complaint, action, actor=actor, note=note, public=public, data=data, from_status=before)
+    record_event(complaint, action, actor=actor, note=note, public=public, data=data, from_status=before)
     if action in CLOCK_ACTIONS:
         _refresh_deadline(complaint)
     complaint.save()
-    complaint.last_event = event
     return complaint
 
 
@@ -271,7 +276,7 @@ def _create(*, actor, action: str, received_at, fields: dict, note: str = "", at
     )
     _refresh_deadline_without_events(complaint)
     complaint.save()
-    _record(complaint, action, actor=actor, note=note, public=True, from_status="")
+    record_event(complaint, action, actor=actor, note=note, public=True, from_status="")
     _store_attachments(complaint, attachments, by_complainant=actor is None)
     notifications.schedule(complaint, notifications.RECEIVED)
     return complaint
@@ -531,7 +536,7 @@ def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str =
         data={"into": original.tracking_number},
         fields={"merged_into": original, "ended_on": _today()},
     )
-    _record(original, A.MERGED_IN, actor=actor, note=note, data={"repeat": complaint.tracking_number})
+    record_event(original, A.MERGED_IN, actor=actor, note=note, data={"repeat": complaint.tracking_number})
     return complaint
 
 
@@ -633,4 +638,120 @@ def complaint_add_information(*, complaint: Complaint, text: str = "", attachmen
         data={"files": len(attachments)},
     )
     _store_attachments(complaint, attachments, by_complainant=actor is None)
+    return complaint
+
+
+# What a correction may change, and how each value appears in the event (personal data masked: the event log
+# is read by more people than may see the complainant's data in full).
+CORRECTABLE_FIELDS = {
+    "name": mask_name,
+    "phone": mask_phone,
+    "channel": str,
+    "business_channel": str,
+    "category": str,
+    "province": str,
+    "description": None,  # the complainant's own words: the event says it changed, not what it said
+}
+CORRECTION_PERMISSION = "complaints.import_complaints"
+
+
+@transaction.atomic
+def complaint_correct(*, complaint: Complaint, actor, changes: dict, note: str = "") -> Complaint:
+    """Correct facts recorded wrongly (a later list from the regulator, a mistyped name or phone). Only the
+    fields in CORRECTABLE_FIELDS; the status and the clock are untouched. The event names every changed field
+    with its value before and after, personal values masked. Allowed to the system (actor None: an import run
+    by an operator), to whoever may import complaints, and to the complaint's handler."""
+    complaint = _locked(complaint)
+    if actor is not None and not actor.has_perm(CORRECTION_PERMISSION):
+        _check_actor(actor, complaint, A.CORRECT)
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise WorkflowError(
+            _("These fields cannot be corrected: %(fields)s."),
+            code="field",
+            params={"fields": ", ".join(sorted(unknown))},
+        )
+    if "phone" in changes:
+        changes = {**changes, "phone": normalize_phone(changes["phone"])}
+    changed = {name: value for name, value in changes.items() if getattr(complaint, name) != value}
+    if not changed:
+        return complaint
+    lines = [note.strip()] if note.strip() else []
+    for name, value in changed.items():
+        show = CORRECTABLE_FIELDS[name]
+        lines.append(f"{name}: {show(getattr(complaint, name))} → {show(value)}" if show else name)
+        setattr(complaint, name, value)
+    complaint.full_clean(
+        exclude=["tracking_number", "idempotency_key"], validate_unique=False, validate_constraints=False
+    )
+    record_event(
+        complaint,
+        A.CORRECT,
+        actor=actor,
+        note="\n".join(lines),
+        data={"fields": sorted(changed)},
+    )
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_record_closed(
+    *, complaint: Complaint, actor, closed_at: datetime, outcome: str = "", note: str
+) -> Complaint:
+    """A complaint decided and closed elsewhere, as its record says (an imported list): accepted, decided and
+    closed through the workflow's transitions, each an event, with the decision dated by the record's closing
+    moment (the events keep the moment they were recorded, and their note says where the record came from).
+    The outcome is stored as recorded, blank when the record gives none. For the system (actor None) and for
+    whoever may import complaints."""
+    if actor is not None and not actor.has_perm(CORRECTION_PERMISSION):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if outcome and outcome not in Outcome.values:
+        raise WorkflowError(_("Choose the outcome."), code="outcome")
+    decision = _("Closed on %(date)s according to the imported record.") % {
+        "date": timezone.localdate(closed_at).isoformat()
+    }
+    if _locked(complaint).status == S.RECEIVED:
+        complaint = _transition(complaint, A.ACCEPT, actor=actor, note=note, public=False, checked=True)
+    complaint = _transition(
+        complaint,
+        A.DECIDE,
+        actor=actor,
+        note=note,
+        public=False,
+        data={"decided_on": timezone.localdate(closed_at).isoformat()},
+        fields={"decision": decision, "outcome": outcome, "remedies": Remedy.values, "decided_at": closed_at},
+        checked=True,
+    )
+    return _transition(
+        complaint,
+        A.CLOSE,
+        actor=actor,
+        note=note,
+        public=False,
+        fields={
+            "root_cause": note,
+            "responsible_unit": str(_("As recorded in the source")),
+            "ended_on": timezone.localdate(closed_at),
+        },
+        checked=True,
+    )
+
+
+LEGAL_HOLD_PERMISSION = "complaints.set_legal_hold"
+
+
+@transaction.atomic
+def complaint_set_legal_hold(*, complaint: Complaint, actor, hold: bool, reason: str = "") -> Complaint:
+    """Place a complaint on legal hold (litigation, a regulator's inquiry) or lift it. While on hold the
+    complaint keeps its personal data past the retention period (compliance/retention.py). Only staff with the
+    legal-hold permission; the event names who and why."""
+    if actor is None or not actor.has_perm(LEGAL_HOLD_PERMISSION):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    complaint = _locked(complaint)
+    if complaint.legal_hold == hold:
+        return complaint
+    complaint.legal_hold = hold
+    complaint.save(update_fields=["legal_hold", "updated_at"])
+    record_event(complaint, A.LEGAL_HOLD, actor=actor, note=reason.strip(), data={"hold": hold})
     return complaint

@@ -45,6 +45,19 @@ class TableError(ValueError):
     """The file as a whole cannot be read (not a table, wrong encoding, no header, missing columns, too big)."""
 
 
+class ImportRefused(ValueError):
+    """An imported file refused whole (every importer is all or nothing): `problems` names every bad row and
+    column, each problem printing as one translated sentence (its `row` is None for the file as a whole)."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({problem.row for problem in self.problems if problem.row is not None})
+
+
 @dataclass
 class Row:
     number: int  # as the spreadsheet shows it (the first line of the file is row 1)

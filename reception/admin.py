@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.models import Branch
 from portal.privacy import mask_phone
+from portal.tabular import ImportRefused
 
 from . import importer, rules, services
 from .models import Booking, BookingStatus, BranchStaff, Holiday, HolidayKind, ReceptionDay, staff_branch_ids
@@ -186,7 +187,7 @@ class ReceptionDayAdmin(BranchScopedAdmin, SimpleHistoryAdmin, TabbedTranslation
             parsed = importer.parse(base64.b64decode(stored["data"]), year=stored["year"])
             try:
                 outcome = services.reception_import(rows=parsed.rows, allowed_branch_ids=allowed) if parsed.ok else None
-            except importer.ImportRefused as refused:
+            except ImportRefused as refused:
                 parsed.problems = refused.problems
                 outcome = None
             if outcome is None:
@@ -213,7 +214,7 @@ class ReceptionDayAdmin(BranchScopedAdmin, SimpleHistoryAdmin, TabbedTranslation
             if parsed.ok:
                 try:
                     outcome = services.reception_import(rows=parsed.rows, allowed_branch_ids=allowed, dry_run=True)
-                except importer.ImportRefused as refused:
+                except ImportRefused as refused:
                     parsed.problems = refused.problems
             if outcome is not None:
                 request.session[SESSION_IMPORT] = {"data": base64.b64encode(data).decode(), "year": year}

@@ -93,12 +93,6 @@ class ParseResult:
         return not self.problems
 
 
-class ImportRefused(Exception):
-    def __init__(self, problems: list[ImportProblem]):
-        super().__init__("; ".join(str(problem) for problem in problems))
-        self.problems = problems
-
-
 def _clean(value) -> str:
     """A cell as text: None → "", ideographic and repeated spaces collapsed, ends stripped."""
     if value is None:

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from portal import codes
 from portal.models import PROVINCE_ENGLISH, PROVINCES, Branch
 from portal.phones import normalize_phone
+from portal.tabular import ImportRefused
 
-from .importer import ImportProblem, ImportRefused, ScheduleRow
+from .importer import ImportProblem, ScheduleRow
 from .models import Booking, BookingStatus, DayStatus, ReceptionDay
 
 # Titles as branches publish them, with the English the public pages show until staff write their own.

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.disclosure import disclosure_draft
+from complaints.compliance.disclosure import disclosure_draft
 
 
 class Command(BaseCommand):

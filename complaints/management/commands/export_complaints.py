@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.exports import ExportRefused, complaint_export
+from complaints.compliance.exports import ExportRefused, complaint_export
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.importer import ImportRefused, complaint_import
+from complaints.compliance.importer import ImportRefused, complaint_import
 from portal.tabular import MAX_IMPORT_BYTES
 
 

@@ -9,11 +9,11 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
-from complaints.importer import ImportRefused, complaint_import, plan_import
+from complaints.compliance.importer import ImportRefused, complaint_import, plan_import
 from complaints.models import Complaint, ComplaintEvent, Status
 from portal.sms import MemorySMSBackend
 
-from .compliance_files import CHINESE_HEADER, csv_bytes, row, seed_year_rows, xlsx_bytes
+from .files import CHINESE_HEADER, csv_bytes, row, seed_year_rows, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
