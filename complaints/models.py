@@ -5,6 +5,8 @@ transaction. The event log and the audit log refuse updates and deletes (in Pyth
 through the triggers installed by migration 0002).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -117,8 +119,6 @@ class ComplaintQuerySet(models.QuerySet):
 
     def due_soon(self, today, days: int = 3):
         """Complaints whose clock runs and which fall due today or within the next `days` days."""
-        from datetime import timedelta
-
         return self.filter(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=today + timedelta(days=days))
 
     def visible_to(self, user):

@@ -8,7 +8,8 @@ after the commit. Views, admin forms, reception and management commands all call
 `actor` is the staff member acting; None means the complainant (on the public pages) or the system (imports).
 """
 
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal import codes
+from portal.beijing import day_start
 from portal.phones import normalize_phone
 from portal.privacy import mask_name, mask_phone
 from portal.uploads import DOCX, JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
@@ -229,7 +231,7 @@ def _new_tracking_number(day: date) -> str:
 def _aware(received_at: datetime | date) -> datetime:
     if isinstance(received_at, datetime):
         return received_at if timezone.is_aware(received_at) else timezone.make_aware(received_at)
-    return timezone.make_aware(datetime.combine(received_at, time(0, 0)))
+    return day_start(received_at)
 
 
 def _store_attachments(complaint: Complaint, attachments, *, by_complainant: bool) -> list[ComplaintAttachment]:
@@ -560,6 +562,38 @@ def complaint_reject(*, complaint: Complaint, actor, reason: str) -> Complaint:
     return _transition(complaint, A.REJECT, actor=actor, note=reason, fields={"ended_on": _today()})
 
 
+@dataclass(frozen=True)
+class ReviewEligibility:
+    """Whether the complainant may ask for a review now, until when, and if not, why (a WorkflowError)."""
+
+    until: date | None
+    refusal: WorkflowError | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+
+def review_eligibility(complaint: Complaint, today: date | None = None) -> ReviewEligibility:
+    """The one rule for asking a review (Art. 26): the decision is made (decided or closed), it was made no more
+    than 30 days ago, and no review of it is already under way (a withdrawn or rejected one does not count).
+    The status page asks this before offering the button; complaint_request_review enforces it."""
+    today = today or _today()
+    until = review_deadline(timezone.localdate(complaint.decided_at)) if complaint.decided_at else None
+    refusal = None
+    if complaint.status not in TRANSITIONS[A.REQUEST_REVIEW][0]:
+        refusal = WorkflowError(
+            _("“%(action)s” is not possible while the complaint is “%(status)s”."),
+            code="illegal_transition",
+            params={"action": ACTION_LABELS[A.REQUEST_REVIEW], "status": complaint.get_status_display()},
+        )
+    elif until is not None and today > until:
+        refusal = WorkflowError(_("A review must be requested within 30 days of the decision."), code="review_too_late")
+    elif complaint.reviews.exclude(status__in=[S.WITHDRAWN, S.REJECTED]).exists():
+        refusal = WorkflowError(_("A review of this decision has already been requested."), code="review_exists")
+    return ReviewEligibility(until=until, refusal=refusal)
+
+
 # What a review complaint takes over from the complaint under review (the complainant need not repeat it).
 _REVIEW_COPIED_FIELDS = (
     "name", "phone", "email", "id_type", "id_number", "capacity", "principal_name", "power_of_attorney",
@@ -573,10 +607,9 @@ def complaint_request_review(*, complaint: Complaint, reason: str, actor=None) -
     (Art. 26). Opens a linked review complaint with its own clock; returns it."""
     reason = _require(reason, _("Say why you disagree with the decision."))
     current = _locked(complaint)
-    if current.decided_at and _today() > review_deadline(timezone.localdate(current.decided_at)):
-        raise WorkflowError(_("A review must be requested within 30 days of the decision."), code="review_too_late")
-    if current.reviews.exclude(status__in=[S.WITHDRAWN, S.REJECTED]).exists():
-        raise WorkflowError(_("A review of this decision has already been requested."), code="review_exists")
+    refusal = review_eligibility(current).refusal
+    if refusal is not None:
+        raise refusal
     _transition(complaint, A.REQUEST_REVIEW, actor=actor, note=reason)
     review = _create(
         actor=actor,

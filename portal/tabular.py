@@ -29,8 +29,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from xml.sax.saxutils import escape as xml_escape
 
+import xlsxwriter
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from openpyxl import load_workbook
 
 from portal.privacy import sql_literal
 
@@ -107,8 +109,6 @@ def _delimiter(text: str) -> str:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
@@ -236,8 +236,6 @@ def csv_stream(rows: Iterable[Iterable]) -> Iterator[bytes]:
 
 def xlsx_write(target, sheets: Iterable[tuple[str, Iterable[Iterable]]]) -> None:
     """Write (sheet name, rows) pairs; the first row of each is its header. Strings are never formulas."""
-    import xlsxwriter
-
     workbook = xlsxwriter.Workbook(
         target,
         {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "in_memory": False},
