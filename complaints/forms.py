@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
+from portal.forms import HoneypotMixin
 from portal.models import PROVINCES, province_label
 from portal.phones import normalize_phone
 from portal.uploads import validate_upload
@@ -64,7 +65,7 @@ def province_choices():
     return [("", _("Not sure / not relevant"))] + [(name, province_label(name)) for name in PROVINCES]
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(HoneypotMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     phone = PhoneField(
         label=_("Phone number"),
@@ -113,12 +114,6 @@ class ComplaintForm(forms.Form):
         label=_("I have read the privacy notice and agree that my personal data is used to handle this complaint."),
         error_messages={"required": _("Please agree to the privacy notice: without it we cannot handle your data.")},
     )
-    # A field people never see (hidden by CSS and from screen readers); robots fill it in.
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
     # One token per form shown: the same form sent twice makes one complaint.
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -127,11 +122,6 @@ class ComplaintForm(forms.Form):
         if not self.is_bound:
             self.initial["token"] = secrets.token_urlsafe(24)
         self.fields["attachments"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx"
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise ValidationError(_("This submission could not be accepted."), code="honeypot")
-        return ""
 
     def clean_capacity(self):
         return self.cleaned_data.get("capacity") or Capacity.SELF

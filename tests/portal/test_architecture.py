@@ -78,3 +78,20 @@ def test_the_workflow_core_imports_from_compliance_only_the_exporter(graph):
 def test_compliance_is_a_package_and_no_suffix_modules_remain():
     assert (ROOT / "complaints" / "compliance" / "__init__.py").is_file()
     assert sorted(path.name for path in ROOT.glob("*/*_compliance.py")) == []
+
+
+def test_the_public_forms_share_one_honeypot_and_one_field_template():
+    from complaints.forms import ComplaintForm
+    from portal.forms import HoneypotMixin
+    from reception.forms import BookingForm
+
+    assert issubclass(ComplaintForm, HoneypotMixin) and issubclass(BookingForm, HoneypotMixin)
+    for form in (ComplaintForm, BookingForm):
+        assert "clean_website" not in vars(form)
+    templates = ROOT / "templates"
+    field_templates = sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*field*.html"))
+    assert [p for p in field_templates if not p.startswith("admin/")] == ["includes/field.html"]
+    for page in ("complaints/new.html", "reception/book.html"):
+        text = (templates / page).read_text(encoding="utf-8")
+        assert '{% include "includes/honeypot.html" %}' in text
+        assert '{% include "includes/error_summary.html" %}' in text
