@@ -33,3 +33,7 @@ class BranchAdmin(TabbedTranslationAdmin):
     list_editable = ("is_active", "sort_order")
     search_fields = ("name", "slug", "address")
     prepopulated_fields = {"slug": ("name_en",)}
+
+
+# The outbox and the staff inbox register their own admin pages.
+from .messaging import admin as messaging_admin  # noqa: E402, F401

@@ -54,3 +54,15 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def run_worker(db):
+    """run_worker() -> the real task worker (`db_worker --batch`) runs every task due now, in this process and
+    this test's transaction, and stops."""
+    from django.core.management import call_command
+
+    def run():
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+
+    return run

@@ -150,9 +150,9 @@ def test_branch_staff_cannot_print_another_branch_bookings(beijing_staff, make_d
 def test_cancelling_a_booked_day_in_the_admin_texts_each_booking_in_its_language(
     admin_client, make_day, settings, django_capture_on_commit_callbacks
 ):
-    from portal.sms import MemorySMSBackend
+    from portal.messaging.sms import MemorySMSBackend
 
-    settings.PORTAL_SMS_BACKEND = "portal.sms.MemorySMSBackend"
+    settings.PORTAL_SMS_BACKEND = "memory"
     with time_machine.travel("2026-11-21 10:00 +0800"):
         day = make_day()
         with translation.override("en"):

@@ -190,9 +190,9 @@ def test_two_people_taking_the_last_place_at_once_do_not_both_get_it(demo):
 def test_the_booking_number_is_sent_by_sms_in_the_language_of_the_booking(
     make_day, client, settings, django_capture_on_commit_callbacks
 ):
-    from portal.sms import MemorySMSBackend
+    from portal.messaging.sms import MemorySMSBackend
 
-    settings.PORTAL_SMS_BACKEND = "portal.sms.MemorySMSBackend"
+    settings.PORTAL_SMS_BACKEND = "memory"
     MemorySMSBackend.outbox.clear()
     day = make_day()
     with django_capture_on_commit_callbacks(execute=True):

@@ -24,7 +24,7 @@ SECRETS = [PHONE, "139 1234 5678", "+8613912345678", EMAIL, ID_NUMBER, NAME]
 
 @pytest.fixture
 def everything_logged(caplog, settings):
-    settings.PORTAL_SMS_BACKEND = "portal.sms.ConsoleSMSBackend"
+    settings.PORTAL_SMS_BACKEND = "console"
     settings.PORTAL_RATE_LIMITS = False
     caplog.set_level(logging.DEBUG)  # every logger, every level, including the database's queries
     return caplog
