@@ -58,11 +58,29 @@ def make_user(db):
 
 @pytest.fixture
 def run_worker(db):
-    """run_worker() -> the real task worker (`db_worker --batch`) runs every task due now, in this process and
-    this test's transaction, and stops."""
-    from django.core.management import call_command
+    """run_worker() -> every task due now runs as `db_worker` runs it (its Worker claims each task and runs it), in
+    this process and this test's transaction. The command's own loop is left out: it recycles the database
+    connection, which would end the test's transaction (tests/reliability runs the command itself)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
 
-    def run():
-        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+
+    def run() -> int:
+        count = 0
+        while (task := DBTaskResult.objects.ready().get_locked()) is not None:
+            task.claim(worker.worker_id)
+            worker.run_task(task)
+            count += 1
+        return count
 
     return run

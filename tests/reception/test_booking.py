@@ -187,18 +187,19 @@ def test_two_people_taking_the_last_place_at_once_do_not_both_get_it(demo):
     assert Booking.objects.filter(day=day).count() == 1
 
 
-def test_the_booking_number_is_sent_by_sms_in_the_language_of_the_booking(
-    make_day, client, settings, django_capture_on_commit_callbacks
-):
+def test_the_booking_number_is_sent_by_sms_in_the_language_of_the_booking(make_day, client, settings, run_worker):
     from portal.messaging.sms import MemorySMSBackend
 
     settings.PORTAL_SMS_BACKEND = "memory"
     MemorySMSBackend.outbox.clear()
     day = make_day()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/en/reception/book/{day.pk}/", FORM)
+    settings.PORTAL_SMS_SIGN_NAME = "示例人寿"
+    client.post(f"/en/reception/book/{day.pk}/", FORM)
     booking = Booking.objects.get()
+    assert MemorySMSBackend.outbox == []
+    run_worker()
     [(phone, text)] = MemorySMSBackend.outbox
+    assert text.startswith("【示例人寿】Booking ")
     assert phone == "+8613812345678"
     assert booking.number in text and "Beijing Branch" in text and "09:00-11:30" in text
 
