@@ -86,7 +86,7 @@ def complaints_escalate(*, now=None) -> int:
 def complaint_escalate(*, complaint: Complaint, level: int, days: int, group: str, template: str) -> int:
     """One step of the ladder for one complaint (the system acts): the event and the alerts. Returns 1, or 0 when
     the step was already taken (by a run that overlapped) or the complaint is no longer late."""
-    complaint = Complaint.objects.select_for_update().select_related("handler").get(pk=complaint.pk)
+    complaint = Complaint.objects.select_for_update(of=("self",)).select_related("handler").get(pk=complaint.pk)
     due = complaint.due_date.isoformat() if complaint.due_date else ""
     if not complaint.due_date or complaint.due_date >= timezone.localdate() or complaint.status not in OPEN_STATUSES:
         return 0
