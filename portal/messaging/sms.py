@@ -3,7 +3,8 @@
 - `console`: writes the masked number and the text to standard output (development).
 - `memory`: keeps texts in a list in the process (unit tests, like Django's locmem email backend).
 - `test`: a stand-in gateway shared by processes, in the folder PORTAL_SMS_TEST_DIR: it records every call,
-  accepts each idempotency key once, and fails every n-th call while the file `fail-every` there says n.
+  accepts each idempotency key once, fails every n-th call while the file `fail-every` there says n, and takes
+  the seconds the file `latency` says before it has a message.
 - `tencent`: Tencent Cloud SMS through its official SDK (tencentcloud-sdk-python-sms), with the registered
   sign name and one registered template id per message key.
 
@@ -14,6 +15,7 @@ another attempt may succeed (a gateway that is down or throttling) or not (a num
 import fcntl
 import json
 import sys
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -100,6 +102,9 @@ class TestGatewaySMSBackend(BaseSMSBackend):
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def send(self, sms: SMS) -> str:
+        latency = self.folder() / "latency"
+        if latency.exists():  # seconds on the way to the gateway, before it has the message
+            time.sleep(float(latency.read_text()))
         with self._locked() as folder:
             counter = folder / "counter"
             calls = int(counter.read_text()) + 1 if counter.exists() else 1
