@@ -7,8 +7,9 @@ the workers are `manage.py db_worker` processes on the same database; the gatewa
 idempotency key once — as a gateway that honours idempotency keys does.
 1. The submissions are made while no worker runs: each has its receipt SMS queued with it, and the gateway has
    not been called (the web request sends nothing).
-2. A worker starts with the gateway failing every other call and taking 10 ms a call; it is SIGKILLed once about
-   a third of the messages are delivered, wherever it is (often between claiming a message and the answer).
+2. A worker starts with the gateway failing every other call and taking 10 ms a call; once about a third of the
+   messages are delivered the gateway slows down, and the worker is SIGKILLed while it waits for the answer on
+   a message it has claimed.
 3. The gateway recovers; two new workers and `run_periodic` (which hands back the dead worker's message when its
    lease runs out) finish the batch.
 Then: 200 messages, all `sent`, each key accepted once by the gateway with the provider id the outbox recorded,
@@ -109,9 +110,14 @@ def test_200_submissions_through_a_failing_gateway_and_a_killed_worker_are_each_
         started = time.perf_counter()
         first = start_worker()
         _wait_until(lambda: len(_lines(gateway / "delivered.jsonl")) >= SUBMISSIONS // 3, seconds=60)
+        # The gateway slows down so that the kill finds the worker between its claim and the gateway's answer.
+        (gateway / "latency").write_text("5")
+        _wait_until(lambda: Message.objects.filter(status="sending").exists(), seconds=20)
+        [in_flight] = Message.objects.filter(status="sending")
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         delivered_before_recovery = len(_lines(gateway / "delivered.jsonl"))
+        (gateway / "latency").write_text("0.01")
 
         # 3. The gateway recovers; new workers and the periodic sweep finish.
         (gateway / "fail-every").unlink()
@@ -142,6 +148,9 @@ def test_200_submissions_through_a_failing_gateway_and_a_killed_worker_are_each_
         assert {line["text"].split("查询编号为")[1][:20] for line in delivered} == numbers
         assert all(line["text"].startswith("【示例人寿】") for line in delivered)
         assert calls["failed"] >= SUBMISSIONS // 6 and max(row[2] for row in messages) >= 2  # retried
+        # The message the killed worker was sending went out later, once, under its key.
+        in_flight.refresh_from_db()
+        assert in_flight.status == "sent" and in_flight.attempts >= 2 and keys[str(in_flight.key)] == 1
     finally:
         for process in processes:
             if process.poll() is None:
