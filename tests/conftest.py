@@ -63,6 +63,7 @@ def run_worker(db):
     connection, which would end the test's transaction (tests/reliability runs the command itself)."""
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
 
     worker = Worker(
         queue_names=["default"],
@@ -77,10 +78,13 @@ def run_worker(db):
 
     def run() -> int:
         count = 0
-        while (task := DBTaskResult.objects.ready().get_locked()) is not None:
-            task.claim(worker.worker_id)
+        while True:
+            with exclusive_transaction():
+                task = DBTaskResult.objects.ready().get_locked()
+                if task is None:
+                    return count
+                task.claim(worker.worker_id)
             worker.run_task(task)
             count += 1
-        return count
 
     return run
