@@ -9,6 +9,19 @@ admin.site.site_title = _("Consumer protection portal")
 admin.site.index_title = _("Administration")
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Append-only records (event logs, audit trails): looked at, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SiteProfile)
 class SiteProfileAdmin(TabbedTranslationAdmin):
     list_display = ("name", "hotline", "email", "updated_at")
@@ -33,7 +46,3 @@ class BranchAdmin(TabbedTranslationAdmin):
     list_editable = ("is_active", "sort_order")
     search_fields = ("name", "slug", "address")
     prepopulated_fields = {"slug": ("name_en",)}
-
-
-# The outbox and the staff inbox register their own admin pages.
-from .messaging import admin as messaging_admin  # noqa: E402, F401

@@ -19,8 +19,10 @@ class PortalConfig(AppConfig):
         from .pagecache import watch_models
 
         watch_models(SiteProfile, Branch)
-        # The deploy check for the SMS backend, and the outbox's part of `run_periodic`.
+        # The deploy check for the SMS backend, the outbox's and the inbox's admin pages, and the outbox's part
+        # of `run_periodic`.
         import_module(f"{self.name}.messaging.checks")
+        import_module(f"{self.name}.messaging.admin")
         from . import registry, roles
         from .messaging.outbox import messages_sweep
 

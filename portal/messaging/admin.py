@@ -5,12 +5,14 @@ from django.contrib import admin
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import ReadOnlyAdmin
+
 from .alerts import alerts_mark_read
 from .models import Message, StaffAlert
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "reference",
@@ -47,15 +49,6 @@ class MessageAdmin(admin.ModelAdmin):
     def masked_recipient(self, obj):
         return obj.masked_recipient
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class ReadFilter(admin.SimpleListFilter):
     title = _("read")
@@ -73,7 +66,7 @@ class ReadFilter(admin.SimpleListFilter):
 
 
 @admin.register(StaffAlert)
-class StaffAlertAdmin(admin.ModelAdmin):
+class StaffAlertAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "alert", "reference", "is_read")
     list_display_links = ("alert",)
     list_filter = (ReadFilter,)
@@ -97,15 +90,6 @@ class StaffAlertAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request) and (obj is None or obj.user_id == request.user.pk)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         alert = get_object_or_404(self.get_queryset(request), pk=object_id if str(object_id).isdigit() else 0)
