@@ -65,9 +65,9 @@ def main() -> None:
                          {"BENCH_CSRF_COOKIE": cookie, "BENCH_CSRF_TOKEN": token})
                     )  # fmt: skip
                 results = {name: [] for name, *_rest in jobs}
-                for _round in range(options.rounds):
-                    for name, base, path, script, job_env in jobs:
-                        os.environ.update(job_env)
+                for round_number in range(options.rounds):
+                    for index, (name, base, path, script, job_env) in enumerate(jobs):
+                        os.environ.update(job_env, BENCH_TOKEN_PREFIX=f"r{round_number}j{index}")
                         results[name].append(wrk(base + path, seconds=options.seconds, script=script))
             finally:
                 for server in reversed(stack):

@@ -10,18 +10,14 @@ from complaints import services
 from portal import demo as portal_demo
 from portal import roles
 
-from .conftest import format_findings
+from .conftest import format_findings, shoot
 
 PASSWORD = "a-long-test-password-1"
 SHOTS = Path("/tmp/portal-screens")
 
 
 def _shots(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    for width in (1280, 360):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot(page, SHOTS, name)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
