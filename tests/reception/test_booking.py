@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from portal import codes
 from reception import services
@@ -202,6 +203,21 @@ def test_the_booking_number_is_sent_by_sms_in_the_language_of_the_booking(make_d
     assert text.startswith("【示例人寿】Booking ")
     assert phone == "+8613812345678"
     assert booking.number in text and "Beijing Branch" in text and "09:00-11:30" in text
+
+
+def test_cancelling_a_booking_tells_the_visitor_once_in_the_language_they_booked_in(make_day):
+    from portal.messaging.models import Message
+
+    with translation.override("en"):
+        booking = services.booking_create(day_id=make_day().pk, name="Jane", phone="13912345678", topic="claim")
+    services.booking_cancel(booking=booking)
+    services.booking_cancel(booking=booking)  # cancelled already: nothing more to say
+    texts = list(Message.objects.about(booking).order_by("id").values_list("template", "language", "text"))
+    assert [(template, language) for template, language, _text in texts] == [
+        ("booking.confirmed", "en"),
+        ("booking.cancelled", "en"),
+    ]
+    assert f"Booking {booking.number} for the reception day of Beijing Branch" in texts[1][2]
 
 
 def test_a_day_whose_window_has_closed_cannot_be_booked_any_more(make_day):
