@@ -14,11 +14,10 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from portal import roles
-from portal.messaging.alerts import staff_alert, users_in_group
+from portal.messaging.alerts import admin_url, staff_alert, users_in_group
 
 from . import services
 from .models import OPEN_STATUSES, Complaint, ComplaintEvent, EventAction
@@ -54,7 +53,7 @@ def digests_send(*, now=None) -> int:
                     "numbers": ", ".join(f"{c.tracking_number} ({c.due_date:%m-%d})" for c in complaints[:20]),
                 },
                 key=f"digest:{today.isoformat()}",
-                url=reverse("admin:complaints_complaint_changelist") + "?deadline=due_soon",
+                url=admin_url("admin:complaints_complaint_changelist", query="?deadline=due_soon"),
             )
         )
     return sent

@@ -6,17 +6,16 @@ Each is a line in the inbox and an email (portal.messaging.alerts.staff_alert), 
 the change.
 """
 
-from django.urls import reverse
 from django.utils import formats
 
 from portal import roles
-from portal.messaging.alerts import staff_alert, users_in_group
+from portal.messaging.alerts import admin_url, staff_alert, users_in_group
 
 from .models import Complaint, EventAction
 
 
 def case_url(complaint: Complaint) -> str:
-    return reverse("admin:complaints_complaint_change", args=[complaint.pk])
+    return admin_url("admin:complaints_complaint_change", complaint.pk)
 
 
 def case_params(complaint: Complaint) -> dict:

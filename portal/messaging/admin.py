@@ -3,6 +3,8 @@ inbox of alerts (their own only; opening one marks it read and goes to its case)
 
 from django.contrib import admin
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import translate_url
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin import ReadOnlyAdmin
@@ -94,7 +96,9 @@ class StaffAlertAdmin(ReadOnlyAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         alert = get_object_or_404(self.get_queryset(request), pk=object_id if str(object_id).isdigit() else 0)
         alerts_mark_read(user=request.user, alerts=[alert])
-        return redirect(alert.url or "admin:portal_staffalert_changelist")
+        if not alert.url:
+            return redirect("admin:portal_staffalert_changelist")
+        return redirect(translate_url(alert.url, get_language()))
 
     @admin.action(description=_("Mark as read"))
     def mark_read(self, request, queryset):

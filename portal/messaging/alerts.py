@@ -21,6 +21,12 @@ def users_in_group(name: str):
     return get_user_model().objects.filter(is_active=True, groups__name=name).distinct().order_by("pk")
 
 
+def admin_url(name: str, *args, query: str = "") -> str:
+    """An admin page's path in the default language (no prefix): the inbox opens it in the reader's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(name, args=args) + query
+
+
 def absolute(url: str) -> str:
     return f"{settings.PORTAL_SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
 
@@ -80,7 +86,7 @@ def alert_given_up(message) -> None:
         },
         key=f"message-given-up:{message.pk}",
         reference=message.reference,
-        url=reverse("admin:portal_message_change", args=[message.pk]),
+        url=admin_url("admin:portal_message_change", message.pk),
         email=staff_email,
     )
 
