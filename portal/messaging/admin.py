@@ -1,9 +1,11 @@
 """The outbox in the admin (read-only: what was sent, to whom masked, when, or why not) and each staff member's
 inbox of alerts (their own only; opening one marks it read and goes to its case)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import translate_url
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -98,7 +100,11 @@ class StaffAlertAdmin(ReadOnlyAdmin):
         alerts_mark_read(user=request.user, alerts=[alert])
         if not alert.url:
             return redirect("admin:portal_staffalert_changelist")
-        return redirect(translate_url(alert.url, get_language()))
+        # The stored path has no language prefix: it resolves in the default language and is rebuilt in the
+        # reader's.
+        language = get_language()
+        with translation.override(settings.LANGUAGE_CODE):
+            return redirect(translate_url(alert.url, language))
 
     @admin.action(description=_("Mark as read"))
     def mark_read(self, request, queryset):

@@ -130,7 +130,7 @@ def test_the_inbox_shows_each_member_of_staff_only_their_own_alerts_and_opening_
     assert "waits to be assigned" not in inbox.text  # the supervisor's alert is not theirs
     alert = StaffAlert.objects.get(user=team["handler"])
     opened = client.get(f"/en/admin/portal/staffalert/{alert.pk}/change/")
-    assert opened.status_code == 302 and opened["Location"].endswith(f"/complaint/{complaint.pk}/change/")
+    assert opened.status_code == 302 and opened["Location"] == f"/en/admin/complaints/complaint/{complaint.pk}/change/"
     alert.refresh_from_db()
     assert alert.read_at is not None
     other = StaffAlert.objects.get(user=team["supervisor"])
