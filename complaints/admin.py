@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import codes
 from portal.admin import ReadOnlyAdmin
+from portal.messaging.models import Message, StaffAlert
 from portal.phones import display_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
 
@@ -304,6 +305,12 @@ class ComplaintAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return get_object_or_404(self.get_queryset(request), pk=pk)
 
+    def changelist_view(self, request, extra_context=None):
+        # The work queue starts with what is new for this member of staff: their unread alerts.
+        unread = StaffAlert.objects.filter(user=request.user, read_at__isnull=True)
+        extra = {"unread_alerts": unread[:5], "unread_count": unread.count(), **(extra_context or {})}
+        return super().changelist_view(request, extra)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         complaint = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
         extra = dict(extra_context or {})
@@ -315,6 +322,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         if complaint is not None:
             extra.update(
                 events=complaint.events.select_related("actor"),
+                outbox_messages=Message.objects.about(complaint),
                 attachments=complaint.attachments.all(),
                 workflow_actions=[
                     (action, services.ACTION_LABELS[action])

@@ -16,7 +16,7 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         from portal import registry, roles
 
-        from . import demo, volume
+        from . import demo, escalation, volume
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import ComplaintSitemap
 
@@ -26,5 +26,7 @@ class ComplaintsConfig(AppConfig):
         # No query: the section says how complaints are handled and links to the forms.
         registry.register_home_section(30, "complaints/home_section.html")
         roles.keep_groups(self, GROUP_PERMISSIONS)
+        registry.register_periodic(20, "digests", lambda now: escalation.digests_send(now=now))
+        registry.register_periodic(30, "escalations", lambda now: escalation.complaints_escalate(now=now))
         # The compliance pages of the admin (the case admin registers itself through admin autodiscovery).
         import_module(f"{self.name}.compliance.admin")

@@ -220,6 +220,7 @@ class Complaint(models.Model):
             ("handle_complaint", _("Can work complaints through the workflow")),
             ("assign_complaint", _("Can assign complaints to handlers")),
             ("approve_extension", _("Can approve extensions of the time limit")),
+            ("approve_second_extension", _("Can approve the second extension (to 60 days)")),
             ("export_complaint", _("Can export complaint data")),
             ("view_full_personal_data", _("Can see complainants' personal data in full")),
             ("set_legal_hold", _("Can place complaints on legal hold and lift it")),
@@ -300,6 +301,7 @@ class EventAction(models.TextChoices):
     LEGAL_HOLD = "legal_hold", _("Legal hold placed or lifted")
     ANONYMISE = "anonymise", _("Personal data anonymised (retention)")
     CORRECT = "correct", _("Record corrected")
+    ESCALATE = "escalate", _("Escalated as overdue")
 
 
 class ComplaintEvent(AppendOnly):

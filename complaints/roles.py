@@ -32,6 +32,12 @@ GROUP_PERMISSIONS = {
         "view_compliance_dashboard",
         "view_exportlog",
     ],
+    # Approves the second extension (to 60 days); late complaints are escalated to them after five days.
+    roles.SENIOR_MANAGER: [
+        *_READ,
+        "view_all_complaints",
+        "approve_second_extension",
+    ],
     # Read everything, export, import, report and draft the disclosure; change no complaint.
     roles.COMPLIANCE_OFFICER: [
         *_READ,

@@ -19,6 +19,8 @@ from django.db import connection, transaction
 from django.tasks import task
 from django.utils import timezone
 
+from portal.messaging.models import Message
+
 from .. import services
 from ..models import ENDED_STATUSES, UNFINISHED_STATUSES, Complaint, ComplaintAttachment, ComplaintEvent, EventAction
 
@@ -90,6 +92,8 @@ def complaint_anonymise(*, complaint: Complaint, actor=None, years: int | None =
     names = [attachment.file.name for attachment in attachments if attachment.file.name]
     ComplaintAttachment.objects.filter(complaint=complaint).delete()
     ComplaintEvent.objects.filter(complaint=complaint).exclude(note="").update(note=ANONYMISED)
+    # What the complainant was told keeps its template, channel, status and times; not their number or words.
+    Message.objects.about(complaint).update(recipient=ANONYMISED_PHONE, subject="", text=ANONYMISED, params={})
     now = timezone.now()
     Complaint.objects.filter(pk=complaint.pk).update(
         name=ANONYMISED,
