@@ -55,7 +55,7 @@ def _closed_complaint(when: str, **overrides):
             remedies=["mediation"],
         )
         return services.complaint_close(
-            complaint=complaint, actor=None, root_cause="李秀英 的材料不全", responsible_unit="理赔部"
+            complaint=complaint, actor=None, cause="other", root_cause="李秀英 的材料不全", responsible_unit="理赔部"
         )
 
 
