@@ -14,13 +14,18 @@ class ComplaintsConfig(AppConfig):
         import_module(f"{self.name}.compliance.models")
 
     def ready(self):
-        from portal import registry, roles
+        from portal import pagecache, registry, roles
 
         from . import demo, volume
+        from .compliance.models import PublishedStatistics
+        from .compliance.sitemaps import StatisticsSitemap
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import ComplaintSitemap
 
         registry.register_sitemap("complaints", ComplaintSitemap)
+        registry.register_sitemap("statistics", StatisticsSitemap)
+        # The public statistics change exactly when a period is published.
+        pagecache.watch_models(PublishedStatistics)
         registry.register_demo_loader(30, "complaints", demo.load)
         registry.register_volume_generator(30, "complaints", volume.generate)
         # No query: the section says how complaints are handled and links to the forms.
