@@ -33,3 +33,4 @@ class ComplaintsConfig(AppConfig):
         roles.keep_groups(self, GROUP_PERMISSIONS)
         # The compliance pages of the admin (the case admin registers itself through admin autodiscovery).
         import_module(f"{self.name}.compliance.admin")
+        import_module(f"{self.name}.compliance.admin_oversight")

@@ -234,19 +234,60 @@ def csv_stream(rows: Iterable[Iterable]) -> Iterator[bytes]:
         buffer.truncate(0)
 
 
+class Percent(float):
+    """A share (0.25) that a workbook shows as a percentage (25.0%)."""
+
+
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
 def xlsx_write(target, sheets: Iterable[tuple[str, Iterable[Iterable]]]) -> None:
-    """Write (sheet name, rows) pairs; the first row of each is its header. Strings are never formulas."""
+    """Write (sheet name, rows) pairs; the first row of each is its header, frozen and with an autofilter.
+    Strings are never formulas; dates and times (naive, as the reader should see them) are real date cells
+    with a format, and Percent values are percentages."""
     workbook = xlsxwriter.Workbook(
         target,
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "in_memory": False},
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "in_memory": False,
+            "remove_timezone": True,
+        },
     )
     bold = workbook.add_format({"bold": True})
+    formats = {
+        "date": workbook.add_format({"num_format": DATE_FORMAT}),
+        "datetime": workbook.add_format({"num_format": DATETIME_FORMAT}),
+        "percent": workbook.add_format({"num_format": "0.0%"}),
+    }
     for title, rows in sheets:
         sheet = workbook.add_worksheet(title[:31])
+        sheet.freeze_panes(1, 0)
+        last_row = last_column = 0
         for index, row in enumerate(rows):
-            # With strings_to_formulas off, text is stored as a string cell: it cannot execute.
-            sheet.write_row(index, 0, [_xlsxwriter_cell(cell) for cell in row], bold if index == 0 else None)
+            if index == 0:
+                header = [_xlsxwriter_cell(cell) for cell in row]
+                sheet.write_row(0, 0, header, bold)
+                last_column = max(len(header) - 1, 0)
+                continue
+            for column, cell in enumerate(row):
+                _write_cell(sheet, index, column, cell, formats)
+            last_row = index
+        sheet.autofilter(0, 0, last_row, last_column)
     workbook.close()
+
+
+def _write_cell(sheet, row: int, column: int, value, formats) -> None:
+    if isinstance(value, datetime):
+        sheet.write_datetime(row, column, value, formats["datetime"])
+    elif isinstance(value, date):
+        sheet.write_datetime(row, column, value, formats["date"])
+    elif isinstance(value, Percent):
+        sheet.write_number(row, column, float(value), formats["percent"])
+    else:
+        sheet.write(row, column, _xlsxwriter_cell(value))
 
 
 def _xlsxwriter_cell(value):

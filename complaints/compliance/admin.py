@@ -30,7 +30,7 @@ from portal.uploads import safe_display_name
 
 from ..admin import ReadOnlyAdmin
 from ..models import Source
-from . import charts, disclosure, exports, importer, jobs, reports
+from . import charts, disclosure, exports, importer, jobs, performance, reports, statistics
 from .forms import ExportForm, ImportForm, PeriodForm, YearForm
 from .models import ComplianceDashboard, ExportJob, ExportLog, ReportingVolume
 from .vocabulary import COUNT, EXPORT_HEADINGS, RATE, REPORT_FIGURES, choices_help
@@ -190,7 +190,8 @@ class ComplianceDashboardAdmin(ReadOnlyAdmin):
             response["Content-Disposition"] = f'attachment; filename="{name}.json"'
             return response
         buffer = io.BytesIO()
-        reports.report_xlsx(report, reports.monthly_trend(period=period, branch=branch), buffer)
+        figures = performance.performance(period=period, branch=branch)
+        reports.report_xlsx(report, reports.monthly_trend(period=period, branch=branch), buffer, figures)
         response = HttpResponse(
             buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
