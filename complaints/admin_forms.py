@@ -24,6 +24,7 @@ from .models import (
     Complaint,
     IdType,
     Outcome,
+    ProductLine,
     Remedy,
     Source,
 )
@@ -227,6 +228,7 @@ class RegisterForm(forms.Form):
     business_channel = forms.ChoiceField(
         label=_("Business channel"), choices=[("", "—"), *BusinessChannel.choices], required=False
     )
+    product_line = forms.ChoiceField(label=_("Product line"), choices=[("", "—"), *ProductLine.choices], required=False)
     province = forms.ChoiceField(label=_("Province"), choices=province_choices, required=False)
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.all(), required=False)
     policy_number = forms.CharField(label=_("Policy number"), max_length=40, required=False)

@@ -30,7 +30,7 @@ from portal.uploads import safe_display_name
 
 from ..admin import ReadOnlyAdmin
 from ..models import Source
-from . import charts, disclosure, exports, importer, jobs, performance, reports, statistics
+from . import charts, disclosure, exports, importer, jobs, performance, reports
 from .forms import ExportForm, ImportForm, PeriodForm, YearForm
 from .models import ComplianceDashboard, ExportJob, ExportLog, ReportingVolume
 from .vocabulary import COUNT, EXPORT_HEADINGS, RATE, REPORT_FIGURES, choices_help
