@@ -153,7 +153,9 @@ class ComplaintAdmin(admin.ModelAdmin):
                     "outcome",
                     "remedy_list",
                     "decided_at",
+                    "cause",
                     "root_cause",
+                    "responsible_branch",
                     "responsible_unit",
                     "remediation",
                     "ended_on",
@@ -412,7 +414,10 @@ class ComplaintAdmin(admin.ModelAdmin):
     def attachment_view(self, request, pk):
         attachment = get_object_or_404(ComplaintAttachment.objects.select_related("complaint"), pk=pk)
         complaint = self._visible(request, attachment.complaint_id)
-        # An attachment (an ID card, a medical record) is personal data in full: its download is logged.
+        # An attachment (an ID card, a medical record) is personal data in full: only for those who may see it
+        # in full, and its download is logged.
+        if not request.user.has_perm(FULL_DATA_PERMISSION):
+            raise PermissionDenied
         PersonalDataView.objects.create(
             user=request.user, complaint=complaint, where="admin:attachment", fields=f"attachment:{attachment.pk}"
         )

@@ -154,7 +154,10 @@ class Complaint(models.Model):
     branch = models.ForeignKey(
         "portal.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, null=True, blank=True
     )
-    product_line = models.CharField(_("product line"), max_length=16, choices=ProductLine.choices, blank=True)
+    # db_default too: bulk loaders (COPY) that do not name the column get "", not NULL.
+    product_line = models.CharField(
+        _("product line"), max_length=16, choices=ProductLine.choices, blank=True, default="", db_default=""
+    )
     policy_number = models.CharField(_("policy number"), max_length=40, blank=True)
 
     name = models.CharField(_("complainant's name"), max_length=100)

@@ -71,3 +71,19 @@ class ImportForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
+
+
+class PublishForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"), coerce=int, empty_value=None, choices=QUARTER_CHOICES, required=False
+    )
+    note = forms.CharField(
+        label=_("Note (for a correction)"),
+        max_length=300,
+        required=False,
+        help_text=_("Needed when the period is already published: say what changed."),
+    )
+
+    def period(self) -> Period:
+        return Period(self.cleaned_data["year"], self.cleaned_data.get("quarter"))
