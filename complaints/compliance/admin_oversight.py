@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -21,7 +21,9 @@ from .models import OversightWarning, RemediationItem, RootCause
 
 @admin.register(OversightWarning)
 class OversightWarningAdmin(ReadOnlyAdmin):
-    list_display = ("as_of", "kind", "dimension_shown", "value_shown", "period", "count", "baseline", "score", "link")
+    list_display = (
+        "as_of", "kind", "dimension_shown", "value_shown", "period_shown", "count", "baseline", "score", "link",
+    )  # fmt: skip
     list_filter = ("kind", "dimension", "as_of")
     list_per_page = 100
 
@@ -32,6 +34,10 @@ class OversightWarningAdmin(ReadOnlyAdmin):
     @admin.display(description=_("value"), ordering="value")
     def value_shown(self, obj):
         return alerts.value_label(obj.dimension, obj.value)
+
+    @admin.display(description=_("period"), ordering="period")
+    def period_shown(self, obj):
+        return alerts.period_label(obj.period)
 
     @admin.display(description=_("complaints"))
     def link(self, obj):
@@ -58,7 +64,12 @@ class OpenFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("open", _("Open")), ("overdue", _("Overdue")), ("ended", _("Done or dropped")), ("all", _("All"))]
+        return [
+            ("open", pgettext_lazy("remediation", "Open")),
+            ("overdue", _("Overdue")),
+            ("ended", _("Done or dropped")),
+            ("all", _("All")),
+        ]
 
     def choices(self, changelist):
         for lookup, title in self.lookup_choices:

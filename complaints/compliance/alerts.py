@@ -250,6 +250,16 @@ def dimension_label(dimension: str) -> str:
     return str(labels.get(dimension, dimension))
 
 
+def period_label(period: str) -> str:
+    labels = {
+        "day": _("One day"),
+        "week": _("Seven days"),
+        f"{OVERDUE_RISK_DAYS}d": _("Due within %(days)d days") % {"days": OVERDUE_RISK_DAYS},
+        f"{REPEAT_DAYS}d": _("Within %(days)d days") % {"days": REPEAT_DAYS},
+    }
+    return str(labels.get(period, period))
+
+
 def changelist_query(warning) -> dict:
     """The complaint list's filters that show the complaints behind a warning."""
     if warning.complaint_ids:
@@ -360,7 +370,7 @@ def tell_staff(new: list, as_of: date) -> int:
                 "dimension": dimension_label(row.dimension),
                 "value": value_label(row.dimension, row.value),
                 "count": row.count,
-                "period": row.period,
+                "period": period_label(row.period),
                 "baseline": f"{row.baseline:g}",
             }
             for row in new

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import AppendOnly
 
@@ -161,7 +162,7 @@ class RemediationItem(models.Model):
     Written only through complaints.compliance.remediation; each change leaves a complaint event."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("remediation", "Open")
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
