@@ -17,6 +17,7 @@ class ComplaintsConfig(AppConfig):
         from portal import pagecache, registry, roles
 
         from . import demo, volume
+        from .compliance import statistics
         from .compliance.models import PublishedStatistics
         from .compliance.sitemaps import StatisticsSitemap
         from .roles import GROUP_PERMISSIONS
@@ -27,6 +28,7 @@ class ComplaintsConfig(AppConfig):
         # The public statistics change exactly when a period is published.
         pagecache.watch_models(PublishedStatistics)
         registry.register_demo_loader(30, "complaints", demo.load)
+        registry.register_demo_loader(35, "statistics", statistics.load_demo)
         registry.register_volume_generator(30, "complaints", volume.generate)
         # No query: the section says how complaints are handled and links to the forms.
         registry.register_home_section(30, "complaints/home_section.html")

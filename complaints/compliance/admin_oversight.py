@@ -24,7 +24,7 @@ class OversightWarningAdmin(ReadOnlyAdmin):
     list_display = (
         "as_of", "kind", "dimension_shown", "value_shown", "period_shown", "count", "baseline", "score", "link",
     )  # fmt: skip
-    list_filter = ("kind", "dimension", "as_of")
+    list_filter = ("kind", "as_of")
     list_per_page = 100
 
     @admin.display(description=_("dimension"), ordering="dimension")

@@ -19,6 +19,7 @@ import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import charts
@@ -115,10 +116,12 @@ def on_time_rate(figures: dict) -> str | None:
 
 
 def breakdown_rows(figures: dict, key: str) -> list[tuple[str, int]]:
+    """(label, count), largest first; withheld cells after the others in the order of their labels, so that
+    not even their order gives their counts away. Provinces without complaints are left out."""
     rows = [(label_for(key, code), count) for code, count in figures[key].items()]
     if key == "by_province":
         rows = [(label, count) for label, count in rows if count]
-    return rows
+    return sorted(rows, key=lambda row: (-row[1] if row[1] >= SMALL_CELL else 0, row[0]))
 
 
 def chart(figures: dict, key: str) -> dict:
@@ -144,7 +147,7 @@ def csv_text(row: PublishedStatistics) -> str:
     figures = row.figures
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_("Period"), _("Figure"), _("Value"), _("Complaints")])
+    writer.writerow([_("Period"), _("Figure"), _("Value"), _("Number of complaints")])
     label = figures["period"]["label"]
     writer.writerow([label, _("Total"), "", shown(figures["total"])])
     writer.writerow([label, _("Closed"), "", shown(figures["closed"])])
@@ -154,3 +157,14 @@ def csv_text(row: PublishedStatistics) -> str:
         for value, count in breakdown_rows(figures, key):
             writer.writerow([label, titles[key], value, shown(count)])
     return "\ufeff" + buffer.getvalue()
+
+
+def load_demo(stdout=None) -> None:
+    """Demo content: last year's statistics published once (as a compliance officer would), so that the
+    public page has a period to show. Idempotent: a period already published is left as it is."""
+    period = Period(timezone.localdate().year - 1)
+    if PublishedStatistics.objects.filter(year=period.year, quarter=0).exists():
+        return
+    statistics_publish(period=period, note="")
+    if stdout is not None:
+        stdout.write(f"Published the complaint statistics of {period.label}.\n")
