@@ -24,11 +24,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.admin import ReadOnlyAdmin
 from portal.privacy import mask_name, mask_phone
 from portal.tabular import MAX_IMPORT_BYTES
 from portal.uploads import safe_display_name
 
-from ..admin import ReadOnlyAdmin
 from ..models import Source
 from . import charts, disclosure, exports, importer, jobs, performance, reports, statistics
 from .forms import ExportForm, ImportForm, PeriodForm, PublishForm, YearForm
