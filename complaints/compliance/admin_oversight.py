@@ -13,7 +13,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from ..admin import ReadOnlyAdmin
+from portal.admin import ReadOnlyAdmin
+
 from ..models import Complaint
 from . import alerts, remediation
 from .models import OversightWarning, RemediationItem, RootCause

@@ -1,11 +1,11 @@
 """manage.py publish_statistics --year Y [--quarter Q] [--note TEXT] [--user NAME]"""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.compliance.reports import Period
 from complaints.compliance.statistics import statistics_publish
+from portal.management.users import user_named
 
 
 class Command(BaseCommand):
@@ -22,11 +22,7 @@ class Command(BaseCommand):
             period = Period(options["year"], options["quarter"])
         except ValueError as error:
             raise CommandError(str(error)) from None
-        actor = None
-        if options["user"]:
-            actor = get_user_model().objects.filter(username=options["user"]).first()
-            if actor is None:
-                raise CommandError(f"No such user: {options['user']}")
+        actor = user_named(options["user"])
         try:
             row = statistics_publish(period=period, actor=actor, note=options["note"])
         except (ValidationError, PermissionDenied) as error:
