@@ -74,10 +74,8 @@ class YearForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
-    quarter = forms.TypedChoiceField(
-        label=_("Quarter"), coerce=int, empty_value=None, choices=QUARTER_CHOICES, required=False
-    )
+    year = PeriodForm.base_fields["year"]
+    quarter = PeriodForm.base_fields["quarter"]
     note = forms.CharField(
         label=_("Note (for a correction)"),
         max_length=300,
@@ -85,5 +83,4 @@ class PublishForm(forms.Form):
         help_text=_("Needed when the period is already published: say what changed."),
     )
 
-    def period(self) -> Period:
-        return Period(self.cleaned_data["year"], self.cleaned_data.get("quarter"))
+    period = PeriodForm.period

@@ -45,12 +45,17 @@ def index(request):
     return render(request, "complaints/statistics/index.html", context)
 
 
-@public_page
-@require_GET
-def period(request, period_slug):
+def _published(period_slug: str):
     row = statistics.find(period_slug)
     if row is None:
         raise Http404
+    return row
+
+
+@public_page
+@require_GET
+def period(request, period_slug):
+    row = _published(period_slug)
     context = {
         "current": _period_context(row),
         "breadcrumbs": [
@@ -64,9 +69,7 @@ def period(request, period_slug):
 @public_page
 @require_GET
 def period_csv(request, period_slug):
-    row = statistics.find(period_slug)
-    if row is None:
-        raise Http404
+    row = _published(period_slug)
     response = HttpResponse(statistics.csv_text(row), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="complaint-statistics-{statistics.slug(row)}.csv"'
     return response
