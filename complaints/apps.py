@@ -1,6 +1,7 @@
 from importlib import import_module
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,7 +19,7 @@ class ComplaintsConfig(AppConfig):
 
         from . import demo, volume
         from .compliance import statistics
-        from .compliance.models import PublishedStatistics
+        from .compliance.models import PublishedStatistics, ensure_root_causes
         from .compliance.sitemaps import StatisticsSitemap
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import ComplaintSitemap
@@ -33,6 +34,8 @@ class ComplaintsConfig(AppConfig):
         # No query: the section says how complaints are handled and links to the forms.
         registry.register_home_section(30, "complaints/home_section.html")
         roles.keep_groups(self, GROUP_PERMISSIONS)
+        # The root-cause codes closing needs, in a new database and after every flush (tests).
+        post_migrate.connect(ensure_root_causes, sender=self, dispatch_uid="complaints.ensure_root_causes")
         # The compliance pages of the admin (the case admin registers itself through admin autodiscovery).
         import_module(f"{self.name}.compliance.admin")
         import_module(f"{self.name}.compliance.admin_oversight")

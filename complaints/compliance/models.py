@@ -262,3 +262,21 @@ class PublishedStatistics(AppendOnly):
     def __str__(self):
         label = f"{self.year}" if not self.quarter else f"{self.year} Q{self.quarter}"
         return f"{label} v{self.version}"
+
+
+def ensure_root_causes(apps=None, **_signal) -> None:
+    """Add the codes of vocabulary.ROOT_CAUSES missing from the table (a new database, or one flushed by a
+    test), leaving the ones compliance edited as they are. Run by the data migration and after every migrate
+    and flush (post_migrate)."""
+    from django.apps import apps as global_apps
+
+    from .vocabulary import ROOT_CAUSES
+
+    model = (apps or global_apps).get_model("complaints", "RootCause")
+    if model.objects.count() >= len(ROOT_CAUSES):
+        return
+    for order, (code, chinese, english) in enumerate(ROOT_CAUSES, start=1):
+        model.objects.get_or_create(
+            code=code,
+            defaults={"name": chinese, "name_zh_hans": chinese, "name_en": english, "sort_order": order * 10},
+        )

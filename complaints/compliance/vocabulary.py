@@ -34,6 +34,19 @@ SHORT_LABELS: dict[str, dict[str, str]] = {
         ProductLine.ACCIDENT: "意外险", ProductLine.UNIVERSAL: "万能险", ProductLine.UNIT_LINKED: "投连险",
     },
 }  # fmt: skip
+# The root-cause list (溯源整改) every database starts with: (code, Chinese, English). Compliance keeps it in the
+# admin afterwards (names edited, codes made inactive); a code missing from the table is added back.
+ROOT_CAUSES = (
+    ("product_design", "产品设计", "Product design"),
+    ("sales_practice", "销售行为", "Sales practice"),
+    ("underwriting", "核保承保", "Underwriting"),
+    ("claims_process", "理赔流程", "Claims process"),
+    ("service", "服务质量", "Service"),
+    ("systems", "信息系统", "Systems"),
+    ("third_party", "第三方机构", "Third party"),
+    ("other", "其他", "Other"),
+)
+
 # A complaint's remediation as the export states it: an item still open, or every item ended.
 REMEDIATION_LABELS = {"open": "整改中", "done": "已整改"}
 

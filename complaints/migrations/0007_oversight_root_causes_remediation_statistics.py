@@ -9,25 +9,11 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-ROOT_CAUSES = [
-    ("product_design", "产品设计", "Product design"),
-    ("sales_practice", "销售行为", "Sales practice"),
-    ("underwriting", "核保承保", "Underwriting"),
-    ("claims_process", "理赔流程", "Claims process"),
-    ("service", "服务质量", "Service"),
-    ("systems", "信息系统", "Systems"),
-    ("third_party", "第三方机构", "Third party"),
-    ("other", "其他", "Other"),
-]
-
 
 def seed_root_causes(apps, schema_editor):
-    RootCause = apps.get_model("complaints", "RootCause")
-    for order, (code, chinese, english) in enumerate(ROOT_CAUSES, start=1):
-        RootCause.objects.get_or_create(
-            code=code,
-            defaults={"name": chinese, "name_zh_hans": chinese, "name_en": english, "sort_order": order * 10},
-        )
+    from complaints.compliance.models import ensure_root_causes
+
+    ensure_root_causes(apps)
 
 
 def install(apps, schema_editor):
