@@ -119,6 +119,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                     "regulator_deadline",
                     "channel",
                     "business_channel",
+                    "product_line",
                     "category",
                     "province",
                     "branch",
@@ -154,7 +155,9 @@ class ComplaintAdmin(admin.ModelAdmin):
                     "outcome",
                     "remedy_list",
                     "decided_at",
+                    "cause",
                     "root_cause",
+                    "responsible_branch",
                     "responsible_unit",
                     "remediation",
                     "ended_on",
@@ -387,6 +390,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                     language=data["language"],
                     category=data["category"],
                     business_channel=data["business_channel"],
+                    product_line=data["product_line"],
                     province=data["province"],
                     branch=data["branch"],
                     policy_number=data["policy_number"],
@@ -419,7 +423,10 @@ class ComplaintAdmin(admin.ModelAdmin):
     def attachment_view(self, request, pk):
         attachment = get_object_or_404(ComplaintAttachment.objects.select_related("complaint"), pk=pk)
         complaint = self._visible(request, attachment.complaint_id)
-        # An attachment (an ID card, a medical record) is personal data in full: its download is logged.
+        # An attachment (an ID card, a medical record) is personal data in full: only for those who may see it
+        # in full, and its download is logged.
+        if not request.user.has_perm(FULL_DATA_PERMISSION):
+            raise PermissionDenied
         PersonalDataView.objects.create(
             user=request.user, complaint=complaint, where="admin:attachment", fields=f"attachment:{attachment.pk}"
         )

@@ -356,6 +356,7 @@ def complaint_register(
     description: str,
     category: str = Category.OTHER,
     business_channel: str = "",
+    product_line: str = "",
     province: str = "",
     branch=None,
     email: str = "",
@@ -394,6 +395,7 @@ def complaint_register(
         "description": description,
         "category": category,
         "business_channel": business_channel,
+        "product_line": product_line,
         "province": province,
         "branch": branch,
         "channel": channel,
@@ -458,21 +460,44 @@ def complaint_decide(
     return complaint
 
 
+def _root_cause(code: str, *, active: bool = False):
+    """A code of the root-cause list (kept by compliance, which the workflow reaches through the field)."""
+    codes = Complaint._meta.get_field("cause").related_model.objects.filter(code=code)
+    return (codes.filter(is_active=True) if active else codes).first()
+
+
 @transaction.atomic
 def complaint_close(
-    *, complaint: Complaint, actor, root_cause: str, responsible_unit: str, remediation: str = "", note: str = ""
+    *,
+    complaint: Complaint,
+    actor,
+    root_cause: str,
+    responsible_unit: str = "",
+    cause: str | None = None,
+    responsible_branch=None,
+    remediation: str = "",
+    note: str = "",
 ) -> Complaint:
-    """Close (办结) a decided complaint. The root cause and the responsible unit are required: they feed the
-    analysis of causes the regulation asks for."""
+    """Close (办结) a decided complaint. The coded root cause (one of the list kept in the admin), its
+    description and the responsible unit (a branch, or a head-office department by name) are required: they
+    feed the analysis of causes and the remediation the regulation asks for (溯源整改)."""
+    code = _root_cause(cause or "", active=True)
+    if code is None:
+        raise WorkflowError(_("Choose the root cause code before closing."), code="required")
     root_cause = _require(root_cause, _("Give the root cause before closing."))
+    if responsible_branch is not None and not (responsible_unit or "").strip():
+        responsible_unit = responsible_branch.name
     responsible_unit = _require(responsible_unit, _("Name the responsible unit before closing."))
     return _transition(
         complaint,
         A.CLOSE,
         actor=actor,
         note=note,
+        data={"cause": code.code},
         fields={
+            "cause": code,
             "root_cause": root_cause,
+            "responsible_branch": responsible_branch,
             "responsible_unit": responsible_unit,
             "remediation": remediation.strip(),
             "ended_on": _today(),
@@ -780,6 +805,7 @@ def complaint_record_closed(
         note=note,
         public=False,
         fields={
+            "cause": _root_cause("other"),
             "root_cause": note,
             "responsible_unit": str(_("As recorded in the source")),
             "ended_on": timezone.localdate(closed_at),

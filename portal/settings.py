@@ -148,6 +148,8 @@ USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans",)
+# Beside each app's translation.py (found by modeltranslation itself): the compliance sub-package's code lists.
+MODELTRANSLATION_TRANSLATION_FILES = ("complaints.compliance.translation",)
 # The translation tabs in the admin (django-modeltranslation) need jQuery UI: served from here, never from a
 # third-party host.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"

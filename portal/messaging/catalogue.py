@@ -148,6 +148,7 @@ ALERTS: dict[str, str] = {
     "escalated_senior": _(
         "Complaint %(number)s is %(days)s days overdue (due %(due)s, handler %(handler)s): escalated to you."
     ),
+    "early_warning": _("%(count)s new early warnings for %(day)s: %(summary)s."),
     "message_given_up": _(
         "A message about %(reference)s to %(recipient)s (%(channel)s) was given up after %(attempts)s attempts: "
         "%(error)s"

@@ -57,6 +57,12 @@ NEVER = {(model, page) for model in APPEND_ONLY for page in ("add", "delete")} |
     ("portal.siteprofile", "add"),
     ("portal.siteprofile", "delete"),
     ("reception.booking", "add"),
+    # Early warnings are written by the daily run; root-cause codes and remediation items are kept as records
+    # (a code no longer used is made inactive, an item ends as done or dropped).
+    ("complaints.oversightwarning", "add"),
+    ("complaints.oversightwarning", "delete"),
+    ("complaints.rootcause", "delete"),
+    ("complaints.remediationitem", "delete"),
 }
 # Every member of staff has an inbox of their own alerts (portal/messaging/admin.py): its list for anyone who is
 # staff, an alert (and its history) only for the user it was written for — here the handler's assignment alert.
@@ -67,7 +73,8 @@ PAGE_PERMISSIONS = {"complaints.compliancedashboard": "complaints.view_complianc
 CUSTOM = {
     "complaints_complaint_register": "complaints.add_complaint",
     "complaints_complaint_action": "complaints.handle_complaint",
-    "complaints_complaint_attachment": "complaints.view_complaint",
+    # An attachment (an ID scan) is personal data in full.
+    "complaints_complaint_attachment": "complaints.view_full_personal_data",
     "complaints_compliance_report": "complaints.view_compliance_dashboard",
     "complaints_compliance_export": "complaints.export_complaint",
     "complaints_compliance_export_job": "complaints.export_complaint",
@@ -75,6 +82,7 @@ CUSTOM = {
     "complaints_compliance_import": "complaints.import_complaints",
     "complaints_compliance_import_confirm": "complaints.import_complaints",
     "complaints_compliance_disclosure": "complaints.draft_disclosure",
+    "complaints_compliance_publish": "complaints.publish_statistics",
     "notices_notice_preview": "notices.view_notice",
     "reception_receptionday_import": "reception.add_receptionday",
     "reception_receptionday_generate": "reception.add_receptionday",
@@ -343,6 +351,9 @@ def test_group_permissions_are_as_designed():
     assert "complaints.export_complaint" not in perms[roles.COMPLAINT_HANDLER]
     assert {"complaints.export_complaint", "complaints.set_legal_hold"} <= perms[roles.COMPLIANCE_OFFICER]
     assert "complaints.handle_complaint" not in perms[roles.COMPLIANCE_OFFICER]
+    assert "complaints.view_full_personal_data" not in perms[roles.COMPLIANCE_OFFICER]
+    assert "complaints.publish_statistics" in perms[roles.COMPLIANCE_OFFICER]
+    assert "complaints.publish_statistics" not in perms[roles.SUPERVISOR]
     assert not any(p.startswith("complaints.") for p in perms[roles.CONTENT_EDITOR])
     assert not any(p.startswith("complaints.") for p in perms[roles.BRANCH_STAFF])
     assert not any(p.startswith("auth.") for name in ROLES.values() if name for p in perms[name])
