@@ -23,6 +23,8 @@ class PortalConfig(AppConfig):
         # of `run_periodic`.
         import_module(f"{self.name}.messaging.checks")
         import_module(f"{self.name}.messaging.admin")
+        # Supervisors are told of messages given up (a receiver of the outbox's signal).
+        import_module(f"{self.name}.messaging.alerts")
         from . import registry, roles
         from .messaging.outbox import messages_sweep
 

@@ -8,6 +8,7 @@ periodic runner that runs again alerts nobody twice.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -15,6 +16,7 @@ from portal import roles
 
 from . import catalogue
 from .models import MessageChannel, StaffAlert
+from .outbox import message_given_up, message_queue
 
 
 def users_in_group(name: str):
@@ -37,8 +39,6 @@ def staff_alert(
 ) -> list[StaffAlert]:
     """Alert each of `users` (inactive ones are skipped) with catalogue.ALERTS[`template`] and `params`; by email
     too when they have an address. Returns the alerts written now (none for a user who already has `key`)."""
-    from .outbox import message_queue
-
     if template not in catalogue.ALERTS:
         raise KeyError(template)
     written = []
@@ -70,7 +70,8 @@ def staff_alert(
     return written
 
 
-def alert_given_up(message) -> None:
+@receiver(message_given_up)
+def alert_given_up(*, message, **kwargs) -> None:
     """Supervisors learn of a message that could not be delivered (in the inbox only when it was itself an
     email to staff, so that a broken mail relay does not feed itself)."""
     staff_email = message.template != "staff.alert"

@@ -3,7 +3,7 @@
 `message_queue` is called inside the transaction of the change that causes the message: the Message row and
 the worker's task row commit with the change or not at all, and the web request never waits for a gateway.
 
-Delivery (`message_deliver`, run by the task `portal.messaging.tasks.deliver_message` on `db_worker`):
+Delivery (`message_deliver`, run by the task `deliver_message` below on `db_worker`):
 1. claim: in a short transaction, lock the row (another worker skips it), mark it `sending`, count the attempt
    and take a lease (PORTAL_MESSAGE_LEASE_SECONDS); commit;
 2. send through the backend with the message's idempotency key;
@@ -22,6 +22,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.dispatch import Signal
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -76,9 +78,18 @@ def message_queue(
     return message
 
 
-def _enqueue(message_id: int, run_after=None) -> None:
-    from .tasks import deliver_message
+# Sent when a message is given up, with `message`: portal/messaging/alerts.py tells the supervisors (the
+# outbox does not import the alerts, which queue their emails here).
+message_given_up = Signal()
 
+
+@task
+def deliver_message(message_id: int) -> str | None:
+    """One delivery attempt of a queued message, run by the worker (`manage.py db_worker`); its status afterwards."""
+    return message_deliver(message_id=message_id)
+
+
+def _enqueue(message_id: int, run_after=None) -> None:
     task = deliver_message.using(run_after=run_after) if run_after is not None else deliver_message
     task.enqueue(message_id)
 
@@ -151,9 +162,7 @@ def _failed(message: Message, reason: str, *, retryable: bool) -> str | None:
         message.status = MessageStatus.GIVEN_UP
         message.next_attempt_at = None
         message.save(update_fields=["status", "last_error", "lease_until", "next_attempt_at", "updated_at"])
-        from .alerts import alert_given_up
-
-        alert_given_up(message)
+        message_given_up.send(sender=Message, message=message)
     return message.status
 
 
