@@ -4,9 +4,9 @@ import multiprocessing
 import os
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.checks import Tags, Warning, register
 
 
 def _workers() -> int:
