@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
+from portal.admin import ReadOnlyAdmin
 from portal.admin_lists import EstimatedCountPaginator
 from portal.phones import display_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
@@ -427,19 +428,6 @@ class ComplaintAdmin(admin.ModelAdmin):
         )
         response["Cache-Control"] = "private, no-store"
         return response
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Append-only records: looked at, never added, changed or deleted here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ComplaintEvent)

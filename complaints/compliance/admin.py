@@ -25,12 +25,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.admin import ReadOnlyAdmin
 from portal.privacy import mask_name, mask_phone
 from portal.replica import on_replica
 from portal.tabular import MAX_IMPORT_BYTES
 from portal.uploads import safe_display_name
 
-from ..admin import ReadOnlyAdmin
 from ..models import Source
 from . import charts, disclosure, exports, importer, jobs, reports
 from .forms import ExportForm, ImportForm, PeriodForm, YearForm

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -136,7 +136,12 @@ def timeout_for(version, longest: int | None = None) -> int:
     horizon_key = f"{HORIZON_KEY}:{version}"
     horizon = cache().get(horizon_key)
     if horizon is None:
-        moments = [moment for moment in (function() for function in _horizons) if moment is not None]
+        try:
+            moments = [moment for moment in (function() for function in _horizons) if moment is not None]
+        except DatabaseError:
+            # The horizons are read from the database; while it is down (the 503 page is being rendered) nothing
+            # is kept, since nobody can say when it would go stale.
+            return 0
         horizon = min(moments).timestamp() if moments else 0.0
         cache().set(horizon_key, horizon, timeout=max(longest, 1))
     if not horizon:
