@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark of issue 7 in one run, on one database, recorded in bench/RESULTS.md (newest first):
+# Every benchmark in one run, on one database, recorded in bench/RESULTS.md (newest first):
 #   bench/all.sh            a throwaway PostgreSQL filled with 10,000 notices and 1,000,000 complaints
 #   DATABASE_URL=… bench/all.sh   a database already filled by generate_volume (the fill is skipped)
 # Run it on a quiet machine: other work on the same cores changes every number.
@@ -21,4 +21,5 @@ fi
 $PY bench/exports.py --year "$(( $(date +%Y) - 1 ))" --record
 $PY bench/web.py --record
 $PY bench/render.py --record
+$PY bench/admin.py --record
 $PY bench/workers.py --record
