@@ -12,13 +12,12 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PRODUCTION_ENV, ROOT, append_results, manage
+from common import ROOT, append_results, in_process_site
 
 TARGET_MS = 300
 
@@ -41,14 +40,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--record", action="store_true")
     options = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database filled by generate_volume.")
-    static_root = tempfile.mkdtemp(prefix="portal-bench-static.")
-    env = {**PRODUCTION_ENV, "PORTAL_STATIC_ROOT": static_root, "PORTAL_PAGE_CACHE_VERSION_FILE": static_root + "/v"}
-    manage("collectstatic", "--no-input", "-v0", env=env)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    in_process_site()
     import django
 
     django.setup()

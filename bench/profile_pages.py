@@ -12,12 +12,11 @@ an HTML report per path. For a sampling view of a running server, py-spy does th
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PRODUCTION_ENV, ROOT, manage
+from common import ROOT, in_process_site
 
 
 def _environ(path: str, method: str = "GET") -> dict:
@@ -47,14 +46,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--html", default="")
     options = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database filled by generate_volume.")
-    static_root = tempfile.mkdtemp(prefix="portal-bench-static.")
-    env = {**PRODUCTION_ENV, "PORTAL_STATIC_ROOT": static_root, "PORTAL_PAGE_CACHE_VERSION_FILE": static_root + "/v"}
-    manage("collectstatic", "--no-input", "-v0", env=env)
-    os.environ.update(env)
-    os.environ["PORTAL_PAGE_CACHE_SECONDS"] = "0"
-    sys.path.insert(0, str(ROOT))
+    in_process_site(PORTAL_PAGE_CACHE_SECONDS="0")
     from pyinstrument import Profiler
 
     from portal import pagecache
@@ -69,8 +61,7 @@ def main() -> None:
             if options.state == "cold":
                 pagecache.invalidate()
             _request(application, path)
-        session = profiler.stop()
-        print("samples", session.sample_count, session.duration)
+        profiler.stop()
         print(f"\n===== {path} ({options.state}, {options.requests} requests) =====")
         print(profiler.output_text(unicode=True, color=False))
         if options.html:
