@@ -16,6 +16,14 @@ def _workers() -> int:
         return 2
 
 
+def _servers() -> int:
+    """How many app servers the deployment runs (PORTAL_APP_SERVERS, default 1)."""
+    try:
+        return int(os.environ.get("PORTAL_APP_SERVERS", "1"))
+    except ValueError:
+        return 1
+
+
 @register(Tags.caches, deploy=True)
 def shared_state(app_configs, **kwargs):
     """Several workers need one place for rate-limit counters and the page cache's content version; a
@@ -37,11 +45,11 @@ def shared_state(app_configs, **kwargs):
                 id="portal.W001",
             )
         )
-    if workers > 1:
+    if _servers() > 1:
         problems.append(
             Warning(
-                "Without REDIS_URL the page cache's content version is a file on this machine: the workers of "
-                "one server share it, app servers on other machines do not (their pages stay stale after a change).",
+                "Several app servers (PORTAL_APP_SERVERS) without REDIS_URL: the page cache's content version is a "
+                "file on each machine, so a change ends the cached pages of one server only.",
                 hint="For more than one app server set REDIS_URL (docs/scaling.md).",
                 id="portal.W002",
             )

@@ -244,6 +244,8 @@ PORTAL_SMS_BACKEND = os.environ.get("PORTAL_SMS_BACKEND", "portal.sms.ConsoleSMS
 
 # Rate limits on public forms. `PORTAL_RATE_LIMITS=off` switches them off for load tests (docs/deploy.md).
 PORTAL_RATE_LIMITS = os.environ.get("PORTAL_RATE_LIMITS", "on").strip().lower() != "off"
+# Where the counters live: `cache` (Redis) or `database` (PostgreSQL); by default Redis when REDIS_URL is set.
+PORTAL_RATE_LIMIT_STORE = os.environ.get("PORTAL_RATE_LIMIT_STORE", "").strip().lower()
 
 # Security headers. Behind the TLS-terminating proxy the app trusts X-Forwarded-Proto: https.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
