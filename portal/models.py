@@ -105,3 +105,21 @@ def province_label(name: str) -> str:
     if (get_language() or "").startswith("en"):
         return PROVINCE_ENGLISH.get(name, name)
     return name
+
+
+class RateCount(models.Model):
+    """One rate-limit counter (scope, identity and window in the key), shared by every worker and server
+    through the database when there is no Redis (portal/ratelimit.py). Rows of past windows are removed as new
+    windows are counted."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+        default_permissions = ()
+
+    def __str__(self):
+        return self.key

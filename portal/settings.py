@@ -110,6 +110,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the database is unreachable, so that visitors get the 503 page quickly.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 USING_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+# An optional streaming replica (a hot standby of the primary) for exports, reports, statistics and the
+# dashboard (portal/replica.py; docs/scaling.md). Nothing is migrated or written there.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -260,6 +271,8 @@ PORTAL_DIGEST_HOUR = int(os.environ.get("PORTAL_DIGEST_HOUR", "8"))
 
 # Rate limits on public forms. `PORTAL_RATE_LIMITS=off` switches them off for load tests (docs/deploy.md).
 PORTAL_RATE_LIMITS = os.environ.get("PORTAL_RATE_LIMITS", "on").strip().lower() != "off"
+# Where the counters live: `cache` (Redis) or `database` (PostgreSQL); by default Redis when REDIS_URL is set.
+PORTAL_RATE_LIMIT_STORE = os.environ.get("PORTAL_RATE_LIMIT_STORE", "").strip().lower()
 
 # Security headers. Behind the TLS-terminating proxy the app trusts X-Forwarded-Proto: https.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

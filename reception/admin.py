@@ -296,6 +296,8 @@ class BookingAdmin(admin.ModelAdmin):
         "number", "day", "name", "phone", "topic", "tracking_number",
         "language", "status", "created_at", "cancelled_at", "complaint_link",
     )  # fmt: skip
+    # Only these: the complaint is shown as its link, never as a select of every complaint (a million options).
+    fields = readonly_fields
     actions = ["cancel_bookings", "register_complaints"]
 
     def get_queryset(self, request):
