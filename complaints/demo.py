@@ -22,29 +22,29 @@ HANDLER_USERNAME = "demo.handler"
 # steps (what happens to it after registration)
 DEMO = [
     ("received-web", 1, "web", "claims", "agency", "beijing", "zh-hans", "陈晓梅", "13811112222",
-     "我母亲的住院医疗理赔材料两周前已经交齐,至今没有任何进展,打热线也只说在审核。请尽快给出结论。", []),
+     "我母亲的住院医疗理赔材料两周前已经交齐，至今没有任何进展，打热线也只说在审核。请尽快给出结论。", []),
     ("received-phone-en", 2, "phone", "service", "internet", "", "en", "Daniel Weber", "13911113333",
      "I bought a policy online and never received the electronic policy document or the invoice, although the "
      "premium was taken from my card.", []),
     ("accepted", 4, "letter", "policy_service", "agency", "jiangsu", "zh-hans", "王建国", "13611114444",
-     "申请变更保单受益人已一个月,分公司柜面要求重复提交已经交过的户口本复印件。", ["accept"]),
+     "申请变更保单受益人已一个月，分公司柜面要求重复提交已经交过的户口本复印件。", ["accept"]),
     ("in-progress", 6, "visit", "sales", "bancassurance", "hunan", "zh-hans", "刘芳", "13711115555",
-     "在银行办理存款时被推荐购买了分红险,销售人员说是存款产品,没有说明犹豫期和退保损失。", ["accept", "start"]),
+     "在银行办理存款时被推荐购买了分红险，销售人员说是存款产品，没有说明犹豫期和退保损失。", ["accept", "start"]),
     ("due-soon", 13, "email", "underwriting", "agency", "beijing", "zh-hans", "赵强", "13511116666",
-     "投保时如实告知了高血压病史,承保时却被加费且没有书面说明理由。", ["accept", "start"]),
+     "投保时如实告知了高血压病史，承保时却被加费且没有书面说明理由。", ["accept", "start"]),
     ("overdue", 19, "wechat", "claims", "group", "jiangsu", "zh-hans", "孙丽", "13411117777",
-     "公司团体意外险理赔被拒,理由是“非意外”,但医院诊断写明是摔伤。", ["accept", "start"]),
+     "公司团体意外险理赔被拒，理由是“非意外”，但医院诊断写明是摔伤。", ["accept", "start"]),
     ("paused", 8, "letter", "claims", "agency", "hunan", "zh-hans", "周伟", "13311118888",
-     "伤残等级认定有分歧,要求重新鉴定后赔付。", ["accept", "start", "pause"]),
+     "伤残等级认定有分歧，要求重新鉴定后赔付。", ["accept", "start", "pause"]),
     ("extended-once", 16, "phone", "policy_service", "broker", "beijing", "zh-hans", "吴敏", "13211119999",
-     "退保金额与合同现金价值表不一致,差额近三千元。", ["accept", "start", "extend"]),
+     "退保金额与合同现金价值表不一致，差额近三千元。", ["accept", "start", "extend"]),
     ("extended-twice", 40, "visit", "sales", "bancassurance", "jiangsu", "en", "Maria Santos", "13111110000",
      "The agent promised a guaranteed return of 5% a year; the contract shows a much lower guaranteed rate.",
      ["accept", "start", "extend", "extend"]),
     ("regulator", 3, "letter", "sales", "agency", "beijing", "zh-hans", "郑海", "18811112222",
-     "监管转来:消费者反映业务员代签名投保。", ["accept"]),
+     "监管转来：消费者反映业务员代签名投保。", ["accept"]),
     ("decided", 10, "web", "service", "internet", "", "zh-hans", "冯雪", "18911113333",
-     "App多次登录失败,客服电话长时间无人接听。", ["accept", "start", "decide"]),
+     "App多次登录失败，客服电话长时间无人接听。", ["accept", "start", "decide"]),
     ("closed", 25, "phone", "claims", "agency", "hunan", "zh-hans", "何静", "18611114444",
      "重疾理赔款到账时间比承诺的晚了二十天。", ["accept", "start", "decide", "close"]),
     ("closed-en", 28, "email", "policy_service", "internet", "", "en", "Tom Becker", "18711115555",
@@ -55,13 +55,13 @@ DEMO = [
     ("rejected", 7, "email", "other", "", "", "en", "Alex Kim", "18411117777",
      "Please send me your company's marketing brochure for next year.", ["reject"]),
     ("repeat", 3, "phone", "sales", "bancassurance", "hunan", "zh-hans", "刘芳", "13711115555",
-     "再次反映:银行网点销售分红险时误导,说是存款。", ["merge:in-progress"]),
+     "再次反映：银行网点销售分红险时误导，说是存款。", ["merge:in-progress"]),
     ("reviewed", 20, "web", "claims", "agency", "beijing", "zh-hans", "林涛", "18311118888",
-     "门诊费用理赔只赔了一半,没有说明扣减依据。", ["accept", "start", "decide", "review"]),
+     "门诊费用理赔只赔了一半，没有说明扣减依据。", ["accept", "start", "decide", "review"]),
 ]  # fmt: skip
 
 DECISIONS = {
-    "zh-hans": "经核实,您反映的情况部分属实。我们已按合同约定重新核算并补付差额,并对相关人员进行了培训。",
+    "zh-hans": "经核实，您反映的情况部分属实。我们已按合同约定重新核算并补付差额，并对相关人员进行了培训。",
     "en": "We checked the file and found that your complaint is partly justified. We have recalculated the amount "
     "under the contract, paid the difference and trained the staff concerned.",
 }
@@ -93,7 +93,7 @@ def _apply(complaint: Complaint, step: str, language: str, made: dict) -> None:
             complaint=complaint,
             actor=None,
             reason="需要调取销售录音录像并约谈相关人员" if not second else "需等待银行网点提供原始单证",
-            senior_approval="分公司总经理批准(示例)" if second else "",
+            senior_approval="分公司总经理批准（示例）" if second else "",
         )
     elif step == "decide":
         services.complaint_decide(
@@ -109,14 +109,14 @@ def _apply(complaint: Complaint, step: str, language: str, made: dict) -> None:
             actor=None,
             root_cause="服务时效未达到承诺标准",
             responsible_unit="运营管理部",
-            remediation="优化理赔时效监控,超时自动提醒。",
+            remediation="优化理赔时效监控，超时自动提醒。",
         )
     elif step == "withdraw":
-        services.complaint_withdraw(complaint=complaint, note="已电话解答,客户撤回")
+        services.complaint_withdraw(complaint=complaint, note="已电话解答，客户撤回")
     elif step == "reject":
         services.complaint_reject(complaint=complaint, actor=None, reason="Not a complaint: a request for brochures.")
     elif step == "review":
-        services.complaint_request_review(complaint=complaint, reason="不认可扣减比例,申请上级机构核查。")
+        services.complaint_request_review(complaint=complaint, reason="不认可扣减比例，申请上级机构核查。")
     elif step.startswith("merge:"):
         services.complaint_merge(complaint=complaint, into=made[step.split(":", 1)[1]], actor=None, note="同一事项")
 
