@@ -163,7 +163,13 @@ class TrackForm(forms.Form):
     )
 
     def clean_tracking_number(self):
-        return codes.normalize(self.cleaned_data["tracking_number"])
+        typed = self.cleaned_data["tracking_number"]
+        if codes.looks_mistyped(typed):
+            raise ValidationError(
+                _("This number looks mistyped: one of its characters does not match. Check it against your receipt."),
+                code="mistyped",
+            )
+        return codes.normalize(typed)
 
     def is_well_formed(self) -> bool:
         return codes.is_well_formed(self.cleaned_data.get("tracking_number", ""), TRACKING_PREFIX)

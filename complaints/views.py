@@ -55,6 +55,19 @@ def _track_limit() -> int:
     return _limit("PORTAL_TRACK_FAILURE_LIMIT", 10)
 
 
+def _track_address_limit() -> int:
+    # Looser than the per-number limit: many people share one address behind a carrier's NAT, and one of
+    # them mistyping must not lock the others out.
+    return _limit("PORTAL_TRACK_ADDRESS_LIMIT", 100)
+
+
+def _track_identities(request, form) -> tuple[str, str]:
+    """The two counters of failed look-ups: this number from this address, and this address overall."""
+    ip = ratelimit.client_ip(request)
+    number = codes.normalize(form.data.get("tracking_number", ""))
+    return f"number+ip:{number}|{ip}", f"ip:{ip}"
+
+
 def _language() -> str:
     return "en" if (get_language() or "").startswith("en") else "zh-hans"
 
@@ -164,9 +177,10 @@ def track(request):
     context = {"breadcrumbs": [(_("Track a complaint"), None)], "nav_section": "complaint-track"}
     if request.method == "POST":
         form = TrackForm(request.POST)
-        ip = ratelimit.client_ip(request)
-        identities = [f"ip:{ip}", f"number:{codes.normalize(form.data.get('tracking_number', ''))}"]
-        if ratelimit.is_limited("complaint-track", identities, limit=_track_limit()):
+        pair, address = _track_identities(request, form)
+        if ratelimit.is_limited("complaint-track", [pair], limit=_track_limit()) or ratelimit.is_limited(
+            "complaint-track-address", [address], limit=_track_address_limit()
+        ):
             return _too_many(request, "track")
         if form.is_valid():
             complaint = _find(form.cleaned_data["tracking_number"], form.cleaned_data["phone"])
@@ -177,9 +191,10 @@ def track(request):
                     request.session.cycle_key()
                 request.session[TRACK_SESSION_KEY] = {"id": complaint.pk, "until": time.time() + TRACK_SESSION_SECONDS}
                 return redirect("complaints:status")
-            for identity in identities:
-                ratelimit.hit("complaint-track", identity)
+            ratelimit.hit("complaint-track", pair)
             context["not_found"] = True
+        # A mistyped number is refused before any look-up, but still counts towards the address's ceiling.
+        ratelimit.hit("complaint-track-address", address)
     else:
         form = TrackForm()
     context["form"] = form
