@@ -13,7 +13,7 @@ PROFILE = {
     "address_zh_hans": "北京市朝阳区东三环中路5号财富金融中心49层（电梯楼层60层）05单元",
     "address_en": "Unit 05, 49th floor (lift button 60), Fortune Financial Center, 5 East Third Ring Middle Road, Chaoyang District, Beijing",  # noqa: E501
     "postcode": "100020",
-    "office_hours_zh_hans": "工作日 上午9:00-12:00,下午13:30-18:00",
+    "office_hours_zh_hans": "工作日 上午9:00-12:00，下午13:30-18:00",
     "office_hours_en": "Working days 9:00–12:00 and 13:30–18:00",
     "complaint_channels_zh_hans": (
         "我们通过信、访、网、电、微、邮六种渠道接收消费投诉，每一件投诉都会登记并生成查询编号。\n\n"
@@ -38,7 +38,7 @@ BRANCHES = [
         "address_zh_hans": "北京市朝阳区东三环中路5号财富金融中心49层（电梯楼层60层）05单元",
         "address_en": "Unit 05, 49th floor (lift button 60), Fortune Financial Center, 5 East Third Ring Middle Road, Chaoyang District, Beijing",  # noqa: E501
         "phone": "010-85921177",
-        "counter_hours_zh_hans": "上午9:00-12:00;下午13:30-18:00",
+        "counter_hours_zh_hans": "上午9:00-12:00；下午13:30-18:00",
         "counter_hours_en": "9:00–12:00 and 13:30–18:00",
         "transit_zh_hans": (
             "地铁10号线金台夕照站A口，向北约100米即到财富金融中心。\n"

@@ -30,7 +30,8 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 CHINESE = HAN + "\u3001\u3002\u300a-\u3011\uff01\uff08\uff09\uff0c\uff1a\uff1b\uff1f\u201c\u201d\u2018\u2019"
 FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", ".": "。", "(": "（", ")": "）"}
 _MARK = re.compile(
-    rf"(?<=[{CHINESE}])[,:;?!] ?|(?<![\d\s])[,:;?!] ?(?=[{HAN}])|(?<=[{HAN}）])\.(?=$|\s|[{CHINESE}\"'“”])"
+    rf"(?<=[{CHINESE}])[,:;?!] ?|(?<!\s)[,;?!] ?(?=[{HAN}])|(?<![\d\s]): ?(?=[{HAN}])"
+    rf"|(?<=[{HAN}）])\.(?=$|\s|[{CHINESE}\"'“”])"
 )
 # A bracket pair that is not a %(name)s placeholder and holds Chinese, or stands next to it.
 _PAIR = re.compile(r"( ?)(?<!%)\(([^()]*)\)( ?)")
@@ -96,6 +97,7 @@ def module_findings(path: Path) -> list[str]:
         ("共%(count)s个(含附件)", "共%(count)s个（含附件）"),
         ("10 MB,格式", "10 MB，格式"),
         ("时间: 9:00-17:00", "时间：9:00-17:00"),
+        ("上午9:00-12:00,下午13:30-18:00", "上午9:00-12:00，下午13:30-18:00"),
         ("E.g. TS-20261121 (English)", "E.g. TS-20261121 (English)"),
     ],
 )
