@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from portal import regulator
 from portal.profile import current_profile
 from portal.sms import send_sms
 
@@ -51,7 +52,20 @@ def message(complaint, kind: str, **extra) -> tuple[str, str]:
     """(subject, text) of a notification, in the active language."""
     number = complaint.tracking_number
     due = _day(complaint.due_date)
-    if kind == RECEIVED:
+    original = complaint.review_of.tracking_number if complaint.review_of_id else ""
+    if kind == RECEIVED and original:
+        # A review has its own number; the message names the complaint it reviews, so nobody takes it for new.
+        subject = _("Review of complaint %(original)s received") % {"original": original}
+        text = _(
+            "We received your request for a review of complaint %(original)s on %(received)s. The review's "
+            "tracking number is %(number)s. We will decide and tell you by %(due)s."
+        ) % {
+            "original": original,
+            "received": _day(timezone.localdate(complaint.received_at)),
+            "number": number,
+            "due": due,
+        }
+    elif kind == RECEIVED:
         subject = _("Complaint %(number)s received") % {"number": number}
         text = _(
             "We received your complaint on %(received)s. Its tracking number is %(number)s. "
@@ -82,8 +96,11 @@ def message(complaint, kind: str, **extra) -> tuple[str, str]:
             "We have decided on your complaint %(number)s. See the decision and what you can do if you disagree "
             "under “Track a complaint” on our website."
         ) % {"number": number}
+        text = f"{text} {regulator.sentence()}"
     else:
         raise ValueError(kind)
+    if original and kind != RECEIVED:
+        text = _("Review of %(original)s: %(text)s") % {"original": original, "text": text}
     return subject, text
 
 

@@ -150,7 +150,6 @@ def render_notice(request, notice: Notice, *, now=None, preview: bool = False):
             "preview": preview,
             "other_language_notice_url": path_in_language(notice.get_absolute_url(), other),
             "other_language_has_text": other != "en" or bool((notice.title_en or "").strip()),
-            "absolute_url": request.build_absolute_uri(notice.get_absolute_url()),
             "breadcrumbs": [
                 (_("Notices"), reverse("notices:index")),
                 (category.label, reverse("notices:category", args=[category.value])),

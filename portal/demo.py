@@ -27,6 +27,10 @@ PROFILE = {
         "and especially complex ones up to 60 days with a senior manager's approval; we tell you each time and why."
     ),
     "wechat_account": "小康人寿",
+    # The Beijing branch's landline: unlike the 400 hotline it can be dialled from abroad.
+    "international_hotline": "+86 10 8592 1177",
+    "english_service_hours_zh_hans": "工作日 上午9:00-12:00，下午13:30-17:00（北京时间）",
+    "english_service_hours_en": "Working days 9:00–12:00 and 13:30–17:00 Beijing time (UTC+8); ask for English-speaking staff",
 }
 
 BRANCHES = [
@@ -55,8 +59,8 @@ BRANCHES = [
         "province": "江苏",
         "name_zh_hans": "江苏分公司",
         "name_en": "Jiangsu Branch",
-        "address_zh_hans": "南京市鼓楼区中山北路（示例地址）",
-        "address_en": "Zhongshan North Road, Gulou District, Nanjing (sample address)",
+        "address_zh_hans": "江苏省南京市鼓楼区中山北路105号中环国际广场18层1801室",
+        "address_en": "Room 1801, 18th floor, Zhonghuan International Plaza, 105 Zhongshan North Road, Gulou District, Nanjing, Jiangsu",
         "phone": "025-83456789",
         "counter_hours_zh_hans": "工作日 9:00-17:00",
         "counter_hours_en": "Working days 9:00–17:00",
@@ -69,8 +73,8 @@ BRANCHES = [
         "province": "湖南",
         "name_zh_hans": "湖南分公司",
         "name_en": "Hunan Branch",
-        "address_zh_hans": "长沙市芙蓉区五一大道（示例地址）",
-        "address_en": "Wuyi Avenue, Furong District, Changsha (sample address)",
+        "address_zh_hans": "湖南省长沙市芙蓉区五一大道389号华美欧国际大厦21层",
+        "address_en": "21st floor, Huameiou International Building, 389 Wuyi Avenue, Furong District, Changsha, Hunan",
         "phone": "0731-84567890",
         "counter_hours_zh_hans": "工作日 9:00-17:00",
         "counter_hours_en": "Working days 9:00–17:00",

@@ -21,7 +21,10 @@ RETRY_AFTER_SECONDS = 30
 
 @public_page
 def home(request):
-    sections = [{"template": section.template, **section.context(request)} for section in registry.home_sections]
+    sections = [
+        {"template": section.template, "elderly_template": section.elderly_template, **section.context(request)}
+        for section in registry.home_sections
+    ]
     return render(request, "portal/home.html", {"sections": sections, "rights": CONSUMER_RIGHTS, "nav_section": "home"})
 
 

@@ -39,12 +39,12 @@ def branch_calendar(branch, days, *, host: str, page_url: str) -> bytes:
         event.add("location", day.place)
         event.add("status", "CANCELLED" if day.status == DayStatus.CANCELLED else "CONFIRMED")
         lines = [
-            _("Receptionist: %(name)s %(title)s") % {"name": day.receptionist, "title": day.title},
+            _("Received by: %(name)s %(title)s") % {"name": day.receptionist_display, "title": day.title_display},
         ]
         if day.phone:
             lines.append(_("Phone: %(phone)s") % {"phone": day.phone})
         if day.liaison:
-            lines.append(_("Liaison: %(name)s") % {"name": day.liaison})
+            lines.append(_("Liaison: %(name)s") % {"name": day.liaison_display})
         if day.status_reason:
             lines.append(day.status_reason)
         if day.notes:

@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.i18n import is_english
 from portal.models import Branch
 from portal.phones import validate_phone
 
@@ -75,6 +76,14 @@ class ReceptionDay(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     place = models.CharField(_("place"), max_length=300)
     liaison = models.CharField(_("liaison"), max_length=60, blank=True)
+    receptionist_latin = models.CharField(
+        _("receptionist's name in Latin letters"),
+        max_length=60,
+        blank=True,
+        db_default="",
+        help_text=_("Pinyin, family name first, e.g. Zhang Dan. Shown on English pages beside the characters."),
+    )
+    liaison_latin = models.CharField(_("liaison's name in Latin letters"), max_length=60, blank=True, db_default="")
     notes = models.TextField(_("notes"), blank=True, help_text=_("Shown on the public page."))
     status = models.CharField(_("status"), max_length=10, choices=DayStatus.choices, default=DayStatus.SCHEDULED)
     status_reason = models.CharField(
@@ -121,6 +130,23 @@ class ReceptionDay(models.Model):
             raise ValidationError(errors)
 
     @property
+    def receptionist_display(self) -> str:
+        return _person(self.receptionist, self.receptionist_latin)
+
+    @property
+    def liaison_display(self) -> str:
+        return _person(self.liaison, self.liaison_latin)
+
+    @property
+    def title_display(self) -> str:
+        """The title in the page's language: the English one staff gave, else the usual English of a known
+        Chinese title (an English page never calls a general manager by characters only)."""
+        if is_english() and not (getattr(self, "title_en", "") or "").strip():
+            chinese = (getattr(self, "title_zh_hans", "") or self.title or "").strip()
+            return str(TITLES_IN_ENGLISH.get(chinese, chinese))
+        return self.title
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == DayStatus.CANCELLED
 
@@ -131,6 +157,22 @@ class ReceptionDay(models.Model):
     @property
     def anchor(self) -> str:
         return f"day-{self.branch.slug}-{self.date:%Y%m%d}"
+
+
+# The usual English of the titles reception days are held by.
+TITLES_IN_ENGLISH = {
+    "总经理": _("General manager"),
+    "副总经理": _("Deputy general manager"),
+    "总经理助理": _("Assistant general manager"),
+    "临时负责人": _("Acting head"),
+}
+
+
+def _person(name: str, latin: str) -> str:
+    """A staff member's name as a page shows it: on English pages in Latin letters with the characters beside."""
+    if is_english() and latin.strip() and name.strip():
+        return f"{latin.strip()} ({name.strip()})"
+    return name
 
 
 class HolidayKind(models.TextChoices):

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .. import pagecache
@@ -79,3 +80,26 @@ def fragment(parser, token):
     parser.delete_first_token()
     vary_on = [parser.compile_filter(bit) for bit in bits[2:]]
     return FragmentNode(nodelist, bits[1].strip("\"'"), vary_on, unless)
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name: str):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        output = self.nodelist.render(context)
+        context.dicts[0][self.name] = mark_safe(output.strip())  # already escaped by the template
+        return output
+
+
+@register.tag
+def capture(parser, token):
+    """`{% capture name %}…{% endcapture %}` renders its content where it stands and also keeps it as `name`,
+    for later in the page: base.html shows a page's title block in <title> and again as og:title."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% capture %} takes one name.")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[1])

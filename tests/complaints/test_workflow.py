@@ -71,7 +71,7 @@ def test_the_illegal_transition_message_is_translated(supervisor):
     with translation.override("zh-hans"), pytest.raises(WorkflowError) as refused:
         services.complaint_close(complaint=complaint, actor=supervisor, root_cause="x", responsible_unit="y")
     with translation.override("zh-hans"):
-        assert refused.value.messages[0] == "当前状态为“已收到”,不能执行“办结”。"
+        assert refused.value.messages[0] == "当前状态为“已收到”，不能执行“办结”。"
 
 
 def test_registration_records_who_when_and_the_public_receipt_event(handler):

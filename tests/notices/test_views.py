@@ -50,7 +50,7 @@ def test_every_category_lists_notices_in_both_languages(client, demo_notices):
 def test_a_notice_shows_its_chinese_title_on_the_chinese_page_and_english_on_the_english_page(client, demo_notices):
     chinese = page_text(client.get("/notices/fraud-warnings/what-insurance-fraud-is/"))
     english = page_text(client.get("/en/notices/fraud-warnings/what-insurance-fraud-is/"))
-    assert "<h1" in chinese and "反保险欺诈提示:什么是保险欺诈,会有什么后果</h1>" in chinese
+    assert "<h1" in chinese and "反保险欺诈提示：什么是保险欺诈，会有什么后果</h1>" in chinese
     assert "Insurance fraud: what it is and what it leads to</h1>" in english
     assert "Insurance fraud: what it is and what it leads to</h1>" not in chinese
     assert 'href="/notices/fraud-warnings/what-insurance-fraud-is/"' in english  # the same notice in Chinese

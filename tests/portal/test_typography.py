@@ -19,8 +19,7 @@ DEMO_MODULES = sorted(
     [
         *ROOT.glob("*/demo.py"),
         *ROOT.glob("*/demo_*.py"),
-        ROOT / "complaints" / "volume.py",
-        ROOT / "notices" / "volume.py",
+        *ROOT.glob("*/volume.py"),
     ]
 )
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
