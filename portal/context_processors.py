@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.utils.translation import get_language
 
-from .display import is_elderly
 from . import regulator
+from .display import is_elderly
 from .i18n import alternates, other_language, path_in_language, site_url
 from .profile import current_profile
 

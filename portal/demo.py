@@ -30,7 +30,9 @@ PROFILE = {
     # The Beijing branch's landline: unlike the 400 hotline it can be dialled from abroad.
     "international_hotline": "+86 10 8592 1177",
     "english_service_hours_zh_hans": "工作日 上午9:00-12:00，下午13:30-17:00（北京时间）",
-    "english_service_hours_en": "Working days 9:00–12:00 and 13:30–17:00 Beijing time (UTC+8); ask for English-speaking staff",
+    "english_service_hours_en": (
+        "Working days 9:00–12:00 and 13:30–17:00 Beijing time (UTC+8); ask for English-speaking staff"
+    ),
 }
 
 BRANCHES = [
@@ -60,7 +62,10 @@ BRANCHES = [
         "name_zh_hans": "江苏分公司",
         "name_en": "Jiangsu Branch",
         "address_zh_hans": "江苏省南京市鼓楼区中山北路105号中环国际广场18层1801室",
-        "address_en": "Room 1801, 18th floor, Zhonghuan International Plaza, 105 Zhongshan North Road, Gulou District, Nanjing, Jiangsu",
+        "address_en": (
+            "Room 1801, 18th floor, Zhonghuan International Plaza, 105 Zhongshan North Road, Gulou District, "
+            "Nanjing, Jiangsu"
+        ),
         "phone": "025-83456789",
         "counter_hours_zh_hans": "工作日 9:00-17:00",
         "counter_hours_en": "Working days 9:00–17:00",

@@ -133,7 +133,6 @@ def pending_save(upload: UploadedFile, *, folder: str, kind: Kind) -> dict:
 
 def pending_file(meta: dict):
     """The kept upload as a file the form's checks and the services accept, or None when it is gone."""
-    from django.core.files import File
 
     path = str(meta.get("path", ""))
     if f"/{PENDING}/" not in path or ".." in path or not default_storage.exists(path):

@@ -17,8 +17,15 @@ from .rules import nth_weekday
 PUBLISHED_2023 = Path(__file__).resolve().parent / "data" / "reception_beijing_2023_as_published.csv"
 
 # Staff names in Latin letters for the English pages (pinyin, family name first).
-LATIN_NAMES = {"张丹": "Zhang Dan", "张颖": "Zhang Ying", "王珊珊": "Wang Shanshan", "李明": "Li Ming", "陈静": "Chen Jing",
-               "王强": "Wang Qiang", "刘芳": "Liu Fang"}  # fmt: skip
+LATIN_NAMES = {
+    "张丹": "Zhang Dan",
+    "张颖": "Zhang Ying",
+    "王珊珊": "Wang Shanshan",
+    "李明": "Li Ming",
+    "陈静": "Chen Jing",
+    "王强": "Wang Qiang",
+    "刘芳": "Liu Fang",
+}
 
 UPCOMING = {
     # slug: (weekday, nth, months ahead, receptionist, liaison)

@@ -89,7 +89,8 @@ class CaptureNode(template.Node):
 
     def render(self, context):
         output = self.nodelist.render(context)
-        context.dicts[0][self.name] = mark_safe(output.strip())  # already escaped by the template
+        # The output is the template's own rendering, already escaped: kept as it is, not escaped twice.
+        context.dicts[0][self.name] = mark_safe(output.strip())  # noqa: S308
         return output
 
 
