@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import codes
 from portal.phones import display_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
+from portal.uploads import download_name
 
 from . import retention, services
 from .admin_forms import ACTION_FORMS, RegisterForm
@@ -413,7 +414,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,
-            filename=attachment.original_name,
+            filename=download_name(attachment.original_name, attachment.content_type),
             content_type=attachment.content_type,
         )
         response["Cache-Control"] = "private, no-store"

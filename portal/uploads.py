@@ -146,3 +146,18 @@ def pending_delete(meta: dict) -> None:
     path = str(meta.get("path", ""))
     if f"/{PENDING}/" in path and ".." not in path:
         default_storage.delete(path)
+
+
+def download_name(name: str, mime: str) -> str:
+    """The name a file is downloaded under: the uploader's name with the extension of the type its content was
+    found to be (a JPEG with HTML appended, uploaded as photo.html, downloads as photo.jpg)."""
+    kind = KINDS.get(mime)
+    cleaned = safe_display_name(name)
+    if kind is None:
+        return cleaned
+    stem, dot, extension = cleaned.rpartition(".")
+    if not dot or not stem:
+        stem = cleaned
+    elif extension.lower() in ("jpeg",) and kind is JPEG:
+        return cleaned
+    return f"{stem}.{kind.extension}"

@@ -28,10 +28,10 @@ LATIN_NAMES = {
 }
 
 UPCOMING = {
-    # slug: (weekday, nth, months ahead, receptionist, liaison)
-    "beijing": (2, 2, 2, "张丹", "张颖"),
-    "jiangsu": (1, 2, 1, "李明", "陈静"),
-    "hunan": (3, 3, 1, "王强", "刘芳"),
+    # slug: (weekday, nth, months ahead, receptionist, liaison): a monthly day into next year
+    "beijing": (2, 2, 13, "张丹", "张颖"),
+    "jiangsu": (1, 2, 13, "李明", "陈静"),
+    "hunan": (3, 3, 13, "王强", "刘芳"),
 }
 
 

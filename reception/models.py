@@ -59,6 +59,23 @@ class ReceptionDayQuerySet(models.QuerySet):
         return self if branches is None else self.filter(branch_id__in=branches)
 
 
+# What a calendar shows of a reception day: a change to any of these is a new revision (SEQUENCE) of its event.
+CALENDAR_FIELDS = (
+    "date",
+    "start_time",
+    "end_time",
+    "receptionist",
+    "title_zh_hans",
+    "title_en",
+    "phone",
+    "place_zh_hans",
+    "place_en",
+    "status",
+    "status_reason_zh_hans",
+    "status_reason_en",
+)
+
+
 class ReceptionDay(models.Model):
     """One day on which a branch's general manager (or a deputy) receives consumers in person.
 
@@ -93,8 +110,10 @@ class ReceptionDay(models.Model):
     capacity = models.PositiveSmallIntegerField(
         _("bookable visits"), default=10, help_text=_("How many visits can be booked online for this day.")
     )
+    # How many times what a calendar shows of the day has changed: its iCalendar SEQUENCE.
+    sequence = models.PositiveIntegerField(_("revision"), default=0, db_default=0, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "sequence"])
 
     objects = ReceptionDayQuerySet.as_manager()
 
@@ -112,6 +131,15 @@ class ReceptionDay(models.Model):
 
     def __str__(self):
         return f"{self.branch} {self.date:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            before = ReceptionDay.objects.filter(pk=self.pk).values(*CALENDAR_FIELDS).first()
+            if before is not None and any(before[name] != getattr(self, name) for name in CALENDAR_FIELDS):
+                self.sequence = (self.sequence or 0) + 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -71,3 +71,39 @@ def test_a_failing_mail_relay_does_not_undo_the_change(
         complaint = register(supervisor, email="a@example.com")
     complaint.refresh_from_db()
     assert complaint.status == "received" and len(sms_outbox) == 1
+
+
+def test_a_decision_message_names_the_regulators_hotline_in_both_languages(
+    supervisor, sms_outbox, django_capture_on_commit_callbacks
+):
+    for language, words in (
+        ("en", "National Financial Regulatory Administration"),
+        ("zh-hans", "国家金融监督管理总局"),
+    ):
+        sms_outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            complaint = register(supervisor, language=language)
+            services.complaint_accept(complaint=complaint, actor=supervisor)
+            services.complaint_decide(
+                complaint=complaint, actor=supervisor, decision="x", outcome="upheld", remedies=["review"]
+            )
+        decided = sms_outbox[-1][1]
+        assert words in decided and "12378" in decided
+
+
+def test_every_message_about_a_review_names_the_complaint_it_reviews(
+    supervisor, sms_outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        original = register(supervisor, language="en")
+        services.complaint_accept(complaint=original, actor=supervisor)
+        services.complaint_decide(
+            complaint=original, actor=supervisor, decision="x", outcome="upheld", remedies=["review"]
+        )
+    sms_outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review = services.complaint_request_review(complaint=original, reason="The amount is wrong.")
+        services.complaint_accept(complaint=review, actor=supervisor)
+    received, accepted = (text for _phone, text in sms_outbox)
+    assert f"review of complaint {original.tracking_number}" in received and review.tracking_number in received
+    assert original.tracking_number in accepted

@@ -52,3 +52,12 @@ def test_invalid_phone_numbers_are_refused_with_a_clear_message(raw):
 def test_stored_numbers_are_displayed_in_national_format():
     assert display_phone("+8613812345678") == "138 1234 5678"
     assert display_phone("+861085921177") == "010 8592 1177"
+
+
+def test_a_download_is_named_after_the_type_its_content_was_found_to_be():
+    from portal.uploads import download_name
+
+    assert download_name("photo.html", "image/jpeg") == "photo.jpg"
+    assert download_name("scan.jpeg", "image/jpeg") == "scan.jpeg"
+    assert download_name("合同", "application/pdf") == "合同.pdf"
+    assert download_name("letter.PDF", "application/pdf") == "letter.pdf"

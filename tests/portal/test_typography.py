@@ -36,9 +36,22 @@ _MARK = re.compile(
 _PAIR = re.compile(r"( ?)(?<!%)\(([^()]*)\)( ?)")
 
 
-def full_width(text: str) -> str:
-    """`text` with the half-width punctuation next to Chinese made full-width (and the spaces around it gone)."""
+_PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}")
 
+
+def full_width(text: str) -> str:
+    """`text` with the half-width punctuation next to Chinese made full-width (and the spaces around it gone).
+    Placeholders (%(name)s, {name}) are kept as they are and count as neither Chinese nor punctuation."""
+    placeholders = _PLACEHOLDER.findall(text)
+    for index, placeholder in enumerate(placeholders):
+        text = text.replace(placeholder, chr(0xE000 + index), 1)
+    text = _full_width(text)
+    for index, placeholder in enumerate(placeholders):
+        text = text.replace(chr(0xE000 + index), placeholder, 1)
+    return text
+
+
+def _full_width(text: str) -> str:
     def pair(match):
         before, inner, after = match.group(1), match.group(2), match.group(3)
         start, end = match.start(), match.end()
@@ -94,6 +107,7 @@ def module_findings(path: Path) -> list[str]:
         ("长辈版(大字)", "长辈版（大字）"),
         ("格式为PDF或Word(DOCX)。", "格式为PDF或Word（DOCX）。"),
         ("共%(count)s个(含附件)", "共%(count)s个（含附件）"),
+        ("%(date)s(预约编号 %(number)s)。", "%(date)s（预约编号 %(number)s）。"),
         ("10 MB,格式", "10 MB，格式"),
         ("时间: 9:00-17:00", "时间：9:00-17:00"),
         ("上午9:00-12:00,下午13:30-18:00", "上午9:00-12:00，下午13:30-18:00"),
