@@ -311,6 +311,22 @@ Read the policy terms carefully, especially what is covered, what is excluded an
 - 医疗机构、公安部门或其他有关机构出具的被保险人死亡证明；
 - 能够证明事故性质、原因的其他材料。
 
+## 外籍人士需要特别准备的材料
+
+- **身份证件**：有效护照原件及复印件（含照片页和最近一次入境签章页），以及有效的外国人居留许可；已换发的，请同时提供旧护照。
+- **外文材料的翻译**：境外医院的病历、诊断证明、发票等外文材料，请附中文译本。译本由有资质的翻译机构出具并加盖翻译专用章；在境外形成的死亡证明等重要文件，还需经当地公证并办理领事认证（或附加证明书）。
+- **授权他人代办**：本人在境外无法亲自办理的，可出具经公证的授权委托书，委托在中国的亲友代为申请。
+
+## 保险金支付到境外账户
+
+保险金原则上支付到受益人本人名下的中国境内银行账户。受益人已离开中国、没有境内账户的，可以申请支付到本人名下的境外银行账户，请提供开户行名称、SWIFT代码、账号和账户持有人姓名（与护照一致）。境外汇款按人民币金额结汇汇出，汇款银行和中转银行收取的手续费由收款人承担，到账时间一般为5至10个工作日。
+
+## 身在境外也能申请理赔
+
+- 请先拨打可从境外拨打的电话 +86 10 8592 1177 报案（工作日北京时间9:00-12:00、13:30-17:00有英语服务），或发送电子邮件至客服邮箱，写明保单号、被保险人姓名和事故经过。
+- 材料可以先发送扫描件，我们审核后会告诉您哪些需要邮寄原件；邮寄地址为北京分公司柜面。
+- 理赔进度可随时拨打客服热线查询；对理赔结果有异议，可以在线提交投诉，也可以向国家金融监督管理总局反映（消费者投诉热线12378）。
+
 ## 需要帮助？
 
 材料不全或不清楚怎么填写，请拨打客服热线，我们会一步一步协助您。
@@ -336,6 +352,22 @@ The beneficiary applies by filling in the claim form and providing the documents
 - A valid identity document of the applicant;
 - The death certificate of the insured, issued by a medical institution, the police or another competent authority;
 - Any other documents that show the nature and cause of the event.
+
+## What foreign nationals need in addition
+
+- **Identity**: your valid passport with a copy of the photo page and of the last entry stamp, and your valid residence permit for foreigners. If your passport has been renewed, bring the old one too.
+- **Translated documents**: medical records, diagnoses and invoices from hospitals abroad must come with a Chinese translation made and stamped by a qualified translation company. Key documents issued abroad, such as a death certificate, must also be notarised there and legalised by the consulate (or carry an apostille).
+- **Someone to act for you**: if you are abroad and cannot apply yourself, a relative or friend in China can apply with a notarised power of attorney from you.
+
+## Payment to a foreign account
+
+We normally pay benefits into a bank account in mainland China in the beneficiary's own name. If you have left China and no longer have one, you may ask us to pay into an account abroad in your own name: give the bank's name, its SWIFT code, the account number and the account holder's name as in your passport. The transfer is made from the amount in yuan; the fees of the sending and intermediary banks are borne by the payee, and the money usually arrives in 5 to 10 working days.
+
+## Claiming from abroad
+
+- Report the claim on +86 10 8592 1177, which can be dialled from abroad (English-speaking staff on working days 9:00–12:00 and 13:30–17:00 Beijing time, UTC+8), or by email to our customer service, with the policy number, the insured's name and what happened.
+- Send scans of the documents first; we tell you which originals to post after checking them. The address is the Beijing branch's counter.
+- If you disagree with the outcome, file a complaint online, or turn to the National Financial Regulatory Administration (consumer hotline 12378).
 
 ## Need help?
 
