@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -104,3 +105,18 @@ def capture(parser, token):
     nodelist = parser.parse(("endcapture",))
     parser.delete_first_token()
     return CaptureNode(nodelist, bits[1])
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label: full-width on Chinese pages (“状态：”), a colon and a space on English ones."""
+    return ": " if (get_language() or "").startswith("en") else "："
+
+
+@register.filter
+def in_brackets(value) -> str:
+    """A value in brackets after the text before it: “（100020）” on Chinese pages, “ (100020)” on English ones."""
+    if value in (None, ""):
+        return ""
+    text = conditional_escape(value)
+    return mark_safe(f" ({text})" if (get_language() or "").startswith("en") else f"（{text}）")  # noqa: S308
