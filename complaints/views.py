@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from portal import codes, ratelimit
-from portal.phones import normalize_phone
+from portal.phones import display_phone, normalize_phone
 from portal.uploads import pending_delete, pending_file, pending_save, validate_upload
 
 from . import services
@@ -170,12 +170,26 @@ def _answers(form: ComplaintForm) -> list[dict]:
                 continue
             if hasattr(field.field, "choices") and value:
                 value = dict(field.field.choices).get(value, value)
+            if name == "phone" and value:
+                value = display_phone(value)
             rows.append({"label": field.label, "value": value})
         sections.append({"step": step, "rows": rows})
     return sections
 
 
-def _submit(request, data: dict, attachments: list):
+def _send(request, draft: dict, data: dict, *, form, uploads=()):
+    """Make the complaint from checked answers, with the kept files and any just sent; the receipt's redirect,
+    or None when the service refused (the form then says why). The same token again shows this session's
+    receipt; the per-address limit counts new complaints only."""
+    token = data["token"]
+    if token in _sent_tokens(request):
+        request.session[RECEIPT_SESSION_KEY] = _sent_tokens(request)[token]
+        return redirect("complaints:receipt")
+    duplicate = Complaint.objects.filter(idempotency_key=token).exists()
+    ip = ratelimit.client_ip(request)
+    if not duplicate and ratelimit.is_limited("complaint-submit", [ip], limit=_submit_limit()):
+        return _too_many(request, "submit")
+    kept = [file for file in (pending_file(meta) for meta in _kept_files(draft)) if file is not None]
     try:
         complaint = services.complaint_submit(
             name=data["name"],
@@ -188,13 +202,16 @@ def _submit(request, data: dict, attachments: list):
             province=data["province"],
             capacity=data["capacity"],
             principal_name=data["principal_name"],
-            attachments=attachments,
+            attachments=[*kept, *uploads][:MAX_ATTACHMENTS],
             language=_language(),
-            idempotency_key=data["token"],
+            idempotency_key=token,
         )
-    except ValidationError:
-        raise
-    return complaint
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    if not duplicate:
+        ratelimit.hit("complaint-submit", ip)
+    return _sent(request, draft, complaint)
 
 
 def _sent(request, draft: dict, complaint) -> HttpResponseRedirect:
@@ -263,23 +280,9 @@ def new(request):
             whole = _draft_form(draft, consent=True, expected=expected)
             if not whole.is_valid():
                 return redirect(f"{reverse('complaints:new')}?step={_first_step_with_errors(whole)}")
-            token = whole.cleaned_data["token"]
-            if token in _sent_tokens(request):
-                request.session[RECEIPT_SESSION_KEY] = _sent_tokens(request)[token]
-                return redirect("complaints:receipt")
-            ip = ratelimit.client_ip(request)
-            duplicate = Complaint.objects.filter(idempotency_key=token).exists()
-            if not duplicate and ratelimit.is_limited("complaint-submit", [ip], limit=_submit_limit()):
-                return _too_many(request, "submit")
-            attachments = [f for f in (pending_file(meta) for meta in _kept_files(draft)) if f is not None]
-            try:
-                complaint = _submit(request, whole.cleaned_data, attachments)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                if not duplicate:
-                    ratelimit.hit("complaint-submit", ip)
-                return _sent(request, draft, complaint)
+            response = _send(request, draft, whole.cleaned_data, form=form)
+            if response is not None:
+                return response
         elif valid or going_back:
             index = STEP_SLUGS.index(step.slug) + (-1 if going_back else 1)
             return redirect(f"{reverse('complaints:new')}?step={STEP_SLUGS[max(index, 0)]}")
@@ -302,24 +305,9 @@ def _first_step_with_errors(form) -> str:
 def _new_at_once(request, draft: dict, expected: list[str], context: dict):
     form = ComplaintForm(request.POST, request.FILES, expected_tokens=expected)
     if form.is_valid():
-        data = form.cleaned_data
-        token = data["token"]
-        if token in _sent_tokens(request):
-            request.session[RECEIPT_SESSION_KEY] = _sent_tokens(request)[token]
-            return redirect("complaints:receipt")
-        duplicate = Complaint.objects.filter(idempotency_key=token).exists()
-        ip = ratelimit.client_ip(request)
-        if not duplicate and ratelimit.is_limited("complaint-submit", [ip], limit=_submit_limit()):
-            return _too_many(request, "submit")
-        kept = [f for f in (pending_file(meta) for meta in _kept_files(draft)) if f is not None]
-        try:
-            complaint = _submit(request, data, [*kept, *data["attachments"]][:MAX_ATTACHMENTS])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if not duplicate:
-                ratelimit.hit("complaint-submit", ip)
-            return _sent(request, draft, complaint)
+        response = _send(request, draft, form.cleaned_data, form=form, uploads=form.cleaned_data["attachments"])
+        if response is not None:
+            return response
     _discard(draft, request.POST.getlist("remove"))
     _keep_uploads(request, draft)
     draft["data"].update(
