@@ -96,7 +96,8 @@ def message(complaint, kind: str, **extra) -> tuple[str, str]:
             "We have decided on your complaint %(number)s. See the decision and what you can do if you disagree "
             "under “Track a complaint” on our website."
         ) % {"number": number}
-        text = f"{text} {regulator.sentence()}"
+        # Chinese sentences follow each other without a space.
+        text = f"{text}{'' if translation.get_language().startswith('zh') else ' '}{regulator.sentence()}"
     else:
         raise ValueError(kind)
     if original and kind != RECEIVED:
