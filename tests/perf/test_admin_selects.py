@@ -19,6 +19,8 @@ def _full_selects(form_class) -> list[str]:
     for name, field in form_class.base_fields.items():
         if not isinstance(field, ModelChoiceField) or field.queryset.model not in UNBOUNDED:
             continue
+        if field.queryset.model is get_user_model() and "is_staff" in str(field.queryset.query):
+            continue  # staff accounts only: a few hundred at most, a select is the right widget
         widget = getattr(field.widget, "widget", field.widget)  # the admin's related-object wrapper
         if type(widget).__name__ not in ("ForeignKeyRawIdWidget", "ManyToManyRawIdWidget", "AutocompleteSelect",
                                          "AutocompleteSelectMultiple"):  # fmt: skip
