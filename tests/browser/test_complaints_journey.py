@@ -116,7 +116,7 @@ def test_complainant_files_tracks_and_requests_a_review_after_the_handler_decide
     staff.goto(base + "/admin/complaints/complaint/")
     staff.fill("#searchbar", number)
     staff.press("#searchbar", "Enter")
-    staff.click(f"text={number}")
+    staff.click(f"#result_list >> text={number}")
     staff.click('a[data-action="accept"]')
     staff.click('form.cp-action-form input[type="submit"]')
     staff.click('a[data-action="extend"]')
