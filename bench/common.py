@@ -76,6 +76,21 @@ def postgres():
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def in_process_site(**extra: str) -> dict:
+    """Make this process the production site on the volume database in DATABASE_URL (static files collected
+    into a folder of its own), for the benchmarks that call the WSGI application or the test client directly.
+    Returns the environment it set."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database filled by generate_volume.")
+    static_root = tempfile.mkdtemp(prefix="portal-bench-static.")
+    env = {**PRODUCTION_ENV, "PORTAL_STATIC_ROOT": static_root, "PORTAL_PAGE_CACHE_VERSION_FILE": static_root + "/v"}
+    manage("collectstatic", "--no-input", "-v0", env=env)
+    os.environ.update({**env, **extra})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    sys.path.insert(0, str(ROOT))
+    return env
+
+
 def manage(*args, env: dict, check=True, **kwargs):
     return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=environment(env), check=check, **kwargs)
 

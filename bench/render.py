@@ -16,13 +16,12 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PRODUCTION_ENV, ROOT, append_results, manage
+from common import ROOT, append_results, in_process_site
 
 PAGES = [
     "/",
@@ -73,14 +72,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--record", action="store_true")
     options = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database filled by generate_volume.")
-    static_root = tempfile.mkdtemp(prefix="portal-bench-static.")
-    env = {**PRODUCTION_ENV, "PORTAL_STATIC_ROOT": static_root, "PORTAL_PAGE_CACHE_VERSION_FILE": static_root + "/v"}
-    manage("collectstatic", "--no-input", "-v0", env=env)
-    os.environ.update(env)
-    os.environ["PORTAL_PAGE_CACHE_SECONDS"] = "600"
-    sys.path.insert(0, str(ROOT))
+    in_process_site(PORTAL_PAGE_CACHE_SECONDS="600")
     from django.conf import settings
 
     from portal import pagecache

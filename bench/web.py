@@ -43,14 +43,15 @@ PAGES = [
     ("contact", "/contact/"),
 ]
 # Pages with a form carry a CSRF token and set its cookie: they are never cached, so they are measured once
-# and held to the cache-miss target.
+# and held to the form target (0.5×).
 FORMS = [
     ("complaint form", "/complaints/new/"),
     ("tracking form", "/complaints/track/"),
 ]
 LUA = ROOT / "bench" / "lua"
-# (what, minimum ratio to the bare page) from issue 7's targets; cached pages also need p99 <= 20 ms.
-TARGETS = {"cached": 1.2, "uncached": 0.3, "submit": 0.3, "track": 0.5}
+# (what, minimum ratio to the bare page) from the performance issue's targets; cached pages also need p99 <= 10 ms.
+TARGETS = {"cached": 1.3, "uncached": 0.3, "form": 0.5, "submit": 0.3, "track": 0.5}
+CACHED_P99_MS = 10
 HIDDEN_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -74,6 +75,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true")
     options = parser.parse_args()
 
+    load_before = _load()
     with demo_site() as env:
         if options.notices or options.complaints or options.reception_days:
             manage(
@@ -109,7 +111,7 @@ def main() -> None:
                         continue
                     jobs.append(Job(f"{name} [{label}]", base, path, label))
                 if label == "cached":
-                    jobs += [Job(f"{name} [form]", base, path, "uncached") for name, path in FORMS]
+                    jobs += [Job(f"{name} [form]", base, path, "form") for name, path in FORMS]
                     jobs += _posts(base, tracking)
             for job in jobs:
                 if job.kind == "cached":
@@ -123,7 +125,7 @@ def main() -> None:
         rows = [(job.name, job.path, _median(job.results), None, job.kind) for job in jobs]
         rows += [(name, path, None, status, None) for name, path, status in failures]
         lines = [
-            f"Volume: {volume}. Load average after the run: {_load()}. Median of {options.rounds} rounds of "
+            f"Volume: {volume}. Load average before the run: {load_before}; after it: {_load()}. Median of {options.rounds} rounds of "
             f"{options.seconds} s per line.",
             "",
             "| page | path | req/s | p50 ms | p99 ms | × bare | target | met | non-2xx |",
@@ -150,7 +152,8 @@ def _target(kind: str | None, ratio: float, p99: float) -> tuple[str, str]:
         return "", ""
     minimum = TARGETS[kind]
     if kind == "cached":
-        return f"≥ {minimum}×, p99 ≤ 20 ms", "yes" if ratio >= minimum and p99 <= 20 else "**no**"
+        met = ratio >= minimum and p99 <= CACHED_P99_MS
+        return f"≥ {minimum}×, p99 ≤ {CACHED_P99_MS} ms", "yes" if met else "**no**"
     return f"≥ {minimum}×", "yes" if ratio >= minimum else "**no**"
 
 

@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import codes
 from portal.admin import ReadOnlyAdmin
+from portal.admin_lists import EstimatedCountPaginator
 from portal.messaging.models import Message, StaffAlert
 from portal.phones import display_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
+from portal.uploads import download_name
 
 from . import services
 from .admin_forms import ACTION_FORMS, RegisterForm
@@ -100,6 +102,10 @@ class ComplaintAdmin(admin.ModelAdmin):
     search_help_text = _("Search by tracking number.")
     list_per_page = 50
     date_hierarchy = "received_at"
+    # A million complaints: the unfiltered total is PostgreSQL's estimate, and no second count of the whole table
+    # is made beside a filtered one (portal/admin_lists.py).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     # The selection goes through the one exporter (complaints.compliance.exports), masked and logged, like the
     # changelist's "Export these complaints" button for whole filtered lists.
     actions = ["export_masked_csv", "place_legal_hold", "lift_legal_hold"]
@@ -433,7 +439,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,
-            filename=attachment.original_name,
+            filename=download_name(attachment.original_name, attachment.content_type),
             content_type=attachment.content_type,
         )
         response["Cache-Control"] = "private, no-store"

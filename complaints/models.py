@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_lists import YearsByIndexQuerySet
 from portal.models import PROVINCE_CHOICES, province_label
 
 
@@ -117,7 +118,7 @@ def _in(field: str, choices) -> Q:
     return Q(**{f"{field}__in": [value for value, _label in choices.choices]})
 
 
-class ComplaintQuerySet(models.QuerySet):
+class ComplaintQuerySet(YearsByIndexQuerySet, models.QuerySet):
     def for_lists(self):
         return self.select_related("branch", "handler")
 

@@ -137,7 +137,19 @@ class ReceptionDayAdmin(BranchScopedAdmin, SimpleHistoryAdmin, TabbedTranslation
     inlines = [BookingInline]
     fieldsets = (
         (None, {"fields": ("branch", "date", ("start_time", "end_time"), "capacity")}),
-        (gettext_lazy("Who and where"), {"fields": ("receptionist", "title", "phone", "place", "liaison", "notes")}),
+        (
+            gettext_lazy("Who and where"),
+            {
+                "fields": (
+                    ("receptionist", "receptionist_latin"),
+                    "title",
+                    "phone",
+                    "place",
+                    ("liaison", "liaison_latin"),
+                    "notes",
+                )
+            },
+        ),
         (gettext_lazy("Changes"), {"fields": ("status", "moved_from", "status_reason")}),
     )
     change_list_template = "admin/reception/receptionday/change_list.html"
@@ -296,6 +308,8 @@ class BookingAdmin(admin.ModelAdmin):
         "number", "day", "name", "phone", "topic", "tracking_number",
         "language", "status", "created_at", "cancelled_at", "complaint_link",
     )  # fmt: skip
+    # Only these: the complaint is shown as its link, never as a select of every complaint (a million options).
+    fields = readonly_fields
     actions = ["cancel_bookings", "register_complaints"]
 
     def get_queryset(self, request):

@@ -20,12 +20,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.admin import ReadOnlyAdmin
 from portal.privacy import mask_name, mask_phone
+from portal.replica import on_replica
 from portal.tabular import MAX_IMPORT_BYTES
 from portal.uploads import safe_display_name
 
@@ -116,6 +118,7 @@ class ComplianceDashboardAdmin(ReadOnlyAdmin):
 
     # The dashboard.
 
+    @method_decorator(on_replica)
     def dashboard_view(self, request):
         _require(request, DASHBOARD_PERMISSION)
         form = PeriodForm.from_request(request)

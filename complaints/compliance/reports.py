@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections
 from django.db.models import BooleanField, Case, Count, F, Func, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone, translation
 
 from portal.beijing import BEIJING, day_start
 from portal.models import province_label
+from portal.replica import on_replica
 from portal.tabular import Percent, xlsx_write
 
 from ..models import ACTIVE_STATUSES, BusinessChannel, Category, Channel, Complaint, ProductLine, Source
@@ -222,6 +223,7 @@ def _breakdowns(queryset) -> dict:
     GROUPING SETS (these columns are never NULL, so the one not NULL in a result row names its set)."""
     fields = [field for field, _choices in BREAKDOWNS.values()]
     counted: dict[str, dict] = {field: {} for field in fields}
+    connection = connections[queryset.db]
     if connection.vendor == "postgresql":
         sql, params = queryset.order_by().values_list(*fields).query.sql_with_params()
         columns = ", ".join(fields)
@@ -272,6 +274,7 @@ def _volume_ratios(total: int, period: Period, branch) -> dict:
     return ratios
 
 
+@on_replica
 def complaint_report(*, period: Period, branch=None, today: date | None = None, source: str | None = None) -> dict:
     """The report as the JSON contract gives it (see the module's docstring for the rules)."""
     today = today or timezone.localdate()
@@ -300,6 +303,7 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
     return report
 
 
+@on_replica
 def monthly_trend(*, period: Period, branch=None) -> list[tuple[date, int]]:
     """Complaints received in each month of the period (Beijing time), months without any included."""
     rows = (

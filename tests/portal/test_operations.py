@@ -51,6 +51,18 @@ def test_production_settings_pass_the_deployment_check_without_warnings():
     assert "no issues" in result.stdout
 
 
+def test_the_deployment_check_warns_when_workers_or_servers_would_not_share_their_state():
+    env = {**PRODUCTION_ENV, "DATABASE_URL": os.environ.get("DATABASE_URL", ""), "GUNICORN_WORKERS": "4"}
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], {**env, "PORTAL_RATE_LIMIT_STORE": "cache"}
+    )
+    assert result.returncode != 0 and "portal.W001" in result.stderr + result.stdout
+    assert "a limit of 10 lets 40 tries through" in result.stderr + result.stdout
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], {**env, "PORTAL_APP_SERVERS": "2"})
+    assert result.returncode != 0 and "portal.W002" in result.stderr + result.stdout
+    assert "portal.W001" not in result.stderr + result.stdout  # the counters are in PostgreSQL
+
+
 def test_settings_refuse_to_start_without_a_secret_key_outside_debug():
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DJANGO_SECRET_KEY"}
     result = run(["manage.py", "check"], env)

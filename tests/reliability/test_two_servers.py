@@ -8,6 +8,8 @@ an editor's request on a third server would) publishes a notice. Shown here:
   with the same receipt;
 - cache invalidation: both servers serve the notices list from the shared cache (a change that bypasses the
   application does not show), and a publish made elsewhere shows on both at once.
+Without Redis, one server of four workers: a publish ends every worker's cached pages (the version file), and a
+limit of ten look-ups holds across the four workers (the counters are rows in PostgreSQL).
 """
 
 import contextlib
@@ -147,9 +149,9 @@ def two_servers(tmp_path):
         yield servers
 
 
-@pytest.fixture
-def one_server_without_redis(tmp_path):
-    with _servers(tmp_path, count=1, workers=4, redis_url=None) as servers:
+@pytest.fixture(scope="module")
+def one_server_without_redis(tmp_path_factory):
+    with _servers(tmp_path_factory.mktemp("one-server"), count=1, workers=4, redis_url=None) as servers:
         yield servers
 
 
@@ -224,3 +226,29 @@ def test_a_publish_shows_at_once_on_every_worker_of_a_server_without_a_shared_ca
     _run([sys.executable, "manage.py", "shell", "-c", PUBLISH.format(zh="单机公告", en="Published on one server")], env)
     answers = [Visitor().get(base + "/en/notices/")[1] for _ in range(40)]
     assert all("Published on one server" in page for page in answers)
+
+
+def test_a_limit_of_ten_look_ups_holds_across_four_workers_without_redis(one_server_without_redis):
+    """Ten failed look-ups sent at once (so that every worker gets some) use up the limit; every further one,
+    whichever worker answers it, is refused. Counted per worker, four workers would let up to forty through."""
+    (base,), _env, database_url = one_server_without_redis
+    url = base + "/en/complaints/track/"
+    visitor = Visitor()
+    form = _form(visitor, url)
+    wrong = {**form, "tracking_number": "TS-20261120-0000000", "phone": "13800000000"}
+    statuses = []
+
+    def look_up():
+        statuses.append(Visitor(copy_cookies_of=visitor).post(url, wrong)[0])
+
+    threads = [threading.Thread(target=look_up) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [200] * 10
+    refused = [Visitor(copy_cookies_of=visitor).post(url, wrong)[0] for _ in range(12)]
+    assert refused == [429] * 12
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count FROM portal_ratecount WHERE key LIKE 'rl:complaint-track:%%' ORDER BY key")
+        assert sorted(row[0] for row in cursor.fetchall()) == [10, 10]  # the address and the tracking number

@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
+from portal.replica import reading_from_replica
+
 from ..models import ExportLog
 from .copy import copy_applies, copy_export
 from .filters import (
@@ -72,14 +74,17 @@ def complaint_export(
         raise ExportRefused(_("Unknown format: %(format)s.") % {"format": str(file_format)[:10]})
     check_allowed(user, masked=masked, command=via == "command")
     filters = clean_filters(filters)
-    queryset = export_queryset(filters, user)
     logged = dict(filters)
-    if selection is not None:
-        queryset = queryset.filter(pk__in=selection.values("pk"))
-        logged["selected"] = sorted(queryset.values_list("tracking_number", flat=True)[:LOGGED_SELECTION])
-    if copy_applies(queryset, masked=masked):
-        count = copy_export(queryset, file_format, target, progress=progress)
-    else:
-        count = write_rows(export_rows(queryset, masked=masked), file_format, target, progress=progress)
+    # The rows are read from the read replica when there is one (portal/replica.py); the log is written on the
+    # primary, as every write is.
+    with reading_from_replica():
+        queryset = export_queryset(filters, user)
+        if selection is not None:
+            queryset = queryset.filter(pk__in=selection.values("pk"))
+            logged["selected"] = sorted(queryset.values_list("tracking_number", flat=True)[:LOGGED_SELECTION])
+        if copy_applies(queryset, masked=masked):
+            count = copy_export(queryset, file_format, target, progress=progress)
+        else:
+            count = write_rows(export_rows(queryset, masked=masked), file_format, target, progress=progress)
     ExportLog.objects.create(user=user, via=via, filters=logged, file_format=file_format, rows=count, masked=masked)
     return count
