@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import codes
 from portal.admin import ReadOnlyAdmin
 from portal.admin_lists import EstimatedCountPaginator
+from portal.messaging.models import Message, StaffAlert
 from portal.phones import display_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
 
@@ -123,6 +124,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                     "regulator_deadline",
                     "channel",
                     "business_channel",
+                    "product_line",
                     "category",
                     "province",
                     "branch",
@@ -158,7 +160,9 @@ class ComplaintAdmin(admin.ModelAdmin):
                     "outcome",
                     "remedy_list",
                     "decided_at",
+                    "cause",
                     "root_cause",
+                    "responsible_branch",
                     "responsible_unit",
                     "remediation",
                     "ended_on",
@@ -309,6 +313,12 @@ class ComplaintAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return get_object_or_404(self.get_queryset(request), pk=pk)
 
+    def changelist_view(self, request, extra_context=None):
+        # The work queue starts with what is new for this member of staff: their unread alerts.
+        unread = StaffAlert.objects.filter(user=request.user, read_at__isnull=True)
+        extra = {"unread_alerts": unread[:5], "unread_count": unread.count(), **(extra_context or {})}
+        return super().changelist_view(request, extra)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         complaint = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
         extra = dict(extra_context or {})
@@ -320,6 +330,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         if complaint is not None:
             extra.update(
                 events=complaint.events.select_related("actor"),
+                outbox_messages=Message.objects.about(complaint),
                 attachments=complaint.attachments.all(),
                 workflow_actions=[
                     (action, services.ACTION_LABELS[action])
@@ -384,6 +395,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                     language=data["language"],
                     category=data["category"],
                     business_channel=data["business_channel"],
+                    product_line=data["product_line"],
                     province=data["province"],
                     branch=data["branch"],
                     policy_number=data["policy_number"],
@@ -416,7 +428,10 @@ class ComplaintAdmin(admin.ModelAdmin):
     def attachment_view(self, request, pk):
         attachment = get_object_or_404(ComplaintAttachment.objects.select_related("complaint"), pk=pk)
         complaint = self._visible(request, attachment.complaint_id)
-        # An attachment (an ID card, a medical record) is personal data in full: its download is logged.
+        # An attachment (an ID card, a medical record) is personal data in full: only for those who may see it
+        # in full, and its download is logged.
+        if not request.user.has_perm(FULL_DATA_PERMISSION):
+            raise PermissionDenied
         PersonalDataView.objects.create(
             user=request.user, complaint=complaint, where="admin:attachment", fields=f"attachment:{attachment.pk}"
         )

@@ -24,6 +24,7 @@ from .models import (
     Complaint,
     IdType,
     Outcome,
+    ProductLine,
     Remedy,
     Source,
 )
@@ -79,8 +80,19 @@ class DecideForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    cause = forms.ModelChoiceField(
+        label=_("Root cause code"),
+        queryset=Complaint._meta.get_field("cause").related_model.objects.filter(is_active=True),
+        to_field_name="code",
+    )
     root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=200)
+    responsible_branch = forms.ModelChoiceField(
+        label=_("Responsible branch"),
+        queryset=Branch.objects.all(),
+        required=False,
+        help_text=_("Or name a head-office department below."),
+    )
+    responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=200, required=False)
     remediation = forms.CharField(
         label=_("Remediation"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
@@ -165,7 +177,9 @@ ACTION_FORMS = {
         lambda c, u, d: services.complaint_close(
             complaint=c,
             actor=u,
+            cause=d["cause"].code,
             root_cause=d["root_cause"],
+            responsible_branch=d["responsible_branch"],
             responsible_unit=d["responsible_unit"],
             remediation=d["remediation"],
             note=d["note"],
@@ -214,6 +228,7 @@ class RegisterForm(forms.Form):
     business_channel = forms.ChoiceField(
         label=_("Business channel"), choices=[("", "—"), *BusinessChannel.choices], required=False
     )
+    product_line = forms.ChoiceField(label=_("Product line"), choices=[("", "—"), *ProductLine.choices], required=False)
     province = forms.ChoiceField(label=_("Province"), choices=province_choices, required=False)
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.all(), required=False)
     policy_number = forms.CharField(label=_("Policy number"), max_length=40, required=False)

@@ -1,6 +1,8 @@
 from importlib import import_module
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,17 +16,30 @@ class ComplaintsConfig(AppConfig):
         import_module(f"{self.name}.compliance.models")
 
     def ready(self):
-        from portal import registry, roles
+        from portal import pagecache, registry, roles
 
-        from . import demo, volume
+        from . import demo, escalation, volume
+        from .compliance import alerts, statistics
+        from .compliance.models import PublishedStatistics, ensure_root_causes
+        from .compliance.sitemaps import StatisticsSitemap
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import ComplaintSitemap
 
         registry.register_sitemap("complaints", ComplaintSitemap)
+        registry.register_sitemap("statistics", StatisticsSitemap)
+        # The public statistics change exactly when a period is published.
+        pagecache.watch_models(PublishedStatistics)
         registry.register_demo_loader(30, "complaints", demo.load)
+        registry.register_demo_loader(35, "statistics", statistics.load_demo)
         registry.register_volume_generator(30, "complaints", volume.generate)
         # No query: the section says how complaints are handled and links to the forms.
         registry.register_home_section(30, "complaints/home_section.html")
         roles.keep_groups(self, GROUP_PERMISSIONS)
+        registry.register_periodic(20, "digests", lambda now: escalation.digests_send(now=now))
+        registry.register_periodic(30, "escalations", lambda now: escalation.complaints_escalate(now=now))
+        registry.register_periodic(40, "early-warnings", lambda now: alerts.run_daily(timezone.localdate(now)))
+        # The root-cause codes closing needs, in a new database and after every flush (tests).
+        post_migrate.connect(ensure_root_causes, sender=self, dispatch_uid="complaints.ensure_root_causes")
         # The compliance pages of the admin (the case admin registers itself through admin autodiscovery).
         import_module(f"{self.name}.compliance.admin")
+        import_module(f"{self.name}.compliance.admin_oversight")

@@ -107,6 +107,7 @@ def _apply(complaint: Complaint, step: str, language: str, made: dict) -> None:
         services.complaint_close(
             complaint=complaint,
             actor=None,
+            cause="service",
             root_cause="服务时效未达到承诺标准",
             responsible_unit="运营管理部",
             remediation="优化理赔时效监控,超时自动提醒。",

@@ -73,6 +73,17 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ProductLine(models.TextChoices):
+    """The product line a complaint concerns (险种), a coded field of the regulator's statistics."""
+
+    LIFE = "life", _("Life")
+    ANNUITY = "annuity", _("Annuity")
+    HEALTH = "health", _("Health")
+    ACCIDENT = "accident", _("Accident")
+    UNIVERSAL = "universal", _("Universal life")
+    UNIT_LINKED = "unit_linked", _("Unit-linked")
+
+
 class IdType(models.TextChoices):
     RESIDENT = "resident", _("Resident identity card")
     PASSPORT = "passport", _("Passport")
@@ -144,6 +155,10 @@ class Complaint(models.Model):
     branch = models.ForeignKey(
         "portal.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, null=True, blank=True
     )
+    # db_default too: bulk loaders (COPY) that do not name the column get "", not NULL.
+    product_line = models.CharField(
+        _("product line"), max_length=16, choices=ProductLine.choices, blank=True, default="", db_default=""
+    )
     policy_number = models.CharField(_("policy number"), max_length=40, blank=True)
 
     name = models.CharField(_("complainant's name"), max_length=100)
@@ -187,7 +202,24 @@ class Complaint(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     remedies = models.JSONField(_("remedies"), default=list, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    cause = models.ForeignKey(
+        "complaints.RootCause",
+        verbose_name=_("root cause code"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
     root_cause = models.TextField(_("root cause"), blank=True)
+    responsible_branch = models.ForeignKey(
+        "portal.Branch",
+        verbose_name=_("responsible branch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when a head-office department is responsible (named in the responsible unit)."),
+    )
     responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
     remediation = models.TextField(_("remediation"), blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
@@ -221,6 +253,7 @@ class Complaint(models.Model):
             ("handle_complaint", _("Can work complaints through the workflow")),
             ("assign_complaint", _("Can assign complaints to handlers")),
             ("approve_extension", _("Can approve extensions of the time limit")),
+            ("approve_second_extension", _("Can approve the second extension (to 60 days)")),
             ("export_complaint", _("Can export complaint data")),
             ("view_full_personal_data", _("Can see complainants' personal data in full")),
             ("set_legal_hold", _("Can place complaints on legal hold and lift it")),
@@ -233,6 +266,9 @@ class Complaint(models.Model):
             models.CheckConstraint(
                 condition=_in("business_channel", BusinessChannel) | Q(business_channel=""),
                 name="complaint_business_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=_in("product_line", ProductLine) | Q(product_line=""), name="complaint_product_line_valid"
             ),
             models.CheckConstraint(condition=Q(extensions__lte=2), name="complaint_at_most_two_extensions"),
             models.UniqueConstraint(
@@ -301,6 +337,8 @@ class EventAction(models.TextChoices):
     LEGAL_HOLD = "legal_hold", _("Legal hold placed or lifted")
     ANONYMISE = "anonymise", _("Personal data anonymised (retention)")
     CORRECT = "correct", _("Record corrected")
+    ESCALATE = "escalate", _("Escalated as overdue")
+    REMEDIATION = "remediation", _("Remediation item added or updated")
 
 
 class ComplaintEvent(AppendOnly):

@@ -1,36 +1,35 @@
-"""Telling the complainant: on receipt, acceptance, extension, pause and decision (Art. 20 asks that the
-complainant be told of every extension and pause).
+"""Telling the complainant of every step that changes what they should expect (Art. 20 asks that they be told of
+every extension and pause; Art. 21 that the decision names the remedies and the regulator's route).
 
-Messages are sent only after the transaction that caused them commits, in the language the complainant used,
-by email when an address was given and by SMS (portal.sms) always. A failure to send never undoes the change.
+`notify` is called by the services inside their transaction: it queues an SMS (always) and an email (when an
+address was given) in the outbox (portal/messaging), in the language the complainant used, with the texts of
+portal/messaging/catalogue.py. The worker delivers them after the commit; a failure is retried and recorded,
+never undoes the change.
 """
 
-import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from portal.profile import current_profile
-from portal.sms import send_sms
+from portal.messaging.models import MessageChannel
+from portal.messaging.outbox import message_queue
 
-from .models import Complaint
-
-logger = logging.getLogger(__name__)
+from .deadlines import review_deadline
+from .models import Complaint, Remedy
 
 RECEIVED, ACCEPTED, EXTENDED, PAUSED, DECIDED = "received", "accepted", "extended", "paused", "decided"
-
+RESUMED, RESTARTED, REJECTED, MERGED, WITHDRAWN = "resumed", "restarted", "rejected", "merged", "withdrawn"
+REOPENED, REVIEW_OPENED, REVIEW_DECIDED = "reopened", "review_opened", "review_decided"
 
 _muted: ContextVar[bool] = ContextVar("complaint_notifications_muted", default=False)
 
 
 @contextmanager
 def muted():
-    """No notifications inside this block (demo data: nobody is there to be told)."""
+    """No notifications inside this block (demo data and imported history: nobody is there to be told)."""
     token = _muted.set(True)
     try:
         yield
@@ -38,71 +37,58 @@ def muted():
         _muted.reset(token)
 
 
-def schedule(complaint, kind: str, **extra) -> None:
-    if _muted.get():
-        return
-    pk = complaint.pk
-    transaction.on_commit(lambda: send(pk, kind, **extra))
-
-
 def _day(value) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else ""
 
 
-def message(complaint, kind: str, **extra) -> tuple[str, str]:
-    """(subject, text) of a notification, in the active language."""
-    number = complaint.tracking_number
-    due = _day(complaint.due_date)
-    if kind == RECEIVED:
-        subject = _("Complaint %(number)s received") % {"number": number}
-        text = _(
-            "We received your complaint on %(received)s. Its tracking number is %(number)s. "
-            "We will decide and tell you by %(due)s."
-        ) % {"received": _day(timezone.localdate(complaint.received_at)), "number": number, "due": due}
-    elif kind == ACCEPTED:
-        subject = _("Complaint %(number)s accepted") % {"number": number}
-        text = _("Your complaint %(number)s has been accepted and is being handled. We will tell you by %(due)s.") % {
-            "number": number,
-            "due": due,
-        }
-    elif kind == EXTENDED:
-        subject = _("Complaint %(number)s: more time needed") % {"number": number}
-        text = _("We need more time to handle your complaint %(number)s. Reason: %(reason)s. New date: %(due)s.") % {
-            "number": number,
-            "reason": extra.get("reason", ""),
-            "due": due,
-        }
-    elif kind == PAUSED:
-        subject = _("Complaint %(number)s: waiting for an appraisal") % {"number": number}
-        text = _(
-            "Your complaint %(number)s waits for an outside appraisal: %(reason)s. "
-            "The time this takes is not counted; we will tell you the new date when it is back."
-        ) % {"number": number, "reason": extra.get("reason", "")}
-    elif kind == DECIDED:
-        subject = _("Complaint %(number)s: our decision") % {"number": number}
-        text = _(
-            "We have decided on your complaint %(number)s. See the decision and what you can do if you disagree "
-            "under “Track a complaint” on our website."
-        ) % {"number": number}
-    else:
-        raise ValueError(kind)
-    return subject, text
+def _remedies(complaint: Complaint) -> str:
+    labels = dict(Remedy.choices)
+    parts = []
+    for code in complaint.remedies:
+        if code not in labels:
+            continue
+        label = str(labels[code])
+        if code == Remedy.REVIEW and complaint.decided_at:
+            until = review_deadline(timezone.localdate(complaint.decided_at))
+            label = _("%(remedy)s (ask by %(date)s)") % {"remedy": label, "date": _day(until)}
+        parts.append(label)
+    return pgettext("list separator", ", ").join(parts)
 
 
-def send(pk: int, kind: str, **extra) -> None:
-    complaint = Complaint.objects.filter(pk=pk).first()
-    if complaint is None:
+def params(complaint: Complaint, kind: str, **extra) -> dict:
+    """The template parameters of message `kind`, in the active language."""
+    values = {
+        "number": complaint.tracking_number,
+        "due": _day(complaint.due_date),
+        "received": _day(timezone.localdate(complaint.received_at)),
+        "reason": extra.get("reason", ""),
+        "day": _day(complaint.ended_on or timezone.localdate()),
+        "original": "",
+    }
+    if complaint.merged_into_id:
+        values["original"] = complaint.merged_into.tracking_number
+    elif complaint.review_of_id:
+        values["original"] = complaint.review_of.tracking_number
+    if kind in (DECIDED, REVIEW_DECIDED):
+        values["outcome"] = complaint.get_outcome_display()
+        values["remedies"] = _remedies(complaint)
+    return values
+
+
+def notify(complaint: Complaint, kind: str, **extra) -> None:
+    """Queue message `kind` for the complainant, by SMS and (with an address) by email, in their language."""
+    if _muted.get():
         return
+    template = f"complaint.{kind}"
     with translation.override(complaint.language):
-        subject, text = message(complaint, kind, **extra)
-        profile = current_profile()
-        sms_text = f"【{profile.short_name}】{text}" if profile.short_name else text
-        if complaint.email:
-            body = render_to_string(
-                "complaints/email/notification.txt", {"complaint": complaint, "text": text, "profile": profile}
-            )
-            try:
-                send_mail(subject, body, None, [complaint.email])
-            except Exception:  # the change is committed; a mail relay failure is logged, not raised
-                logger.exception("Notification email for complaint %s failed", pk)
-        send_sms(complaint.phone, sms_text)
+        values = params(complaint, kind, **extra)
+    for channel, recipient in ((MessageChannel.SMS, complaint.phone), (MessageChannel.EMAIL, complaint.email)):
+        message_queue(
+            channel=channel,
+            recipient=recipient,
+            language=complaint.language,
+            template=template,
+            params=values,
+            about=complaint,
+            reference=complaint.tracking_number,
+        )

@@ -5,6 +5,8 @@ from django.apps import apps as global_apps
 from portal import roles
 
 _READ = ["view_complaint", "view_complaintevent", "view_complaintattachment"]
+# Remediation items (整改事项) are set and followed by whoever works or oversees the complaint.
+_REMEDIATION = ["view_remediationitem", "add_remediationitem", "change_remediationitem"]
 
 GROUP_PERMISSIONS = {
     # Their assigned complaints: register, work them through the workflow, call the complainant back.
@@ -14,6 +16,7 @@ GROUP_PERMISSIONS = {
         "change_complaint",
         "handle_complaint",
         "view_full_personal_data",
+        *_REMEDIATION,
     ],
     # Everything a handler does on every complaint, plus assigning and approving extensions; the dashboard and
     # the export log to oversee the team.
@@ -31,6 +34,15 @@ GROUP_PERMISSIONS = {
         "set_legal_hold",
         "view_compliance_dashboard",
         "view_exportlog",
+        *_REMEDIATION,
+        "view_oversightwarning",
+        "view_rootcause",
+    ],
+    # Approves the second extension (to 60 days); late complaints are escalated to them after five days.
+    roles.SENIOR_MANAGER: [
+        *_READ,
+        "view_all_complaints",
+        "approve_second_extension",
     ],
     # Read everything, export, import, report and draft the disclosure; change no complaint.
     roles.COMPLIANCE_OFFICER: [
@@ -46,6 +58,13 @@ GROUP_PERMISSIONS = {
         "view_reportingvolume",
         "add_reportingvolume",
         "change_reportingvolume",
+        *_REMEDIATION,
+        "view_oversightwarning",
+        "view_rootcause",
+        "add_rootcause",
+        "change_rootcause",
+        "publish_statistics",
+        "view_publishedstatistics",
     ],
 }
 

@@ -25,7 +25,7 @@ from portal.phones import normalize_phone
 from portal.privacy import mask_name, mask_phone
 from portal.uploads import DOCX, JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
 
-from . import notifications
+from . import notifications, staff_alerts
 from .deadlines import (
     CLOCK_ACTIONS,
     MAX_EXTENSIONS,
@@ -280,7 +280,9 @@ def _create(*, actor, action: str, received_at, fields: dict, note: str = "", at
     complaint.save()
     record_event(complaint, action, actor=actor, note=note, public=True, from_status="")
     _store_attachments(complaint, attachments, by_complainant=actor is None)
-    notifications.schedule(complaint, notifications.RECEIVED)
+    notifications.notify(complaint, notifications.REVIEW_OPENED if complaint.review_of_id else notifications.RECEIVED)
+    if complaint.channel == Channel.WEB and complaint.handler_id is None:
+        staff_alerts.unassigned(complaint)
     return complaint
 
 
@@ -354,6 +356,7 @@ def complaint_register(
     description: str,
     category: str = Category.OTHER,
     business_channel: str = "",
+    product_line: str = "",
     province: str = "",
     branch=None,
     email: str = "",
@@ -392,6 +395,7 @@ def complaint_register(
         "description": description,
         "category": category,
         "business_channel": business_channel,
+        "product_line": product_line,
         "province": province,
         "branch": branch,
         "channel": channel,
@@ -423,7 +427,7 @@ def complaint_register(
 def complaint_accept(*, complaint: Complaint, actor, note: str = "") -> Complaint:
     """Accept (受理) the complaint; the complainant is told."""
     complaint = _transition(complaint, A.ACCEPT, actor=actor, note=note)
-    notifications.schedule(complaint, notifications.ACCEPTED)
+    notifications.notify(complaint, notifications.ACCEPTED)
     return complaint
 
 
@@ -452,25 +456,48 @@ def complaint_decide(
         note=note,
         fields={"decision": decision, "outcome": outcome, "remedies": remedies, "decided_at": timezone.now()},
     )
-    notifications.schedule(complaint, notifications.DECIDED)
+    notifications.notify(complaint, notifications.REVIEW_DECIDED if complaint.review_of_id else notifications.DECIDED)
     return complaint
+
+
+def _root_cause(code: str, *, active: bool = False):
+    """A code of the root-cause list (kept by compliance, which the workflow reaches through the field)."""
+    codes = Complaint._meta.get_field("cause").related_model.objects.filter(code=code)
+    return (codes.filter(is_active=True) if active else codes).first()
 
 
 @transaction.atomic
 def complaint_close(
-    *, complaint: Complaint, actor, root_cause: str, responsible_unit: str, remediation: str = "", note: str = ""
+    *,
+    complaint: Complaint,
+    actor,
+    root_cause: str,
+    responsible_unit: str = "",
+    cause: str | None = None,
+    responsible_branch=None,
+    remediation: str = "",
+    note: str = "",
 ) -> Complaint:
-    """Close (办结) a decided complaint. The root cause and the responsible unit are required: they feed the
-    analysis of causes the regulation asks for."""
+    """Close (办结) a decided complaint. The coded root cause (one of the list kept in the admin), its
+    description and the responsible unit (a branch, or a head-office department by name) are required: they
+    feed the analysis of causes and the remediation the regulation asks for (溯源整改)."""
+    code = _root_cause(cause or "", active=True)
+    if code is None:
+        raise WorkflowError(_("Choose the root cause code before closing."), code="required")
     root_cause = _require(root_cause, _("Give the root cause before closing."))
+    if responsible_branch is not None and not (responsible_unit or "").strip():
+        responsible_unit = responsible_branch.name
     responsible_unit = _require(responsible_unit, _("Name the responsible unit before closing."))
     return _transition(
         complaint,
         A.CLOSE,
         actor=actor,
         note=note,
+        data={"cause": code.code},
         fields={
+            "cause": code,
             "root_cause": root_cause,
+            "responsible_branch": responsible_branch,
             "responsible_unit": responsible_unit,
             "remediation": remediation.strip(),
             "ended_on": _today(),
@@ -501,7 +528,7 @@ def complaint_extend(
         )
         data["senior_approval"] = senior_approval
     complaint = _transition(complaint, A.EXTEND, actor=actor, note=reason, data=data)
-    notifications.schedule(complaint, notifications.EXTENDED, reason=reason)
+    notifications.notify(complaint, notifications.EXTENDED, reason=reason)
     return complaint
 
 
@@ -511,14 +538,17 @@ def complaint_pause(*, complaint: Complaint, actor, reason: str) -> Complaint:
     The complainant is told."""
     reason = _require(reason, _("Say which appraisal the complaint waits for."))
     complaint = _transition(complaint, A.PAUSE, actor=actor, note=reason)
-    notifications.schedule(complaint, notifications.PAUSED, reason=reason)
+    notifications.notify(complaint, notifications.PAUSED, reason=reason)
     return complaint
 
 
 @transaction.atomic
 def complaint_resume(*, complaint: Complaint, actor, note: str = "") -> Complaint:
-    """The appraisal is back: the clock runs again, the paused days added to the due date."""
-    return _transition(complaint, A.RESUME, actor=actor, note=note)
+    """The appraisal is back: the clock runs again, the paused days added to the due date. The complainant is
+    told the new date (the pause message promised it)."""
+    complaint = _transition(complaint, A.RESUME, actor=actor, note=note)
+    notifications.notify(complaint, notifications.RESUMED)
+    return complaint
 
 
 @transaction.atomic
@@ -539,6 +569,7 @@ def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str =
         fields={"merged_into": original, "ended_on": _today()},
     )
     record_event(original, A.MERGED_IN, actor=actor, note=note, data={"repeat": complaint.tracking_number})
+    notifications.notify(complaint, notifications.MERGED)
     return complaint
 
 
@@ -546,20 +577,26 @@ def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str =
 def complaint_restart(*, complaint: Complaint, actor, note: str) -> Complaint:
     """New facts restart the clock: a fresh 15-day period from today."""
     note = _require(note, _("Describe the new facts."))
-    return _transition(complaint, A.RESTART, actor=actor, note=note)
+    complaint = _transition(complaint, A.RESTART, actor=actor, note=note)
+    notifications.notify(complaint, notifications.RESTARTED)
+    return complaint
 
 
 @transaction.atomic
 def complaint_withdraw(*, complaint: Complaint, actor=None, note: str = "") -> Complaint:
-    """The complainant withdraws: the procedure ends on the day the withdrawal is received."""
-    return _transition(complaint, A.WITHDRAW, actor=actor, note=note, fields={"ended_on": _today()})
+    """The complainant withdraws: the procedure ends on the day the withdrawal is received, and they are told."""
+    complaint = _transition(complaint, A.WITHDRAW, actor=actor, note=note, fields={"ended_on": _today()})
+    notifications.notify(complaint, notifications.WITHDRAWN)
+    return complaint
 
 
 @transaction.atomic
 def complaint_reject(*, complaint: Complaint, actor, reason: str) -> Complaint:
     """Not a consumer complaint (e.g. a question, or not about this company): ended with the reason given."""
     reason = _require(reason, _("Give the reason why this is not a complaint."))
-    return _transition(complaint, A.REJECT, actor=actor, note=reason, fields={"ended_on": _today()})
+    complaint = _transition(complaint, A.REJECT, actor=actor, note=reason, fields={"ended_on": _today()})
+    notifications.notify(complaint, notifications.REJECTED, reason=reason)
+    return complaint
 
 
 @dataclass(frozen=True)
@@ -631,7 +668,9 @@ def complaint_reopen(*, complaint: Complaint, actor, reason: str) -> Complaint:
     """Reopen a decided, closed or rejected complaint (e.g. the decision was wrong). The clock is not reset:
     a reopened complaint past its due date shows as late."""
     reason = _require(reason, _("Give the reason for reopening."))
-    return _transition(complaint, A.REOPEN, actor=actor, note=reason, public=True, fields={"ended_on": None})
+    complaint = _transition(complaint, A.REOPEN, actor=actor, note=reason, public=True, fields={"ended_on": None})
+    notifications.notify(complaint, notifications.REOPENED, reason=reason)
+    return complaint
 
 
 @transaction.atomic
@@ -646,7 +685,7 @@ def complaint_assign(*, complaint: Complaint, actor, handler) -> Complaint:
             code="conflict",
             params={"name": handler.get_username()},
         )
-    return _transition(
+    complaint = _transition(
         complaint,
         A.ASSIGN,
         actor=actor,
@@ -654,6 +693,8 @@ def complaint_assign(*, complaint: Complaint, actor, handler) -> Complaint:
         data={"handler": handler.get_username()},
         fields={"handler": handler},
     )
+    staff_alerts.assigned(complaint)
+    return complaint
 
 
 @transaction.atomic
@@ -671,6 +712,7 @@ def complaint_add_information(*, complaint: Complaint, text: str = "", attachmen
         data={"files": len(attachments)},
     )
     _store_attachments(complaint, attachments, by_complainant=actor is None)
+    staff_alerts.information_added(complaint)
     return complaint
 
 
@@ -763,6 +805,7 @@ def complaint_record_closed(
         note=note,
         public=False,
         fields={
+            "cause": _root_cause("other"),
             "root_cause": note,
             "responsible_unit": str(_("As recorded in the source")),
             "ended_on": timezone.localdate(closed_at),

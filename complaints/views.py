@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from portal import codes, ratelimit
+from portal.messaging.models import Message, MessageChannel
 from portal.phones import phones_match
 
 from . import services
@@ -184,6 +185,8 @@ def _status_context(complaint: Complaint) -> dict:
     return {
         "complaint": complaint,
         "events": complaint.events.filter(public=True).order_by("at", "id"),
+        # What we told them and when (the texts as sent; an email repeats its SMS, so the SMS stand for both).
+        "outbox_messages": Message.objects.about(complaint).filter(channel=MessageChannel.SMS),
         "attachments": complaint.attachments.all(),
         "reviews": complaint.reviews.all(),
         "review_until": review.until,

@@ -113,3 +113,34 @@ def sql_mask_name(column: str) -> str:
         f"THEN regexp_replace({words}, '(?<=[^ ])[^ ]', '*', 'g') "
         f"ELSE left({column}, 1) || repeat('*', length({column}) - 1) END"
     )
+
+
+# What scrub_text removes from free text, in this order (each a plain POSIX-compatible pattern that Python and
+# PostgreSQL match alike: greedy, no alternation, ASCII digits only).
+SCRUB_PATTERNS = (
+    r"[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+[.][A-Za-z]{2,}",  # e-mail addresses
+    r"[0-9]{4}(?: [0-9]{4}){3}",  # bank cards written in groups of four
+    r"1[3-9][0-9][ -][0-9]{4}[ -][0-9]{4}",  # mobile numbers written 138-1234-5678 or 138 1234 5678
+    r"0[0-9]{2,3}-[0-9]{7,8}",  # landlines written 010-85921177
+    r"[0-9]{7,}[Xx]?",  # any run of seven digits or more: phones, ID numbers (…X), bank cards, policy numbers
+)
+SCRUBBED = "****"
+_SCRUB = [re.compile(pattern) for pattern in SCRUB_PATTERNS]
+
+
+def scrub_text(value: str | None) -> str:
+    """Free text (a description, a desired outcome, a note) with phone numbers, ID numbers, bank cards and
+    e-mail addresses replaced by ****, as the CFPB scrubs published narratives."""
+    if not value:
+        return ""
+    for pattern in _SCRUB:
+        value = pattern.sub(SCRUBBED, value)
+    return value
+
+
+def sql_scrub_text(column: str) -> str:
+    text = f"coalesce({column}, '')"
+    for pattern in SCRUB_PATTERNS:
+        text = f"regexp_replace({text}, {sql_literal(pattern)}, {sql_literal(SCRUBBED)}, 'g')"
+    # Most texts hold no run of seven digits and no @: one match decides, only the others are rewritten.
+    return f"CASE WHEN {column} ~ '[0-9]{{7}}|@|[0-9] [0-9]|[0-9]-[0-9]' THEN {text} ELSE coalesce({column}, '') END"

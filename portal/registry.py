@@ -60,3 +60,21 @@ def register_volume_generator(order: int, name: str, generate: Callable) -> None
     if not any(generator.name == name for generator in volume_generators):
         volume_generators.append(VolumeGenerator(order, name, generate))
         volume_generators.sort()
+
+
+@dataclass(order=True)
+class PeriodicJob:
+    order: int
+    name: str = field(compare=False)
+    # run(now) -> a count or a short summary; must be idempotent (run_periodic may run every few minutes).
+    run: Callable = field(compare=False)
+
+
+periodic_jobs: list[PeriodicJob] = []
+
+
+def register_periodic(order: int, name: str, run: Callable) -> None:
+    """A job of `manage.py run_periodic` (digests, escalations, retries of messages)."""
+    if not any(job.name == name for job in periodic_jobs):
+        periodic_jobs.append(PeriodicJob(order, name, run))
+        periodic_jobs.sort()

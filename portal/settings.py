@@ -159,6 +159,8 @@ USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans",)
+# Beside each app's translation.py (found by modeltranslation itself): the compliance sub-package's code lists.
+MODELTRANSLATION_TRANSLATION_FILES = ("complaints.compliance.translation",)
 # The translation tabs in the admin (django-modeltranslation) need jQuery UI: served from here, never from a
 # third-party host.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
@@ -240,7 +242,32 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
-PORTAL_SMS_BACKEND = os.environ.get("PORTAL_SMS_BACKEND", "portal.sms.ConsoleSMSBackend")
+
+# Messages (docs/messages.md). Text messages: `console` (development), `memory` or `test` (tests), `tencent`
+# (Tencent Cloud SMS), or a dotted path; `manage.py check --deploy` warns when texts would reach no phone.
+PORTAL_SMS_BACKEND = os.environ.get("PORTAL_SMS_BACKEND", "console")
+# The sign name the gateway approved (without 【】); every text starts with it. Default: the site's short name.
+PORTAL_SMS_SIGN_NAME = os.environ.get("PORTAL_SMS_SIGN_NAME", "")
+# The gateway's template id of each message key: "complaint.received=2301001,complaint.accepted=2301002,…".
+PORTAL_SMS_TEMPLATES = dict(item.split("=", 1) for item in env_list("PORTAL_SMS_TEMPLATES") if "=" in item)
+PORTAL_SMS_TENCENT = {
+    "secret_id": os.environ.get("PORTAL_SMS_TENCENT_SECRET_ID", ""),
+    "secret_key": os.environ.get("PORTAL_SMS_TENCENT_SECRET_KEY", ""),
+    "app_id": os.environ.get("PORTAL_SMS_TENCENT_APP_ID", ""),
+    "region": os.environ.get("PORTAL_SMS_TENCENT_REGION", "ap-guangzhou"),
+    "endpoint": os.environ.get("PORTAL_SMS_TENCENT_ENDPOINT", ""),
+    "timeout": os.environ.get("PORTAL_SMS_TENCENT_TIMEOUT", "10"),
+}
+# The test gateway's folder (PORTAL_SMS_BACKEND=test).
+PORTAL_SMS_TEST_DIR = os.environ.get("PORTAL_SMS_TEST_DIR", str(BASE_DIR / "sms-test-gateway"))
+# Seconds to wait after each failed attempt; after the last, the message is given up and supervisors alerted.
+PORTAL_MESSAGE_RETRY_DELAYS = [float(item) for item in env_list("PORTAL_MESSAGE_RETRY_DELAYS", "60,300,1800,7200")]
+# How long a worker may take over one message before another sends it again (under the same key).
+PORTAL_MESSAGE_LEASE_SECONDS = float(os.environ.get("PORTAL_MESSAGE_LEASE_SECONDS", "300"))
+# Where links in staff emails point (https://consumer.example.com); empty: site-relative links.
+PORTAL_SITE_URL = os.environ.get("PORTAL_SITE_URL", "")
+# The handlers' daily digest goes out with the first `run_periodic` at or after this hour (Beijing time).
+PORTAL_DIGEST_HOUR = int(os.environ.get("PORTAL_DIGEST_HOUR", "8"))
 
 # Rate limits on public forms. `PORTAL_RATE_LIMITS=off` switches them off for load tests (docs/deploy.md).
 PORTAL_RATE_LIMITS = os.environ.get("PORTAL_RATE_LIMITS", "on").strip().lower() != "off"

@@ -7,9 +7,10 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Reception days")
 
     def ready(self):
+        from complaints.compliance.retention import register_retention_step
         from portal import pagecache, registry, roles
 
-        from . import demo, home, volume
+        from . import demo, home, retention, volume
         from .models import ReceptionDay
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import ReceptionSitemap
@@ -21,3 +22,5 @@ class ReceptionConfig(AppConfig):
         pagecache.watch_models(ReceptionDay)
         pagecache.register_horizon(home.next_change)
         roles.keep_groups(self, GROUP_PERMISSIONS)
+        # Bookings' personal data fall under the complaints' retention period (the one retention run).
+        register_retention_step("bookings", retention.bookings_anonymise)

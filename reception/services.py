@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,9 +15,9 @@ from complaints.models import Category, Channel
 from portal import codes
 from portal.models import PROVINCE_ENGLISH, PROVINCES, Branch
 from portal.phones import normalize_phone, phones_match
-from portal.sms import send_sms
 from portal.tabular import ImportRefused
 
+from . import notifications
 from .importer import ImportProblem, ScheduleRow
 from .models import Booking, BookingStatus, DayStatus, ReceptionDay
 
@@ -163,38 +163,14 @@ NOTIFIED_FIELDS = {"date", "start_time", "end_time", "place_zh_hans", "place_en"
 @transaction.atomic
 def reception_day_save(*, day: ReceptionDay, changed: list[str]) -> ReceptionDay:
     """Save staff's edit of a day. When its date, time, place or status changed, everyone with an active
-    booking is told by text message, after commit, in the language they booked in."""
+    booking is told by text message, in the language they booked in (queued with the change)."""
     day.full_clean()
     day.save()
     if NOTIFIED_FIELDS & set(changed):
-        bookings = list(day.bookings.active().select_related("day__branch"))
-        transaction.on_commit(lambda: [_text_day_change(booking) for booking in bookings])
+        kind = notifications.DAY_CANCELLED if day.status == DayStatus.CANCELLED else notifications.MOVED
+        for booking in day.bookings.active().select_related("day__branch"):
+            notifications.notify(booking, kind)
     return day
-
-
-def _text_day_change(booking: Booking) -> None:
-
-    day = booking.day
-    with translation.override(booking.language):
-        if day.status == DayStatus.CANCELLED:
-            text = _("Booking %(number)s: the reception day of %(branch)s on %(date)s is cancelled. %(reason)s") % {
-                "number": booking.number,
-                "branch": day.branch.name,
-                "date": day.date.isoformat(),
-                "reason": day.status_reason,
-            }
-        else:
-            text = _(
-                "Booking %(number)s: the reception day of %(branch)s is now on %(date)s %(start)s-%(end)s, %(place)s."
-            ) % {
-                "number": booking.number,
-                "branch": day.branch.name,
-                "date": day.date.isoformat(),
-                "start": f"{day.start_time:%H:%M}",
-                "end": f"{day.end_time:%H:%M}",
-                "place": day.place,
-            }
-    send_sms(booking.phone, text.strip())
 
 
 # --- generating a year -----------------------------------------------------------------------------------------
@@ -280,27 +256,9 @@ def booking_create(
         tracking_number=codes.normalize(tracking_number) if tracking_number else "",
         language=(get_language() or "zh-hans")[:10],
     )
-    transaction.on_commit(lambda: _text_booking(booking))
+    # The booking number by SMS: it is needed to cancel.
+    notifications.notify(booking, notifications.CONFIRMED)
     return booking
-
-
-def _text_booking(booking: Booking) -> None:
-    """The booking number by SMS, in the language the consumer booked in (it is needed to cancel)."""
-
-    day = booking.day
-    with translation.override(booking.language):
-        text = _(
-            "Booking %(number)s: reception day of %(branch)s, %(date)s %(start)s-%(end)s, %(place)s. "
-            "Cancel online with this number and your phone."
-        ) % {
-            "number": booking.number,
-            "branch": day.branch.name,
-            "date": day.date.isoformat(),
-            "start": f"{day.start_time:%H:%M}",
-            "end": f"{day.end_time:%H:%M}",
-            "place": day.place,
-        }
-    send_sms(booking.phone, text)
 
 
 def booking_find(*, number: str, phone: str) -> Booking | None:
@@ -315,12 +273,14 @@ def booking_find(*, number: str, phone: str) -> Booking | None:
 
 @transaction.atomic
 def booking_cancel(*, booking: Booking) -> Booking:
-    """Cancel a booked visit (by the consumer, with number and phone, or by staff); the place is freed."""
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    """Cancel a booked visit (by the consumer, with number and phone, or by staff); the place is freed and the
+    visitor is told."""
+    booking = Booking.objects.select_for_update().select_related("day__branch").get(pk=booking.pk)
     if booking.status != BookingStatus.CANCELLED:
         booking.status = BookingStatus.CANCELLED
         booking.cancelled_at = timezone.now()
         booking.save(update_fields=["status", "cancelled_at"])
+        notifications.notify(booking, notifications.CANCELLED)
     return booking
 
 

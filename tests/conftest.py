@@ -54,3 +54,37 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def run_worker(db):
+    """run_worker() -> every task due now runs as `db_worker` runs it (its Worker claims each task and runs it), in
+    this process and this test's transaction. The command's own loop is left out: it recycles the database
+    connection, which would end the test's transaction (tests/reliability runs the command itself)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+
+    def run() -> int:
+        count = 0
+        while True:
+            with exclusive_transaction():
+                task = DBTaskResult.objects.ready().get_locked()
+                if task is None:
+                    return count
+                task.claim(worker.worker_id)
+            worker.run_task(task)
+            count += 1
+
+    return run

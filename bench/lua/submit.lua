@@ -2,10 +2,14 @@
 -- BENCH_CSRF_COOKIE and BENCH_CSRF_TOKEN come from one GET of the form (bench/web.py does it).
 local cookie = os.getenv("BENCH_CSRF_COOKIE")
 local csrf = os.getenv("BENCH_CSRF_TOKEN")
+-- BENCH_TOKEN_PREFIX keeps the forms of different runs on one database apart (an unseeded math.random gives
+-- every run the same numbers, and a token seen before files no new complaint).
+local run = os.getenv("BENCH_TOKEN_PREFIX") or ""
 local counter = 0
+math.randomseed(os.time())
 
 function setup(thread)
-  thread:set("prefix", tostring(math.random(100000000, 999999999)))
+  thread:set("prefix", run .. tostring(math.random(100000000, 999999999)))
 end
 
 function request()

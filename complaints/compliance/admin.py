@@ -32,8 +32,8 @@ from portal.tabular import MAX_IMPORT_BYTES
 from portal.uploads import safe_display_name
 
 from ..models import Source
-from . import charts, disclosure, exports, importer, jobs, reports
-from .forms import ExportForm, ImportForm, PeriodForm, YearForm
+from . import charts, disclosure, exports, importer, jobs, performance, reports, statistics
+from .forms import ExportForm, ImportForm, PeriodForm, PublishForm, YearForm
 from .models import ComplianceDashboard, ExportJob, ExportLog, ReportingVolume
 from .vocabulary import COUNT, EXPORT_HEADINGS, RATE, REPORT_FIGURES, choices_help
 
@@ -104,6 +104,7 @@ class ComplianceDashboardAdmin(ReadOnlyAdmin):
             path("import/", view(self.import_view), name="complaints_compliance_import"),
             path("import/confirm/", view(self.import_confirm_view), name="complaints_compliance_import_confirm"),
             path("disclosure/", view(self.disclosure_view), name="complaints_compliance_disclosure"),
+            path("publish/", view(self.publish_view), name="complaints_compliance_publish"),
         ]
 
     def _context(self, request, title, **extra):
@@ -174,6 +175,12 @@ class ComplianceDashboardAdmin(ReadOnlyAdmin):
             can_import=request.user.has_perm(IMPORT_PERMISSION),
             can_draft=request.user.has_perm(DISCLOSURE_PERMISSION),
             year_form=YearForm(initial={"year": period.year}),
+            can_publish=request.user.has_perm(statistics.PUBLISH_PERMISSION),
+            publish_form=PublishForm(initial={"year": period.year, "quarter": period.quarter or ""}),
+            published=statistics.latest_versions()[:8],
+            performance=performance.performance(period=period, branch=branch),
+            can_see_warnings=request.user.has_perm("complaints.view_oversightwarning"),
+            can_see_remediation=request.user.has_perm("complaints.view_remediationitem"),
         )
         return TemplateResponse(request, "complaints/compliance/dashboard.html", context)
 
@@ -193,7 +200,8 @@ class ComplianceDashboardAdmin(ReadOnlyAdmin):
             response["Content-Disposition"] = f'attachment; filename="{name}.json"'
             return response
         buffer = io.BytesIO()
-        reports.report_xlsx(report, reports.monthly_trend(period=period, branch=branch), buffer)
+        figures = performance.performance(period=period, branch=branch)
+        reports.report_xlsx(report, reports.monthly_trend(period=period, branch=branch), buffer, figures)
         response = HttpResponse(
             buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
@@ -359,6 +367,29 @@ class ComplianceDashboardAdmin(ReadOnlyAdmin):
             request,
             _("Imported %(file)s: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
             % {"file": file_name, "created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged},
+        )
+        return redirect("admin:complaints_compliancedashboard_changelist")
+
+    # Public statistics.
+
+    def publish_view(self, request):
+        _require(request, statistics.PUBLISH_PERMISSION)
+        if request.method != "POST":
+            return redirect("admin:complaints_compliancedashboard_changelist")
+        form = PublishForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+            return redirect("admin:complaints_compliancedashboard_changelist")
+        period = form.period()
+        try:
+            row = statistics.statistics_publish(period=period, actor=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("admin:complaints_compliancedashboard_changelist")
+        messages.success(
+            request,
+            _("The statistics of %(period)s are published (version %(version)d).")
+            % {"period": period.label, "version": row.version},
         )
         return redirect("admin:complaints_compliancedashboard_changelist")
 

@@ -71,3 +71,16 @@ class ImportForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
+
+
+class PublishForm(forms.Form):
+    year = PeriodForm.base_fields["year"]
+    quarter = PeriodForm.base_fields["quarter"]
+    note = forms.CharField(
+        label=_("Note (for a correction)"),
+        max_length=300,
+        required=False,
+        help_text=_("Needed when the period is already published: say what changed."),
+    )
+
+    period = PeriodForm.period

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import AppendOnly
 
@@ -123,7 +124,159 @@ class ComplianceDashboard(models.Model):
             ("view_compliance_dashboard", _("Can see the compliance dashboard and reports")),
             ("import_complaints", _("Can import complaints from files")),
             ("draft_disclosure", _("Can draft the yearly disclosure from the figures")),
+            ("publish_statistics", _("Can publish a period's public complaint statistics")),
         ]
 
     def __str__(self):
         return str(self._meta.verbose_name)
+
+
+class RootCause(models.Model):
+    """A code of the root-cause list (溯源整改): closing a complaint names one. The list is kept in the admin,
+    in both languages; codes that are no longer used are made inactive, never deleted (complaints keep them)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("root cause code")
+        verbose_name_plural = _("root cause codes")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class RemediationQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.filter(status=RemediationItem.Status.OPEN)
+
+    def overdue(self, today):
+        return self.unfinished().filter(due_date__lt=today)
+
+
+class RemediationItem(models.Model):
+    """One fix that follows from a complaint's root cause (整改事项): who does it by when, and how it ended.
+    Written only through complaints.compliance.remediation; each change leaves a complaint event."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("remediation", "Open")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint", verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="remediation_items"
+    )
+    action = models.TextField(_("what is to be fixed"), max_length=2000)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    closing_note = models.TextField(_("closing note"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = RemediationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("remediation item")
+        verbose_name_plural = _("remediation items")
+        ordering = ["status", "due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "done", "dropped"]), name="remediationitem_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint_id}: {self.action[:40]}"
+
+
+class OversightWarning(models.Model):
+    """An early warning found by the daily run (complaints.compliance.alerts), kept so that staff see it in
+    the compliance admin and so that a second run on the same day adds nothing (one row per key)."""
+
+    class Kind(models.TextChoices):
+        SPIKE = "spike", _("Unusually many complaints")
+        OVERDUE_RISK = "overdue_risk", _("Many cases of one handler fall due")
+        REPEAT = "repeat", _("Repeat complainant")
+
+    as_of = models.DateField(_("as of"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    dimension = models.CharField(_("dimension"), max_length=20)
+    value = models.CharField(_("value"), max_length=100)
+    period = models.CharField(_("period"), max_length=8)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    count = models.PositiveIntegerField(_("count"))
+    baseline = models.FloatField(_("baseline"))
+    score = models.FloatField(_("score"))
+    # The complaints behind a warning about people (a handler's due cases, a repeat complainant), so that the
+    # link shows exactly them without putting a phone number in a URL.
+    complaint_ids = models.JSONField(_("complaints"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("early warning")
+        verbose_name_plural = _("early warnings")
+        ordering = ["-as_of", "-score", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["as_of", "kind", "dimension", "value", "period"], name="oversightwarning_once_a_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.as_of} {self.dimension}={self.value} ({self.period})"
+
+
+class PublishedStatistics(AppendOnly):
+    """The public statistics of a period as a compliance officer published them: a stored snapshot of the
+    aggregate figures (no personal data), so published numbers never change. A correction is a new version
+    of the same period, with a note; the public page shows each period's latest version."""
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    figures = models.JSONField(_("figures"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("published statistics")
+        verbose_name_plural = _("published statistics")
+        ordering = ["-year", "quarter", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter", "version"], name="publishedstatistics_one_version"),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=0, quarter__lte=4), name="publishedstatistics_quarter"
+            ),
+        ]
+
+    def __str__(self):
+        label = f"{self.year}" if not self.quarter else f"{self.year} Q{self.quarter}"
+        return f"{label} v{self.version}"
+
+
+def ensure_root_causes(apps=None, **_signal) -> None:
+    """Add the codes of vocabulary.ROOT_CAUSES missing from the table (a new database, or one flushed by a
+    test), leaving the ones compliance edited as they are. Run by the data migration and after every migrate
+    and flush (post_migrate)."""
+    from django.apps import apps as global_apps
+
+    from .vocabulary import ROOT_CAUSES
+
+    model = (apps or global_apps).get_model("complaints", "RootCause")
+    if model.objects.count() >= len(ROOT_CAUSES):
+        return
+    for order, (code, chinese, english) in enumerate(ROOT_CAUSES, start=1):
+        model.objects.get_or_create(
+            code=code,
+            defaults={"name": chinese, "name_zh_hans": chinese, "name_en": english, "sort_order": order * 10},
+        )

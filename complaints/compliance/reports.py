@@ -31,11 +31,11 @@ from django.utils import timezone, translation
 from portal.beijing import BEIJING, day_start
 from portal.models import province_label
 from portal.replica import on_replica
-from portal.tabular import xlsx_write
+from portal.tabular import Percent, xlsx_write
 
-from ..models import ACTIVE_STATUSES, BusinessChannel, Category, Channel, Complaint, Source
-from .models import ReportingVolume
-from .vocabulary import REPORT_FIGURES
+from ..models import ACTIVE_STATUSES, BusinessChannel, Category, Channel, Complaint, ProductLine, Source
+from .models import ReportingVolume, RootCause
+from .vocabulary import RATE, REPORT_FIGURES
 
 WITHIN_DAYS = (15, 30, 60)
 UNSPECIFIED = "unspecified"
@@ -44,6 +44,7 @@ BREAKDOWNS = {
     "by_business_channel": ("business_channel", BusinessChannel),
     "by_category": ("category", Category),
     "by_province": ("province", None),
+    "by_product_line": ("product_line", ProductLine),
 }
 
 
@@ -139,7 +140,15 @@ def _counts(queryset, today: date) -> dict:
     """The counts and the median from one grouped pass: rows are grouped by source, open or not, on time or
     not and days to close (a few hundred groups at most), and the figures are added up from the groups. A
     histogram of days gives the median without sorting the period's rows."""
+    return counts_by(queryset, today)[None]
+
+
+def counts_by(queryset, today: date, by: str | None = None) -> dict:
+    """The figures of _counts for each value of the field `by` (a branch, a handler), from one grouped query
+    and one query for the overdue counts; `None` keys the whole queryset when `by` is None. The on-time rule
+    is the report's: closed on a day not after the due date."""
     active = Q(status__in=ACTIVE_STATUSES)
+    columns = ["source", "is_open", "on_time", "days_to_close"]
     groups = (
         _with_closing(queryset)
         .order_by()
@@ -151,14 +160,17 @@ def _counts(queryset, today: date) -> dict:
                 output_field=BooleanField(),
             ),
         )
-        .values("source", "is_open", "on_time", "days_to_close")
+        .values(*columns, *([by] if by else []))
         .annotate(n=Count("id"))
-        .values_list("source", "is_open", "on_time", "days_to_close", "n")
+        .values_list(*columns, *([by] if by else []), "n")
     )
     keys = ["total", "regulator", "direct", "closed", "closed_on_time", *(f"within_{days}" for days in WITHIN_DAYS)]
-    figures = dict.fromkeys(keys, 0)
-    histogram: Counter = Counter()
-    for source, is_open, on_time, days, n in groups:
+    per_key: dict = {}
+    histograms: dict = {}
+    for source, is_open, on_time, days, *key, n in groups:
+        key = key[0] if by else None
+        figures = per_key.setdefault(key, dict.fromkeys(keys, 0))
+        histogram = histograms.setdefault(key, Counter())
         figures["total"] += n
         figures["regulator" if source == Source.REGULATOR else "direct"] += n
         if is_open:
@@ -169,9 +181,16 @@ def _counts(queryset, today: date) -> dict:
             histogram[days] += n
             for limit in WITHIN_DAYS:
                 figures[f"within_{limit}"] += n if days <= limit else 0
-    figures["median"] = _median(histogram)
-    figures["overdue"] = queryset.overdue(today).count()
-    return figures
+    overdue = queryset.overdue(today).order_by()
+    if by:
+        overdue_counts = dict(overdue.values(by).annotate(n=Count("id")).values_list(by, "n"))
+    else:
+        per_key.setdefault(None, dict.fromkeys(keys, 0))
+        overdue_counts = {None: overdue.count()}
+    for key, figures in per_key.items():
+        figures["median"] = _median(histograms.get(key, Counter()))
+        figures["overdue"] = overdue_counts.get(key, 0)
+    return per_key
 
 
 def _median(histogram: Counter):
@@ -222,6 +241,22 @@ def _breakdowns(queryset) -> dict:
     return {key: _shape(counted[field], choices) for key, (field, choices) in BREAKDOWNS.items()}
 
 
+def _causes(queryset) -> dict:
+    """Counts by coded root cause and by responsible unit (溯源整改), from one grouped query. Complaints not
+    closed yet (or closed before the codes existed) have neither: they count as unspecified."""
+    by_cause: Counter = Counter()
+    by_unit: Counter = Counter()
+    rows = queryset.order_by().values("cause__code", "responsible_unit").annotate(n=Count("id"))
+    for code, unit, n in rows.values_list("cause__code", "responsible_unit", "n"):
+        by_cause[code or UNSPECIFIED] += n
+        by_unit[unit.strip() or UNSPECIFIED] += n
+    codes = list(RootCause.objects.order_by("sort_order", "code").values_list("code", flat=True))
+    causes = {code: by_cause.pop(code, 0) for code in codes}
+    causes.update(sorted(by_cause.items()))
+    units = dict(sorted(by_unit.items(), key=lambda item: (item[0] == UNSPECIFIED, -item[1], item[0])))
+    return {"by_root_cause": causes, "by_responsible_unit": units}
+
+
 def _volume_ratios(total: int, period: Period, branch) -> dict:
     ratios = {"per_100m_premium": None, "per_10k_policies": None, "per_10k_insured": None, "volume": None}
     if branch is not None:
@@ -252,6 +287,7 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
         "by_source": {Source.SELF.value: figures["direct"], Source.REGULATOR.value: figures["regulator"]},
     }
     report.update(_breakdowns(queryset))
+    report.update(_causes(queryset))
     median = figures["median"]
     report.update(
         closed=closed,
@@ -290,6 +326,11 @@ def label_for(breakdown: str, key: str) -> str:
         return province_label(key)
     if breakdown == "by_source":
         return str(Source(key).label)
+    if breakdown == "by_responsible_unit":
+        return key
+    if breakdown == "by_root_cause":
+        cause = RootCause.objects.filter(code=key).first()
+        return cause.name if cause else key
     _field, choices = BREAKDOWNS[breakdown]
     return str(choices(key).label)
 
@@ -300,16 +341,42 @@ SHEETS = (
     ("by_business_channel", "业务渠道", "业务渠道"),
     ("by_category", "投诉类别", "类别"),
     ("by_province", "地区分布", "地区"),
+    ("by_product_line", "险种", "险种"),
+    ("by_root_cause", "根本原因", "根本原因"),
+    ("by_responsible_unit", "责任单位", "责任单位"),
 )
+PERFORMANCE_HEADINGS = [
+    "件数", "已办结", "按时办结", "按时办结率", "办结天数中位数", "逾期", "申请核查", "核查改变原决定",
+    "万张保单投诉量",
+]  # fmt: skip
+PERFORMANCE_KEYS = [
+    "handled", "closed", "on_time", "on_time_rate", "median_days", "overdue", "reviews_requested",
+    "reviews_overturned", "per_10k_policies",
+]  # fmt: skip
+
+
+def performance_rows(rows: list[dict], heading: str, company: dict | None = None) -> list[list]:
+    """A performance sheet: one line per branch or handler (and the company-wide line)."""
+    lines = [[heading, *PERFORMANCE_HEADINGS]]
+    for row in [*rows, *([company] if company else [])]:
+        cells = ["" if row[key] is None else row[key] for key in PERFORMANCE_KEYS]
+        rate = PERFORMANCE_KEYS.index("on_time_rate")
+        cells[rate] = Percent(cells[rate]) if cells[rate] != "" else ""
+        lines.append([row["label"], *cells])
+    return lines
 
 
 def _breakdown_rows(report: dict, key: str, heading: str) -> list[list]:
     total = report["total"]
     rows = [[heading, "件数", "占比"]]
     for code, count in report[key].items():
-        rows.append([label_for(key, code), count, _ratio(count, total) or 0])
-    rows.append(["合计", sum(report[key].values()), 1 if total else 0])
+        rows.append([label_for(key, code), count, Percent(_ratio(count, total) or 0)])
+    rows.append(["合计", sum(report[key].values()), Percent(1 if total else 0)])
     return rows
+
+
+def _typed(figure, value):
+    return Percent(value) if figure.kind == RATE and value is not None else value
 
 
 def _summary_rows(report: dict) -> list[list]:
@@ -318,7 +385,7 @@ def _summary_rows(report: dict) -> list[list]:
         ["项目", "数值"],
         ["报告期", f"{period['start']} 至 {period['end']}"],
         ["分支机构", period["branch"] or "全公司"],
-        *[[figure.workbook_label, figure.value(report)] for figure in REPORT_FIGURES],
+        *[[figure.workbook_label, _typed(figure, figure.value(report))] for figure in REPORT_FIGURES],
     ]
     return [[label, "" if value is None else value] for label, value in rows]
 
@@ -327,15 +394,16 @@ def _timeliness_rows(report: dict) -> list[list]:
     closed = report["closed"]
     rows = [["办结时限", "件数", "占已办结比例"]]
     for days, count in report["closed_within"].items():
-        rows.append([f"{days}日内办结", count, _ratio(count, closed) or 0])
-    rows.append(["已办结合计", closed, 1 if closed else 0])
-    rows.append(["按时办结", report["closed_on_time"], report["on_time_rate"] or 0])
+        rows.append([f"{days}日内办结", count, Percent(_ratio(count, closed) or 0)])
+    rows.append(["已办结合计", closed, Percent(1 if closed else 0)])
+    rows.append(["按时办结", report["closed_on_time"], Percent(report["on_time_rate"] or 0)])
     return rows
 
 
-def report_xlsx(report: dict, trend: list[tuple[date, int]], target) -> None:
-    """The filing workbook: a summary sheet, one sheet per breakdown with its total, the monthly trend and the
-    time taken to close. Headings are in Chinese, as regulators' forms are."""
+def report_xlsx(report: dict, trend: list[tuple[date, int]], target, performance: dict | None = None) -> None:
+    """The filing workbook: a summary sheet, one sheet per breakdown with its total, the monthly trend, the
+    time taken to close and the performance figures per branch and per handler. Headings are in Chinese, as
+    regulators' forms are; shares are percentages."""
     with translation.override("zh-hans"):
         sheets = [("总表", _summary_rows(report))]
         sheets += [(title, _breakdown_rows(report, key, heading)) for key, title, heading in SHEETS]
@@ -343,4 +411,8 @@ def report_xlsx(report: dict, trend: list[tuple[date, int]], target) -> None:
         months.append(["合计", sum(count for _month, count in trend)])
         sheets.append(("月度趋势", months))
         sheets.append(("办结时效", _timeliness_rows(report)))
+        if performance is not None:
+            company = {**performance["company"], "label": "全公司"}
+            sheets.append(("分支机构考评", performance_rows(performance["branches"], "分支机构", company)))
+            sheets.append(("经办人考评", performance_rows(performance["handlers"], "经办人")))
     xlsx_write(target, sheets)

@@ -19,6 +19,8 @@ from django.db import connection, transaction
 from django.tasks import task
 from django.utils import timezone
 
+from portal.messaging.models import Message
+
 from .. import services
 from ..models import ENDED_STATUSES, UNFINISHED_STATUSES, Complaint, ComplaintAttachment, ComplaintEvent, EventAction
 
@@ -64,6 +66,17 @@ class RetentionReport:
     on_hold: list[str] = field(default_factory=list)
     files_deleted: int = 0
     dry_run: bool = False
+    # What other apps' steps anonymised (e.g. {"bookings": [numbers]}).
+    others: dict[str, list[str]] = field(default_factory=dict)
+
+
+# Other personal data under the same retention period (reception's bookings): name -> step(cutoff=, dry_run=)
+# returning what it anonymised. Apps register theirs from AppConfig.ready(); complaints imports none of them.
+RETENTION_STEPS: dict = {}
+
+
+def register_retention_step(name: str, step) -> None:
+    RETENTION_STEPS[name] = step
 
 
 def _allow_event_anonymisation() -> None:
@@ -90,6 +103,8 @@ def complaint_anonymise(*, complaint: Complaint, actor=None, years: int | None =
     names = [attachment.file.name for attachment in attachments if attachment.file.name]
     ComplaintAttachment.objects.filter(complaint=complaint).delete()
     ComplaintEvent.objects.filter(complaint=complaint).exclude(note="").update(note=ANONYMISED)
+    # What the complainant was told keeps its template, channel, status and times; not their number or words.
+    Message.objects.about(complaint).update(recipient=ANONYMISED_PHONE, subject="", text=ANONYMISED, params={})
     now = timezone.now()
     Complaint.objects.filter(pk=complaint.pk).update(
         name=ANONYMISED,
@@ -127,6 +142,8 @@ def retention_apply(*, today: date | None = None, dry_run: bool = False, actor=N
         report.anonymised.append(number)
         if not dry_run:
             report.files_deleted += complaint_anonymise(complaint=Complaint(pk=pk), actor=actor, years=years)
+    for name, step in RETENTION_STEPS.items():
+        report.others[name] = step(cutoff=report.cutoff, dry_run=dry_run)
     return report
 
 
@@ -134,4 +151,9 @@ def retention_apply(*, today: date | None = None, dry_run: bool = False, actor=N
 def apply_retention() -> dict:
     """The retention policy, run on a schedule (e.g. nightly): anonymise complaints past retention."""
     report = retention_apply()
-    return {"anonymised": len(report.anonymised), "on_hold": len(report.on_hold), "files": report.files_deleted}
+    return {
+        "anonymised": len(report.anonymised),
+        "on_hold": len(report.on_hold),
+        "files": report.files_deleted,
+        **{name: len(done) for name, done in report.others.items()},
+    }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ..models import BusinessChannel, Category, Channel, Outcome, Source
+from ..models import BusinessChannel, Category, Channel, Outcome, ProductLine, Source
 
 # code -> the short label a regulator's form uses (one per code: exports write it, the importer reads it).
 SHORT_LABELS: dict[str, dict[str, str]] = {
@@ -29,7 +29,26 @@ SHORT_LABELS: dict[str, dict[str, str]] = {
         Category.SALES: "销售", Category.UNDERWRITING: "承保", Category.POLICY_SERVICE: "保全退保",
         Category.CLAIMS: "理赔", Category.SERVICE: "服务", Category.OTHER: "其他",
     },
+    "product_line": {
+        ProductLine.LIFE: "寿险", ProductLine.ANNUITY: "年金险", ProductLine.HEALTH: "健康险",
+        ProductLine.ACCIDENT: "意外险", ProductLine.UNIVERSAL: "万能险", ProductLine.UNIT_LINKED: "投连险",
+    },
 }  # fmt: skip
+# The root-cause list (溯源整改) every database starts with: (code, Chinese, English). Compliance keeps it in the
+# admin afterwards (names edited, codes made inactive); a code missing from the table is added back.
+ROOT_CAUSES = (
+    ("product_design", "产品设计", "Product design"),
+    ("sales_practice", "销售行为", "Sales practice"),
+    ("underwriting", "核保承保", "Underwriting"),
+    ("claims_process", "理赔流程", "Claims process"),
+    ("service", "服务质量", "Service"),
+    ("systems", "信息系统", "Systems"),
+    ("third_party", "第三方机构", "Third party"),
+    ("other", "其他", "Other"),
+)
+
+# A complaint's remediation as the export states it: an item still open, or every item ended.
+REMEDIATION_LABELS = {"open": "整改中", "done": "已整改"}
 
 # Other spellings found in forwarded lists and old logs, read by the importer (never written).
 OTHER_SPELLINGS: dict[str, dict[str, str]] = {
@@ -63,8 +82,8 @@ def choices_help(field: str) -> str:
     return ", ".join(f"{code} / {label}" for code, label in SHORT_LABELS[field].items())
 
 
-# The export's columns: (values_list field, heading). The headings are the importer's Chinese column names,
-# so an unmasked export can be imported again.
+# The export's columns: (values_list field, heading). The headings are the importer's Chinese column names
+# where it has one, so an unmasked export can be imported again (the importer ignores the other columns).
 EXPORT_COLUMNS = (
     ("tracking_number", "投诉编号"),
     ("received_at", "接收时间"),
@@ -73,18 +92,37 @@ EXPORT_COLUMNS = (
     ("channel", "渠道"),
     ("business_channel", "业务渠道"),
     ("category", "投诉类别"),
+    ("product_line", "险种"),
     ("province", "省份"),
     ("branch__name", "分支机构"),
+    ("handler__username", "经办人"),
     ("status", "状态"),
     ("due_date", "办理期限"),
+    ("extensions", "延期次数"),
     ("decided_at", "办结日期"),
+    ("ended_on", "结案日期"),
     ("outcome", "处理结果"),
+    ("cause__name_zh_hans", "根本原因"),
+    ("responsible_unit", "责任单位"),
+    ("remediation_state", "整改状态"),
     ("name", "姓名"),
     ("phone", "联系电话"),
     ("email", "电子邮箱"),
     ("id_number", "证件号码"),
+    ("policy_number", "保单号"),
     ("description", "投诉内容"),
+    ("desired_outcome", "诉求"),
+    ("root_cause", "原因分析"),
 )
+# Moments and days: real date cells in a workbook (Beijing time), "2024-03-01 08:30" and "2024-03-01" in CSV.
+EXPORT_MOMENTS = ("received_at",)
+EXPORT_DAYS = ("due_date", "decided_at", "ended_on")
+# Numbers that identify (a phone, an ID or policy number, a reference): always text, never a number a
+# spreadsheet rounds (an 18-digit ID read as 1.1010519491231E+017).
+EXPORT_IDENTIFIERS = ("regulator_ref", "phone", "id_number", "policy_number")
+# Free text a complainant or a handler wrote: in a masked export scrubbed of phone, ID and card numbers and
+# email addresses (portal.privacy.scrub_text).
+EXPORT_FREE_TEXT = ("description", "desired_outcome", "root_cause")
 EXPORT_HEADINGS = dict(EXPORT_COLUMNS)
 
 

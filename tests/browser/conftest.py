@@ -81,3 +81,12 @@ def check_a11y(axe_source):
 
 def format_findings(findings) -> str:
     return json.dumps(findings, ensure_ascii=False, indent=1)
+
+
+def shoot(page, folder: Path, name: str) -> None:
+    """Full-page screenshots at 1280 and 360 px wide into `folder` (for looking at, not committed)."""
+    folder.mkdir(exist_ok=True)
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})

@@ -7,6 +7,8 @@ from django.core.management import call_command
 
 from reception.models import Booking, BookingStatus, ReceptionDay
 
+from . import conftest
+
 SHOTS = Path("/tmp/shots-reception")
 
 
@@ -17,11 +19,7 @@ def demo_site(transactional_db):
 
 
 def shoot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    for width in (1280, 360):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    conftest.shoot(page, SHOTS, name)
 
 
 def test_consumer_books_and_cancels_a_visit_in_chinese(demo_site, live_server, zh_page, check_a11y):

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from portal import roles
-from portal.sms import MemorySMSBackend
+from portal.messaging.sms import MemorySMSBackend
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def compliance(make_user):
 
 @pytest.fixture
 def sms_outbox(settings):
-    settings.PORTAL_SMS_BACKEND = "portal.sms.MemorySMSBackend"
+    settings.PORTAL_SMS_BACKEND = "memory"
     MemorySMSBackend.outbox = []
     return MemorySMSBackend.outbox
 

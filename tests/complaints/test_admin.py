@@ -66,6 +66,9 @@ def test_every_group_against_every_complaint_admin_page(people, complaints):
         "events": "/en/admin/complaints/complaintevent/",
         "audit log": "/en/admin/complaints/personaldataview/",
         "add redirects to register": f"{ADMIN}add/",
+        "remediation queue": "/en/admin/complaints/remediationitem/",
+        "early warnings": "/en/admin/complaints/oversightwarning/",
+        "root cause codes": "/en/admin/complaints/rootcause/",
     }
     expected = {
         #                          handler supervisor compliance
@@ -73,10 +76,14 @@ def test_every_group_against_every_complaint_admin_page(people, complaints):
         "change mine": (200, 200, 200),
         "change theirs": (302, 200, 200),
         "register": (200, 200, 403),
-        "attachment": (200, 200, 200),
+        # An attachment (an ID scan) is personal data in full: compliance officers have no such right.
+        "attachment": (200, 200, 403),
         "events": (200, 200, 200),
         "audit log": (403, 200, 200),
         "add redirects to register": (302, 302, 403),
+        "remediation queue": (200, 200, 200),
+        "early warnings": (403, 200, 200),
+        "root cause codes": (403, 200, 200),
     }
     for index, who in enumerate(("handler", "supervisor", "compliance")):
         client = client_for(people[who])

@@ -5,13 +5,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintEvent, Status
-from portal.sms import MemorySMSBackend
+from portal.messaging.sms import MemorySMSBackend
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_has_complaints_in_every_status_and_loading_twice_changes_nothing(settings):
-    settings.PORTAL_SMS_BACKEND = "portal.sms.MemorySMSBackend"
+    settings.PORTAL_SMS_BACKEND = "memory"
     MemorySMSBackend.outbox = []
     call_command("load_demo", stdout=io.StringIO())
     statuses = set(Complaint.objects.values_list("status", flat=True))

@@ -7,6 +7,7 @@ from django.core import mail
 from django.test import Client
 
 from complaints.models import Complaint, ComplaintAttachment
+from portal.messaging.models import Message
 
 from . import files
 
@@ -68,28 +69,30 @@ def test_a_complaint_filed_in_english_gets_a_receipt_with_number_due_date_and_is
     assert complaint.tracking_number not in response["Location"]
 
 
-def test_receipt_notifications_go_out_after_commit_in_the_complainants_language(
-    client, sms_outbox, settings, django_capture_on_commit_callbacks
+def test_the_receipt_is_queued_with_the_complaint_and_sent_by_the_worker_not_by_the_request(
+    client, sms_outbox, settings, run_worker
 ):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     token = form_token(client, "/en/complaints/new/")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post("/en/complaints/new/", valid_data(token))
-    assert sms_outbox == [] and mail.outbox == []  # nothing is sent before the commit
-    for callback in callbacks:
-        callback()
+    client.post("/en/complaints/new/", valid_data(token))
     complaint = Complaint.objects.get()
+    assert sms_outbox == [] and mail.outbox == []  # the request sent nothing
+    assert sorted(Message.objects.about(complaint).values_list("channel", "status")) == [
+        ("email", "queued"),
+        ("sms", "queued"),
+    ]
+    assert run_worker() == 2
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["lisi@example.com"]
     assert "We received your complaint" in mail.outbox[0].body
     assert sms_outbox == [("+8613812345678", sms_outbox[0][1])]
     assert complaint.tracking_number in sms_outbox[0][1] and "We received" in sms_outbox[0][1]
 
 
-def test_a_chinese_complaint_is_told_in_chinese(client, sms_outbox, django_capture_on_commit_callbacks):
+def test_a_chinese_complaint_is_told_in_chinese(client, sms_outbox, run_worker):
     token = form_token(client)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/complaints/new/", valid_data(token, email=""))
+    client.post("/complaints/new/", valid_data(token, email=""))
     assert Complaint.objects.get().language == "zh-hans"
+    run_worker()
     assert "我们已于" in sms_outbox[0][1]
 
 

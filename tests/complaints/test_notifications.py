@@ -1,11 +1,15 @@
-"""The complainant is told, after the commit and in their own language, of receipt, acceptance, extension,
-pause and decision; by email when they gave an address, by SMS always."""
+"""The complainant is told of every step that changes what they should expect, in their own language: each step
+queues its messages in the outbox with the change, and the worker delivers them once."""
 
 import pytest
+import time_machine
 from django.core import mail
+from django.db import transaction
 from django.utils import translation
 
 from complaints import services
+from complaints.models import Complaint
+from portal.messaging.models import Message, MessageStatus
 
 from .factories import register
 
@@ -18,56 +22,127 @@ def locmem_mail(settings):
     mail.outbox = []
 
 
-def test_each_step_the_complainant_must_know_of_sends_a_message_in_their_language(
-    supervisor, sms_outbox, locmem_mail, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True), translation.override("zh-hans"):
+def _templates(complaint) -> list[str]:
+    return list(
+        Message.objects.about(complaint).filter(channel="sms").order_by("id").values_list("template", flat=True)
+    )
+
+
+def _last_text(complaint) -> str:
+    return Message.objects.about(complaint).filter(channel="sms").order_by("id").last().text
+
+
+def _decide(complaint, actor, **extra):
+    return services.complaint_decide(
+        complaint=complaint,
+        actor=actor,
+        decision="Upheld.",
+        outcome="upheld",
+        remedies=["review", "mediation"],
+        **extra,
+    )
+
+
+@time_machine.travel("2026-11-02 10:00 +08:00", tick=False)
+def test_every_step_of_the_workflow_queues_its_message_in_the_complainants_language(supervisor, sms_outbox, settings):
+    settings.PORTAL_SMS_SIGN_NAME = "示例人寿"
+    with translation.override("zh-hans"):
         complaint = register(supervisor, language="en", email="tom@example.com")
         services.complaint_accept(complaint=complaint, actor=supervisor)
         services.complaint_start(complaint=complaint, actor=supervisor)
         services.complaint_extend(complaint=complaint, actor=supervisor, reason="we need the call recording")
+        assert "Reason: we need the call recording. New date: Dec. 2, 2026." in _last_text(complaint)
         services.complaint_pause(complaint=complaint, actor=supervisor, reason="a medical appraisal")
-        services.complaint_resume(complaint=complaint, actor=supervisor)
-        services.complaint_decide(
-            complaint=complaint, actor=supervisor, decision="Upheld.", outcome="upheld", remedies=["review"]
-        )
-    subjects = [message.subject for message in mail.outbox]
-    number = complaint.tracking_number
-    assert subjects == [
-        f"Complaint {number} received",
-        f"Complaint {number} accepted",
-        f"Complaint {number}: more time needed",
-        f"Complaint {number}: waiting for an appraisal",
-        f"Complaint {number}: our decision",
+        assert "waits for an outside appraisal: a medical appraisal" in _last_text(complaint)
+        with time_machine.travel("2026-11-06 10:00 +08:00", tick=False):
+            services.complaint_resume(complaint=complaint, actor=supervisor)
+        assert "the clock runs again. New date: Dec. 6, 2026." in _last_text(complaint)
+        services.complaint_restart(complaint=complaint, actor=supervisor, note="a new letter from the bank")
+        assert "by Nov. 17, 2026." in _last_text(complaint)
+        _decide(complaint, supervisor)
+        decided = _last_text(complaint)
+        services.complaint_reopen(complaint=complaint, actor=supervisor, reason="the decision missed a claim")
+        assert "Reason: the decision missed a claim." in _last_text(complaint)
+    assert _templates(complaint) == [
+        "complaint.received",
+        "complaint.accepted",
+        "complaint.extended",
+        "complaint.paused",
+        "complaint.resumed",
+        "complaint.restarted",
+        "complaint.decided",
+        "complaint.reopened",
     ]
-    assert "Reason: we need the call recording." in mail.outbox[2].body
-    assert len(sms_outbox) == 5 and all(phone == "+8613812345678" for phone, _text in sms_outbox)
-    assert "we need the call recording" in sms_outbox[2][1]
+    # The decision names where to read it, the remedies (with the review's last day) and the regulator's route.
+    assert "Upheld" in decided and "Track a complaint" in decided
+    assert "Review by the superior unit (ask by Dec. 2, 2026), Mediation" in decided and "12378" in decided
+    assert all(
+        text.startswith("【示例人寿】") for text in Message.objects.filter(channel="sms").values_list("text", flat=True)
+    )
+    # The same steps by email (an address was given), nothing by SMS or email yet: the worker sends them.
+    assert Message.objects.about(complaint).filter(channel="email").count() == 8
+    assert sms_outbox == [] and set(Message.objects.values_list("status", flat=True)) == {MessageStatus.QUEUED}
 
 
-def test_no_email_without_an_address_and_nothing_before_the_commit(
-    supervisor, sms_outbox, locmem_mail, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        complaint = register(supervisor, language="zh-hans")
-        services.complaint_accept(complaint=complaint, actor=supervisor)
+def test_rejection_merge_and_withdrawal_each_tell_the_complainant_in_chinese(supervisor, sms_outbox):
+    with translation.override("en"):
+        rejected = register(supervisor, language="zh-hans")
+        services.complaint_reject(complaint=rejected, actor=supervisor, reason="这是咨询，不是投诉")
+        original = register(supervisor)
+        repeat = register(supervisor)
+        services.complaint_merge(complaint=repeat, into=original, actor=supervisor)
+        withdrawn = register(supervisor)
+        services.complaint_withdraw(complaint=withdrawn)
+    assert _templates(rejected)[-1] == "complaint.rejected" and "原因：这是咨询，不是投诉" in _last_text(rejected)
+    assert _templates(repeat)[-1] == "complaint.merged" and original.tracking_number in _last_text(repeat)
+    assert _templates(withdrawn)[-1] == "complaint.withdrawn" and "撤回" in _last_text(withdrawn)
+
+
+def test_a_review_is_told_when_it_is_opened_and_when_it_is_decided(supervisor, sms_outbox):
+    complaint = register(supervisor, language="en")
+    services.complaint_accept(complaint=complaint, actor=supervisor)
+    _decide(complaint, supervisor)
+    review = services.complaint_request_review(complaint=complaint, reason="I disagree")
+    assert _templates(review) == ["complaint.review_opened"]
+    assert f"review of {complaint.tracking_number}. Its tracking number is {review.tracking_number}" in _last_text(
+        review
+    )
+    services.complaint_accept(complaint=review, actor=supervisor)
+    services.complaint_decide(
+        complaint=review, actor=supervisor, decision="Confirmed.", outcome="not_upheld", remedies=["arbitration"]
+    )
+    assert _templates(review)[-1] == "complaint.review_decided"
+    assert "Not upheld" in _last_text(review) and "Arbitration" in _last_text(review) and "12378" in _last_text(review)
+
+
+def test_the_worker_delivers_each_message_once_after_the_commit(supervisor, sms_outbox, locmem_mail, run_worker):
+    complaint = register(supervisor, language="zh-hans", email="li@example.com")
+    services.complaint_accept(complaint=complaint, actor=supervisor)
     assert sms_outbox == [] and mail.outbox == []
-    for callback in callbacks:
-        callback()
-    assert mail.outbox == []
+    run_worker()
+    run_worker()  # nothing left: a second run sends nothing again
     assert [text.split("】")[-1][:4] for _phone, text in sms_outbox] == ["我们已于", "您的投诉"]
+    assert [message.subject for message in mail.outbox] == [
+        f"投诉{complaint.tracking_number}已收到",
+        f"投诉{complaint.tracking_number}已受理",
+    ]
+    assert mail.outbox[0].extra_headers["Message-ID"].startswith("<")
+    sent = Message.objects.about(complaint)
+    assert {message.status for message in sent} == {MessageStatus.SENT}
+    assert all(message.attempts == 1 and message.sent_at and message.provider_id for message in sent)
 
 
-def test_a_failing_mail_relay_does_not_undo_the_change(
-    supervisor, sms_outbox, settings, django_capture_on_commit_callbacks
-):
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 1},
-        }
-    }
-    with django_capture_on_commit_callbacks(execute=True):
-        complaint = register(supervisor, email="a@example.com")
-    complaint.refresh_from_db()
-    assert complaint.status == "received" and len(sms_outbox) == 1
+def test_a_change_that_rolls_back_leaves_no_message(supervisor, sms_outbox):
+    complaint = register(supervisor)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.complaint_accept(complaint=complaint, actor=supervisor)
+        raise RuntimeError("the request failed after the change")
+    assert _templates(Complaint.objects.get(pk=complaint.pk)) == ["complaint.received"]
+
+
+def test_demo_and_imported_history_are_not_told(supervisor, sms_outbox):
+    from complaints import notifications
+
+    with notifications.muted():
+        register(supervisor)
+    assert Message.objects.count() == 0

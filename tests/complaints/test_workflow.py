@@ -24,7 +24,11 @@ def _call(action, complaint, actor, other):
             complaint=complaint, actor=actor, decision="同意退保。", outcome="upheld", remedies=["review"]
         ),
         "close": lambda: services.complaint_close(
-            complaint=complaint, actor=actor, root_cause="销售误导", responsible_unit="北京分公司个险部"
+            complaint=complaint,
+            actor=actor,
+            cause="sales_practice",
+            root_cause="销售误导",
+            responsible_unit="北京分公司个险部",
         ),
         "extend": lambda: services.complaint_extend(complaint=complaint, actor=actor, reason="需要调取录音"),
         "pause": lambda: services.complaint_pause(complaint=complaint, actor=actor, reason="伤残鉴定"),
@@ -69,7 +73,9 @@ def test_the_illegal_transition_message_is_translated(supervisor):
 
     complaint = register(supervisor)
     with translation.override("zh-hans"), pytest.raises(WorkflowError) as refused:
-        services.complaint_close(complaint=complaint, actor=supervisor, root_cause="x", responsible_unit="y")
+        services.complaint_close(
+            complaint=complaint, actor=supervisor, cause="other", root_cause="x", responsible_unit="y"
+        )
     with translation.override("zh-hans"):
         assert refused.value.messages[0] == "当前状态为“已收到”,不能执行“办结”。"
 
@@ -199,12 +205,24 @@ def test_closing_needs_the_root_cause_and_the_responsible_unit(supervisor):
     services.complaint_decide(
         complaint=complaint, actor=supervisor, decision="不予退保", outcome="not_upheld", remedies=["mediation"]
     )
-    for cause, unit in [("", "理赔部"), ("条款理解分歧", " ")]:
+    for code, cause, unit in [
+        ("claims_process", "", "理赔部"),
+        ("claims_process", "条款理解分歧", " "),
+        (None, "条款理解分歧", "理赔部"),
+        ("no-such-code", "条款理解分歧", "理赔部"),
+    ]:
         with pytest.raises(WorkflowError):
-            services.complaint_close(complaint=complaint, actor=supervisor, root_cause=cause, responsible_unit=unit)
+            services.complaint_close(
+                complaint=complaint, actor=supervisor, cause=code, root_cause=cause, responsible_unit=unit
+            )
     complaint = services.complaint_close(
-        complaint=complaint, actor=supervisor, root_cause="条款理解分歧", responsible_unit="理赔部"
+        complaint=complaint,
+        actor=supervisor,
+        cause="claims_process",
+        root_cause="条款理解分歧",
+        responsible_unit="理赔部",
     )
+    assert complaint.cause.code == "claims_process"
     assert complaint.status == "closed"
 
 

@@ -148,17 +148,18 @@ def test_branch_staff_cannot_print_another_branch_bookings(beijing_staff, make_d
 
 
 def test_cancelling_a_booked_day_in_the_admin_texts_each_booking_in_its_language(
-    admin_client, make_day, settings, django_capture_on_commit_callbacks
+    admin_client, make_day, settings, run_worker
 ):
-    from portal.sms import MemorySMSBackend
+    from portal.messaging.sms import MemorySMSBackend
 
-    settings.PORTAL_SMS_BACKEND = "portal.sms.MemorySMSBackend"
+    settings.PORTAL_SMS_BACKEND = "memory"
     with time_machine.travel("2026-11-21 10:00 +0800"):
         day = make_day()
         with translation.override("en"):
             english = services.booking_create(day_id=day.pk, name="Jane", phone="13912345678", topic="claim")
         with translation.override("zh-hans"):
             chinese = services.booking_create(day_id=day.pk, name="李华", phone="13812345678", topic="退保")
+    run_worker()
     MemorySMSBackend.outbox.clear()
     url = f"/en/admin/reception/receptionday/{day.pk}/change/"
     form = admin_client.get(url).context["adminform"].form
@@ -173,9 +174,10 @@ def test_cancelling_a_booked_day_in_the_admin_texts_each_booking_in_its_language
             "bookings-1-id": chinese.pk, "bookings-1-day": day.pk,
         }
     )  # fmt: skip
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, data)
+    response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
+    assert MemorySMSBackend.outbox == []  # queued with the change, sent by the worker
+    run_worker()
     day.refresh_from_db()
     assert day.status == DayStatus.CANCELLED
     texts = dict(MemorySMSBackend.outbox)

@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from portal import codes
 from reception import services
@@ -187,20 +188,36 @@ def test_two_people_taking_the_last_place_at_once_do_not_both_get_it(demo):
     assert Booking.objects.filter(day=day).count() == 1
 
 
-def test_the_booking_number_is_sent_by_sms_in_the_language_of_the_booking(
-    make_day, client, settings, django_capture_on_commit_callbacks
-):
-    from portal.sms import MemorySMSBackend
+def test_the_booking_number_is_sent_by_sms_in_the_language_of_the_booking(make_day, client, settings, run_worker):
+    from portal.messaging.sms import MemorySMSBackend
 
-    settings.PORTAL_SMS_BACKEND = "portal.sms.MemorySMSBackend"
+    settings.PORTAL_SMS_BACKEND = "memory"
     MemorySMSBackend.outbox.clear()
     day = make_day()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/en/reception/book/{day.pk}/", FORM)
+    settings.PORTAL_SMS_SIGN_NAME = "示例人寿"
+    client.post(f"/en/reception/book/{day.pk}/", FORM)
     booking = Booking.objects.get()
+    assert MemorySMSBackend.outbox == []
+    run_worker()
     [(phone, text)] = MemorySMSBackend.outbox
+    assert text.startswith("【示例人寿】Booking ")
     assert phone == "+8613812345678"
     assert booking.number in text and "Beijing Branch" in text and "09:00-11:30" in text
+
+
+def test_cancelling_a_booking_tells_the_visitor_once_in_the_language_they_booked_in(make_day):
+    from portal.messaging.models import Message
+
+    with translation.override("en"):
+        booking = services.booking_create(day_id=make_day().pk, name="Jane", phone="13912345678", topic="claim")
+    services.booking_cancel(booking=booking)
+    services.booking_cancel(booking=booking)  # cancelled already: nothing more to say
+    texts = list(Message.objects.about(booking).order_by("id").values_list("template", "language", "text"))
+    assert [(template, language) for template, language, _text in texts] == [
+        ("booking.confirmed", "en"),
+        ("booking.cancelled", "en"),
+    ]
+    assert f"Booking {booking.number} for the reception day of Beijing Branch" in texts[1][2]
 
 
 def test_a_day_whose_window_has_closed_cannot_be_booked_any_more(make_day):

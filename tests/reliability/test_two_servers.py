@@ -100,7 +100,7 @@ def _servers(tmp_path, *, count: int, workers: int, redis_url: str | None):
         "PORTAL_MEDIA_ROOT": str(tmp_path / "media"),
         "PORTAL_STATIC_ROOT": str(tmp_path / "static"),
         "PORTAL_LOG_LEVEL": "ERROR",
-        "PORTAL_SMS_BACKEND": "portal.sms.MemorySMSBackend",
+        "PORTAL_SMS_BACKEND": "memory",
         "GUNICORN_WORKERS": str(workers),
         "GUNICORN_ACCESS_LOG": "/dev/null",
     }

@@ -13,12 +13,26 @@ from django.db import connections
 from django.db.models import F, Func, TextField
 
 from portal.beijing import BEIJING
-from portal.privacy import sql_literal, sql_mask_email, sql_mask_id_number, sql_mask_name, sql_mask_phone
-from portal.tabular import sql_csv_cell, sql_xlsx_cell, sql_xlsx_row, xlsx_write_streamed
+from portal.privacy import (
+    sql_literal,
+    sql_mask_email,
+    sql_mask_id_number,
+    sql_mask_name,
+    sql_mask_phone,
+    sql_scrub_text,
+)
+from portal.tabular import (
+    sql_csv_cell,
+    sql_xlsx_cell,
+    sql_xlsx_date,
+    sql_xlsx_number,
+    sql_xlsx_row,
+    xlsx_write_streamed,
+)
 
 from ...models import Complaint
 from ..vocabulary import EXPORT_COLUMNS as COLUMNS
-from ..vocabulary import SHORT_LABELS
+from ..vocabulary import EXPORT_FREE_TEXT, REMEDIATION_LABELS, SHORT_LABELS
 from .rows import FILE_BUFFER, PROGRESS_EVERY, SHEET_NAME, ordered, translated_labels
 
 COPY_BATCH_ROWS = PROGRESS_EVERY
@@ -51,11 +65,22 @@ def _sql_beijing(column: str, cast: str) -> str:
     )
 
 
+# A workbook's date cells hold days since 1899-12-30 (Excel's serial numbers, as XlsxWriter writes them: whole
+# days plus the fraction of the day, in float8, which PostgreSQL prints as the shortest exact decimal).
+def _sql_serial(local: str, *, with_time: bool) -> str:
+    days = f"({local})::date - DATE '1899-12-30'"
+    if not with_time:
+        return f"({days})::text"
+    minute = f"date_trunc('minute', {local})"
+    return f"(({minute})::date - DATE '1899-12-30' + extract(epoch FROM ({minute})::time)::float8 / 86400)::text"
+
+
 def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
     """(field, inner SQL with `{}` for the column, outer writing options) in COLUMNS order. Cells whose outer
     options are None are finished inside (labels, dates and plain columns, which are cheap to repeat); masked
     texts are computed once inside and written outside."""
-    cell = sql_csv_cell if file_format == "csv" else sql_xlsx_cell
+    csv = file_format == "csv"
+    cell = sql_csv_cell if csv else sql_xlsx_cell
     statuses, outcomes = translated_labels()
 
     def text(field: str) -> str:
@@ -63,24 +88,42 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
         nullable = "__" in field or Complaint._meta.get_field(field).null
         return "coalesce({}, '')" if nullable else "{}"
 
+    def moment(local: str, text_cast: str, *, with_time: bool) -> str:
+        if csv:
+            return cell(text_cast, plain=True, nullable=True)
+        return sql_xlsx_date(_sql_serial(local, with_time=with_time), with_time=with_time)
+
     inner = {
-        "received_at": cell(f"left({_sql_beijing('{}', '::text')}, 16)", plain=True, nullable=True),
+        "received_at": moment(_sql_beijing("{}", ""), f"left({_sql_beijing('{}', '::text')}, 16)", with_time=True),
         **{field: _sql_labels("{}", labels, cell, text(field)) for field, labels in SHORT_LABELS.items()},
         "status": _sql_labels("{}", statuses, cell, text("status")),
-        "due_date": cell("{}::text", plain=True, nullable=True),
-        "decided_at": cell(_sql_beijing("{}", "::date::text"), plain=True, nullable=True),
+        "due_date": moment("{}", "{}::text", with_time=False),
+        "extensions": cell("{}::text", plain=True) if csv else sql_xlsx_number("{}::text"),
+        "decided_at": moment(_sql_beijing("{}", ""), _sql_beijing("{}", "::date::text"), with_time=False),
+        "ended_on": moment("{}", "{}::text", with_time=False),
         "outcome": _sql_labels("{}", outcomes, cell, "''"),
+        "remediation_state": _sql_labels("{}", REMEDIATION_LABELS, cell, "''"),
     }
+    # Identifiers made only of digits keep a trailing tab in CSV (rows.csv_cells): spreadsheets read them as text.
+    digits_text = "CASE WHEN {} ~ '^[0-9]+$' THEN {} || chr(9) ELSE {} END" if csv else "{}"
     masked = {
         "name": (sql_mask_name("{}"), {}),
         "phone": (sql_mask_phone("{}"), {"plain": True}),
         "email": (sql_mask_email("{}"), {}),
         "id_number": (sql_mask_id_number("{}"), {}),
+        "policy_number": (sql_mask_id_number("{}"), {}),
+        **{field: (sql_scrub_text("{}"), {}) for field in EXPORT_FREE_TEXT},
     }
-    return [
-        (field, *masked[field]) if field in masked else (field, inner.get(field, cell(text(field))), None)
-        for field, _heading in COLUMNS
-    ]
+    cells = []
+    for field, _heading in COLUMNS:
+        if field in masked:
+            template, options = masked[field]
+            cells.append((field, template, options))
+        elif field == "regulator_ref":
+            cells.append((field, cell(digits_text.replace("{}", "{}")), None))
+        else:
+            cells.append((field, inner[field] if field in inner else cell(text(field)), None))
+    return cells
 
 
 def copy_select(queryset, file_format: str) -> tuple[str, tuple]:
@@ -181,9 +224,12 @@ def copy_export(queryset, file_format: str, target, *, progress: Callable[[int],
     header = [heading for _field, heading in COLUMNS]
     if file_format == "xlsx":
         counted = []
-        xlsx_write_streamed(
-            target, SHEET_NAME, header, lambda sheet: counted.append(_copy_into(queryset, "xlsx", sheet, progress))
-        )
+
+        def write(sheet) -> int:
+            counted.append(_copy_into(queryset, "xlsx", sheet, progress))
+            return counted[0]
+
+        xlsx_write_streamed(target, SHEET_NAME, header, write)
         return counted[0]
     if isinstance(target, str | os.PathLike):
         with open(target, "wb", buffering=FILE_BUFFER) as handle:

@@ -5,18 +5,21 @@ path (copy.py) writes files that read exactly as these rows do."""
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 
+from django.db.models import Case, CharField, Exists, OuterRef, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.beijing import BEIJING
 from portal.phones import display_phone
-from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
+from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone, scrub_text
 from portal.tabular import csv_stream, xlsx_write
 
 from ...models import Outcome, Status
+from ..models import RemediationItem
 from ..vocabulary import EXPORT_COLUMNS as COLUMNS
-from ..vocabulary import SHORT_LABELS
+from ..vocabulary import EXPORT_IDENTIFIERS, REMEDIATION_LABELS, SHORT_LABELS
 from .filters import ExportRefused
 
 CHUNK_SIZE = 2000
@@ -39,38 +42,87 @@ def translated_labels() -> tuple[dict, dict]:
 
 
 def ordered(queryset):
-    """Oldest first: the order of every export, whichever way it is written."""
-    return queryset.order_by("received_at", "id")
+    """Oldest first: the order of every export, whichever way it is written. Each complaint carries its
+    remediation state: "open" while an item is open, "done" once every item ended, "" without items."""
+    items = RemediationItem.objects.filter(complaint=OuterRef("pk"))
+    state = Case(
+        When(Exists(items.filter(status=RemediationItem.Status.OPEN)), then=Value("open")),
+        When(Exists(items), then=Value("done")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    return queryset.annotate(remediation_state=state).order_by("received_at", "id")
+
+
+def _local(moment):
+    """A moment as Beijing wall-clock time to the minute (naive: a workbook cell has no time zone)."""
+    return timezone.localtime(moment, BEIJING).replace(second=0, microsecond=0, tzinfo=None)
 
 
 def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
-    """The header, then one list per complaint, oldest first, personal data masked unless `masked` is False."""
+    """The header, then one list per complaint, oldest first, personal data masked unless `masked` is False.
+    Moments are naive Beijing datetimes to the minute and days are dates (write_rows writes them as date
+    cells in a workbook and as text in CSV); free text is scrubbed of numbers and addresses when masked."""
     statuses, outcomes = translated_labels()
     yield [heading for _field, heading in COLUMNS]
     fields = [field for field, _heading in COLUMNS]
     rows = ordered(queryset).values_list(*fields).iterator(chunk_size=CHUNK_SIZE)
+    scrub = scrub_text if masked else (lambda text: text or "")
     for values in rows:
         row = dict(zip(fields, values, strict=True))
+        decided = row["decided_at"]
         yield [
             row["tracking_number"],
-            timezone.localtime(row["received_at"], BEIJING).strftime("%Y-%m-%d %H:%M"),
+            _local(row["received_at"]),
             SHORT_LABELS["source"].get(row["source"], row["source"]),
             row["regulator_ref"],
             SHORT_LABELS["channel"].get(row["channel"], row["channel"]),
             SHORT_LABELS["business_channel"].get(row["business_channel"], row["business_channel"]),
             SHORT_LABELS["category"].get(row["category"], row["category"]),
+            SHORT_LABELS["product_line"].get(row["product_line"], row["product_line"]),
             row["province"],
             row["branch__name"] or "",
+            row["handler__username"] or "",
             statuses.get(row["status"], row["status"]),
-            row["due_date"].isoformat() if row["due_date"] else "",
-            timezone.localtime(row["decided_at"], BEIJING).strftime("%Y-%m-%d") if row["decided_at"] else "",
+            row["due_date"],
+            row["extensions"],
+            timezone.localtime(decided, BEIJING).date() if decided else None,
+            row["ended_on"],
             outcomes.get(row["outcome"], ""),
+            row["cause__name_zh_hans"] or "",
+            row["responsible_unit"],
+            REMEDIATION_LABELS.get(row["remediation_state"], ""),
             mask_name(row["name"]) if masked else row["name"],
             _phone(row["phone"], masked),
             mask_email(row["email"]) if masked else row["email"],
             mask_id_number(row["id_number"]) if masked else row["id_number"],
-            row["description"],
+            mask_id_number(row["policy_number"]) if masked else row["policy_number"],
+            scrub(row["description"]),
+            scrub(row["desired_outcome"]),
+            scrub(row["root_cause"]),
         ]
+
+
+IDENTIFIER_INDEXES = [index for index, (field, _heading) in enumerate(COLUMNS) if field in EXPORT_IDENTIFIERS]
+
+
+def csv_cells(row: list) -> list:
+    """A row as CSV text: moments "2024-03-01 08:30", days "2024-03-01", nothing for none; an identifier made
+    only of digits gets a trailing tab, so that LibreOffice and Excel keep it as text (all 18 digits of an ID,
+    the leading 0 of a landline) instead of rounding it as a number."""
+    cells = []
+    for value in row:
+        if isinstance(value, datetime):
+            value = value.strftime("%Y-%m-%d %H:%M")
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif value is None:
+            value = ""
+        cells.append(value)
+    for index in IDENTIFIER_INDEXES:
+        if isinstance(cells[index], str) and cells[index].isascii() and cells[index].isdigit():
+            cells[index] += "\t"
+    return cells
 
 
 class _Counted:
@@ -78,6 +130,7 @@ class _Counted:
 
     def __init__(self, rows: Iterator[list], progress: Callable[[int], None] | None):
         self.rows, self.progress, self.count = rows, progress, 0
+        self.convert = None
 
     def __iter__(self) -> Iterator[list]:
         rows = iter(self.rows)
@@ -86,7 +139,7 @@ class _Counted:
             self.count += 1
             if self.progress is not None and self.count % PROGRESS_EVERY == 0:
                 self.progress(self.count)
-            yield row
+            yield row if self.convert is None else self.convert(row)
 
 
 def write_rows(rows, file_format: str, target, *, progress: Callable[[int], None] | None = None) -> int:
@@ -94,6 +147,7 @@ def write_rows(rows, file_format: str, target, *, progress: Callable[[int], None
     file; returns how many data rows were written."""
     counted = _Counted(rows, progress)
     if file_format == "csv":
+        counted.convert = csv_cells
         if isinstance(target, str | os.PathLike):
             with open(target, "wb", buffering=FILE_BUFFER) as handle:
                 handle.writelines(csv_stream(counted))

@@ -26,3 +26,5 @@ class Command(BaseCommand):
             f"{'' if dry_run else f', deleted {report.files_deleted} file(s)'}; "
             f"{len(report.on_hold)} kept on legal hold."
         )
+        for name, done in report.others.items():
+            self.stdout.write(f"{verb} {len(done)} {name}.")

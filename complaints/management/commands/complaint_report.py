@@ -5,6 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from complaints.compliance.performance import performance
 from complaints.compliance.reports import Period, complaint_report, monthly_trend, report_xlsx
 from portal.models import Branch
 
@@ -34,7 +35,8 @@ class Command(BaseCommand):
         if options["format"] == "xlsx":
             if not output:
                 raise CommandError("--format xlsx needs --output FILE.")
-            report_xlsx(report, monthly_trend(period=period, branch=branch), output)
+            figures = performance(period=period, branch=branch)
+            report_xlsx(report, monthly_trend(period=period, branch=branch), output, figures)
             self.stderr.write(f"Wrote {output}")
             return
         text = json.dumps(report, ensure_ascii=False, indent=2)

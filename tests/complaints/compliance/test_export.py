@@ -113,10 +113,11 @@ def test_a_cell_starting_with_equals_cannot_execute(tmp_path):
         exports.complaint_export(
             filters={"start": "2023-01-01", "end": "2023-12-31"}, file_format=file_format, target=str(path)
         )
-    description = _csv_rows(csv_path)[1][-1]
+    column = [heading for _field, heading in exports.COLUMNS].index("投诉内容")
+    description = _csv_rows(csv_path)[1][column]
     assert description.startswith("'=HYPERLINK")
     sheet = load_workbook(xlsx_path).active
-    cell = sheet.cell(row=2, column=18)
+    cell = sheet.cell(row=2, column=column + 1)
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 
 
@@ -135,7 +136,7 @@ def test_the_exporter_yields_a_header_then_rows_read_in_chunks(year_2023, django
     queryset = exports.export_queryset({"start": "2023-01-01", "end": "2023-12-31"})
     rows = exports.export_rows(queryset)
     header = next(rows)
-    assert header[0] == "投诉编号" and header[-1] == "投诉内容"
+    assert header[0] == "投诉编号" and "投诉内容" in header
     with django_assert_max_num_queries(3):
         assert sum(1 for _row in rows) == 15
 

@@ -23,10 +23,12 @@ from portal.privacy import (
     mask_id_number,
     mask_name,
     mask_phone,
+    scrub_text,
     sql_mask_email,
     sql_mask_id_number,
     sql_mask_name,
     sql_mask_phone,
+    sql_scrub_text,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +38,7 @@ RULES = [
     (mask_id_number, sql_mask_id_number),
     (mask_email, sql_mask_email),
     (mask_name, sql_mask_name),
+    (scrub_text, sql_scrub_text),
 ]
 EDGE_CASES = [
     None, "", " ", "\t", "a", "ab", "1234567", "12345678", "123456789", "13812345678", "+8613812345678",
@@ -44,7 +47,8 @@ EDGE_CASES = [
     "张", "张三", "欧阳娜娜", " 张三 ", "张\u3000三", "John", "John Smith", "  John   Smith  ", "John\tSmith\n",
     "J\x1cS", "Jöhn Smith", "O'Brien-Smith Jr.", "a@", "@", "@x", "@x.com", "z@a.com", "zhang.san@example.com",
     "a@b@c", "no-at-sign-here", "short", "110101199003071234", " 110101199003071234 ", "E12345678", "E1234",
-    "=1+1", "😀😀😀😀😀😀😀😀😀", "a\u0301bc",
+    "=1+1", "😀😀😀😀😀😀😀😀😀", "a\u0301bc", "请打13812345678或010-85921177", "卡号6222 0202 0000 1234 567",
+    "身份证11010519491231002X,邮箱li.si+x@mail.example.cn", "138-1234-5678 和 138 1234 5678", "2024年1月31日",
 ]  # fmt: skip
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)
 PHONE_LIKE = st.from_regex(r"\A\+?(86)?[0-9 ()\-]{0,16}\Z")
@@ -171,11 +175,28 @@ def test_copy_xlsx_reads_exactly_as_the_python_xlsx_for_hostile_text(tmp_path):
     fast_rows = _xlsx_rows(fast)
     assert len(fast_rows) == len(HOSTILE) * 2 + 1
     assert fast_rows == _xlsx_rows(slow)
-    # Text stays text: a formula-looking cell is a string, never a formula, and the header is bold.
+    # Text stays text: a formula-looking cell is a string, never a formula, and the header is bold, frozen and
+    # filtered; moments and days are date cells with a format, as in the Python writer's file.
     workbook = load_workbook(fast)
     sheet = workbook["投诉数据"]
     assert sheet["A1"].font.b and not sheet["A2"].font.b
-    assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=2) for cell in row if cell.value is not None)
+    assert (
+        sheet.freeze_panes == "A2"
+        and sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(exports.COLUMNS)).column_letter}{len(HOSTILE) * 2 + 1}"
+    )
+    headings = [heading for _field, heading in exports.COLUMNS]
+    dated = {headings.index(name) for name in ("接收时间", "办理期限", "办结日期", "结案日期")}
+    numbers = {headings.index("延期次数")}
+    for row in sheet.iter_rows(min_row=2):
+        for index, cell in enumerate(row):
+            if cell.value is None:
+                continue
+            expected = "d" if index in dated else "n" if index in numbers else "s"
+            assert cell.data_type == expected, (headings[index], cell.value)
+    assert sheet.cell(2, 2).number_format == "yyyy-mm-dd hh:mm" and sheet.cell(2, 2).value == datetime(
+        1988, 7, 1, 21, 0
+    )
+    assert load_workbook(slow)["投诉数据"].cell(2, 2).number_format == "yyyy-mm-dd hh:mm"
 
 
 def test_copy_xlsx_sheet_is_well_formed_xml_streamed_into_the_zip(tmp_path):

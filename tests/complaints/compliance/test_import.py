@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from complaints.compliance.importer import ImportRefused, complaint_import, plan_import
 from complaints.models import Complaint, ComplaintEvent, Status
-from portal.sms import MemorySMSBackend
+from portal.messaging.sms import MemorySMSBackend
 
 from .files import CHINESE_HEADER, csv_bytes, row, seed_year_rows, xlsx_bytes
 

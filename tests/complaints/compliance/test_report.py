@@ -131,24 +131,44 @@ def test_the_filing_workbook_has_a_sheet_per_breakdown_with_chinese_headings_and
         "业务渠道",
         "投诉类别",
         "地区分布",
+        "险种",
+        "根本原因",
+        "责任单位",
         "月度趋势",
         "办结时效",
+        "分支机构考评",
+        "经办人考评",
     ]
-    for name in ("投诉来源", "受理渠道", "业务渠道", "投诉类别", "地区分布", "月度趋势"):
+    for name in (
+        "投诉来源",
+        "受理渠道",
+        "业务渠道",
+        "投诉类别",
+        "地区分布",
+        "险种",
+        "根本原因",
+        "责任单位",
+        "月度趋势",
+    ):
         rows = list(workbook[name].iter_rows(values_only=True))
         assert rows[-1][0] == "合计" and rows[-1][1] == 15
         assert sum(r[1] for r in rows[1:-1]) == 15
     summary = dict(list(workbook["总表"].iter_rows(values_only=True))[1:])
     assert summary["投诉总量"] == 15 and summary["监管转办"] == 3 and summary["自收"] == 12
     assert summary["按时办结率"] == 1
+    # Every imported closing has the code "other" and the unit "as recorded in the source".
+    causes = {line[0]: line[1] for line in list(workbook["根本原因"].iter_rows(values_only=True))[1:]}
+    assert causes["其他"] == 15 and causes["产品设计"] == 0
+    company = list(workbook["分支机构考评"].iter_rows(values_only=True))[-1]
+    assert company[:4] == ("全公司", 15, 15, 15) and company[4] == 1
 
 
 def test_the_report_costs_the_same_queries_for_few_or_many_complaints(django_assert_num_queries):
     complaint_import(data=csv_bytes(seed_year_rows(2023)[:2]), name="a.csv")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         complaint_report(period=Period(2023))
     complaint_import(data=csv_bytes(seed_year_rows(2023)), name="b.csv")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         complaint_report(period=Period(2023))
 
 

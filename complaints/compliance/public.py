@@ -1,0 +1,75 @@
+"""The public statistics pages (/statistics/): published snapshots only, cached whole like every public page
+(portal.pagecache; publishing a period invalidates the cache through watch_models)."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from portal.pagecache import public_page
+
+from . import statistics
+
+
+def _period_context(row) -> dict:
+    figures = row.figures
+    titles = statistics.breakdown_titles()
+    return {
+        "row": row,
+        "slug": statistics.slug(row),
+        "label": figures["period"]["label"],
+        "figures": figures,
+        "total": statistics.shown(figures["total"]),
+        "closed": statistics.shown(figures["closed"]),
+        "on_time_rate": statistics.on_time_rate(figures),
+        "charts": [
+            {"key": key, "title": titles[key], "chart": statistics.chart(figures, key)} for key in statistics.BREAKDOWNS
+        ],
+    }
+
+
+@public_page
+@require_GET
+def index(request):
+    """Every published period with its total; the latest period in full."""
+    rows = statistics.latest_versions()
+    periods = [{"row": row, "slug": statistics.slug(row), "label": row.figures["period"]["label"]} for row in rows]
+    for period in periods:
+        period["total"] = statistics.shown(period["row"].figures["total"])
+    context = {
+        "periods": periods,
+        "current": _period_context(rows[0]) if rows else None,
+        "breadcrumbs": [(_("Complaint statistics"), None)],
+    }
+    return render(request, "complaints/statistics/index.html", context)
+
+
+def _published(period_slug: str):
+    row = statistics.find(period_slug)
+    if row is None:
+        raise Http404
+    return row
+
+
+@public_page
+@require_GET
+def period(request, period_slug):
+    row = _published(period_slug)
+    context = {
+        "current": _period_context(row),
+        "breadcrumbs": [
+            (_("Complaint statistics"), reverse("statistics:index")),
+            (row.figures["period"]["label"], None),
+        ],
+    }
+    return render(request, "complaints/statistics/period.html", context)
+
+
+@public_page
+@require_GET
+def period_csv(request, period_slug):
+    row = _published(period_slug)
+    response = HttpResponse(statistics.csv_text(row), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="complaint-statistics-{statistics.slug(row)}.csv"'
+    return response

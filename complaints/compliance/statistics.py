@@ -1,0 +1,170 @@
+"""Public complaint statistics (/statistics/): periods a compliance officer published, as stored snapshots.
+
+The rules:
+- A period (a year, or a quarter) appears only once it is published (`statistics_publish`: the command
+  `publish_statistics` or the dashboard's button). Publishing stores the figures of the report
+  (reports.complaint_report, so totals and the on-time rule are the report's own) in PublishedStatistics,
+  which nobody can change: complaints imported later into that period change nothing that was published.
+- Publishing a period again stores a new version, only when its figures changed and only with a note saying
+  why (a correction); the page shows each period's latest version and says it was corrected.
+- Only aggregates are stored: counts by category, channel, business channel and province, closed and closed
+  on time. No name, number or text of any complaint.
+- On the page and in the CSV any count under SMALL_CELL (5) shows as "< 5", and the on-time rate is withheld
+  when fewer than SMALL_CELL complaints were closed, so that no small group can be singled out; charts draw
+  no bar for a withheld cell.
+"""
+
+import csv
+import io
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import charts
+from .models import PublishedStatistics
+from .reports import Period, complaint_report, label_for
+
+SMALL_CELL = 5
+SUPPRESSED = "< 5"
+PUBLISH_PERMISSION = "complaints.publish_statistics"
+BREAKDOWNS = ("by_category", "by_channel", "by_business_channel", "by_province")
+STORED = ("total", "closed", "closed_on_time", *BREAKDOWNS)
+
+
+def public_figures(report: dict) -> dict:
+    """The part of a report that is published: aggregates only."""
+    figures = {key: report[key] for key in STORED}
+    figures["period"] = {key: report["period"][key] for key in ("year", "quarter", "start", "end", "label")}
+    return figures
+
+
+def _can_publish(actor) -> bool:
+    return actor is None or (actor.is_active and actor.has_perm(PUBLISH_PERMISSION))
+
+
+@transaction.atomic
+def statistics_publish(*, period: Period, actor=None, note: str = "") -> PublishedStatistics:
+    """Publish the period's statistics as a new snapshot. `actor` None is an operator at the command line;
+    staff need the publish permission. A period already published is published again only as a correction:
+    its figures changed and a note says why."""
+    if not _can_publish(actor):
+        raise PermissionDenied(_("You do not have permission to publish statistics."))
+    quarter = period.quarter or 0
+    # One publisher at a time per period: the version numbers follow each other.
+    latest = (
+        PublishedStatistics.objects.select_for_update()
+        .filter(year=period.year, quarter=quarter)
+        .order_by("-version")
+        .first()
+    )
+    figures = public_figures(complaint_report(period=period))
+    note = (note or "").strip()[:300]
+    if latest is not None:
+        if latest.figures == figures:
+            raise ValidationError(
+                _("The statistics of %(period)s are published and have not changed.") % {"period": period.label}
+            )
+        if not note:
+            raise ValidationError(
+                _("%(period)s is already published: a correction needs a note saying what changed.")
+                % {"period": period.label}
+            )
+    return PublishedStatistics.objects.create(
+        year=period.year,
+        quarter=quarter,
+        version=(latest.version + 1) if latest else 1,
+        figures=figures,
+        note=note,
+        published_by=actor,
+    )
+
+
+def latest_versions() -> list[PublishedStatistics]:
+    """Each published period's latest version, newest period first (years before their quarters)."""
+    rows = PublishedStatistics.objects.order_by("-year", "quarter", "-version")
+    seen, latest = set(), []
+    for row in rows.only("year", "quarter", "version", "figures", "note", "published_at"):
+        if (row.year, row.quarter) not in seen:
+            seen.add((row.year, row.quarter))
+            latest.append(row)
+    return latest
+
+
+def slug(row) -> str:
+    return str(row.year) if not row.quarter else f"{row.year}-q{row.quarter}"
+
+
+def find(period_slug: str) -> PublishedStatistics | None:
+    year, _sep, quarter = period_slug.partition("-q")
+    if not year.isdigit() or (quarter and quarter not in "1234") or len(quarter) > 1:
+        return None
+    return PublishedStatistics.objects.filter(year=int(year), quarter=int(quarter or 0)).order_by("-version").first()
+
+
+def shown(count: int) -> str:
+    """A count as published: "< 5" under SMALL_CELL."""
+    return SUPPRESSED if count < SMALL_CELL else str(count)
+
+
+def on_time_rate(figures: dict) -> str | None:
+    closed = figures["closed"]
+    if closed < SMALL_CELL:
+        return None
+    return f"{figures['closed_on_time'] * 100 / closed:.1f}%"
+
+
+def breakdown_rows(figures: dict, key: str) -> list[tuple[str, int]]:
+    """(label, count), largest first; withheld cells after the others in the order of their labels, so that
+    not even their order gives their counts away. Provinces without complaints are left out."""
+    rows = [(label_for(key, code), count) for code, count in figures[key].items()]
+    if key == "by_province":
+        rows = [(label, count) for label, count in rows if count]
+    return sorted(rows, key=lambda row: (-row[1] if row[1] >= SMALL_CELL else 0, row[0]))
+
+
+def chart(figures: dict, key: str) -> dict:
+    """The dashboard's horizontal bars, with withheld cells drawn as no bar and shown as "< 5"."""
+    rows = breakdown_rows(figures, key)
+    drawn = charts.horizontal([(label, count if count >= SMALL_CELL else 0, None) for label, count in rows])
+    for bar, (_label, count) in zip(drawn["bars"], rows, strict=True):
+        bar.shown = shown(count)
+    return drawn
+
+
+def breakdown_titles() -> dict:
+    return {
+        "by_category": _("By category"),
+        "by_channel": _("By channel"),
+        "by_business_channel": _("By business channel"),
+        "by_province": _("By province"),
+    }
+
+
+def csv_text(row: PublishedStatistics) -> str:
+    """The period's published figures as CSV (UTF-8 with a BOM): one line per figure, small cells withheld."""
+    figures = row.figures
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Period"), _("Figure"), _("Value"), _("Number of complaints")])
+    label = figures["period"]["label"]
+    writer.writerow([label, _("Total"), "", shown(figures["total"])])
+    writer.writerow([label, _("Closed"), "", shown(figures["closed"])])
+    writer.writerow([label, _("On-time rate"), "", on_time_rate(figures) or "—"])
+    titles = breakdown_titles()
+    for key in BREAKDOWNS:
+        for value, count in breakdown_rows(figures, key):
+            writer.writerow([label, titles[key], value, shown(count)])
+    return "\ufeff" + buffer.getvalue()
+
+
+def load_demo(stdout=None) -> None:
+    """Demo content: last year's statistics published once (as a compliance officer would), so that the
+    public page has a period to show. Idempotent: a period already published is left as it is."""
+    period = Period(timezone.localdate().year - 1)
+    if PublishedStatistics.objects.filter(year=period.year, quarter=0).exists():
+        return
+    statistics_publish(period=period, note="")
+    if stdout is not None:
+        stdout.write(f"Published the complaint statistics of {period.label}.\n")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import public
+
+app_name = "statistics"
+
+urlpatterns = [
+    path("", public.index, name="index"),
+    path("<slug:period_slug>/", public.period, name="period"),
+    path("<slug:period_slug>.csv", public.period_csv, name="csv"),
+]

@@ -1,0 +1,100 @@
+"""Telling staff: a line in their inbox (the admin's work queue) and an email, once per event.
+
+`staff_alert` is the one service for it (complaints' assignments, digests and escalations, oversight's early
+warnings, given-up messages). Each alert has a key: the same key for the same user is written once, so a
+periodic runner that runs again alerts nobody twice.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from portal import roles
+
+from . import catalogue
+from .models import MessageChannel, StaffAlert
+from .outbox import message_given_up, message_queue
+
+
+def users_in_group(name: str):
+    return get_user_model().objects.filter(is_active=True, groups__name=name).distinct().order_by("pk")
+
+
+def admin_url(name: str, *args, query: str = "") -> str:
+    """An admin page's path in the default language (no prefix): the inbox opens it in the reader's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(name, args=args) + query
+
+
+def absolute(url: str) -> str:
+    return f"{settings.PORTAL_SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
+
+
+@transaction.atomic
+def staff_alert(
+    *, users, template: str, params: dict, key: str, reference: str = "", url: str = "", email: bool = True
+) -> list[StaffAlert]:
+    """Alert each of `users` (inactive ones are skipped) with catalogue.ALERTS[`template`] and `params`; by email
+    too when they have an address. Returns the alerts written now (none for a user who already has `key`)."""
+    if template not in catalogue.ALERTS:
+        raise KeyError(template)
+    written = []
+    now = timezone.now()
+    for user in users:
+        if not user.is_active:
+            continue
+        alert, created = StaffAlert.objects.get_or_create(
+            user=user,
+            key=key[:120],
+            defaults={"template": template, "params": params, "reference": reference, "url": url, "created_at": now},
+        )
+        if not created:
+            continue
+        written.append(alert)
+        if email and user.email:
+            language = settings.LANGUAGE_CODE
+            with translation.override(language):
+                title = alert.title
+            message_queue(
+                channel=MessageChannel.EMAIL,
+                recipient=user.email,
+                recipient_user=user,
+                language=language,
+                template="staff.alert",
+                params={"title": title, "link": absolute(url)},
+                reference=reference,
+            )
+    return written
+
+
+@receiver(message_given_up)
+def alert_given_up(*, message, **kwargs) -> None:
+    """Supervisors learn of a message that could not be delivered (in the inbox only when it was itself an
+    email to staff, so that a broken mail relay does not feed itself)."""
+    staff_email = message.template != "staff.alert"
+    staff_alert(
+        users=users_in_group(roles.SUPERVISOR),
+        template="message_given_up",
+        params={
+            "reference": message.reference or "—",
+            "recipient": message.masked_recipient,
+            "channel": message.get_channel_display(),
+            "attempts": message.attempts,
+            "error": message.last_error,
+        },
+        key=f"message-given-up:{message.pk}",
+        reference=message.reference,
+        url=admin_url("admin:portal_message_change", message.pk),
+        email=staff_email,
+    )
+
+
+@transaction.atomic
+def alerts_mark_read(*, user, alerts, read: bool = True) -> int:
+    """Mark the user's own alerts read (or unread again); others' alerts are left alone."""
+    return StaffAlert.objects.filter(user=user, pk__in=[alert.pk for alert in alerts]).update(
+        read_at=timezone.now() if read else None
+    )

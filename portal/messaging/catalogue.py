@@ -1,0 +1,205 @@
+"""Every message the portal sends, in one place: its key, its email subject, its text and its parameters.
+
+English message ids here, Chinese in locale/zh_Hans. The parameters are named in the order an SMS gateway's
+registered template numbers them ({1}, {2}, …): a gateway that sends registered templates only (Tencent Cloud)
+gets the key's template id and these values in this order (docs/messages.md). Every text is rendered in the
+recipient's language when it is queued, and the outbox keeps the rendered text as it was sent.
+
+Staff alerts are rendered when they are read, in the reader's language.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Template:
+    subject: str
+    text: str
+    params: tuple[str, ...]
+
+
+TEMPLATES: dict[str, Template] = {
+    "complaint.received": Template(
+        _("Complaint %(number)s received"),
+        _(
+            "We received your complaint on %(received)s. Its tracking number is %(number)s. "
+            "We will decide and tell you by %(due)s."
+        ),
+        ("received", "number", "due"),
+    ),
+    "complaint.accepted": Template(
+        _("Complaint %(number)s accepted"),
+        _("Your complaint %(number)s has been accepted and is being handled. We will tell you by %(due)s."),
+        ("number", "due"),
+    ),
+    "complaint.extended": Template(
+        _("Complaint %(number)s: more time needed"),
+        _("We need more time to handle your complaint %(number)s. Reason: %(reason)s. New date: %(due)s."),
+        ("number", "reason", "due"),
+    ),
+    "complaint.paused": Template(
+        _("Complaint %(number)s: waiting for an appraisal"),
+        _(
+            "Your complaint %(number)s waits for an outside appraisal: %(reason)s. "
+            "The time this takes is not counted; we will tell you the new date when it is back."
+        ),
+        ("number", "reason"),
+    ),
+    "complaint.resumed": Template(
+        _("Complaint %(number)s: the appraisal is back"),
+        _("The appraisal for your complaint %(number)s is back and the clock runs again. New date: %(due)s."),
+        ("number", "due"),
+    ),
+    "complaint.restarted": Template(
+        _("Complaint %(number)s: the time limit starts again"),
+        _(
+            "New facts on your complaint %(number)s: the time limit starts again from today. "
+            "We will decide and tell you by %(due)s."
+        ),
+        ("number", "due"),
+    ),
+    "complaint.decided": Template(
+        _("Complaint %(number)s: our decision"),
+        _(
+            "We have decided on your complaint %(number)s: %(outcome)s. Read the decision under “Track a complaint” "
+            "on our website. If you disagree: %(remedies)s. You may also call the regulator's consumer hotline 12378 "
+            "(National Financial Regulatory Administration)."
+        ),
+        ("number", "outcome", "remedies"),
+    ),
+    "complaint.rejected": Template(
+        _("%(number)s: not handled as a complaint"),
+        _("What you sent us under %(number)s is not handled as a complaint. Reason: %(reason)s."),
+        ("number", "reason"),
+    ),
+    "complaint.merged": Template(
+        _("Complaint %(number)s merged"),
+        _(
+            "Your complaint %(number)s repeats your complaint %(original)s and is handled under %(original)s; "
+            "you need not do anything."
+        ),
+        ("number", "original"),
+    ),
+    "complaint.withdrawn": Template(
+        _("Complaint %(number)s withdrawn"),
+        _("As you asked, your complaint %(number)s is withdrawn; its handling ended on %(day)s."),
+        ("number", "day"),
+    ),
+    "complaint.reopened": Template(
+        _("Complaint %(number)s reopened"),
+        _("Your complaint %(number)s has been reopened and is handled again. Reason: %(reason)s."),
+        ("number", "reason"),
+    ),
+    "complaint.review_opened": Template(
+        _("Review %(number)s received"),
+        _(
+            "We received your request for a review of %(original)s. Its tracking number is %(number)s. "
+            "We will decide and tell you by %(due)s."
+        ),
+        ("original", "number", "due"),
+    ),
+    "complaint.review_decided": Template(
+        _("Review %(number)s: our decision"),
+        _(
+            "The review %(number)s of your complaint %(original)s is decided: %(outcome)s. Read it under "
+            "“Track a complaint” on our website. If you still disagree: %(remedies)s. "
+            "You may also call the regulator's consumer hotline 12378 (National Financial Regulatory Administration)."
+        ),
+        ("number", "original", "outcome", "remedies"),
+    ),
+    "booking.confirmed": Template(
+        _("Booking %(number)s confirmed"),
+        _(
+            "Booking %(number)s: reception day of %(branch)s, %(date)s %(start)s-%(end)s, %(place)s. "
+            "Cancel online with this number and your phone."
+        ),
+        ("number", "branch", "date", "start", "end", "place"),
+    ),
+    "booking.moved": Template(
+        _("Booking %(number)s: the reception day changed"),
+        _("Booking %(number)s: the reception day of %(branch)s is now on %(date)s %(start)s-%(end)s, %(place)s."),
+        ("number", "branch", "date", "start", "end", "place"),
+    ),
+    "booking.day_cancelled": Template(
+        _("Booking %(number)s: the reception day is cancelled"),
+        _("Booking %(number)s: the reception day of %(branch)s on %(date)s is cancelled. %(reason)s"),
+        ("number", "branch", "date", "reason"),
+    ),
+    "booking.cancelled": Template(
+        _("Booking %(number)s cancelled"),
+        _("Booking %(number)s for the reception day of %(branch)s on %(date)s is cancelled."),
+        ("number", "branch", "date"),
+    ),
+    # Staff alerts are rendered by alerts.py in the site's language; this only carries them.
+    "staff.alert": Template("%(title)s", "%(title)s\n\n%(link)s", ("title", "link")),
+}
+
+ALERTS: dict[str, str] = {
+    "assigned": _("Complaint %(number)s has been assigned to you (due %(due)s)."),
+    "information_added": _("The complainant added information to complaint %(number)s."),
+    "unassigned": _("A new web complaint %(number)s waits to be assigned (due %(due)s)."),
+    "digest": _("%(count)s of your complaints fall due within 3 days: %(numbers)s."),
+    "escalated_supervisor": _("Complaint %(number)s is %(days)s days overdue (due %(due)s, handler %(handler)s)."),
+    "escalated_senior": _(
+        "Complaint %(number)s is %(days)s days overdue (due %(due)s, handler %(handler)s): escalated to you."
+    ),
+    "early_warning": _("%(count)s new early warnings for %(day)s: %(summary)s."),
+    "message_given_up": _(
+        "A message about %(reference)s to %(recipient)s (%(channel)s) was given up after %(attempts)s attempts: "
+        "%(error)s"
+    ),
+}
+
+
+def signature() -> str:
+    """The 【signature】 Chinese SMS gateways require at the start of every text: the registered sign name
+    (PORTAL_SMS_SIGN_NAME), or the site's short name."""
+    name = settings.PORTAL_SMS_SIGN_NAME
+    if not name:
+        from portal.profile import current_profile
+
+        with translation.override(settings.LANGUAGE_CODE):
+            name = current_profile().short_name
+    return f"【{name}】" if name else ""
+
+
+def render(key: str, params: dict, language: str) -> tuple[str, str]:
+    """(subject, text) of message `key` in `language`; `params` must name every parameter of the template."""
+    template = TEMPLATES[key]
+    missing = set(template.params) - set(params)
+    if missing:
+        raise KeyError(f"{key} needs {sorted(missing)}")
+    with translation.override(language):
+        values = {name: str(params[name]) for name in template.params}
+        text = str(template.text) % values
+        return str(template.subject) % values, text.strip()
+
+
+def render_alert(key: str, params: dict) -> str:
+    text = ALERTS.get(key)
+    if text is None:
+        return key
+    try:
+        return str(text) % {name: str(value) for name, value in params.items()}
+    except (KeyError, TypeError, ValueError):
+        return str(text)
+
+
+# GSM 03.38's basic set: a text of only these is sent 160 characters a segment, anything else as UCS-2.
+_GSM = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
+    "¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+
+
+def sms_segments(text: str) -> int:
+    """How many segments a text costs: 70 UCS-2 characters in one, 67 each when longer (Chinese and the
+    【】 of the signature); 160 / 153 for plain GSM text."""
+    if set(text) <= _GSM:
+        return 1 if len(text) <= 160 else math.ceil(len(text) / 153)
+    return 1 if len(text) <= 70 else math.ceil(len(text) / 67)

@@ -1,0 +1,107 @@
+"""Public statistics: published periods only, as snapshots that later imports do not change, small cells
+withheld, no personal data, both languages, the CSV, corrections as new versions, who may publish."""
+
+import re
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from complaints.compliance.importer import complaint_import
+from complaints.compliance.models import PublishedStatistics
+from complaints.compliance.reports import Period
+from complaints.compliance.statistics import shown, statistics_publish
+from portal import pagecache
+
+from .files import csv_bytes, row, seed_year_rows
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_a_published_year_shows_its_total_in_both_languages_and_withholds_small_cells(client):
+    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    assert "2023" not in _text(client.get("/statistics/"))
+    call_command("publish_statistics", "--year", "2023")
+    chinese, english = _text(client.get("/statistics/")), _text(client.get("/en/statistics/"))
+    assert 'id="stats-total">15<' in chinese and 'id="stats-total">15<' in english
+    assert "2023年" in chinese or "2023" in chinese
+    assert "Complaints in 2023" in english and "投诉" in chinese
+    # Sales 7 and brokers 7 are shown; Anhui (1) and claims (1) are withheld.
+    assert "&lt; 5" in english and ">7<" in english
+    assert "安徽" in chinese and "Anhui" in english
+    for personal in ("李明", "赵雷", "孙丽", "13800000001", "王芳", "13900001111", "代理人夸大收益"):
+        assert personal not in chinese and personal not in english
+
+
+def test_complaints_imported_later_into_a_published_year_change_nothing_on_the_page(client):
+    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    statistics_publish(period=Period(2023))
+    before = client.get("/en/statistics/2023/").content
+    more = [row(f"2023-0{month}-11", phone=f"1390000{month:04d}", description=f"补录{month}") for month in range(1, 8)]
+    complaint_import(data=csv_bytes(more), name="late.csv")
+    pagecache.invalidate()
+    assert client.get("/en/statistics/2023/").content == before
+    assert 'id="stats-total">15<' in _text(client.get("/statistics/"))
+
+
+def test_a_correction_is_a_new_version_with_a_note_and_an_unchanged_period_is_refused():
+    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    first = statistics_publish(period=Period(2023))
+    with pytest.raises(ValidationError):
+        statistics_publish(period=Period(2023), note="again")
+    complaint_import(data=csv_bytes([row("2023-04-02", phone="13900009999", description="补录")]), name="a.csv")
+    with pytest.raises(ValidationError):
+        statistics_publish(period=Period(2023))
+    second = statistics_publish(period=Period(2023), note="A complaint of April was registered late.")
+    assert (first.version, second.version) == (1, 2) and second.figures["total"] == 16
+    with pytest.raises(PermissionError):
+        first.save()
+
+
+def test_only_a_compliance_officer_may_publish(make_user):
+    from portal import roles
+
+    supervisor = make_user("lead", groups=[roles.SUPERVISOR])
+    officer = make_user("officer", groups=[roles.COMPLIANCE_OFFICER])
+    with pytest.raises(PermissionDenied):
+        statistics_publish(period=Period(2024), actor=supervisor)
+    assert statistics_publish(period=Period(2024, 2), actor=officer).published_by == officer
+
+
+def test_the_csv_and_the_sitemap_carry_the_published_period(client):
+    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    call_command("publish_statistics", "--year", "2023", "--quarter", "1")
+    response = client.get("/en/statistics/2023-q1.csv")
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv") and "2023 Q1" in text and "< 5" in text
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/statistics/2023-q1/" in sitemap and "/en/statistics/" in sitemap
+    assert client.get("/statistics/2023-q2/").status_code == 404
+    assert client.get("/statistics/nonsense/").status_code == 404
+
+
+def test_the_command_refuses_a_year_out_of_range_and_an_unknown_user():
+    with pytest.raises(CommandError):
+        call_command("publish_statistics", "--year", "1999")
+    with pytest.raises(CommandError, match="No such user"):
+        call_command("publish_statistics", "--year", "2023", "--user", "nobody")
+    assert not PublishedStatistics.objects.exists()
+
+
+def test_small_counts_are_shown_as_under_five():
+    assert [shown(n) for n in (0, 4, 5, 123)] == ["< 5", "< 5", "5", "123"]
