@@ -1,16 +1,19 @@
-# Quick start: `make run` serves the site on http://127.0.0.1:8000/, `make test` runs every check.
+# Quick start: `make run` serves the site on http://127.0.0.1:8000/ (`PORT=8001 make run` on another port),
+# `make test` runs every check.
 .PHONY: run test messages lint format bench
+
+PORT ?= 8000
 
 run:
 	@.ci/venv requirements.txt
 	@if command -v msgfmt >/dev/null; then DJANGO_DEBUG=1 .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=.ci >/dev/null; fi
 	@DJANGO_DEBUG=1 .venv/bin/python manage.py migrate --no-input -v0
-	@DJANGO_DEBUG=1 .venv/bin/python manage.py load_demo --with-admin
-	@echo "Serving on http://127.0.0.1:8000/ (English at /en/), with the background worker and the periodic jobs. Stop with Ctrl-C."
+	@DJANGO_DEBUG=1 PORT=$(PORT) .venv/bin/python manage.py load_demo --with-admin
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (English at /en/), with the background worker and the periodic jobs. Stop with Ctrl-C."
 	@DJANGO_DEBUG=1 .venv/bin/python manage.py db_worker >/dev/null 2>&1 & worker=$$!; \
 	  DJANGO_DEBUG=1 .venv/bin/python manage.py run_periodic --every 300 >/dev/null 2>&1 & periodic=$$!; \
 	  trap 'kill $$worker $$periodic 2>/dev/null' EXIT INT TERM; \
-	  DJANGO_DEBUG=1 .venv/bin/python manage.py runserver 127.0.0.1:8000
+	  DJANGO_DEBUG=1 .venv/bin/python manage.py runserver 127.0.0.1:$(PORT)
 
 test:
 	@.ci/test.sh

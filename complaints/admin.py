@@ -22,6 +22,7 @@ from portal.admin_lists import EstimatedCountPaginator
 from portal.messaging.models import Message, StaffAlert
 from portal.phones import display_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
+from portal.uploads import download_name
 
 from . import services
 from .admin_forms import ACTION_FORMS, RegisterForm
@@ -438,7 +439,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,
-            filename=attachment.original_name,
+            filename=download_name(attachment.original_name, attachment.content_type),
             content_type=attachment.content_type,
         )
         response["Cache-Control"] = "private, no-store"

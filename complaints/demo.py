@@ -4,6 +4,7 @@ an idempotency key, and a second run finds them all and changes nothing.
 Dates are relative to the day of loading, so there is always something overdue and something due soon.
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -22,29 +23,29 @@ HANDLER_USERNAME = "demo.handler"
 # steps (what happens to it after registration)
 DEMO = [
     ("received-web", 1, "web", "claims", "agency", "beijing", "zh-hans", "陈晓梅", "13811112222",
-     "我母亲的住院医疗理赔材料两周前已经交齐,至今没有任何进展,打热线也只说在审核。请尽快给出结论。", []),
+     "我母亲的住院医疗理赔材料两周前已经交齐，至今没有任何进展，打热线也只说在审核。请尽快给出结论。", []),
     ("received-phone-en", 2, "phone", "service", "internet", "", "en", "Daniel Weber", "13911113333",
      "I bought a policy online and never received the electronic policy document or the invoice, although the "
      "premium was taken from my card.", []),
     ("accepted", 4, "letter", "policy_service", "agency", "jiangsu", "zh-hans", "王建国", "13611114444",
-     "申请变更保单受益人已一个月,分公司柜面要求重复提交已经交过的户口本复印件。", ["accept"]),
+     "申请变更保单受益人已一个月，分公司柜面要求重复提交已经交过的户口本复印件。", ["accept"]),
     ("in-progress", 6, "visit", "sales", "bancassurance", "hunan", "zh-hans", "刘芳", "13711115555",
-     "在银行办理存款时被推荐购买了分红险,销售人员说是存款产品,没有说明犹豫期和退保损失。", ["accept", "start"]),
+     "在银行办理存款时被推荐购买了分红险，销售人员说是存款产品，没有说明犹豫期和退保损失。", ["accept", "start"]),
     ("due-soon", 13, "email", "underwriting", "agency", "beijing", "zh-hans", "赵强", "13511116666",
-     "投保时如实告知了高血压病史,承保时却被加费且没有书面说明理由。", ["accept", "start"]),
+     "投保时如实告知了高血压病史，承保时却被加费且没有书面说明理由。", ["accept", "start"]),
     ("overdue", 19, "wechat", "claims", "group", "jiangsu", "zh-hans", "孙丽", "13411117777",
-     "公司团体意外险理赔被拒,理由是“非意外”,但医院诊断写明是摔伤。", ["accept", "start"]),
+     "公司团体意外险理赔被拒，理由是“非意外”，但医院诊断写明是摔伤。", ["accept", "start"]),
     ("paused", 8, "letter", "claims", "agency", "hunan", "zh-hans", "周伟", "13311118888",
-     "伤残等级认定有分歧,要求重新鉴定后赔付。", ["accept", "start", "pause"]),
+     "伤残等级认定有分歧，要求重新鉴定后赔付。", ["accept", "start", "pause"]),
     ("extended-once", 16, "phone", "policy_service", "broker", "beijing", "zh-hans", "吴敏", "13211119999",
-     "退保金额与合同现金价值表不一致,差额近三千元。", ["accept", "start", "extend"]),
+     "退保金额与合同现金价值表不一致，差额近三千元。", ["accept", "start", "extend"]),
     ("extended-twice", 40, "visit", "sales", "bancassurance", "jiangsu", "en", "Maria Santos", "13111110000",
      "The agent promised a guaranteed return of 5% a year; the contract shows a much lower guaranteed rate.",
      ["accept", "start", "extend", "extend"]),
     ("regulator", 3, "letter", "sales", "agency", "beijing", "zh-hans", "郑海", "18811112222",
-     "监管转来:消费者反映业务员代签名投保。", ["accept"]),
+     "监管转来：消费者反映业务员代签名投保。", ["accept"]),
     ("decided", 10, "web", "service", "internet", "", "zh-hans", "冯雪", "18911113333",
-     "App多次登录失败,客服电话长时间无人接听。", ["accept", "start", "decide"]),
+     "App多次登录失败，客服电话长时间无人接听。", ["accept", "start", "decide"]),
     ("closed", 25, "phone", "claims", "agency", "hunan", "zh-hans", "何静", "18611114444",
      "重疾理赔款到账时间比承诺的晚了二十天。", ["accept", "start", "decide", "close"]),
     ("closed-en", 28, "email", "policy_service", "internet", "", "en", "Tom Becker", "18711115555",
@@ -55,16 +56,81 @@ DEMO = [
     ("rejected", 7, "email", "other", "", "", "en", "Alex Kim", "18411117777",
      "Please send me your company's marketing brochure for next year.", ["reject"]),
     ("repeat", 3, "phone", "sales", "bancassurance", "hunan", "zh-hans", "刘芳", "13711115555",
-     "再次反映:银行网点销售分红险时误导,说是存款。", ["merge:in-progress"]),
+     "再次反映：银行网点销售分红险时误导，说是存款。", ["merge:in-progress"]),
     ("reviewed", 20, "web", "claims", "agency", "beijing", "zh-hans", "林涛", "18311118888",
-     "门诊费用理赔只赔了一半,没有说明扣减依据。", ["accept", "start", "decide", "review"]),
+     "门诊费用理赔只赔了一半，没有说明扣减依据。", ["accept", "start", "decide", "review"]),
 ]  # fmt: skip
 
+# A decision that fits what the complaint is about, in the complainant's language.
 DECISIONS = {
-    "zh-hans": "经核实,您反映的情况部分属实。我们已按合同约定重新核算并补付差额,并对相关人员进行了培训。",
-    "en": "We checked the file and found that your complaint is partly justified. We have recalculated the amount "
-    "under the contract, paid the difference and trained the staff concerned.",
+    "claims": {
+        "zh-hans": (
+            "经核实，您提交的理赔材料齐全，扣减依据不充分。"
+            "我们已按合同约定重新核算，并于3个工作日内补付差额至您的收款账户。"
+        ),
+        "en": "We checked the file: your claim documents were complete and the deduction was not justified. We "
+        "recalculated the benefit under the contract and will pay the difference to your account within three "
+        "working days.",
+    },
+    "service": {
+        "zh-hans": (
+            "经核实，系统升级期间App登录异常属实，热线排队时间过长。我们已修复登录问题，增加高峰时段坐席，并向您致歉。"
+        ),
+        "en": "We confirmed that logging in to the app failed during a system upgrade and that the hotline queue was "
+        "too long. The login fault is fixed, more staff answer at peak hours, and we apologise.",
+    },
+    "policy_service": {
+        "zh-hans": "经核实，柜面要求重复提交材料不符合我司保全规定。相关变更已办理完毕，我们已对柜面人员进行再培训。",
+        "en": "We confirmed that asking you again for documents you had already given was against our policy "
+        "service rules. The change has been made, and the counter staff have been retrained.",
+    },
+    "sales": {
+        "zh-hans": "经调取销售录音录像核实，销售过程存在未充分说明产品性质的情况。我们同意解除合同并全额退还已交保费。",
+        "en": "The sales recording shows that the nature of the product was not explained properly. We agree to "
+        "cancel the contract and refund the premiums paid in full.",
+    },
+    "underwriting": {
+        "zh-hans": "经复核，加费决定符合核保规则，但未书面说明理由。我们已向您寄送书面核保说明，并完善了告知流程。",
+        "en": "On review, the extra premium follows our underwriting rules, but the reason was not given in writing. "
+        "We have sent you a written explanation and improved how such decisions are told.",
+    },
+    "other": {
+        "zh-hans": "您反映的问题我们已记录并转交相关部门处理，处理结果将另行告知。",
+        "en": "We have recorded your concern and passed it to the department concerned, which will write to you.",
+    },
 }
+
+# When each step happens, in days after receipt (at a believable time of the working day), so that a demo
+# history reads like a real one rather than one minute in which everything happened.
+STEP_DAYS = {"accept": 1, "start": 2, "pause": 4, "extend": 13, "decide": 9, "close": 11, "review": 14}
+STEP_HOURS = {"accept": (9, 40), "start": (14, 5), "pause": (10, 20), "extend": (16, 30), "decide": (15, 10),
+              "close": (11, 0), "review": (20, 45), "withdraw": (9, 15), "reject": (10, 50)}  # fmt: skip
+
+
+@contextmanager
+def _clock(moment):
+    """Run one demo step as if at `moment`: the services take the time from django.utils.timezone.now. Used only
+    while loading demo data (a command), never while serving a request."""
+    real = timezone.now
+    timezone.now = lambda: moment
+    try:
+        yield
+    finally:
+        timezone.now = real
+
+
+def _step_moment(received, step: str, index: int, steps: list[str], now):
+    """When the `index`-th step happens: its usual day after receipt (a second extension two weeks after the
+    first; a decision after two extensions at day 35), at a working-day hour, never in the future."""
+    name = step.split(":", 1)[0]
+    days = STEP_DAYS.get(name, index + 1)
+    if name == "extend" and steps[:index].count("extend"):
+        days += 15
+    if name == "decide" and steps.count("extend") == 2:
+        days = 35
+    hour, minute = STEP_HOURS.get(name, (10, 0))
+    moment = (timezone.localtime(received) + timedelta(days=days)).replace(hour=hour, minute=minute, second=0)
+    return min(moment, now - timedelta(hours=2 * (len(steps) - index)))
 
 
 def _handler():
@@ -93,13 +159,13 @@ def _apply(complaint: Complaint, step: str, language: str, made: dict) -> None:
             complaint=complaint,
             actor=None,
             reason="需要调取销售录音录像并约谈相关人员" if not second else "需等待银行网点提供原始单证",
-            senior_approval="分公司总经理批准(示例)" if second else "",
+            senior_approval="分公司总经理批准（示例）" if second else "",
         )
     elif step == "decide":
         services.complaint_decide(
             complaint=complaint,
             actor=None,
-            decision=DECISIONS[language],
+            decision=DECISIONS.get(complaint.category, DECISIONS["other"])[language],
             outcome="partly_upheld",
             remedies=["review", "mediation", "arbitration", "litigation"],
         )
@@ -110,14 +176,14 @@ def _apply(complaint: Complaint, step: str, language: str, made: dict) -> None:
             cause="service",
             root_cause="服务时效未达到承诺标准",
             responsible_unit="运营管理部",
-            remediation="优化理赔时效监控,超时自动提醒。",
+            remediation="优化理赔时效监控，超时自动提醒。",
         )
     elif step == "withdraw":
-        services.complaint_withdraw(complaint=complaint, note="已电话解答,客户撤回")
+        services.complaint_withdraw(complaint=complaint, note="已电话解答，客户撤回")
     elif step == "reject":
         services.complaint_reject(complaint=complaint, actor=None, reason="Not a complaint: a request for brochures.")
     elif step == "review":
-        services.complaint_request_review(complaint=complaint, reason="不认可扣减比例,申请上级机构核查。")
+        services.complaint_request_review(complaint=complaint, reason="不认可扣减比例，申请上级机构核查。")
     elif step.startswith("merge:"):
         services.complaint_merge(complaint=complaint, into=made[step.split(":", 1)[1]], actor=None, note="同一事项")
 
@@ -137,28 +203,42 @@ def _load(stdout) -> None:
         idempotency_key = f"demo:{key}"
         complaint = Complaint.objects.filter(idempotency_key=idempotency_key).first()
         if complaint is None:
-            complaint = services.complaint_register(
-                actor=None,
-                channel=channel,
-                received_at=now - timedelta(days=days, hours=2),
-                name=name,
-                phone=phone,
-                description=description,
-                category=category,
-                business_channel=business,
-                branch=branches.get(slug),
-                language=language,
-                email=f"{key}@example.com" if language == "en" else "",
-                source="regulator" if key == "regulator" else "self",
-                regulator_ref="京金监投〔2026〕0123号" if key == "regulator" else "",
-                idempotency_key=idempotency_key,
-            )
+            received = (now - timedelta(days=days)).replace(hour=(days * 3) % 9 + 1, minute=(days * 7) % 60)
+            with _clock(received):
+                complaint = services.complaint_register(
+                    actor=None,
+                    channel=channel,
+                    received_at=received,
+                    name=name,
+                    phone=phone,
+                    description=description,
+                    category=category,
+                    business_channel=business,
+                    branch=branches.get(slug),
+                    language=language,
+                    email=f"{key}@example.com" if language == "en" else "",
+                    source="regulator" if key == "regulator" else "self",
+                    regulator_ref="京金监投〔2026〕0123号" if key == "regulator" else "",
+                    idempotency_key=idempotency_key,
+                )
             if steps and steps[0] not in ("withdraw", "reject") and not steps[0].startswith("merge:"):
-                services.complaint_assign(complaint=complaint, actor=None, handler=handler)
-            for step in steps:
-                _apply(complaint, step, language, made)
+                with _clock(received + timedelta(minutes=25)):
+                    services.complaint_assign(complaint=complaint, actor=None, handler=handler)
+            previous = received + timedelta(minutes=25)
+            for index, step in enumerate(steps):
+                moment = _step_moment(complaint.received_at, step, index, steps, now)
+                moment = max(moment, previous + timedelta(minutes=5))
+                with _clock(moment):
+                    _apply(complaint, step, language, made)
+                previous = moment
                 complaint.refresh_from_db()
             created += 1
         made[key] = complaint
     if stdout:
         stdout.write(f"complaints: {created} demo complaints added ({len(DEMO)} in all)\n")
+        sample = made.get("decided")
+        if sample is not None:
+            stdout.write(
+                f"Try tracking a complaint at /complaints/track/ with number {sample.tracking_number} "
+                f"and phone {sample.phone.removeprefix('+86')}\n"
+            )

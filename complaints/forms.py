@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
+from portal.forms import HoneypotMixin
 from portal.models import PROVINCES, province_label
 from portal.phones import normalize_phone
 from portal.uploads import validate_upload
@@ -64,7 +65,7 @@ def province_choices():
     return [("", _("Not sure / not relevant"))] + [(name, province_label(name)) for name in PROVINCES]
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(HoneypotMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     phone = PhoneField(
         label=_("Phone number"),
@@ -113,40 +114,91 @@ class ComplaintForm(forms.Form):
         label=_("I have read the privacy notice and agree that my personal data is used to handle this complaint."),
         error_messages={"required": _("Please agree to the privacy notice: without it we cannot handle your data.")},
     )
-    # A field people never see (hidden by CSS and from screen readers); robots fill it in.
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    # One token per form shown: the same form sent twice makes one complaint.
+    # One token per form shown, bound to the session that received it: the same form sent twice makes one
+    # complaint, and a token copied into another browser is refused.
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, expected_tokens=None, step=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["token"] = secrets.token_urlsafe(24)
+        self.expected_tokens = expected_tokens
+        if not self.is_bound and not self.initial.get("token"):
+            self.initial["token"] = new_token()
         self.fields["attachments"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx"
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise ValidationError(_("This submission could not be accepted."), code="honeypot")
-        return ""
+        self.fields["principal_name"].widget.attrs["data-proxy-only"] = "true"
+        if step is not None:
+            keep = {*step.fields, "token", "website"}
+            for name in list(self.fields):
+                if name not in keep:
+                    del self.fields[name]
 
     def clean_capacity(self):
         return self.cleaned_data.get("capacity") or Capacity.SELF
 
     def clean_token(self):
         token = self.cleaned_data["token"]
-        if not token.replace("-", "").replace("_", "").isalnum() or len(token) < 20:
+        well_formed = token.replace("-", "").replace("_", "").isalnum() and len(token) >= 20
+        if not well_formed or (self.expected_tokens is not None and token not in self.expected_tokens):
             raise ValidationError(_("The form has expired. Please send it again."), code="token")
         return token
 
     def clean(self):
         cleaned = super().clean()
+        if "principal_name" not in self.fields:
+            return cleaned
         if cleaned.get("capacity") in (Capacity.PROXY, Capacity.HEIR) and not cleaned.get("principal_name"):
             self.add_error("principal_name", _("Give the name of the person you complain for, or of the deceased."))
         return cleaned
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Step:
+    def __init__(self, slug: str, title, fields: tuple[str, ...], tips: tuple = ()):
+        self.slug, self.title, self.fields, self.tips = slug, title, fields, tips
+
+
+# The guided complaint: one short page per step on a phone, tips before the fields, a check before sending.
+STEPS = (
+    Step(
+        "who",
+        _("Who you are"),
+        ("name", "phone", "email", "capacity", "principal_name"),
+        (
+            _(
+                "We use your phone number to tell you about your complaint and, with the tracking number, to let "
+                "you follow it."
+            ),
+            _(
+                "Complaining for someone else? Choose “proxy” or “heir”: we then ask for their name, and you attach "
+                "the power of attorney or the proof of inheritance."
+            ),
+        ),
+    ),
+    Step(
+        "what",
+        _("What happened"),
+        ("category", "policy_number", "province", "description"),
+        (
+            _("Your policy number, if you have it."),
+            _("What happened and when, and who you dealt with."),
+        ),
+    ),
+    Step("want", _("What you want"), ("desired_outcome",), (_("What you would like us to do."),)),
+    Step(
+        "documents",
+        _("Documents"),
+        ("attachments",),
+        (_("Documents that help: the policy, letters, receipts, photos."),),
+    ),
+    Step("check", _("Check and send"), ("consent",)),
+)
+STEP_SLUGS = [step.slug for step in STEPS]
+
+
+def step_named(slug: str | None) -> Step:
+    return next((step for step in STEPS if step.slug == slug), STEPS[0])
 
 
 class TrackForm(forms.Form):
@@ -163,7 +215,13 @@ class TrackForm(forms.Form):
     )
 
     def clean_tracking_number(self):
-        return codes.normalize(self.cleaned_data["tracking_number"])
+        typed = self.cleaned_data["tracking_number"]
+        if codes.looks_mistyped(typed):
+            raise ValidationError(
+                _("This number looks mistyped: one of its characters does not match. Check it against your receipt."),
+                code="mistyped",
+            )
+        return codes.normalize(typed)
 
     def is_well_formed(self) -> bool:
         return codes.is_well_formed(self.cleaned_data.get("tracking_number", ""), TRACKING_PREFIX)

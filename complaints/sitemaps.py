@@ -1,13 +1,11 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from portal.sitemaps import PublicSitemap
 
-class ComplaintSitemap(Sitemap):
+
+class ComplaintSitemap(PublicSitemap):
     """The public complaint pages: the form and the tracking look-up."""
 
-    i18n = True
-    alternates = True
-    x_default = True
     changefreq = "yearly"
 
     def items(self):

@@ -19,13 +19,28 @@ from django.views.decorators.http import require_http_methods
 
 from portal import codes, ratelimit
 from portal.messaging.models import Message, MessageChannel
-from portal.phones import phones_match
+from portal.phones import display_phone, phones_match
+from portal.uploads import pending_delete, pending_file, pending_save, validate_upload
 
 from . import services
-from .forms import AddInformationForm, ComplaintForm, ReviewRequestForm, TrackForm, WithdrawForm
+from .forms import (
+    STEP_SLUGS,
+    STEPS,
+    AddInformationForm,
+    ComplaintForm,
+    ReviewRequestForm,
+    TrackForm,
+    WithdrawForm,
+    new_token,
+    step_named,
+)
 from .models import Complaint, Status
+from .next_step import next_step
+from .services import ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 
 RECEIPT_SESSION_KEY = "complaints:receipt"
+DRAFT_SESSION_KEY = "complaints:draft"
+SENT_SESSION_KEY = "complaints:sent"
 TRACK_SESSION_KEY = "complaints:track"
 # A look-up authorises the visitor to see and act on that complaint for this long.
 TRACK_SESSION_SECONDS = 30 * 60
@@ -48,6 +63,19 @@ def _submit_limit() -> int:
 
 def _track_limit() -> int:
     return _limit("PORTAL_TRACK_FAILURE_LIMIT", 10)
+
+
+def _track_address_limit() -> int:
+    # Looser than the per-number limit: many people share one address behind a carrier's NAT, and one of
+    # them mistyping must not lock the others out.
+    return _limit("PORTAL_TRACK_ADDRESS_LIMIT", 100)
+
+
+def _track_identities(request, form) -> tuple[str, str]:
+    """The two counters of failed look-ups: this number from this address, and this address overall."""
+    ip = ratelimit.client_ip(request)
+    number = codes.normalize(form.data.get("tracking_number", ""))
+    return f"number+ip:{number}|{ip}", f"ip:{ip}"
 
 
 def _language() -> str:
@@ -73,50 +101,219 @@ def _request_too_large(request) -> bool:
     return length > settings.PORTAL_MAX_REQUEST_BYTES
 
 
+def _draft(request) -> dict:
+    """The complaint being written in this session: its one-time token, the answers so far and the files kept.
+    Created on the first visit to the form, so the token is bound to the session that received it."""
+    draft = request.session.get(DRAFT_SESSION_KEY)
+    if not isinstance(draft, dict) or not isinstance(draft.get("token"), str):
+        draft = {"token": new_token(), "data": {}, "files": []}
+        request.session[DRAFT_SESSION_KEY] = draft
+    return draft
+
+
+def _save_draft(request, draft: dict) -> None:
+    request.session[DRAFT_SESSION_KEY] = draft
+    request.session.modified = True
+
+
+def _sent_tokens(request) -> dict:
+    sent = request.session.get(SENT_SESSION_KEY)
+    return sent if isinstance(sent, dict) else {}
+
+
+def _keep_uploads(request, draft: dict) -> None:
+    """Keep every acceptable file just sent (stored by the form's token until the complaint is sent), so that
+    a correction elsewhere in the form never means choosing the documents again."""
+    for upload in request.FILES.getlist("attachments")[: MAX_ATTACHMENTS - len(draft["files"])]:
+        try:
+            kind = validate_upload(upload, allowed=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES)
+        except ValidationError:
+            continue  # the form says why
+        draft["files"].append(pending_save(upload, folder="complaints", kind=kind))
+
+
+def _kept_files(draft: dict) -> list:
+    return [meta for meta in draft.get("files", []) if isinstance(meta, dict)]
+
+
+def _discard(draft: dict, indexes: list[str]) -> None:
+    keep = []
+    for index, meta in enumerate(_kept_files(draft)):
+        if str(index) in indexes:
+            pending_delete(meta)
+        else:
+            keep.append(meta)
+    draft["files"] = keep
+
+
+def _draft_form(draft: dict, *, consent: bool, expected: list[str]) -> ComplaintForm:
+    data = {**draft.get("data", {}), "token": draft["token"], "website": ""}
+    if consent:
+        data["consent"] = "on"
+    return ComplaintForm(data, expected_tokens=expected)
+
+
+def _answers(form: ComplaintForm) -> list[dict]:
+    """The check step: each step's answers as the visitor will read them."""
+    sections = []
+    for step in STEPS[:-2]:
+        rows = []
+        for name in step.fields:
+            field = form[name]
+            value = form.cleaned_data.get(name) if form.is_valid() or name in form.cleaned_data else ""
+            if name == "principal_name" and not value:
+                continue
+            if hasattr(field.field, "choices") and value:
+                value = dict(field.field.choices).get(value, value)
+            if name == "phone" and value:
+                value = display_phone(value)
+            rows.append({"label": field.label, "value": value})
+        sections.append({"step": step, "rows": rows})
+    return sections
+
+
+def _send(request, draft: dict, data: dict, *, form, uploads=()):
+    """Make the complaint from checked answers, with the kept files and any just sent; the receipt's redirect,
+    or None when the service refused (the form then says why). The same token again shows this session's
+    receipt; the per-address limit counts new complaints only."""
+    token = data["token"]
+    if token in _sent_tokens(request):
+        request.session[RECEIPT_SESSION_KEY] = _sent_tokens(request)[token]
+        return redirect("complaints:receipt")
+    duplicate = Complaint.objects.filter(idempotency_key=token).exists()
+    ip = ratelimit.client_ip(request)
+    if not duplicate and ratelimit.is_limited("complaint-submit", [ip], limit=_submit_limit()):
+        return _too_many(request, "submit")
+    kept = [file for file in (pending_file(meta) for meta in _kept_files(draft)) if file is not None]
+    try:
+        complaint = services.complaint_submit(
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            category=data["category"],
+            description=data["description"],
+            desired_outcome=data["desired_outcome"],
+            policy_number=data["policy_number"],
+            province=data["province"],
+            capacity=data["capacity"],
+            principal_name=data["principal_name"],
+            attachments=[*kept, *uploads][:MAX_ATTACHMENTS],
+            language=_language(),
+            idempotency_key=token,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    if not duplicate:
+        ratelimit.hit("complaint-submit", ip)
+    return _sent(request, draft, complaint)
+
+
+def _sent(request, draft: dict, complaint) -> HttpResponseRedirect:
+    for meta in _kept_files(draft):
+        pending_delete(meta)
+    sent = _sent_tokens(request)
+    sent[draft["token"]] = complaint.pk
+    request.session[SENT_SESSION_KEY] = dict(list(sent.items())[-5:])
+    request.session[DRAFT_SESSION_KEY] = {"token": new_token(), "data": {}, "files": []}
+    request.session[RECEIPT_SESSION_KEY] = complaint.pk
+    return redirect("complaints:receipt")
+
+
+def _step_context(form, step, draft: dict, **extra) -> dict:
+    index = STEP_SLUGS.index(step.slug) if step else None
+    return {
+        "form": form,
+        "step": step,
+        "steps": STEPS,
+        "step_index": index,
+        "step_number": (index or 0) + 1,
+        "previous_step": STEPS[index - 1] if index else None,
+        "sections": [
+            {"step": each, "fields": [form[name] for name in each.fields if name in form.fields]}
+            for each in (STEPS if step is None else [step])
+        ],
+        "kept_files": _kept_files(draft),
+        "max_files": MAX_ATTACHMENTS,
+        **extra,
+    }
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def new(request):
+    """The guided complaint: who you are → what happened → what you want → documents → check and send, one
+    short page each, working without JavaScript; answers and files wait in the session until sent.
+
+    A POST that carries every field at once and no step (DESIGN.md's form contract, for tools) is checked as
+    one form and sent directly; on an error the whole form comes back, with the files kept."""
     breadcrumbs = [(_("File a complaint"), None)]
     context = {"breadcrumbs": breadcrumbs, "nav_section": "complaint-new"}
+    draft = _draft(request)
+    expected = [draft["token"], *_sent_tokens(request)]
+    if request.method == "POST" and _request_too_large(request):
+        form = ComplaintForm(initial=draft.get("data"))
+        context.update(_step_context(form, STEPS[0], draft), too_large=True)
+        return render(request, "complaints/new.html", context, status=413)
+    if request.method == "POST" and "step" not in request.POST:
+        return _new_at_once(request, draft, expected, context)
+    step = step_named(request.POST.get("step") if request.method == "POST" else request.GET.get("step"))
     if request.method == "POST":
-        if _request_too_large(request):
-            form = ComplaintForm()
-            context.update(form=form, too_large=True)
-            return render(request, "complaints/new.html", context, status=413)
-        form = ComplaintForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            duplicate = Complaint.objects.filter(idempotency_key=data["token"]).exists()
-            ip = ratelimit.client_ip(request)
-            if not duplicate and ratelimit.is_limited("complaint-submit", [ip], limit=_submit_limit()):
-                return _too_many(request, "submit")
-            try:
-                complaint = services.complaint_submit(
-                    name=data["name"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    category=data["category"],
-                    description=data["description"],
-                    desired_outcome=data["desired_outcome"],
-                    policy_number=data["policy_number"],
-                    province=data["province"],
-                    capacity=data["capacity"],
-                    principal_name=data["principal_name"],
-                    attachments=data["attachments"],
-                    language=_language(),
-                    idempotency_key=data["token"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                if not duplicate:
-                    ratelimit.hit("complaint-submit", ip)
-                request.session[RECEIPT_SESSION_KEY] = complaint.pk
-                return redirect("complaints:receipt")
-        context["files_dropped"] = bool(request.FILES) or bool(form.errors)
+        form = ComplaintForm(request.POST, request.FILES, expected_tokens=expected, step=step)
+        if step.slug == "documents":
+            _discard(draft, request.POST.getlist("remove"))
+            _keep_uploads(request, draft)
+        going_back = request.POST.get("go") == "back"
+        valid = form.is_valid()
+        if valid or going_back:
+            typed = form.cleaned_data if valid else {name: form.data.get(name, "") for name in step.fields}
+            draft["data"].update(
+                {name: typed.get(name, "") for name in step.fields if name not in ("attachments", "consent")}
+            )
+            _save_draft(request, draft)
+        if valid and step.slug == "check":
+            whole = _draft_form(draft, consent=True, expected=expected)
+            if not whole.is_valid():
+                return redirect(f"{reverse('complaints:new')}?step={_first_step_with_errors(whole)}")
+            response = _send(request, draft, whole.cleaned_data, form=form)
+            if response is not None:
+                return response
+        elif valid or going_back:
+            index = STEP_SLUGS.index(step.slug) + (-1 if going_back else 1)
+            return redirect(f"{reverse('complaints:new')}?step={STEP_SLUGS[max(index, 0)]}")
     else:
-        form = ComplaintForm()
-    context["form"] = form
+        form = ComplaintForm(initial={**draft.get("data", {}), "token": draft["token"]}, step=step)
+        _save_draft(request, draft)
+    if step.slug == "check":
+        whole = _draft_form(draft, consent=True, expected=expected)
+        if not whole.is_valid() and request.method == "GET":
+            return redirect(f"{reverse('complaints:new')}?step={_first_step_with_errors(whole)}")
+        context["answers"] = _answers(whole)
+    context.update(_step_context(form, step, draft))
+    return render(request, "complaints/new.html", context)
+
+
+def _first_step_with_errors(form) -> str:
+    return next((step.slug for step in STEPS if any(name in form.errors for name in step.fields)), STEPS[-1].slug)
+
+
+def _new_at_once(request, draft: dict, expected: list[str], context: dict):
+    form = ComplaintForm(request.POST, request.FILES, expected_tokens=expected)
+    if form.is_valid():
+        response = _send(request, draft, form.cleaned_data, form=form, uploads=form.cleaned_data["attachments"])
+        if response is not None:
+            return response
+    _discard(draft, request.POST.getlist("remove"))
+    _keep_uploads(request, draft)
+    draft["data"].update(
+        {
+            name: form.data.get(name, "")
+            for name in ComplaintForm.base_fields
+            if name not in ("attachments", "consent", "token", "website")
+        }
+    )
+    _save_draft(request, draft)
+    context.update(_step_context(form, None, draft))
     return render(request, "complaints/new.html", context)
 
 
@@ -150,9 +347,10 @@ def track(request):
     context = {"breadcrumbs": [(_("Track a complaint"), None)], "nav_section": "complaint-track"}
     if request.method == "POST":
         form = TrackForm(request.POST)
-        ip = ratelimit.client_ip(request)
-        identities = [f"ip:{ip}", f"number:{codes.normalize(form.data.get('tracking_number', ''))}"]
-        if ratelimit.is_limited("complaint-track", identities, limit=_track_limit()):
+        pair, address = _track_identities(request, form)
+        if ratelimit.is_limited("complaint-track", [pair], limit=_track_limit()) or ratelimit.is_limited(
+            "complaint-track-address", [address], limit=_track_address_limit()
+        ):
             return _too_many(request, "track")
         if form.is_valid():
             complaint = _find(form.cleaned_data["tracking_number"], form.cleaned_data["phone"])
@@ -163,9 +361,10 @@ def track(request):
                     request.session.cycle_key()
                 request.session[TRACK_SESSION_KEY] = {"id": complaint.pk, "until": time.time() + TRACK_SESSION_SECONDS}
                 return redirect("complaints:status")
-            for identity in identities:
-                ratelimit.hit("complaint-track", identity)
+            ratelimit.hit("complaint-track", pair)
             context["not_found"] = True
+        # A mistyped number is refused before any look-up, but still counts towards the address's ceiling.
+        ratelimit.hit("complaint-track-address", address)
     else:
         form = TrackForm()
     context["form"] = form
@@ -184,6 +383,9 @@ def _status_context(complaint: Complaint) -> dict:
     review = services.review_eligibility(complaint)
     return {
         "complaint": complaint,
+        "next_step": next_step(
+            complaint, review_until=review.until, can_review=review.allowed and review.until is not None
+        ),
         "events": complaint.events.filter(public=True).order_by("at", "id"),
         # What we told them and when (the texts as sent; an email repeats its SMS, so the SMS stand for both).
         "outbox_messages": Message.objects.about(complaint).filter(channel=MessageChannel.SMS),

@@ -16,6 +16,7 @@ from portal.rights import RIGHT_CHOICES
 from portal.uploads import KINDS
 
 from .markup import render_markdown, sanitize_html
+from .search import terms
 
 
 class Category(models.TextChoices):
@@ -98,10 +99,15 @@ class NoticeQuerySet(models.QuerySet):
         running text (no word breaks in Chinese) and English words alike. On PostgreSQL the trigram
         indexes of migration 0002 serve it."""
         suffix = LANGUAGE_SUFFIXES.get(language, "zh_hans")
-        condition = Q()
-        for name in TRANSLATED_FIELDS:
-            condition |= Q(**{f"{name}_{suffix}__icontains": text})
-        return self.filter(condition)
+        queryset = self
+        # Every term must match; a term matches through any of its synonyms (notices/search.py).
+        for variants in terms(text, language) or [[text]]:
+            condition = Q()
+            for variant in variants:
+                for name in TRANSLATED_FIELDS:
+                    condition |= Q(**{f"{name}_{suffix}__icontains": variant})
+            queryset = queryset.filter(condition)
+        return queryset
 
 
 def _vendor(alias: str) -> str:

@@ -1,15 +1,13 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from portal.sitemaps import PublicSitemap
 
 from .models import Category, Notice
 
 
-class NoticeListSitemap(Sitemap):
+class NoticeListSitemap(PublicSitemap):
     """The list of all notices and each category's list, in both languages."""
 
-    i18n = True
-    alternates = True
-    x_default = True
     changefreq = "daily"
 
     def items(self):
@@ -19,12 +17,9 @@ class NoticeListSitemap(Sitemap):
         return reverse("notices:category", args=[item]) if item else reverse("notices:index")
 
 
-class NoticeSitemap(Sitemap):
+class NoticeSitemap(PublicSitemap):
     """Every public notice (drafts and scheduled ones appear only once their time has come)."""
 
-    i18n = True
-    alternates = True
-    x_default = True
     changefreq = "monthly"
 
     def items(self):

@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -10,10 +11,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from portal.i18n import other_language, path_in_language
+from portal.i18n import is_english, other_language, path_in_language
 from portal.pagecache import public_page, remember
 from portal.profile import current_profile
+from portal.uploads import download_name
 
+from . import search
 from .forms import NoticeFilterForm
 from .models import CATEGORY_DESCRIPTIONS, Category, Notice, NoticeAttachment, Status
 
@@ -65,6 +68,17 @@ def _listing(request, category: Category | None):
     return form, page, filtered
 
 
+def _search_context(form) -> dict:
+    """The words to highlight on the result cards, and the synonyms the search added (shown to the visitor)."""
+    query = form.filters().get("q", "")
+    groups = search.terms(query, get_language())
+    return {
+        "search_key": query,
+        "search_words": [word for group in groups for word in group],
+        "also_searched": [word for group in groups for word in group[1:]],
+    }
+
+
 @public_page
 def index(request):
     form, page, filtered = _listing(request, None)
@@ -77,6 +91,7 @@ def index(request):
             "filtered": filtered,
             "categories": Category.choices,
             "category": None,
+            **_search_context(form),
             "heading": _("Notices"),
             "intro": _("What we publish for consumers: disclosures, fraud warnings, guides, cases and campaigns."),
             "feed_url": reverse("notices:feed"),
@@ -99,6 +114,7 @@ def category(request, category):
             "filtered": filtered,
             "categories": Category.choices,
             "category": category,
+            **_search_context(form),
             "heading": category.label,
             "intro": CATEGORY_DESCRIPTIONS[category],
             "feed_url": reverse("notices:category_feed", args=[category.value]),
@@ -153,7 +169,6 @@ def render_notice(request, notice: Notice, *, now=None, preview: bool = False):
             "preview": preview,
             "other_language_notice_url": path_in_language(notice.get_absolute_url(), other),
             "other_language_has_text": other != "en" or bool((notice.title_en or "").strip()),
-            "absolute_url": request.build_absolute_uri(notice.get_absolute_url()),
             "breadcrumbs": [
                 (_("Notices"), reverse("notices:index")),
                 (category.label, reverse("notices:category", args=[category.value])),
@@ -178,7 +193,9 @@ def attachment(request, category, slug, pk):
         handle = item.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=not item.is_image, filename=item.name, content_type=item.mime)
+    response = FileResponse(
+        handle, as_attachment=not item.is_image, filename=download_name(item.name, item.mime), content_type=item.mime
+    )
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -188,10 +205,37 @@ def home_section_context(request) -> dict:
     return {"notices": list(Notice.objects.published().listed().without_bodies()[:5])}
 
 
+class LanguageTaggedAtomFeed(Atom1Feed):
+    """Atom with each entry's own xml:lang: an English feed may carry notices published only in Chinese."""
+
+    def item_attributes(self, item):
+        attributes = super().item_attributes(item)
+        if item.get("lang"):
+            attributes["xml:lang"] = item["lang"]
+        return attributes
+
+
+def notice_entry_id(notice) -> str:
+    """An Atom id that never changes (RFC 4151 tag: URI from the configured domain and the notice's row id):
+    renaming a slug or moving the site leaves it alone, so feed readers never show a notice twice."""
+    return f"tag:{settings.PORTAL_ID_DOMAIN},{settings.PORTAL_ID_YEAR}:notice:{notice.pk}"
+
+
+def feed_last_modified(request, category=None):
+    """When the feed last changed: the newest change to a public notice (for Last-Modified and
+    If-Modified-Since)."""
+    notices = Notice.objects.published()
+    if category in Category.values:
+        notices = notices.in_category(category)
+    newest = notices.aggregate(updated=Max("updated_at"), published=Max("publish_at"))
+    stamps = [stamp for stamp in newest.values() if stamp is not None]
+    return max(stamps) if stamps else None
+
+
 class LatestNoticesFeed(Feed):
     """Atom: the newest public notices, in the language of the address (/notices/feed/ or /en/notices/feed/)."""
 
-    feed_type = Atom1Feed
+    feed_type = LanguageTaggedAtomFeed
     limit = 30
 
     def get_object(self, request, category=None):
@@ -202,6 +246,11 @@ class LatestNoticesFeed(Feed):
         name = current_profile().name
         label = obj.label if obj else _("Notices")
         return f"{label} · {name}" if name else str(label)
+
+    def feed_guid(self, obj):
+        language = "en" if is_english() else "zh-hans"
+        scope = obj.value if obj else "all"
+        return f"tag:{settings.PORTAL_ID_DOMAIN},{settings.PORTAL_ID_YEAR}:notices:{language}:{scope}"
 
     def subtitle(self, obj):
         return str(CATEGORY_DESCRIPTIONS[obj]) if obj else _("Notices")
@@ -222,7 +271,15 @@ class LatestNoticesFeed(Feed):
         return notices[: self.limit]
 
     def item_title(self, item):
+        if is_english() and item.text_language("title") != "en":
+            return _("(Chinese only) %(title)s") % {"title": item.title}
         return item.title
+
+    def item_guid(self, item):
+        return notice_entry_id(item)
+
+    def item_extra_kwargs(self, item):
+        return {"lang": item.text_language("summary" if (item.summary or "").strip() else "title")}
 
     def item_description(self, item):
         return item.summary

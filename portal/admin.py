@@ -28,6 +28,7 @@ class SiteProfileAdmin(TabbedTranslationAdmin):
     fieldsets = (
         (None, {"fields": ("name", "short_name", "hotline", "email", "wechat_account")}),
         (_("Address and hours"), {"fields": ("address", "postcode", "office_hours")}),
+        (_("Foreign nationals"), {"fields": ("international_hotline", "english_service_hours")}),
         (_("Complaint channels"), {"fields": ("complaint_channels",)}),
     )
 

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.utils.translation import get_language
 
+from . import regulator
 from .display import is_elderly
-from .i18n import other_language, path_in_language
+from .i18n import alternates, other_language, path_in_language, site_url
 from .profile import current_profile
 
 
@@ -12,10 +13,16 @@ def site(request):
     language = get_language() or settings.LANGUAGE_CODE
     other = other_language(language)
     full_path = request.get_full_path() if request is not None else "/"
+    urls = alternates(request, full_path)
+    html_lang = "zh-Hans" if language.startswith("zh") else "en"
     return {
         "site_profile": current_profile(),
         "elderly_mode": is_elderly(request),
-        "html_lang": "zh-Hans" if language.startswith("zh") else "en",
+        "html_lang": html_lang,
+        "alternate_urls": urls,
+        "canonical_url": urls["en" if html_lang == "en" else "zh"],
+        "site_url": site_url(request),
+        "regulator": {"name": regulator.NAME, "hotline": regulator.HOTLINE, "website": regulator.WEBSITE},
         "other_language_code": other,
         "other_language_name": dict(settings.LANGUAGES)[other],
         "other_language_url": path_in_language(full_path, other),

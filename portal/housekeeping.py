@@ -18,6 +18,8 @@ from django.db import models
 from django.utils import timezone
 
 ORPHAN_MIN_AGE = timedelta(hours=1)
+# Uploads a form keeps while its visitor corrects an error or goes on to the next step (portal/uploads.py).
+PENDING_MIN_AGE = timedelta(hours=24)
 
 
 def upload_folders() -> tuple[str, ...]:
@@ -54,6 +56,7 @@ def cleanup_orphan_uploads(*, now: datetime | None = None, dry_run: bool = False
     Files younger than that may belong to a transaction that has not committed yet: they are kept."""
     now = now or timezone.now()
     cutoff = (now - ORPHAN_MIN_AGE).timestamp()
+    pending_cutoff = (now - PENDING_MIN_AGE).timestamp()
     root = Path(settings.MEDIA_ROOT)
     # Read the records after listing would race with new uploads; listing first and reading the records after
     # means a file committed in between is seen as referenced.
@@ -70,7 +73,7 @@ def cleanup_orphan_uploads(*, now: datetime | None = None, dry_run: bool = False
             report.referenced += 1
             continue
         stat = path.stat()
-        if stat.st_mtime > cutoff:
+        if stat.st_mtime > (pending_cutoff if "/pending/" in name else cutoff):
             report.kept_young += 1
             continue
         report.deleted.append(name)

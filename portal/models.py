@@ -39,6 +39,19 @@ class SiteProfile(models.Model):
         _("postcode"), max_length=6, blank=True, validators=[RegexValidator(r"^\d{6}$", _("Six digits."))]
     )
     office_hours = models.CharField(_("office hours"), max_length=200)
+    international_hotline = models.CharField(
+        _("number to call from abroad"),
+        max_length=40,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("A number with its country code that can be dialled from outside China, e.g. +86 10 8592 1177."),
+    )
+    english_service_hours = models.CharField(
+        _("hours of service in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("When staff who speak English answer the phone, in Beijing time. Shown on English pages."),
+    )
     complaint_channels = models.TextField(
         _("complaint channels"), help_text=_("How to complain by letter, visit, web, phone, WeChat and email.")
     )

@@ -5,7 +5,7 @@ from django.db import DatabaseError
 
 from .models import SiteProfile
 
-_CACHE_KEY = "portal:site-profile:v1"
+_CACHE_KEY = "portal:site-profile:v2"
 
 
 def current_profile() -> SiteProfile:

@@ -14,6 +14,8 @@ class HomeSection:
     template: str = field(compare=False)
     # Returns the template context; receives the request. Must cost a fixed number of queries.
     context: Callable = field(compare=False, default=lambda request: {})
+    # The section on the simplified home of the elderly mode (适老化), if it has one there.
+    elderly_template: str = field(compare=False, default="")
 
 
 @dataclass(order=True)
@@ -28,9 +30,11 @@ sitemaps: dict = {}
 demo_loaders: list[DemoLoader] = []
 
 
-def register_home_section(order: int, template: str, context: Callable | None = None) -> None:
+def register_home_section(
+    order: int, template: str, context: Callable | None = None, *, elderly_template: str = ""
+) -> None:
     if not any(section.template == template for section in home_sections):
-        home_sections.append(HomeSection(order, template, context or (lambda request: {})))
+        home_sections.append(HomeSection(order, template, context or (lambda request: {}), elderly_template))
         home_sections.sort()
 
 

@@ -264,8 +264,7 @@ PORTAL_SMS_TEST_DIR = os.environ.get("PORTAL_SMS_TEST_DIR", str(BASE_DIR / "sms-
 PORTAL_MESSAGE_RETRY_DELAYS = [float(item) for item in env_list("PORTAL_MESSAGE_RETRY_DELAYS", "60,300,1800,7200")]
 # How long a worker may take over one message before another sends it again (under the same key).
 PORTAL_MESSAGE_LEASE_SECONDS = float(os.environ.get("PORTAL_MESSAGE_LEASE_SECONDS", "300"))
-# Where links in staff emails point (https://consumer.example.com); empty: site-relative links.
-PORTAL_SITE_URL = os.environ.get("PORTAL_SITE_URL", "")
+# Links in staff emails use PORTAL_SITE_URL (below; empty: site-relative links).
 # The handlers' daily digest goes out with the first `run_periodic` at or after this hour (Beijing time).
 PORTAL_DIGEST_HOUR = int(os.environ.get("PORTAL_DIGEST_HOUR", "8"))
 
@@ -322,3 +321,17 @@ PORTAL_DEMO_ADMIN = env_bool("PORTAL_DEMO_ADMIN", False)
 # Shown on error pages rendered without the database.
 PORTAL_FALLBACK_NAME = _("Consumer protection")
 AXES_VERBOSE = False
+
+# The site's public address, for canonical and hreflang links, the sitemap and robots.txt (pages are cached by
+# path, so an address taken from each request's Host header could leak into another host's cached page).
+# Unset, the address the request came to is used (development).
+PORTAL_SITE_URL = os.environ.get("PORTAL_SITE_URL", "").strip().rstrip("/")
+# The domain in identifiers that must never change: Atom entry ids (tag: URIs) and iCalendar UIDs. Set it once
+# and keep it when the site moves; by default the site address's host.
+PORTAL_ID_DOMAIN = (
+    os.environ.get("PORTAL_ID_DOMAIN", "").strip()
+    or (PORTAL_SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] if PORTAL_SITE_URL else "")
+    or "consumer-portal.localhost"
+)
+# The year in tag: URIs (RFC 4151): a date at which the domain was held. Never change it once feeds are read.
+PORTAL_ID_YEAR = os.environ.get("PORTAL_ID_YEAR", "2024").strip() or "2024"

@@ -5,7 +5,7 @@ from .models import Branch, SiteProfile
 
 @register(SiteProfile)
 class SiteProfileTranslation(TranslationOptions):
-    fields = ("name", "short_name", "address", "office_hours", "complaint_channels")
+    fields = ("name", "short_name", "address", "office_hours", "english_service_hours", "complaint_channels")
     required_languages = ("zh-hans",)
 
 

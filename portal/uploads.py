@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -114,3 +116,48 @@ def random_storage_name(folder: str, kind: Kind) -> str:
 def read_bytes(upload: UploadedFile) -> io.BytesIO:
     upload.seek(0)
     return io.BytesIO(upload.read())
+
+
+# Files a form received but could not use yet (the form had an error, or the visitor is still on a later step).
+# They wait under <folder>/pending/ and are either used or removed by the orphan job (portal/housekeeping.py)
+# once older than PENDING_MIN_AGE: a form is not kept open for days.
+PENDING = "pending"
+
+
+def pending_save(upload: UploadedFile, *, folder: str, kind: Kind) -> dict:
+    """Keep an already checked upload for later; returns what the session remembers of it."""
+    upload.seek(0)
+    name = default_storage.save(random_storage_name(f"{folder}/{PENDING}", kind), upload)
+    return {"path": name, "name": safe_display_name(upload.name or ""), "size": upload.size, "mime": kind.mime}
+
+
+def pending_file(meta: dict):
+    """The kept upload as a file the form's checks and the services accept, or None when it is gone."""
+
+    path = str(meta.get("path", ""))
+    if f"/{PENDING}/" not in path or ".." in path or not default_storage.exists(path):
+        return None
+    handle = File(default_storage.open(path, "rb"), name=str(meta.get("name") or "file"))
+    handle.size = default_storage.size(path)
+    return handle
+
+
+def pending_delete(meta: dict) -> None:
+    path = str(meta.get("path", ""))
+    if f"/{PENDING}/" in path and ".." not in path:
+        default_storage.delete(path)
+
+
+def download_name(name: str, mime: str) -> str:
+    """The name a file is downloaded under: the uploader's name with the extension of the type its content was
+    found to be (a JPEG with HTML appended, uploaded as photo.html, downloads as photo.jpg)."""
+    kind = KINDS.get(mime)
+    cleaned = safe_display_name(name)
+    if kind is None:
+        return cleaned
+    stem, dot, extension = cleaned.rpartition(".")
+    if not dot or not stem:
+        stem = cleaned
+    elif extension.lower() in ("jpeg",) and kind is JPEG:
+        return cleaned
+    return f"{stem}.{kind.extension}"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from . import registry
 from .display import COOKIE, ELDERLY
+from .i18n import site_url
 from .models import Branch
 from .pagecache import public_page
 from .rights import CONSUMER_RIGHTS
@@ -21,7 +22,10 @@ RETRY_AFTER_SECONDS = 30
 
 @public_page
 def home(request):
-    sections = [{"template": section.template, **section.context(request)} for section in registry.home_sections]
+    sections = [
+        {"template": section.template, "elderly_template": section.elderly_template, **section.context(request)}
+        for section in registry.home_sections
+    ]
     return render(request, "portal/home.html", {"sections": sections, "rights": CONSUMER_RIGHTS, "nav_section": "home"})
 
 
@@ -88,18 +92,29 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
+# Pages for one visitor (a receipt, a looked-up complaint, a booking's confirmation) and the per-day booking
+# forms: never in the sitemap, kept out of search engines here, in both languages.
+ROBOTS_DISALLOWED = (
+    "/admin/",
+    "/display-mode/",
+    "/complaints/receipt/",
+    "/complaints/track/status/",
+    "/complaints/track/add/",
+    "/complaints/track/review/",
+    "/complaints/track/withdraw/",
+    "/complaints/track/end/",
+    "/reception/book/",
+    "/reception/cancel/done/",
+)
+
+
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri("/sitemap.xml")
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /en/admin/",
-        "Disallow: /display-mode/",
-        "Disallow: /complaints/track/",
-        "Disallow: /en/complaints/track/",
-        f"Sitemap: {sitemap_url}",
-        "",
-    ]
+    lines = ["User-agent: *"]
+    for path in ROBOTS_DISALLOWED:
+        lines.append(f"Disallow: {path}")
+        if path != "/display-mode/":
+            lines.append(f"Disallow: /en{path}")
+    lines += [f"Sitemap: {site_url(request)}/sitemap.xml", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

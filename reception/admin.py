@@ -137,7 +137,19 @@ class ReceptionDayAdmin(BranchScopedAdmin, SimpleHistoryAdmin, TabbedTranslation
     inlines = [BookingInline]
     fieldsets = (
         (None, {"fields": ("branch", "date", ("start_time", "end_time"), "capacity")}),
-        (gettext_lazy("Who and where"), {"fields": ("receptionist", "title", "phone", "place", "liaison", "notes")}),
+        (
+            gettext_lazy("Who and where"),
+            {
+                "fields": (
+                    ("receptionist", "receptionist_latin"),
+                    "title",
+                    "phone",
+                    "place",
+                    ("liaison", "liaison_latin"),
+                    "notes",
+                )
+            },
+        ),
         (gettext_lazy("Changes"), {"fields": ("status", "moved_from", "status_reason")}),
     )
     change_list_template = "admin/reception/receptionday/change_list.html"

@@ -15,7 +15,9 @@ class ReceptionConfig(AppConfig):
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import ReceptionSitemap
 
-        registry.register_home_section(40, "reception/home_section.html", home.section_context)
+        registry.register_home_section(
+            40, "reception/home_section.html", home.section_context, elderly_template="reception/home_elderly.html"
+        )
         registry.register_sitemap("reception", ReceptionSitemap)
         registry.register_demo_loader(40, "reception", demo.load)
         registry.register_volume_generator(40, "reception", volume.generate)

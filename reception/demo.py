@@ -17,11 +17,22 @@ from .rules import nth_weekday
 
 PUBLISHED_2023 = Path(__file__).resolve().parent / "data" / "reception_beijing_2023_as_published.csv"
 
+# Staff names in Latin letters for the English pages (pinyin, family name first).
+LATIN_NAMES = {
+    "张丹": "Zhang Dan",
+    "张颖": "Zhang Ying",
+    "王珊珊": "Wang Shanshan",
+    "李明": "Li Ming",
+    "陈静": "Chen Jing",
+    "王强": "Wang Qiang",
+    "刘芳": "Liu Fang",
+}
+
 UPCOMING = {
-    # slug: (weekday, nth, months ahead, receptionist, liaison)
-    "beijing": (2, 2, 2, "张丹", "张颖"),
-    "jiangsu": (1, 2, 1, "李明", "陈静"),
-    "hunan": (3, 3, 1, "王强", "刘芳"),
+    # slug: (weekday, nth, months ahead, receptionist, liaison): a monthly day into next year
+    "beijing": (2, 2, 13, "张丹", "张颖"),
+    "jiangsu": (1, 2, 13, "李明", "陈静"),
+    "hunan": (3, 3, 13, "王强", "刘芳"),
 }
 
 
@@ -34,6 +45,21 @@ def _upcoming_dates(today: date, weekday: int, nth: int, count: int) -> list[dat
             dates.append(candidate)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return dates
+
+
+def _romanise_names() -> None:
+    changed = False
+    for day in ReceptionDay.objects.filter(Q(receptionist_latin="") | Q(liaison_latin="") | Q(title_en="")):
+        before = (day.receptionist_latin, day.liaison_latin, day.title_en)
+        day.receptionist_latin = day.receptionist_latin or LATIN_NAMES.get(day.receptionist, "")
+        day.liaison_latin = day.liaison_latin or LATIN_NAMES.get(day.liaison, "")
+        if day.title_zh_hans == "总经理" and not day.title_en:
+            day.title_en = "General manager"
+        if (day.receptionist_latin, day.liaison_latin, day.title_en) != before:
+            day.save(update_fields=["receptionist_latin", "liaison_latin", "title_en"])
+            changed = True
+    if changed:
+        pagecache.invalidate()
 
 
 def load(stdout=None) -> None:
@@ -68,5 +94,6 @@ def load(stdout=None) -> None:
             day.place_en = branch.address_en
             day.save(update_fields=["place_en"])
         added += len(days)
+    _romanise_names()
     if stdout:
         stdout.write(f"reception: {outcome.total} published days of 2023, {added} upcoming days added\n")

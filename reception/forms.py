@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
+from portal.forms import HoneypotMixin
 from portal.models import province_label
 from portal.phones import validate_phone
 
@@ -20,7 +21,7 @@ class ScheduleFilterForm(forms.Form):
         ]
 
 
-class BookingForm(forms.Form):
+class BookingForm(HoneypotMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=60)
     phone = forms.CharField(
         label=_("Mobile or phone number"),
@@ -44,8 +45,6 @@ class BookingForm(forms.Form):
     consent = forms.BooleanField(
         label=_("I agree that my name, phone number and topic are used to arrange this visit."),
     )
-    # A field people never see; forms that fill it are from robots and are refused.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,11 +55,6 @@ class BookingForm(forms.Form):
         if value and not codes.is_well_formed(codes.normalize(value)):
             raise forms.ValidationError(_("This is not a tracking number: check it, or leave the field empty."))
         return value
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Leave this field empty."))
-        return ""
 
     def booking_fields(self) -> dict:
         data = self.cleaned_data

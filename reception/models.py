@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.i18n import is_english
 from portal.models import Branch
 from portal.phones import validate_phone
 from portal.roles import BRANCH_STAFF
@@ -59,6 +60,23 @@ class ReceptionDayQuerySet(models.QuerySet):
         return self if branches is None else self.filter(branch_id__in=branches)
 
 
+# What a calendar shows of a reception day: a change to any of these is a new revision (SEQUENCE) of its event.
+CALENDAR_FIELDS = (
+    "date",
+    "start_time",
+    "end_time",
+    "receptionist",
+    "title_zh_hans",
+    "title_en",
+    "phone",
+    "place_zh_hans",
+    "place_en",
+    "status",
+    "status_reason_zh_hans",
+    "status_reason_en",
+)
+
+
 class ReceptionDay(models.Model):
     """One day on which a branch's general manager (or a deputy) receives consumers in person.
 
@@ -76,6 +94,14 @@ class ReceptionDay(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     place = models.CharField(_("place"), max_length=300)
     liaison = models.CharField(_("liaison"), max_length=60, blank=True)
+    receptionist_latin = models.CharField(
+        _("receptionist's name in Latin letters"),
+        max_length=60,
+        blank=True,
+        db_default="",
+        help_text=_("Pinyin, family name first, e.g. Zhang Dan. Shown on English pages beside the characters."),
+    )
+    liaison_latin = models.CharField(_("liaison's name in Latin letters"), max_length=60, blank=True, db_default="")
     notes = models.TextField(_("notes"), blank=True, help_text=_("Shown on the public page."))
     status = models.CharField(_("status"), max_length=10, choices=DayStatus.choices, default=DayStatus.SCHEDULED)
     status_reason = models.CharField(
@@ -85,8 +111,10 @@ class ReceptionDay(models.Model):
     capacity = models.PositiveSmallIntegerField(
         _("bookable visits"), default=10, help_text=_("How many visits can be booked online for this day.")
     )
+    # How many times what a calendar shows of the day has changed: its iCalendar SEQUENCE.
+    sequence = models.PositiveIntegerField(_("revision"), default=0, db_default=0, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "sequence"])
 
     objects = ReceptionDayQuerySet.as_manager()
 
@@ -105,6 +133,15 @@ class ReceptionDay(models.Model):
     def __str__(self):
         return f"{self.branch} {self.date:%Y-%m-%d}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            before = ReceptionDay.objects.filter(pk=self.pk).values(*CALENDAR_FIELDS).first()
+            if before is not None and any(before[name] != getattr(self, name) for name in CALENDAR_FIELDS):
+                self.sequence = (self.sequence or 0) + 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = {}
         if self.start_time and self.end_time and self.start_time >= self.end_time:
@@ -120,6 +157,23 @@ class ReceptionDay(models.Model):
             raise ValidationError(errors)
 
     @property
+    def receptionist_display(self) -> str:
+        return _person(self.receptionist, self.receptionist_latin)
+
+    @property
+    def liaison_display(self) -> str:
+        return _person(self.liaison, self.liaison_latin)
+
+    @property
+    def title_display(self) -> str:
+        """The title in the page's language: the English one staff gave, else the usual English of a known
+        Chinese title (an English page never calls a general manager by characters only)."""
+        if is_english() and not (getattr(self, "title_en", "") or "").strip():
+            chinese = (getattr(self, "title_zh_hans", "") or self.title or "").strip()
+            return str(TITLES_IN_ENGLISH.get(chinese, chinese))
+        return self.title
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == DayStatus.CANCELLED
 
@@ -130,6 +184,22 @@ class ReceptionDay(models.Model):
     @property
     def anchor(self) -> str:
         return f"day-{self.branch.slug}-{self.date:%Y%m%d}"
+
+
+# The usual English of the titles reception days are held by.
+TITLES_IN_ENGLISH = {
+    "总经理": _("General manager"),
+    "副总经理": _("Deputy general manager"),
+    "总经理助理": _("Assistant general manager"),
+    "临时负责人": _("Acting head"),
+}
+
+
+def _person(name: str, latin: str) -> str:
+    """A staff member's name as a page shows it: on English pages in Latin letters with the characters beside."""
+    if is_english() and latin.strip() and name.strip():
+        return f"{latin.strip()} ({name.strip()})"
+    return name
 
 
 class HolidayKind(models.TextChoices):

@@ -1,17 +1,15 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils import timezone
+
+from portal.sitemaps import PublicSitemap
 
 from .models import ReceptionDay
 
 
-class ReceptionSitemap(Sitemap):
-    """The schedule, each year of the archive, each bookable day's booking form and the cancellation form,
-    in both languages."""
+class ReceptionSitemap(PublicSitemap):
+    """The schedule, each year of the archive and the cancellation form, in both languages. The per-day booking
+    forms are reached from the schedule and kept out of search engines (robots.txt)."""
 
-    i18n = True
-    alternates = True
-    x_default = True
     changefreq = "weekly"
 
     def items(self):
@@ -21,7 +19,6 @@ class ReceptionSitemap(Sitemap):
             ("reception:archive", (day.year,))
             for day in ReceptionDay.objects.past(today).dates("date", "year", order="DESC")
         ]
-        items += [("reception:book", (pk,)) for pk in ReceptionDay.objects.bookable(today).values_list("pk", flat=True)]
         items.append(("reception:cancel", ()))
         return items
 

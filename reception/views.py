@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import ratelimit
+from portal.i18n import site_url
 from portal.models import PROVINCES, Branch
 from portal.pagecache import public_page
 
@@ -96,9 +97,7 @@ def archive(request, year: int):
 def calendar_ics(request, slug: str):
     branch = get_object_or_404(Branch.objects.active(), slug=slug)
     days = ReceptionDay.objects.public().filter(branch=branch).order_by("date")
-    body = branch_calendar(
-        branch, days, host=request.get_host(), page_url=request.build_absolute_uri(reverse("reception:index"))
-    )
+    body = branch_calendar(branch, days, page_url=site_url(request) + reverse("reception:index"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="reception-{branch.slug}.ics"'
     return response

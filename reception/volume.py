@@ -22,7 +22,7 @@ COLUMNS = (
 )  # fmt: skip
 RECEPTIONISTS = ["张丹", "李明", "王强", "赵敏", "陈静", "刘洋", "周杰", "吴芳"]
 TITLES = [("总经理", "General Manager"), ("副总经理", "Deputy General Manager")]
-CANCEL_REASONS = ("因公务安排调整,本次接待日取消。", "Cancelled: the general manager is called away on business.")
+CANCEL_REASONS = ("因公务安排调整，本次接待日取消。", "Cancelled: the general manager is called away on business.")
 
 
 def generate(options: dict, stdout) -> None:
@@ -57,7 +57,7 @@ def generate(options: dict, stdout) -> None:
                     status, (reason_zh, reason_en) = DayStatus.CANCELLED, CANCEL_REASONS
                 elif roll < 0.06:
                     status, moved_from = DayStatus.MOVED, day - timedelta(days=rng.choice((1, 2, 7)))
-                    reason_zh, reason_en = "与法定节假日冲突,顺延。", "Moved: the first date fell on a public holiday."
+                    reason_zh, reason_en = "与法定节假日冲突，顺延。", "Moved: the first date fell on a public holiday."
                 place_zh = f"{branch.name_zh_hans or branch.name}客户服务中心三楼接待室"
                 place_en = f"Reception room, 3rd floor, {branch.name_en or branch.slug} customer service centre"
                 yield (

@@ -91,16 +91,18 @@ class OpenFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _staff():
+    return get_user_model().objects.filter(is_active=True, is_staff=True)
+
+
 class RemediationItemForm(forms.ModelForm):
+    # Staff only (a remediation item's owner is a colleague), never every account.
+    owner = forms.ModelChoiceField(queryset=_staff(), label=_("owner"), required=True)
+
     class Meta:
         model = RemediationItem
         fields = ("complaint", "action", "owner", "due_date", "status", "closing_note")
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "owner" in self.fields:
-            self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True, is_staff=True)
 
     def clean(self):
         data = super().clean()

@@ -1,15 +1,13 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from portal.sitemaps import PublicSitemap
 
 from .statistics import latest_versions, slug
 
 
-class StatisticsSitemap(Sitemap):
+class StatisticsSitemap(PublicSitemap):
     """The public statistics: the index and each published period."""
 
-    i18n = True
-    alternates = True
-    x_default = True
     changefreq = "monthly"
 
     def items(self):

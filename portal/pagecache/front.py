@@ -10,7 +10,7 @@ from functools import wraps
 from django.core.handlers.wsgi import WSGIHandler
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
-from django.utils.http import parse_etags
+from django.utils.http import parse_etags, parse_http_date_safe
 
 from .keys import page_key
 from .store import UNREACHABLE, cache, logger, read, timeout_for
@@ -47,10 +47,13 @@ def _representation(entry, environ):
     return entry[2]
 
 
-def _not_modified(etag: str, environ) -> bool:
+def _not_modified(etag: str, environ, headers=()) -> bool:
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     if not if_none_match:
-        return False
+        # A feed reader that kept the Last-Modified of its last fetch (RFC 9110: If-None-Match wins when both).
+        since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE", ""))
+        modified = next((parse_http_date_safe(value) for name, value in headers if name == "Last-Modified"), None)
+        return since is not None and modified is not None and modified <= since
     tags = parse_etags(if_none_match)
     return etag in tags or "*" in tags
 
@@ -135,7 +138,7 @@ class PageCacheMiddleware:
 
 def _response(entry, environ) -> HttpResponse:
     headers, body, etag = _representation(entry, environ)
-    if _not_modified(etag, environ):
+    if _not_modified(etag, environ, headers):
         return HttpResponseNotModified(headers={"ETag": etag})
     code, _, reason = entry[1].partition(" ")
     response = HttpResponse(body, status=int(code), reason=reason)
@@ -153,7 +156,7 @@ class PageCacheWSGIHandler(WSGIHandler):
         if found is not None and found[2] is not None:
             entry = found[2]
             headers, body, etag = _representation(entry, environ)
-            if _not_modified(etag, environ):
+            if _not_modified(etag, environ, headers):
                 start_response("304 Not Modified", [("ETag", etag)])
                 return []
             start_response(entry[1], list(headers))

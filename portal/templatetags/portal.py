@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .. import pagecache
@@ -74,3 +76,42 @@ def fragment(parser, token):
     parser.delete_first_token()
     vary_on = [parser.compile_filter(bit) for bit in bits[2:]]
     return FragmentNode(nodelist, bits[1].strip("\"'"), vary_on, unless)
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name: str):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        output = self.nodelist.render(context)
+        # The output is the template's own rendering, already escaped: kept as it is, not escaped twice.
+        context.dicts[0][self.name] = mark_safe(output.strip())  # noqa: S308
+        return output
+
+
+@register.tag
+def capture(parser, token):
+    """`{% capture name %}…{% endcapture %}` renders its content where it stands and also keeps it as `name`,
+    for later in the page: base.html shows a page's title block in <title> and again as og:title."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% capture %} takes one name.")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[1])
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label: full-width on Chinese pages (“状态：”), a colon and a space on English ones."""
+    return ": " if (get_language() or "").startswith("en") else "："
+
+
+@register.filter
+def in_brackets(value) -> str:
+    """A value in brackets after the text before it: “（100020）” on Chinese pages, “ (100020)” on English ones."""
+    if value in (None, ""):
+        return ""
+    text = conditional_escape(value)
+    return mark_safe(f" ({text})" if (get_language() or "").startswith("en") else f"（{text}）")  # noqa: S308

@@ -19,7 +19,7 @@ LANGUAGES = {
         "not_found": "没有找到与该查询编号和联系电话相符的投诉",
         "received": "已收到",
         "decided": "已作出处理决定",
-        "decision": "经核实,同意按合同约定补付理赔款。",
+        "decision": "经核实，同意按合同约定补付理赔款。",
         "extended": "办理期限已延长",
     },
     "en": {
@@ -64,12 +64,26 @@ def test_complainant_files_tracks_and_requests_a_review_after_the_handler_decide
 
     page.goto(base + "/complaints/new/")
     assert check_a11y(page) == [], format_findings(check_a11y(page))
+    # The proxy's fields appear only for proxies and heirs (no JavaScript: the radio's state decides).
+    assert not page.locator('input[name="principal_name"]').is_visible()
+    page.check('input[name="capacity"][value="proxy"]')
+    assert page.locator('input[name="principal_name"]').is_visible()
+    page.check('input[name="capacity"][value="self"]')
     page.fill('input[name="name"]', "陈晓梅" if lang == "zh" else "Daniel Weber")
     page.fill('input[name="phone"]', "138 1234 5678")
     page.fill('input[name="email"]', "complainant@example.com")
+    page.click('form.form button[type="submit"]')
+    page.wait_for_url("**/complaints/new/?step=what")
     page.select_option('select[name="category"]', "claims")
     page.fill('textarea[name="description"]', '<script>alert("x")</script> 理赔三个月没有结果 😀')
+    page.click('form.form button[type="submit"]')
+    page.click('form.form button[type="submit"]')  # what you want: optional
+    page.wait_for_url("**/complaints/new/?step=documents")
     page.set_input_files('input[name="attachments"]', str(evidence))
+    page.click('form.form button[type="submit"]')
+    page.wait_for_url("**/complaints/new/?step=check")
+    assert "claim-letter.pdf" in page.content() and "12378" in page.content()
+    assert check_a11y(page) == [], format_findings(check_a11y(page))
     page.check('input[name="consent"]')
     page.click('form.form button[type="submit"]')
     page.wait_for_url("**/complaints/receipt/")

@@ -32,7 +32,7 @@ def test_elderly_mode_turns_on_and_off_with_javascript_disabled(demo_site, live_
     assert page.locator("html").get_attribute("class") == "elderly"
     large_size = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
     assert large_size >= base_size * 1.25
-    page.get_by_role("link", name="Standard view").click()
+    page.get_by_role("link", name="Standard", exact=True).click()
     assert page.locator("html").get_attribute("class") is None
     context.close()
 

@@ -43,14 +43,73 @@ def client(demo):
     return Client()
 
 
-def test_the_form_has_the_contract_field_names_guidance_and_privacy_notice_in_both_languages(client):
-    for path, words in [("/complaints/new/", "隐私"), ("/en/complaints/new/", "Privacy notice")]:
-        text = client.get(path).text
-        for name in ("name", "phone", "email", "category", "description", "attachments", "consent"):
+def test_the_steps_have_the_contract_field_names_guidance_and_privacy_notice_in_both_languages(client):
+    for prefix, words in [("", "隐私"), ("/en", "Privacy notice")]:
+        pages = [client.get(f"{prefix}/complaints/new/?step={step}").text for step in ("who", "what", "documents")]
+        text = "".join(pages)
+        for name in ("name", "phone", "email", "category", "description", "attachments"):
             assert f'name="{name}"' in text, name
-        assert words in text
-        assert 'enctype="multipart/form-data"' in text
-        assert 'class="honeypot"' in text
+        assert all('enctype="multipart/form-data"' in page and 'class="honeypot"' in page for page in pages)
+        assert all('class="step-tips"' in page for page in pages)
+        # The check step shows the consent and the privacy notice (the whole form, sent at once, too).
+        whole = client.post(f"{prefix}/complaints/new/", valid_data(form_token(client), consent="", phone="1"))
+        assert 'name="consent"' in whole.text and words in whole.text
+
+
+def step(client, slug, prefix="", **fields):
+    token = re.search(r'name="token" value="([^"]+)"', client.get(f"{prefix}/complaints/new/?step={slug}").text)
+    return client.post(f"{prefix}/complaints/new/", {"step": slug, "token": token.group(1), "website": "", **fields})
+
+
+def test_the_guided_complaint_goes_step_by_step_and_is_sent_only_after_the_check(client):
+    answer = step(client, "who", "/en", name="王五", phone="13912345678", capacity="self")
+    assert answer.status_code == 302 and answer["Location"] == "/en/complaints/new/?step=what"
+    step(client, "what", "/en", category="sales", description="The agent promised a guaranteed return.")
+    step(client, "want", "/en", desired_outcome="Cancel the policy and refund the premium.")
+    step(client, "documents", "/en", attachments=[files.pdf("letter.pdf")])
+    check = client.get("/en/complaints/new/?step=check").text
+    assert "The agent promised a guaranteed return." in check and "letter.pdf" in check
+    assert "Step 5 of 5: Check and send" in check and not Complaint.objects.exists()
+    refused = step(client, "check", "/en")
+    assert "Please agree to the privacy notice" in refused.text and not Complaint.objects.exists()
+    sent = step(client, "check", "/en", consent="on")
+    assert sent["Location"] == "/en/complaints/receipt/"
+    complaint = Complaint.objects.get()
+    assert (complaint.name, complaint.category, complaint.desired_outcome) == (
+        "王五",
+        "sales",
+        "Cancel the policy and refund the premium.",
+    )
+    assert [a.original_name for a in complaint.attachments.all()] == ["letter.pdf"]
+
+
+def test_going_back_a_step_keeps_what_was_typed(client):
+    step(client, "who", name="王五", phone="13912345678")
+    back = step(client, "what", description="只写了一半", go="back")
+    assert back["Location"] == "/complaints/new/?step=who"
+    assert "只写了一半" in client.get("/complaints/new/?step=what").text
+
+
+def test_the_check_step_sends_back_to_the_first_step_with_something_missing(client):
+    step(client, "who", name="王五", phone="13912345678")
+    assert client.get("/complaints/new/?step=check")["Location"] == "/complaints/new/?step=what"
+
+
+def test_documents_are_kept_across_a_validation_error_and_sent_with_the_complaint(client):
+    token = form_token(client, "/en/complaints/new/")
+    wrong = client.post("/en/complaints/new/", valid_data(token, phone="12345", attachments=[files.pdf("policy.pdf")]))
+    assert wrong.status_code == 200 and "Enter a valid Chinese phone number" in wrong.text
+    assert "policy.pdf" in wrong.text and "you need not choose it again" in wrong.text
+    right = client.post("/en/complaints/new/", valid_data(token))
+    assert right.status_code == 302
+    assert [a.original_name for a in Complaint.objects.get().attachments.all()] == ["policy.pdf"]
+
+
+def test_a_kept_document_can_be_removed_before_sending(client):
+    step(client, "documents", attachments=[files.pdf("a.pdf"), files.pdf("b.pdf")])
+    step(client, "documents", remove=["0"])
+    page = client.get("/complaints/new/?step=documents").text
+    assert "b.pdf" in page and "a.pdf" not in page
 
 
 def test_a_complaint_filed_in_english_gets_a_receipt_with_number_due_date_and_is_recorded_in_english(
@@ -101,11 +160,22 @@ def test_the_same_post_sent_twice_makes_one_complaint_and_shows_the_same_receipt
     data = valid_data(token, attachments=[files.pdf()])
     first = client.post("/complaints/new/", data)
     number = re.search(r'id="tracking-number">([^<]+)<', client.get(first["Location"]).text).group(1)
-    again = Client()  # a resent POST from another tab or after a network retry
-    second = again.post("/complaints/new/", valid_data(token, attachments=[files.pdf()]))
+    # A resent POST from another tab of the same browser, or after a network retry.
+    second = client.post("/complaints/new/", valid_data(token, attachments=[files.pdf()]))
     assert second.status_code == 302
     assert Complaint.objects.count() == 1 and ComplaintAttachment.objects.count() == 1
-    assert re.search(r'id="tracking-number">([^<]+)<', again.get(second["Location"]).text).group(1) == number
+    assert re.search(r'id="tracking-number">([^<]+)<', client.get(second["Location"]).text).group(1) == number
+
+
+def test_a_token_used_in_another_browser_shows_nobody_elses_receipt(client):
+    token = form_token(client)
+    client.post("/complaints/new/", valid_data(token))
+    stranger = Client()
+    stranger.get("/en/complaints/new/")
+    reused = stranger.post("/en/complaints/new/", valid_data(token))
+    assert reused.status_code == 200 and "The form has expired" in reused.text
+    assert stranger.get("/complaints/receipt/")["Location"] == "/complaints/new/"
+    assert Complaint.objects.count() == 1
 
 
 def test_an_executable_renamed_pdf_is_refused_and_everything_typed_is_kept(client):
@@ -116,7 +186,7 @@ def test_an_executable_renamed_pdf_is_refused_and_everything_typed_is_kept(clien
     assert response.status_code == 200
     assert not Complaint.objects.exists()
     assert "is not a PDF / JPEG / PNG / DOCX file" in response.text
-    assert "choose your documents again" in response.text
+    assert "need not choose" not in response.text  # a refused file is not kept
     assert 'value="李四"' in response.text and "理赔申请提交三个月仍无答复。" in response.text
     assert f'value="{token}"' in response.text
 

@@ -1,10 +1,13 @@
 """Following a complaint: the look-up, its limits, the status page and what the complainant can do there."""
 
+from datetime import date
+
 import pytest
 from django.test import Client
 
 from complaints import services
 from complaints.models import Complaint
+from portal import codes
 
 from . import files
 from .factories import register, shanghai
@@ -26,7 +29,7 @@ def look_up(client, number, phone, prefix="", **extra):
 def test_a_wrong_number_and_a_wrong_phone_get_the_same_answer(complaint):
     client = Client()
     wrong_phone = look_up(client, complaint.tracking_number, "13800000000", "/en")
-    wrong_number = look_up(client, "TS-20261121-7KQ2M9X0", "13912345678", "/en")
+    wrong_number = look_up(client, codes.generate("TS", date(2026, 11, 21)), "13912345678", "/en")
     nonsense = look_up(client, "hello", "not a phone", "/en")
     for response in (wrong_phone, wrong_number, nonsense):
         assert response.status_code == 200
@@ -59,7 +62,7 @@ def test_the_status_page_shows_public_events_only_and_the_description_never_as_m
     assert "<script>alert" not in page
 
 
-def test_ten_failures_per_address_then_429_with_a_clear_page(complaint):
+def test_ten_failures_for_one_number_from_one_address_then_429_with_a_clear_page(complaint):
     client = Client()
     statuses = [look_up(client, complaint.tracking_number, "13800000000", "/en").status_code for _ in range(40)]
     assert statuses[:10] == [200] * 10 and set(statuses[10:]) == {429}
@@ -67,14 +70,49 @@ def test_ten_failures_per_address_then_429_with_a_clear_page(complaint):
     assert blocked.status_code == 429 and "Too many attempts" in blocked.text
 
 
-def test_ten_failures_per_tracking_number_from_many_addresses_then_429(complaint):
+def test_one_person_mistyping_behind_a_shared_address_does_not_lock_out_the_others(complaint, supervisor):
+    other = register(supervisor, phone="13700001111")
+    for _ in range(12):
+        look_up(Client(), complaint.tracking_number, "13800000000", REMOTE_ADDR="100.64.0.1")
+    neighbour = look_up(Client(), other.tracking_number, "13700001111", REMOTE_ADDR="100.64.0.1")
+    assert neighbour.status_code == 302
+
+
+def test_an_address_has_a_looser_ceiling_over_every_number(complaint, monkeypatch):
+    monkeypatch.setenv("PORTAL_TRACK_ADDRESS_LIMIT", "15")
     statuses = [
-        look_up(Client(), complaint.tracking_number, "13800000000", REMOTE_ADDR=f"10.0.0.{i}").status_code
-        for i in range(40)
+        look_up(Client(), codes.generate("TS", date(2026, 11, 21)), "13800000000", REMOTE_ADDR="10.0.0.7").status_code
+        for _ in range(20)
     ]
-    assert statuses[:10] == [200] * 10 and set(statuses[10:]) == {429}
-    other_address_other_number = look_up(Client(), "TS-20261121-7KQ2M9X0", "13800000000", REMOTE_ADDR="10.9.9.9")
-    assert other_address_other_number.status_code == 200
+    assert statuses[:15] == [200] * 15 and set(statuses[15:]) == {429}
+    assert look_up(Client(), complaint.tracking_number, "13912345678", REMOTE_ADDR="10.0.0.8").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda number: number.replace("-", ""),
+        lambda number: number.lower(),
+        lambda number: " ".join(number.split("-")),
+        lambda number: number.replace("0", "O").replace("1", "I"),
+        lambda number: number.translate(str.maketrans("TS0123456789-", "ＴＳ０１２３４５６７８９－")),
+    ],
+    ids=["without-dashes", "lower-case", "spaces", "letters-for-digits", "full-width"],
+)
+def test_a_number_typed_in_any_of_the_usual_ways_is_found(complaint, typed):
+    response = look_up(Client(), typed(complaint.tracking_number), "139 1234 5678")
+    assert response.status_code == 302 and response["Location"] == "/complaints/track/status/"
+
+
+def test_a_number_whose_check_character_fails_is_called_mistyped_in_both_languages(complaint):
+    number = complaint.tracking_number
+    wrong = next(
+        candidate for candidate in (number[:-1] + char for char in codes.ALPHABET) if codes.looks_mistyped(candidate)
+    )
+    english = look_up(Client(), wrong, "13912345678", "/en")
+    assert english.status_code == 200 and "This number looks mistyped" in english.text
+    assert "We found no complaint" not in english.text
+    assert "编号似乎输错了" in look_up(Client(), wrong, "13912345678").text
 
 
 def test_the_look_up_expires_after_half_an_hour(complaint, time_machine):

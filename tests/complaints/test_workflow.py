@@ -77,7 +77,7 @@ def test_the_illegal_transition_message_is_translated(supervisor):
             complaint=complaint, actor=supervisor, cause="other", root_cause="x", responsible_unit="y"
         )
     with translation.override("zh-hans"):
-        assert refused.value.messages[0] == "当前状态为“已收到”,不能执行“办结”。"
+        assert refused.value.messages[0] == "当前状态为“已收到”，不能执行“办结”。"
 
 
 def test_registration_records_who_when_and_the_public_receipt_event(handler):

@@ -134,7 +134,12 @@ def test_run_periodic_names_an_unknown_job_and_runs_every_job_once():
         call_command("run_periodic", "--only", "nonsense")
     out = StringIO()
     call_command("run_periodic", stdout=out)
-    assert [line.split(":")[0] for line in out.getvalue().splitlines()] == ["messages", "digests", "escalations"]
+    assert [line.split(":")[0] for line in out.getvalue().splitlines()] == [
+        "messages",
+        "digests",
+        "escalations",
+        "early-warnings",
+    ]
 
 
 # Values as long as real ones get: a tracking number, a long Chinese date, a reason of 30 characters, a branch.

@@ -184,6 +184,6 @@ def test_a_form_page_shares_its_empty_fields_but_never_a_visitor_token(demo, set
     first, second = Client().get("/en/complaints/new/").text, Client().get("/en/complaints/new/").text
     assert token.search(first).group(1) != token.search(second).group(1)
     assert csrf.search(first).group(1) != csrf.search(second).group(1)
-    assert 'name="description"' in second and 'name="consent"' in second
+    assert 'name="name"' in second and 'name="phone"' in second
     typed = Client().post("/en/complaints/new/", {"name": "Typed Name", "description": "short"}).text
     assert 'value="Typed Name"' in typed  # a form sent back with errors keeps what was typed

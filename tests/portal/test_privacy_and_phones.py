@@ -69,3 +69,12 @@ def test_phones_match_never_matches_an_unknown_record_or_an_unparsable_number():
     # An anonymised complaint keeps "-" as its phone: no typed text, "-" included, may match it.
     for typed in ("-", "", "not a phone", "+860000000000"):
         assert not phones_match("-", typed)
+
+
+def test_a_download_is_named_after_the_type_its_content_was_found_to_be():
+    from portal.uploads import download_name
+
+    assert download_name("photo.html", "image/jpeg") == "photo.jpg"
+    assert download_name("scan.jpeg", "image/jpeg") == "scan.jpeg"
+    assert download_name("合同", "application/pdf") == "合同.pdf"
+    assert download_name("letter.PDF", "application/pdf") == "letter.pdf"

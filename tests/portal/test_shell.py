@@ -55,7 +55,7 @@ def test_elderly_mode_is_switched_by_a_link_and_remembered_in_a_cookie(client_wi
     assert response.cookies["display_mode"].value == "elderly"
     page = client_with_demo.get("/en/rights/")
     assert '<html lang="en" class="elderly">' in page.text
-    assert "Standard view" in page.text
+    assert "Standard" in page.text
     response = client_with_demo.get("/display-mode/?mode=standard&next=/en/rights/")
     assert response.cookies["display_mode"].value == ""
     assert 'class="elderly"' not in client_with_demo.get("/en/rights/").text

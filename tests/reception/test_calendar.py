@@ -64,3 +64,41 @@ def test_calendar_costs_a_fixed_number_of_queries(make_day, client, django_asser
             make_day(day=date(2024, 1, 1) + timedelta(days=7 * offset + count * 100))
         with django_assert_num_queries(2):
             assert client.get("/reception/beijing/calendar.ics").status_code == 200
+
+
+def test_uids_come_from_the_configured_domain_whatever_host_the_request_names(make_day, client, settings):
+    settings.PORTAL_ID_DOMAIN = "xiaokang-life.example"
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example"]
+    day = make_day()
+    for host in ("testserver", "mirror.example"):
+        calendar = Calendar.from_ical(client.get("/reception/beijing/calendar.ics", headers={"Host": host}).content)
+        assert [str(event.get("uid")) for event in calendar.walk("VEVENT")] == [
+            f"reception-day-{day.pk}@xiaokang-life.example"
+        ]
+
+
+def test_an_edit_of_time_or_place_raises_the_sequence_and_other_saves_do_not(make_day, client):
+    day = make_day()
+
+    def sequence():
+        calendar = Calendar.from_ical(client.get("/reception/beijing/calendar.ics").content)
+        return int(calendar.walk("VEVENT")[0].get("sequence"))
+
+    assert sequence() == 0
+    day.start_time = time(9, 30)
+    day.save()
+    assert sequence() == 1
+    day.place_en = "Room 2, 5 East Third Ring Middle Road, Beijing"
+    day.save()
+    assert sequence() == 2
+    day.receptionist_latin = "Zhang Dan"
+    day.save(update_fields=["receptionist_latin"])
+    assert sequence() == 2
+
+
+def test_english_pages_give_staff_names_in_latin_letters_and_titles_in_english(make_day, client):
+    make_day(receptionist_latin="Zhang Dan", liaison_latin="Zhang Ying", title_en="")
+    english = client.get("/en/reception/").text
+    assert "Zhang Dan (张丹) (General manager)" in english and "Zhang Ying (张颖)" in english
+    assert "Received by" in english and "Receptionist" not in english
+    assert "张丹（总经理）" in client.get("/reception/").text

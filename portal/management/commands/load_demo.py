@@ -3,6 +3,7 @@
 Each app adds its part through portal.registry.register_demo_loader; this command runs them in order.
 """
 
+import os
 import secrets
 
 from django.conf import settings
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         else:
             password = "demo-" + secrets.token_urlsafe(9)
             secret_file.write_text(password + "\n")
+        port = os.environ.get("PORT", "8000").strip() or "8000"
         user_model = get_user_model()
         user = user_model.objects.filter(username="admin").first()
         if user is None:
@@ -50,5 +52,5 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
         self.stdout.write(
-            self.style.WARNING(f"Demo admin: log in at http://127.0.0.1:8000/admin/ as admin / {password}")
+            self.style.WARNING(f"Demo admin: log in at http://127.0.0.1:{port}/admin/ as admin / {password}")
         )

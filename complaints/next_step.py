@@ -1,0 +1,47 @@
+"""What happens next to a complaint, by when: the last entry of the status page's timeline.
+
+One pure function of the complaint's status and dates, so that the status page never shows only the past.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import OPEN_STATUSES, Status
+
+
+@dataclass(frozen=True)
+class NextStep:
+    what: str
+    by: date | None = None
+    note: str = ""
+
+
+def next_step(complaint, *, review_until: date | None, can_review: bool) -> NextStep | None:
+    """The step the complainant waits for (or may take), with its date; None once handling has ended."""
+    if complaint.status == Status.RECEIVED:
+        return NextStep(
+            _("We accept your complaint, check the facts and decide"),
+            complaint.due_date,
+            _("If we need more time we tell you why and the new date."),
+        )
+    if complaint.status in OPEN_STATUSES:
+        return NextStep(
+            _("Our decision, in writing"),
+            complaint.due_date,
+            _("If we need more time we tell you why and the new date."),
+        )
+    if complaint.status == Status.PAUSED:
+        return NextStep(
+            _("The outside appraisal ends; then we tell you the new date of our decision"),
+            None,
+            _("The time the appraisal takes is not counted."),
+        )
+    if complaint.status == Status.DECIDED and can_review:
+        return NextStep(
+            _("If you disagree, you may ask for a review"),
+            review_until,
+            _("Otherwise the complaint is closed."),
+        )
+    return None
