@@ -56,7 +56,7 @@ HIDDEN_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def notice_detail_path(base: str) -> str | None:
-    sitemap = urllib.request.urlopen(base + "/sitemap.xml", timeout=30).read().decode()  # noqa: S310
+    sitemap = urllib.request.urlopen(base + "/sitemap.xml", timeout=180).read().decode()  # noqa: S310
     for location in re.findall(r"<loc>([^<]+)</loc>", sitemap):
         path = re.sub(r"^https?://[^/]+", "", location)
         if re.fullmatch(r"/notices/[a-z-]+/[^/]+/", path):
