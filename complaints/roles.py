@@ -4,7 +4,7 @@ from django.apps import apps as global_apps
 
 from portal import roles
 
-_READ = ["view_complaint", "view_complaintevent", "view_complaintattachment"]
+_READ = ["view_complaint", "view_complaintevent", "view_complaintattachment", "view_extensionrequest"]
 
 GROUP_PERMISSIONS = {
     # Their assigned complaints: register, work them through the workflow, call the complainant back.
@@ -15,7 +15,8 @@ GROUP_PERMISSIONS = {
         "handle_complaint",
         "view_full_personal_data",
     ],
-    # Everything a handler does on every complaint, plus assigning and approving extensions.
+    # Everything a handler does on every complaint, plus assigning, granting first extensions and recording
+    # steps dated more than three days back.
     roles.SUPERVISOR: [
         *_READ,
         "add_complaint",
@@ -25,9 +26,18 @@ GROUP_PERMISSIONS = {
         "view_all_complaints",
         "assign_complaint",
         "approve_extension",
+        "record_past_dates",
         "export_complaint",
         "view_personaldataview",
         "set_legal_hold",
+    ],
+    # Reads every complaint and grants extensions: the second one (to 60 days) only they may grant (Art. 20).
+    roles.SENIOR_MANAGER: [
+        *_READ,
+        "view_all_complaints",
+        "approve_extension",
+        "approve_second_extension",
+        "record_past_dates",
     ],
     # Read everything and export; change nothing.
     roles.COMPLIANCE_OFFICER: [

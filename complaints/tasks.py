@@ -18,3 +18,11 @@ def apply_retention() -> dict:
 
     report = retention_apply()
     return {"anonymised": len(report.anonymised), "on_hold": len(report.on_hold), "files": report.files_deleted}
+
+
+@task
+def mark_late() -> dict:
+    """The daily deadline run (e.g. at 00:10 Beijing time): complaints whose limit passed are recorded as late."""
+    from .services import mark_late_complaints
+
+    return {"late": len(mark_late_complaints())}

@@ -12,6 +12,8 @@ from django.contrib.auth.management import create_permissions
 CONTENT_EDITOR = "Content editor"
 COMPLAINT_HANDLER = "Complaint handler"
 SUPERVISOR = "Supervisor"
+# Grants the second extension of a complaint's time limit (Art. 20: a senior manager's approval).
+SENIOR_MANAGER = "Senior manager"
 COMPLIANCE_OFFICER = "Compliance officer"
 BRANCH_STAFF = "Branch staff"
 
