@@ -23,7 +23,6 @@ from portal import codes, ratelimit
 from portal.phones import normalize_phone
 
 from . import services
-from .deadlines import review_deadline
 from .forms import AddInformationForm, ComplaintForm, ReviewRequestForm, TrackForm, WithdrawForm
 from .models import Complaint, Status
 
@@ -196,7 +195,7 @@ def _tracked(request) -> Complaint | None:
 
 def _status_context(complaint: Complaint) -> dict:
     today = timezone.localdate()
-    review_until = review_deadline(timezone.localdate(complaint.decided_at)) if complaint.decided_at else None
+    review_until = services.review_window_ends(complaint)
     can_review = (
         services.A.REQUEST_REVIEW in services.allowed_actions(complaint)
         and review_until is not None
