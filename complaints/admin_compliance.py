@@ -76,6 +76,7 @@ def _summary_rows(current: dict, previous: dict) -> list[dict]:
             False,
         ),
         (_("Regulator share"), rate(current["regulator_share"]), rate(previous["regulator_share"]), False),
+        *_regulator_rows(current, previous, rate),
         (_("Per ¥100m premium"), number(current["per_100m_premium"]), number(previous["per_100m_premium"]), False),
         (_("Per 10,000 policies"), number(current["per_10k_policies"]), number(previous["per_10k_policies"]), False),
         (_("Per 10,000 insured"), number(current["per_10k_insured"]), number(previous["per_10k_insured"]), False),
@@ -83,6 +84,21 @@ def _summary_rows(current: dict, previous: dict) -> list[dict]:
     return [
         {"label": label, "current": now, "previous": before, "change": (now - before) if countable else ""}
         for label, now, before, countable in rows
+    ]
+
+
+def _regulator_rows(current: dict, previous: dict, rate) -> list[tuple]:
+    """The on-time figures of regulator-forwarded complaints (judged against the earlier of the two dates)."""
+    now, before = current["regulator_forwarded"], previous["regulator_forwarded"]
+    return [
+        (_("Forwarded by the regulator: closed on time"), now["closed_on_time"], before["closed_on_time"], True),
+        (_("Forwarded by the regulator: on-time rate"), rate(now["on_time_rate"]), rate(before["on_time_rate"]), False),
+        (
+            _("Reported back to the regulator on time"),
+            now["reported_back_on_time"],
+            before["reported_back_on_time"],
+            True,
+        ),
     ]
 
 

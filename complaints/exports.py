@@ -85,6 +85,10 @@ COLUMNS = (
     ("branch__name", "分支机构"),
     ("status", "状态"),
     ("due_date", "办理期限"),
+    ("regulator_deadline", "监管期限"),
+    ("late_since", "逾期日期"),
+    # Complaint.objects.with_timeliness: 是 / 否, empty while the complaint is being handled.
+    ("on_time", "按时办结"),
     ("decided_at", "办结日期"),
     ("outcome", "处理结果"),
     ("name", "姓名"),
@@ -279,8 +283,15 @@ def _labels() -> tuple[dict, dict]:
 
 
 def _ordered(queryset):
-    """Oldest first: the order of every export, whichever way it is written."""
-    return queryset.order_by("received_at", "id")
+    """Oldest first: the order of every export, whichever way it is written; with the on-time rule."""
+    return queryset.with_timeliness().order_by("received_at", "id")
+
+
+ON_TIME_LABELS = {True: "是", False: "否"}
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else ""
 
 
 def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
@@ -302,7 +313,10 @@ def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
             row["province"],
             row["branch__name"] or "",
             statuses.get(row["status"], row["status"]),
-            row["due_date"].isoformat() if row["due_date"] else "",
+            _day(row["due_date"]),
+            _day(row["regulator_deadline"]),
+            _day(row["late_since"]),
+            ON_TIME_LABELS.get(row["on_time"], ""),
             timezone.localtime(row["decided_at"], BEIJING).strftime("%Y-%m-%d") if row["decided_at"] else "",
             outcomes.get(row["outcome"], ""),
             mask_name(row["name"]) if masked else row["name"],
@@ -391,7 +405,12 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
         "received_at": cell(f"left({_sql_beijing('{}', '::text')}, 16)", plain=True, nullable=True),
         **{field: _sql_labels("{}", labels, cell, text(field)) for field, labels in _SHORT.items()},
         "status": _sql_labels("{}", statuses, cell, text("status")),
-        "due_date": cell("{}::text", plain=True, nullable=True),
+        **{
+            field: cell("{}::text", plain=True, nullable=True)
+            for field in ("due_date", "regulator_deadline", "late_since")
+        },
+        "on_time": f"CASE {{}} WHEN TRUE THEN {cell(sql_literal(ON_TIME_LABELS[True]))} "
+        f"WHEN FALSE THEN {cell(sql_literal(ON_TIME_LABELS[False]))} ELSE {cell("''")} END",
         "decided_at": cell(_sql_beijing("{}", "::date::text"), plain=True, nullable=True),
         "outcome": _sql_labels("{}", outcomes, cell, "''"),
     }
@@ -402,7 +421,9 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
         "id_number": (sql_mask_id_number("{}"), {}),
     }
     return [
-        (field, *masked[field]) if field in masked else (field, inner.get(field, cell(text(field))), None)
+        (field, *masked[field])
+        if field in masked
+        else (field, inner[field] if field in inner else cell(text(field)), None)
         for field, _heading in COLUMNS
     ]
 

@@ -14,8 +14,9 @@ The rules:
 
 import hashlib
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -51,6 +52,8 @@ ALIASES = {
     "phone": "phone", "电话": "phone", "联系电话": "phone", "手机": "phone", "手机号": "phone",
     "description": "description", "投诉内容": "description", "内容": "description", "描述": "description",
     "投诉事项": "description",
+    "regulator_deadline": "regulator_deadline", "regulator deadline": "regulator_deadline",
+    "监管期限": "regulator_deadline", "监管时限": "regulator_deadline", "转办期限": "regulator_deadline",
     "closed_at": "closed_at", "closed": "closed_at", "办结日期": "closed_at", "办结时间": "closed_at",
     "outcome": "outcome", "处理结果": "outcome", "结果": "outcome", "办结结果": "outcome",
 }  # fmt: skip
@@ -86,6 +89,7 @@ COLUMN_LABELS = {
     "received_at": gettext_lazy("received at"),
     "source": gettext_lazy("source"),
     "regulator_ref": gettext_lazy("regulator's reference"),
+    "regulator_deadline": gettext_lazy("regulator's deadline"),
     "channel": gettext_lazy("channel"),
     "business_channel": gettext_lazy("business channel"),
     "category": gettext_lazy("category"),
@@ -185,6 +189,7 @@ class ImportRow:
     received_at: datetime
     source: str
     regulator_ref: str
+    regulator_deadline: date | None
     channel: str
     business_channel: str
     category: str
@@ -276,6 +281,16 @@ def _check_row(number: int, values: dict[str, str], problems: list[RowProblem], 
     regulator_ref = text("regulator_ref")
     if source == Source.REGULATOR and not regulator_ref:
         bad("regulator_ref", _("required for a complaint forwarded by the regulator."))
+    regulator_deadline = None
+    raw_deadline = text("regulator_deadline")
+    if raw_deadline:
+        try:
+            regulator_deadline = timezone.localdate(parse_moment(raw_deadline)[0])
+        except BadValue as error:
+            bad("regulator_deadline", str(error))
+        else:
+            if received_at and regulator_deadline < timezone.localdate(received_at):
+                bad("regulator_deadline", _("before the complaint was received."))
     channel = coded("channel", required=True)
     business_channel = coded("business_channel", required=False)
     category = coded("category", required=True)
@@ -326,6 +341,7 @@ def _check_row(number: int, values: dict[str, str], problems: list[RowProblem], 
         received_at=received_at,
         source=source,
         regulator_ref=regulator_ref if source == Source.REGULATOR else "",
+        regulator_deadline=regulator_deadline if source == Source.REGULATOR else None,
         channel=channel,
         business_channel=business_channel,
         category=category,
@@ -417,26 +433,28 @@ def plan_import(data: bytes, name: str = "") -> ImportPlan:
 
 
 def _close(complaint: Complaint, row: ImportRow, note: str) -> None:
-    """Take an imported complaint through accept, decide and close, then date the decision and the end by the
-    closing date the record gives (the events keep the moment they were recorded, and their note says so)."""
-    if complaint.status == Status.RECEIVED:
-        complaint = services.complaint_accept(complaint=complaint, actor=None, note=note)
-    complaint = services.complaint_decide(
-        complaint=complaint,
-        actor=None,
-        decision=_("Closed on %(date)s according to the imported record.")
-        % {"date": timezone.localdate(row.closed_at).isoformat()},
-        # The workflow asks for an outcome; a record without one is stored without one just below.
-        outcome=row.outcome or Outcome.NOT_UPHELD,
-        remedies=Remedy.values,
-        note=note,
-    )
-    complaint = services.complaint_close(
-        complaint=complaint, actor=None, root_cause=note, responsible_unit=_("As recorded in the source"), note=note
-    )
-    Complaint.objects.filter(pk=complaint.pk).update(
-        decided_at=row.closed_at, ended_on=timezone.localdate(row.closed_at), outcome=row.outcome
-    )
+    """Take an imported complaint through accept, decide and close as of the closing date the record gives
+    (services.recording_history): the rules are judged on that day, so a complaint closed after its limit is
+    late in the reports exactly as one worked in the portal. The events keep the moment they were recorded
+    beside the day they happened, and their note says where they came from."""
+    with services.recording_history(row.closed_at):
+        if complaint.status == Status.RECEIVED:
+            complaint = services.complaint_accept(complaint=complaint, actor=None, note=note)
+        complaint = services.complaint_decide(
+            complaint=complaint,
+            actor=None,
+            decision=_("Closed on %(date)s according to the imported record.")
+            % {"date": timezone.localdate(row.closed_at).isoformat()},
+            # The workflow asks for an outcome; a record without one is stored without one just below.
+            outcome=row.outcome or Outcome.NOT_UPHELD,
+            remedies=Remedy.values,
+            note=note,
+        )
+        complaint = services.complaint_close(
+            complaint=complaint, actor=None, root_cause=note, responsible_unit=_("As recorded in the source"), note=note
+        )
+    if not row.outcome:
+        Complaint.objects.filter(pk=complaint.pk).update(outcome="")
 
 
 @transaction.atomic
@@ -450,21 +468,26 @@ def complaint_import(*, data: bytes, name: str = "", actor=None) -> ImportPlan:
             note = _("Imported from %(file)s, row %(row)d.") % {"file": label, "row": row.number}
             try:
                 if row.action == "create":
-                    complaint = services.complaint_register(
-                        actor=actor,
-                        channel=row.channel,
-                        received_at=row.received_at,
-                        name=row.name,
-                        phone=row.phone,
-                        description=row.description,
-                        category=row.category,
-                        business_channel=row.business_channel,
-                        province=row.province,
-                        source=row.source,
-                        regulator_ref=row.regulator_ref,
-                        note=note,
-                        idempotency_key=row.idempotency_key,
-                    )
+                    # A closed record is registered as of its closing day too: registered today, an old
+                    # complaint would be found late before its recorded decision could count.
+                    history = services.recording_history(row.closed_at) if row.closed_at else nullcontext()
+                    with history:
+                        complaint = services.complaint_register(
+                            actor=actor,
+                            channel=row.channel,
+                            received_at=row.received_at,
+                            name=row.name,
+                            phone=row.phone,
+                            description=row.description,
+                            category=row.category,
+                            business_channel=row.business_channel,
+                            province=row.province,
+                            source=row.source,
+                            regulator_ref=row.regulator_ref,
+                            regulator_deadline=row.regulator_deadline,
+                            note=note,
+                            idempotency_key=row.idempotency_key,
+                        )
                     if row.closed_at:
                         _close(complaint, row, note)
                 elif row.action == "update":

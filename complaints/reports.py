@@ -7,8 +7,12 @@ The rules:
   app's ACTIVE_STATUSES) and `closed` otherwise, so `open + closed == total`.
 - A closed complaint was closed on the day of its decision (办结: decided and told), or, when it ended without
   one (withdrawn, merged, rejected), on the day it ended. It was closed on time when that day is not after the
-  due date the complaints app computed with `complaints.deadlines.compute_deadline` (15 days, extensions, pauses).
+  due date the complaints app computed (15 days, extensions granted in time, pauses; the regulator's date when
+  that is earlier) and it was never late: a complaint whose limit passed without a decision stays late whatever
+  was recorded afterwards (`Complaint.objects.with_timeliness`, the one rule of reports and exports).
   `overdue` is the complaints app's own `Complaint.objects.overdue(today)`.
+- Regulator-forwarded complaints have their own figures: closed, closed on time (against the earlier of the
+  regulator's date and the regulation's), and reported back to the regulator, on time when by its date.
 - Days to close are calendar days from the day of receipt to the day of closing (Beijing time).
 - The ratios per ¥100m premium, per 10,000 policies and per 10,000 insured use the business volume compliance
   entered for exactly that period (ReportingVolume); without one, or for a single branch, they are null.
@@ -22,18 +26,16 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import BooleanField, Case, Count, F, Func, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone, translation
 
 from portal.models import province_label
 
-from .models import ACTIVE_STATUSES, BusinessChannel, Category, Channel, Complaint, ReportingVolume, Source
+from .models import ACTIVE_STATUSES, BEIJING, BusinessChannel, Category, Channel, Complaint, ReportingVolume, Source
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 WITHIN_DAYS = (15, 30, 60)
 UNSPECIFIED = "unspecified"
 BREAKDOWNS = {
@@ -122,14 +124,11 @@ class DaysBetween(Func):
 
 
 def _with_closing(queryset):
-    is_closed = ~Q(status__in=ACTIVE_STATUSES)
-    return queryset.annotate(
-        received_day=TruncDate("received_at", tzinfo=BEIJING),
-        closed_day=Case(
-            When(is_closed, then=Coalesce(TruncDate("decided_at", tzinfo=BEIJING), F("ended_on"))),
-            default=None,
-        ),
-    ).annotate(days_to_close=DaysBetween(F("closed_day"), F("received_day")))
+    return (
+        queryset.with_timeliness()
+        .annotate(received_day=TruncDate("received_at", tzinfo=BEIJING))
+        .annotate(days_to_close=DaysBetween(F("closed_day"), F("received_day")))
+    )
 
 
 def _ratio(part, whole, digits=4):
@@ -146,26 +145,43 @@ def _counts(queryset, today: date) -> dict:
         .order_by()
         .annotate(
             is_open=Case(When(active, then=Value(True)), default=Value(False), output_field=BooleanField()),
-            on_time=Case(
-                When(~active & Q(closed_day__lte=F("due_date")), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
+            # Reported back to the regulator: None when not (yet), else whether by the regulator's date.
+            reported=Case(
+                When(
+                    Q(source=Source.REGULATOR)
+                    & Q(reported_back_on__isnull=False)
+                    & (Q(regulator_deadline__isnull=True) | Q(reported_back_on__lte=F("regulator_deadline"))),
+                    then=Value(True),
+                ),
+                When(Q(source=Source.REGULATOR) & Q(reported_back_on__isnull=False), then=Value(False)),
+                default=Value(None),
+                output_field=BooleanField(null=True),
             ),
         )
-        .values("source", "is_open", "on_time", "days_to_close")
+        .values("source", "is_open", "on_time", "reported", "days_to_close")
         .annotate(n=Count("id"))
-        .values_list("source", "is_open", "on_time", "days_to_close", "n")
+        .values_list("source", "is_open", "on_time", "reported", "days_to_close", "n")
     )
-    keys = ["total", "regulator", "direct", "closed", "closed_on_time", *(f"within_{days}" for days in WITHIN_DAYS)]
+    keys = [
+        "total", "regulator", "direct", "closed", "closed_on_time", *(f"within_{days}" for days in WITHIN_DAYS),
+        "regulator_closed", "regulator_closed_on_time", "regulator_reported_back", "regulator_reported_back_on_time",
+    ]  # fmt: skip
     figures = dict.fromkeys(keys, 0)
     histogram: Counter = Counter()
-    for source, is_open, on_time, days, n in groups:
+    for source, is_open, on_time, reported, days, n in groups:
         figures["total"] += n
-        figures["regulator" if source == Source.REGULATOR else "direct"] += n
+        forwarded = source == Source.REGULATOR
+        figures["regulator" if forwarded else "direct"] += n
+        if forwarded and reported is not None:
+            figures["regulator_reported_back"] += n
+            figures["regulator_reported_back_on_time"] += n if reported else 0
         if is_open:
             continue
         figures["closed"] += n
         figures["closed_on_time"] += n if on_time else 0
+        if forwarded:
+            figures["regulator_closed"] += n
+            figures["regulator_closed_on_time"] += n if on_time else 0
         if days is not None:
             histogram[days] += n
             for limit in WITHIN_DAYS:
@@ -261,6 +277,14 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
         closed_within={str(days): figures[f"within_{days}"] for days in WITHIN_DAYS},
         median_days_to_close=round(float(median), 1) if median is not None else None,
         regulator_share=_ratio(figures["regulator"], total),
+        regulator_forwarded={
+            "total": figures["regulator"],
+            "closed": figures["regulator_closed"],
+            "closed_on_time": figures["regulator_closed_on_time"],
+            "on_time_rate": _ratio(figures["regulator_closed_on_time"], figures["regulator_closed"]),
+            "reported_back": figures["regulator_reported_back"],
+            "reported_back_on_time": figures["regulator_reported_back_on_time"],
+        },
     )
     report.update(_volume_ratios(total, period, branch))
     return report
@@ -323,6 +347,11 @@ def _summary_rows(report: dict) -> list[list]:
         ["已办结", report["closed"]],
         ["按时办结", report["closed_on_time"]],
         ["按时办结率", report["on_time_rate"]],
+        ["监管转办已办结", report["regulator_forwarded"]["closed"]],
+        ["监管转办按时办结", report["regulator_forwarded"]["closed_on_time"]],
+        ["监管转办按时办结率", report["regulator_forwarded"]["on_time_rate"]],
+        ["已向监管反馈", report["regulator_forwarded"]["reported_back"]],
+        ["按时向监管反馈", report["regulator_forwarded"]["reported_back_on_time"]],
         ["未办结", report["open"]],
         ["其中逾期", report["overdue"]],
         ["办结天数中位数", report["median_days_to_close"]],
