@@ -7,7 +7,7 @@ from django.utils import translation
 
 from complaints import services
 
-from .factories import register
+from .factories import extend, register
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +19,13 @@ def locmem_mail(settings):
 
 
 def test_each_step_the_complainant_must_know_of_sends_a_message_in_their_language(
-    supervisor, sms_outbox, locmem_mail, django_capture_on_commit_callbacks
+    supervisor, senior, sms_outbox, locmem_mail, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True), translation.override("zh-hans"):
         complaint = register(supervisor, language="en", email="tom@example.com")
         services.complaint_accept(complaint=complaint, actor=supervisor)
         services.complaint_start(complaint=complaint, actor=supervisor)
-        services.complaint_extend(complaint=complaint, actor=supervisor, reason="we need the call recording")
+        extend(complaint, requester=supervisor, approver=senior, reason="we need the call recording")
         services.complaint_pause(complaint=complaint, actor=supervisor, reason="a medical appraisal")
         services.complaint_resume(complaint=complaint, actor=supervisor)
         services.complaint_decide(
