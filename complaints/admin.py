@@ -541,7 +541,9 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
             if not services.can_decide_extension(request.user, obj):
                 return "—"
             url = reverse("admin:complaints_extensionrequest_decide", args=[obj.pk])
-            return format_html('<a class="button" href="{}" data-request="{}">{}</a>', url, obj.pk, gettext("Decide"))
+            return format_html(
+                '<a class="button" href="{}" data-request="{}">{}</a>', url, obj.pk, gettext("Grant or refuse")
+            )
 
         return (*self.list_display, decide)
 

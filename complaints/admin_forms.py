@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal import codes
 from portal.models import Branch
@@ -188,7 +189,7 @@ class ExtensionDecisionForm(forms.Form):
 
     GRANT, REFUSE = "grant", "refuse"
     decision = forms.ChoiceField(
-        label=_("Decision"),
+        label=pgettext_lazy("extension request", "Decision"),
         choices=[(GRANT, _("Grant the extension")), (REFUSE, _("Refuse the extension"))],
         widget=forms.RadioSelect,
     )

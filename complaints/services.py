@@ -448,22 +448,10 @@ def _apply(
     return complaint
 
 
-def _transition(
-    complaint: Complaint,
-    action: str,
-    *,
-    actor,
-    note: str = "",
-    public: bool = True,
-    data: dict | None = None,
-    fields: dict | None = None,
-    happened_on: date | None = None,
-) -> Complaint:
-    """Check `action` against TRANSITIONS and the actor's rights, apply it, record it, refresh the due date."""
-    complaint = _begin(complaint, action, actor=actor)
-    return _apply(
-        complaint, action, actor=actor, note=note, public=public, data=data, fields=fields, happened_on=happened_on
-    )
+def _transition(complaint: Complaint, action: str, *, actor, **changes) -> Complaint:
+    """Check `action` against TRANSITIONS and the actor's rights, then apply it (`_apply`: its fields, status,
+    event, due date and lateness)."""
+    return _apply(_begin(complaint, action, actor=actor), action, actor=actor, **changes)
 
 
 def _require(value: str, message) -> str:
