@@ -81,6 +81,18 @@ def manage(*args, env: dict, check=True, **kwargs):
 
 
 @contextlib.contextmanager
+def demo_site():
+    """A production-configured site on a throwaway database: migrated, static files collected, demo content
+    loaded. Yields the environment to run its commands and servers with."""
+    with postgres() as database_url, tempfile.TemporaryDirectory() as static_root:
+        env = {**PRODUCTION_ENV, "DATABASE_URL": database_url, "PORTAL_STATIC_ROOT": static_root}
+        manage("migrate", "--no-input", "-v0", env=env)
+        manage("collectstatic", "--no-input", "-v0", env=env)
+        manage("load_demo", env=env, capture_output=True)
+        yield env
+
+
+@contextlib.contextmanager
 def gunicorn(app: str, env: dict, chdir: Path = ROOT):
     port = free_port()
     full_env = environment({**env, "GUNICORN_BIND": f"127.0.0.1:{port}"})

@@ -102,7 +102,7 @@ def main() -> None:
             manage(
                 "shell",
                 "-c",
-                "import time; from complaints.reports import Period, complaint_report; "
+                "import time; from complaints.compliance.reports import Period, complaint_report; "
                 f"t = time.perf_counter(); complaint_report(period=Period({year}, None)); "
                 "print(f'{time.perf_counter() - t:.3f}')",
                 env=env,

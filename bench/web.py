@@ -19,7 +19,6 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -30,7 +29,7 @@ import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PRODUCTION_ENV, ROOT, append_results, gunicorn, manage, postgres, wrk
+from common import ROOT, append_results, demo_site, gunicorn, manage, wrk
 
 PAGES = [
     ("home", "/"),
@@ -75,11 +74,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true")
     options = parser.parse_args()
 
-    with postgres() as database_url, tempfile.TemporaryDirectory() as static_root:
-        env = {**PRODUCTION_ENV, "DATABASE_URL": database_url, "PORTAL_STATIC_ROOT": static_root}
-        manage("migrate", "--no-input", "-v0", env=env)
-        manage("collectstatic", "--no-input", "-v0", env=env)
-        manage("load_demo", env=env, capture_output=True)
+    with demo_site() as env:
         if options.notices or options.complaints or options.reception_days:
             manage(
                 "generate_volume",
@@ -89,7 +84,7 @@ def main() -> None:
                 f"--seed={options.seed}",
                 env=env,
             )
-        volume, tracking = _volume(database_url)
+        volume, tracking = _volume(env["DATABASE_URL"])
         cached_env = {**env, "PORTAL_PAGE_CACHE_SECONDS": "600"}
         uncached_env = {**env, "PORTAL_PAGE_CACHE_SECONDS": "0"}
         # All three servers run at once and each measurement is repeated in rounds, the bare page in every

@@ -11,12 +11,11 @@ docs/deploy.md explains the chosen default from these numbers.
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PRODUCTION_ENV, ROOT, append_results, gunicorn, manage, postgres, wrk
+from common import ROOT, append_results, demo_site, gunicorn, wrk
 
 SETTINGS = [(2, 1), (4, 1), (8, 1), (2, 4), (4, 2)]  # (workers, threads)
 PAGES = [
@@ -31,11 +30,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--record", action="store_true")
     options = parser.parse_args()
-    with postgres() as database_url, tempfile.TemporaryDirectory() as static_root:
-        env = {**PRODUCTION_ENV, "DATABASE_URL": database_url, "PORTAL_STATIC_ROOT": static_root}
-        manage("migrate", "--no-input", "-v0", env=env)
-        manage("collectstatic", "--no-input", "-v0", env=env)
-        manage("load_demo", env=env, capture_output=True)
+    with demo_site() as env:
         load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
         lines = [
             f"Load average before the run: {load_before}.",

@@ -3,12 +3,13 @@ registration of complaints from other channels, masked personal data with a logg
 attachment downloads and a masked export.
 """
 
+import tempfile
 from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,24 +19,27 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
+from portal.admin import ReadOnlyAdmin
 from portal.phones import display_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
 
-from . import retention, services
+from . import services
 from .admin_forms import ACTION_FORMS, ExtensionDecisionForm, RegisterForm
+from .compliance import exports
 from .deadlines import effective_due
 from .models import (
+    FULL_DATA_PERMISSION,
     OPEN_STATUSES,
     Complaint,
     ComplaintAttachment,
     ComplaintEvent,
-    ExportLog,
     ExtensionRequest,
     ExtensionStatus,
     PersonalDataView,
 )
 
-FULL_DATA_PERMISSION = "complaints.view_full_personal_data"
+# An export of a selection is written to memory up to this size, then to a temporary file.
+EXPORT_SPOOL_BYTES = 8 * 1024 * 1024
 # The complainant's identifying data as most staff see it, and in full for those with the permission.
 MASKED_FIELDS = ("masked_name", "masked_phone", "masked_email", "masked_id_number")
 FULL_FIELDS = ("name", "phone_in_full", "email", "id_number")
@@ -105,7 +109,7 @@ class ComplaintAdmin(admin.ModelAdmin):
     search_help_text = _("Search by tracking number.")
     list_per_page = 50
     date_hierarchy = "received_at"
-    # The selection goes through the one exporter (complaints.exports), masked and logged, like the
+    # The selection goes through the one exporter (complaints.compliance.exports), masked and logged, like the
     # changelist's "Export these complaints" button for whole filtered lists.
     actions = ["export_masked_csv", "place_legal_hold", "lift_legal_hold"]
     change_form_template = "admin/complaints/complaint/change_form.html"
@@ -194,7 +198,7 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def _set_legal_hold(self, request, queryset, hold: bool):
         for complaint in queryset:
-            retention.complaint_set_legal_hold(
+            services.complaint_set_legal_hold(
                 complaint=complaint, actor=request.user, hold=hold, reason=gettext("Set in the admin")
             )
         self.message_user(
@@ -210,26 +214,19 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected complaints (CSV, personal data masked)"), permissions=["export"])
     def export_masked_csv(self, request, queryset):
-        from portal.tabular import csv_stream
-
-        from . import exports
-
-        exports.check_allowed(request.user, masked=True)
-        selected = queryset.visible_to(request.user)
-        numbers = list(selected.values_list("tracking_number", flat=True))
-        ExportLog.objects.create(
-            user=request.user,
-            via="admin",
-            filters={"selected": sorted(numbers)[:1000]},
-            file_format="csv",
-            rows=len(numbers),
-            masked=True,
+        spool = tempfile.SpooledTemporaryFile(max_size=EXPORT_SPOOL_BYTES)  # noqa: SIM115 (the response closes it)
+        try:
+            exports.complaint_export(
+                filters={}, file_format="csv", target=spool, user=request.user, via="admin", selection=queryset
+            )
+        except exports.ExportRefused as refused:
+            spool.close()
+            self.message_user(request, str(refused), messages.ERROR)
+            return None
+        spool.seek(0)
+        return FileResponse(
+            spool, as_attachment=True, filename="complaints.csv", content_type="text/csv; charset=utf-8"
         )
-        response = StreamingHttpResponse(
-            csv_stream(exports.export_rows(selected, masked=True)), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
-        return response
 
     @admin.action(description=_("Place on legal hold (kept beyond the retention period)"), permissions=["legal_hold"])
     def place_legal_hold(self, request, queryset):
@@ -452,19 +449,6 @@ class ComplaintAdmin(admin.ModelAdmin):
         )
         response["Cache-Control"] = "private, no-store"
         return response
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Append-only records: looked at, never added, changed or deleted here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ComplaintEvent)

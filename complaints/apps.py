@@ -1,25 +1,23 @@
+from importlib import import_module
+
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
-
-
-def _sync_groups(sender, apps=None, **kwargs):
-    from django.apps import apps as global_apps
-
-    from .roles import sync_groups
-
-    # A flush (between transactional tests) sends post_migrate without a migration state registry.
-    sync_groups(apps or global_apps)
 
 
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
 
+    def import_models(self):
+        super().import_models()
+        # The compliance sub-package's models (export log, jobs, business volumes) belong to this app too.
+        import_module(f"{self.name}.compliance.models")
+
     def ready(self):
-        from portal import registry
+        from portal import registry, roles
 
         from . import demo, volume
+        from .roles import GROUP_PERMISSIONS
         from .sitemaps import ComplaintSitemap
 
         registry.register_sitemap("complaints", ComplaintSitemap)
@@ -27,8 +25,6 @@ class ComplaintsConfig(AppConfig):
         registry.register_volume_generator(30, "complaints", volume.generate)
         # No query: the section says how complaints are handled and links to the forms.
         registry.register_home_section(30, "complaints/home_section.html")
-        # Test databases are flushed between transactional tests; this puts the groups back.
-        post_migrate.connect(_sync_groups, sender=self, dispatch_uid="complaints-groups")
-        from .compliance import ready as compliance_ready
-
-        compliance_ready(self)
+        roles.keep_groups(self, GROUP_PERMISSIONS)
+        # The compliance pages of the admin (the case admin registers itself through admin autodiscovery).
+        import_module(f"{self.name}.compliance.admin")

@@ -5,17 +5,17 @@ transaction. The event log and the audit log refuse updates and deletes (in Pyth
 through the triggers installed by migration 0002).
 """
 
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Case, F, Q, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.beijing import BEIJING
 from portal.models import PROVINCE_CHOICES, province_label
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 class Status(models.TextChoices):
@@ -30,9 +30,18 @@ class Status(models.TextChoices):
     MERGED = "merged", _("Merged into another complaint")
 
 
-# The statuses in which the 15/30/60-day clock runs (a paused complaint keeps its due date but is not late).
+# The status sets every rule uses, here and nowhere else.
+# Open, the clock running: the 15/30/60-day limit counts down and the complaint can fall overdue.
 OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS)
+# Not yet decided: the clock runs or is paused for an outside appraisal (a paused complaint keeps its due date).
 ACTIVE_STATUSES = (*OPEN_STATUSES, Status.PAUSED)
+# Still being worked: not decided, or decided and not yet closed.
+UNFINISHED_STATUSES = (*ACTIVE_STATUSES, Status.DECIDED)
+# The procedure is over: decided and closed, withdrawn, not a complaint, or merged into another.
+ENDED_STATUSES = (Status.CLOSED, Status.WITHDRAWN, Status.REJECTED, Status.MERGED)
+
+# Who may read a complainant's personal data in full (every full view is logged in PersonalDataView).
+FULL_DATA_PERMISSION = "complaints.view_full_personal_data"
 
 
 class Source(models.TextChoices):
@@ -119,8 +128,6 @@ class ComplaintQuerySet(models.QuerySet):
 
     def due_soon(self, today, days: int = 3):
         """Complaints whose clock runs, not late, which fall due today or within the next `days` days."""
-        from datetime import timedelta
-
         return self.filter(
             status__in=OPEN_STATUSES,
             late_since__isnull=True,
@@ -133,9 +140,6 @@ class ComplaintQuerySet(models.QuerySet):
         one, in Beijing time; None while it is being handled) and `on_time` (None while being handled). The one
         rule of reports, exports and the dashboard, in SQL; complaints.deadlines.closed_on_time is the same
         rule in Python: a complaint once late is never on time."""
-        from django.db.models import BooleanField, Case, F, Value, When
-        from django.db.models.functions import Coalesce, TruncDate
-
         is_closed = ~Q(status__in=ACTIVE_STATUSES)
         return self.annotate(
             closed_day=Case(
@@ -375,6 +379,7 @@ class EventAction(models.TextChoices):
     ADD_INFORMATION = "add_information", _("Information added by the complainant")
     LEGAL_HOLD = "legal_hold", _("Legal hold placed or lifted")
     ANONYMISE = "anonymise", _("Personal data anonymised (retention)")
+    CORRECT = "correct", _("Record corrected")
     LATE = "late", _("Time limit passed without a decision")
     REPORT_BACK = "report_back", _("Reported back to the regulator")
 
@@ -556,6 +561,3 @@ class PersonalDataView(AppendOnly):
 
     def __str__(self):
         return f"{self.user_id} {self.where} {self.at:%Y-%m-%d %H:%M}"
-
-
-from .models_compliance import ComplianceDashboard, ExportJob, ExportLog, ReportingVolume  # noqa: E402, F401

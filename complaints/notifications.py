@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from portal.profile import current_profile
 from portal.sms import send_sms
 
+from .models import Complaint
+
 logger = logging.getLogger(__name__)
 
 RECEIVED, ACCEPTED, EXTENDED, PAUSED, DECIDED = "received", "accepted", "extended", "paused", "decided"
@@ -88,8 +90,6 @@ def message(complaint, kind: str, **extra) -> tuple[str, str]:
 
 
 def send(pk: int, kind: str, **extra) -> None:
-    from .models import Complaint
-
     complaint = Complaint.objects.filter(pk=pk).first()
     if complaint is None:
         return

@@ -1,4 +1,4 @@
-"""The complaint permissions of each staff group (portal.roles names the groups)."""
+"""The complaints app's share of the staff roles (portal/roles.py keeps the group names and the mechanism)."""
 
 from django.apps import apps as global_apps
 
@@ -16,7 +16,7 @@ GROUP_PERMISSIONS = {
         "view_full_personal_data",
     ],
     # Everything a handler does on every complaint, plus assigning, granting first extensions and recording
-    # steps dated more than three days back.
+    # steps dated more than three days back; the dashboard and the export log to oversee the team.
     roles.SUPERVISOR: [
         *_READ,
         "add_complaint",
@@ -30,6 +30,8 @@ GROUP_PERMISSIONS = {
         "export_complaint",
         "view_personaldataview",
         "set_legal_hold",
+        "view_compliance_dashboard",
+        "view_exportlog",
     ],
     # Reads every complaint and grants extensions: the second one (to 60 days) only they may grant (Art. 20).
     roles.SENIOR_MANAGER: [
@@ -39,35 +41,23 @@ GROUP_PERMISSIONS = {
         "approve_second_extension",
         "record_past_dates",
     ],
-    # Read everything and export; change nothing.
+    # Read everything, export, import, report and draft the disclosure; change no complaint.
     roles.COMPLIANCE_OFFICER: [
         *_READ,
         "view_all_complaints",
         "export_complaint",
         "view_personaldataview",
         "set_legal_hold",
+        "view_compliance_dashboard",
+        "import_complaints",
+        "draft_disclosure",
+        "view_exportlog",
+        "view_reportingvolume",
+        "add_reportingvolume",
+        "change_reportingvolume",
     ],
 }
 
 
-def _declared(apps) -> set[str]:
-    """The permission codenames the complaints models declare in `apps` (a migration's state or the live one)."""
-    names = set()
-    for model in apps.get_app_config("complaints").get_models():
-        opts = model._meta
-        names.update(f"{action}_{opts.model_name}" for action in opts.default_permissions)
-        names.update(codename for codename, _label in opts.permissions)
-    return names
-
-
-def grantable(codenames, apps=global_apps) -> list[str]:
-    """The codenames a migration can grant at its point in history: a permission the code declares but that
-    state does not yet is granted by the later migration that adds it. A codename the code does not declare
-    at all (a typo) is kept, so that sync_group reports it."""
-    then, now = _declared(apps), _declared(global_apps)
-    return [codename for codename in codenames if codename in then or codename not in now]
-
-
 def sync_groups(apps=global_apps) -> None:
-    for name, codenames in GROUP_PERMISSIONS.items():
-        roles.sync_group(name, "complaints", grantable(codenames, apps), apps=apps)
+    roles.sync_app_groups("complaints", GROUP_PERMISSIONS, apps)

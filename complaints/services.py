@@ -11,7 +11,8 @@ commit. Views, admin forms, reception and management commands all call these.
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -19,13 +20,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal import codes
+from portal.beijing import day_start
 from portal.models import Branch
 from portal.phones import normalize_phone
+from portal.privacy import mask_name, mask_phone
 from portal.uploads import DOCX, JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
 
 from . import deadlines, notifications
@@ -276,7 +280,7 @@ def _locked(complaint: Complaint) -> Complaint:
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 
-def _record(
+def record_event(
     complaint: Complaint,
     action: str,
     *,
@@ -287,6 +291,8 @@ def _record(
     from_status: str | None = None,
     happened_on: date | None = None,
 ) -> ComplaintEvent:
+    """The one way an event is written (the workflow, corrections, legal holds, retention): who, when, the status
+    before and after, a note and details. The caller holds the complaint's row lock."""
     return ComplaintEvent.objects.create(
         complaint=complaint,
         at=timezone.now(),
@@ -351,7 +357,7 @@ def _mark_late(complaint: Complaint) -> bool:
     passed = date.fromordinal(since.toordinal() - 1)
     complaint.late_since = since
     lapsed = _lapse_requests(complaint)
-    _record(
+    record_event(
         complaint,
         A.LATE,
         actor=None,
@@ -399,7 +405,7 @@ def _step_day(complaint: Complaint, day: date | None, actor, *, clock: bool = Tr
         ) from None
 
 
-def _begin(complaint: Complaint, action: str, *, actor, authorised: bool = False) -> Complaint:
+def _begin(complaint: Complaint, action: str, *, actor, checked: bool = False) -> Complaint:
     """Lock the complaint, record that it is late if its limit has passed (a step recorded after the limit comes
     after it), and check `action` against TRANSITIONS and, unless already done, the actor's rights."""
     complaint = _locked(complaint)
@@ -411,7 +417,7 @@ def _begin(complaint: Complaint, action: str, *, actor, authorised: bool = False
             code="illegal_transition",
             params={"action": ACTION_LABELS[action], "status": complaint.get_status_display()},
         )
-    if not authorised:
+    if not checked:
         _check_actor(actor, complaint, action)
     return complaint
 
@@ -434,7 +440,7 @@ def _apply(
         setattr(complaint, name, value)
     if target is not None:
         complaint.status = target
-    event = _record(
+    record_event(
         complaint, action, actor=actor, note=note, public=public, data=data, from_status=before, happened_on=happened_on
     )
     if action in CLOCK_ACTIONS:
@@ -444,14 +450,13 @@ def _apply(
     if complaint.status not in _WORKING:
         _lapse_requests(complaint)
     complaint.save()
-    complaint.last_event = event
     return complaint
 
 
-def _transition(complaint: Complaint, action: str, *, actor, **changes) -> Complaint:
-    """Check `action` against TRANSITIONS and the actor's rights, then apply it (`_apply`: its fields, status,
-    event, due date and lateness)."""
-    return _apply(_begin(complaint, action, actor=actor), action, actor=actor, **changes)
+def _transition(complaint: Complaint, action: str, *, actor, checked: bool = False, **changes) -> Complaint:
+    """Check `action` against TRANSITIONS and the actor's rights (unless the calling service `checked` them by
+    its own rule), then apply it (`_apply`: its fields, status, event, due date and lateness)."""
+    return _apply(_begin(complaint, action, actor=actor, checked=checked), action, actor=actor, **changes)
 
 
 def _require(value: str, message) -> str:
@@ -471,7 +476,7 @@ def _new_tracking_number(day: date) -> str:
 def _aware(received_at: datetime | date) -> datetime:
     if isinstance(received_at, datetime):
         return received_at if timezone.is_aware(received_at) else timezone.make_aware(received_at)
-    return timezone.make_aware(datetime.combine(received_at, time(0, 0)))
+    return day_start(received_at)
 
 
 def _store_attachments(complaint: Complaint, attachments, *, by_complainant: bool) -> list[ComplaintAttachment]:
@@ -518,7 +523,7 @@ def _create(*, actor, action: str, received_at, fields: dict, note: str = "", at
     )
     _store_deadline(complaint, [])
     complaint.save()
-    _record(
+    record_event(
         complaint,
         action,
         actor=actor,
@@ -629,6 +634,11 @@ def complaint_register(
             return existing
     if source == Source.REGULATOR and not regulator_ref.strip():
         raise WorkflowError(_("Give the regulator's reference for a forwarded complaint."), code="regulator_ref")
+    if actor is not None and named_employee is not None and named_employee.pk == actor.pk:
+        raise WorkflowError(
+            _("You are named in this complaint: a colleague must register it and take every step on it."),
+            code="conflict",
+        )
     if source != Source.REGULATOR:
         regulator_deadline = None
     if regulator_deadline is not None and regulator_deadline < timezone.localdate(_aware(received_at)):
@@ -810,7 +820,7 @@ def complaint_request_extension(
         requested_at=timezone.now(),
         due_when_requested=current.due_date,
     )
-    _record(
+    record_event(
         current,
         A.REQUEST_EXTENSION,
         actor=actor,
@@ -866,7 +876,7 @@ def extension_grant(*, request: ExtensionRequest, actor, note: str = "") -> Comp
     the extension and its reason. Only before the limit being extended ends: a request not granted by then
     has lapsed and the complaint is late."""
     request = _locked_request(request)
-    complaint = _begin(request.complaint, A.EXTEND, actor=actor, authorised=True)
+    complaint = _begin(request.complaint, A.EXTEND, actor=actor, checked=True)
     _check_approver(actor, request, complaint)
     if _limit_passed(complaint):
         raise _limit_passed_error(complaint)
@@ -904,7 +914,7 @@ def extension_refuse(*, request: ExtensionRequest, actor, note: str) -> Extensio
     ExtensionRequest.objects.filter(pk=request.pk).update(
         status=ExtensionStatus.REFUSED, decided_by=actor, decided_at=timezone.now(), decision_note=note
     )
-    _record(
+    record_event(
         complaint, A.REFUSE_EXTENSION, actor=actor, note=note, data={"number": request.number, "request": request.pk}
     )
     complaint.save()
@@ -957,7 +967,7 @@ def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str =
         data={"into": original.tracking_number},
         fields={"merged_into": original, "ended_on": _today()},
     )
-    _record(original, A.MERGED_IN, actor=actor, note=note, data={"repeat": complaint.tracking_number})
+    record_event(original, A.MERGED_IN, actor=actor, note=note, data={"repeat": complaint.tracking_number})
     return complaint
 
 
@@ -985,6 +995,41 @@ def complaint_reject(*, complaint: Complaint, actor, reason: str) -> Complaint:
     """Not a consumer complaint (e.g. a question, or not about this company): ended with the reason given."""
     reason = _require(reason, _("Give the reason why this is not a complaint."))
     return _transition(complaint, A.REJECT, actor=actor, note=reason, fields={"ended_on": _today()})
+
+
+@dataclass(frozen=True)
+class ReviewEligibility:
+    """Whether the complainant may ask for a review now, until when, and if not, why (a WorkflowError)."""
+
+    until: date | None
+    refusal: WorkflowError | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+
+def review_eligibility(complaint: Complaint, today: date | None = None) -> ReviewEligibility:
+    """The one rule for asking a review (Art. 26): the decision is made (decided or closed), the complainant
+    received it no more than 30 days ago (review_window_ends), and no review of it is already under way (a
+    withdrawn or rejected one does not count). The status page asks this before offering the button;
+    complaint_request_review enforces it."""
+    today = today or _today()
+    until = review_window_ends(complaint)
+    refusal = None
+    if complaint.status not in TRANSITIONS[A.REQUEST_REVIEW][0]:
+        refusal = WorkflowError(
+            _("“%(action)s” is not possible while the complaint is “%(status)s”."),
+            code="illegal_transition",
+            params={"action": ACTION_LABELS[A.REQUEST_REVIEW], "status": complaint.get_status_display()},
+        )
+    elif until is not None and today > until:
+        refusal = WorkflowError(
+            _("A review must be requested within 30 days of receiving the decision."), code="review_too_late"
+        )
+    elif complaint.reviews.exclude(status__in=[S.WITHDRAWN, S.REJECTED]).exists():
+        refusal = WorkflowError(_("A review of this decision has already been requested."), code="review_exists")
+    return ReviewEligibility(until=until, refusal=refusal)
 
 
 # What a review complaint takes over from the complaint under review (the complainant need not repeat it).
@@ -1019,13 +1064,9 @@ def complaint_request_review(*, complaint: Complaint, reason: str, actor=None) -
     named in it, takes no step on the review."""
     reason = _require(reason, _("Say why you disagree with the decision."))
     current = _locked(complaint)
-    until = review_window_ends(current)
-    if until is not None and _today() > until:
-        raise WorkflowError(
-            _("A review must be requested within 30 days of receiving the decision."), code="review_too_late"
-        )
-    if current.reviews.exclude(status__in=[S.WITHDRAWN, S.REJECTED]).exists():
-        raise WorkflowError(_("A review of this decision has already been requested."), code="review_exists")
+    refusal = review_eligibility(current).refusal
+    if refusal is not None:
+        raise refusal
     _transition(complaint, A.REQUEST_REVIEW, actor=actor, note=reason)
     unit = review_unit(current)
     review = _create(
@@ -1157,3 +1198,136 @@ def mark_late_complaints() -> list[str]:
                 complaint.save()
                 marked.append(complaint.tracking_number)
     return marked
+
+
+@task
+def mark_late() -> dict:
+    """The daily deadline run as a task for `manage.py db_worker` (e.g. enqueued at 00:10 Beijing time)."""
+    return {"late": len(mark_late_complaints())}
+
+
+# What a correction may change, and how each value appears in the event (personal data masked: the event log
+# is read by more people than may see the complainant's data in full).
+CORRECTABLE_FIELDS = {
+    "name": mask_name,
+    "phone": mask_phone,
+    "channel": str,
+    "business_channel": str,
+    "category": str,
+    "province": str,
+    "description": None,  # the complainant's own words: the event says it changed, not what it said
+}
+CORRECTION_PERMISSION = "complaints.import_complaints"
+
+
+@transaction.atomic
+def complaint_correct(*, complaint: Complaint, actor, changes: dict, note: str = "") -> Complaint:
+    """Correct facts recorded wrongly (a later list from the regulator, a mistyped name or phone). Only the
+    fields in CORRECTABLE_FIELDS; the status and the clock are untouched. The event names every changed field
+    with its value before and after, personal values masked. Allowed to the system (actor None: an import run
+    by an operator), to whoever may import complaints, and to the complaint's handler."""
+    complaint = _locked(complaint)
+    _check_conflict(actor, complaint)
+    if actor is not None and not actor.has_perm(CORRECTION_PERMISSION):
+        _check_actor(actor, complaint, A.CORRECT)
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise WorkflowError(
+            _("These fields cannot be corrected: %(fields)s."),
+            code="field",
+            params={"fields": ", ".join(sorted(unknown))},
+        )
+    if "phone" in changes:
+        changes = {**changes, "phone": normalize_phone(changes["phone"])}
+    changed = {name: value for name, value in changes.items() if getattr(complaint, name) != value}
+    if not changed:
+        return complaint
+    lines = [note.strip()] if note.strip() else []
+    for name, value in changed.items():
+        show = CORRECTABLE_FIELDS[name]
+        lines.append(f"{name}: {show(getattr(complaint, name))} → {show(value)}" if show else name)
+        setattr(complaint, name, value)
+    complaint.full_clean(
+        exclude=["tracking_number", "idempotency_key"], validate_unique=False, validate_constraints=False
+    )
+    record_event(
+        complaint,
+        A.CORRECT,
+        actor=actor,
+        note="\n".join(lines),
+        data={"fields": sorted(changed)},
+    )
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_record_closed(
+    *, complaint: Complaint, actor, closed_at: datetime, outcome: str = "", note: str
+) -> Complaint:
+    """A complaint decided and closed elsewhere, as its record says (an imported list): accepted, decided and
+    closed through the workflow's transitions, each an event, as of the record's closing moment
+    (recording_history): the rules are judged on that day, so a complaint closed after its limit is late in the
+    reports exactly as one worked in the portal, and one closed in time is not. The events keep the moment they
+    were recorded beside the day they happened, and their note says where the record came from. The outcome is
+    stored as recorded, blank when the record gives none. For the system (actor None) and for whoever may
+    import complaints."""
+    if actor is not None and not actor.has_perm(CORRECTION_PERMISSION):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    _check_conflict(actor, complaint)
+    if outcome and outcome not in Outcome.values:
+        raise WorkflowError(_("Choose the outcome."), code="outcome")
+    closed_on = timezone.localdate(closed_at)
+    decision = _("Closed on %(date)s according to the imported record.") % {"date": closed_on.isoformat()}
+    with recording_history(closed_at):
+        if _locked(complaint).status == S.RECEIVED:
+            complaint = _transition(complaint, A.ACCEPT, actor=actor, note=note, public=False, checked=True)
+        complaint = _transition(
+            complaint,
+            A.DECIDE,
+            actor=actor,
+            note=note,
+            public=False,
+            data={"decided_on": closed_on.isoformat()},
+            fields={
+                "decision": decision,
+                "outcome": outcome,
+                "remedies": Remedy.values,
+                "decided_at": closed_at,
+                "decision_delivered_on": closed_on,
+            },
+            checked=True,
+        )
+        return _transition(
+            complaint,
+            A.CLOSE,
+            actor=actor,
+            note=note,
+            public=False,
+            fields={
+                "root_cause": note,
+                "responsible_unit": str(_("As recorded in the source")),
+                "ended_on": closed_on,
+            },
+            checked=True,
+        )
+
+
+LEGAL_HOLD_PERMISSION = "complaints.set_legal_hold"
+
+
+@transaction.atomic
+def complaint_set_legal_hold(*, complaint: Complaint, actor, hold: bool, reason: str = "") -> Complaint:
+    """Place a complaint on legal hold (litigation, a regulator's inquiry) or lift it. While on hold the
+    complaint keeps its personal data past the retention period (compliance/retention.py). Only staff with the
+    legal-hold permission; the event names who and why."""
+    if actor is None or not actor.has_perm(LEGAL_HOLD_PERMISSION):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    complaint = _locked(complaint)
+    _check_conflict(actor, complaint)
+    if complaint.legal_hold == hold:
+        return complaint
+    complaint.legal_hold = hold
+    complaint.save(update_fields=["legal_hold", "updated_at"])
+    record_event(complaint, A.LEGAL_HOLD, actor=actor, note=reason.strip(), data={"hold": hold})
+    return complaint

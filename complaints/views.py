@@ -4,7 +4,6 @@ Thin views: the form checks input, a service does the work, the browser is redir
 Nothing that identifies a complaint goes into a URL: the receipt and the tracking result read the session.
 """
 
-import hmac
 import os
 import time
 
@@ -13,14 +12,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from portal import codes, ratelimit
-from portal.phones import normalize_phone
+from portal.phones import phones_match
 
 from . import services
 from .forms import AddInformationForm, ComplaintForm, ReviewRequestForm, TrackForm, WithdrawForm
@@ -30,9 +28,6 @@ RECEIPT_SESSION_KEY = "complaints:receipt"
 TRACK_SESSION_KEY = "complaints:track"
 # A look-up authorises the visitor to see and act on that complaint for this long.
 TRACK_SESSION_SECONDS = 30 * 60
-# A phone number no complaint has: compared against when the tracking number is unknown, so that a wrong number
-# and a wrong phone take the same time and give the same answer.
-_NO_PHONE = "+860000000000"
 
 
 def _limit(name: str, default: int) -> int:
@@ -142,19 +137,10 @@ def receipt(request):
     )
 
 
-def _phones_match(stored: str, typed: str) -> bool:
-    try:
-        typed = normalize_phone(typed)
-    except ValidationError:
-        typed = ""
-    return hmac.compare_digest(stored.encode(), typed.encode())
-
-
 def _find(number: str, phone: str) -> Complaint | None:
     """The complaint with this number and phone, or None. Unknown numbers cost the same comparison."""
     complaint = Complaint.objects.filter(tracking_number=number).first() if number else None
-    matches = _phones_match(complaint.phone if complaint else _NO_PHONE, phone)
-    return complaint if complaint is not None and matches else None
+    return complaint if phones_match(complaint.phone if complaint else None, phone) else None
 
 
 @never_cache
@@ -194,21 +180,14 @@ def _tracked(request) -> Complaint | None:
 
 
 def _status_context(complaint: Complaint) -> dict:
-    today = timezone.localdate()
-    review_until = services.review_window_ends(complaint)
-    can_review = (
-        services.A.REQUEST_REVIEW in services.allowed_actions(complaint)
-        and review_until is not None
-        and today <= review_until
-        and not complaint.reviews.exclude(status__in=[Status.WITHDRAWN, Status.REJECTED]).exists()
-    )
+    review = services.review_eligibility(complaint)
     return {
         "complaint": complaint,
         "events": complaint.events.filter(public=True).order_by("at", "id"),
         "attachments": complaint.attachments.all(),
         "reviews": complaint.reviews.all(),
-        "review_until": review_until,
-        "can_review": can_review,
+        "review_until": review.until,
+        "can_review": review.allowed and review.until is not None,
         "can_add": services.A.ADD_INFORMATION in services.allowed_actions(complaint),
         "can_withdraw": services.A.WITHDRAW in services.allowed_actions(complaint),
         "is_paused": complaint.status == Status.PAUSED,

@@ -9,9 +9,10 @@ over the kept clock events, as the services compute it. The same seed gives the 
 
 import json
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta, timezone
 
 from portal import codes
+from portal.beijing import day_start
 from portal.models import PROVINCES, Branch
 from portal.volume import bulk_load, copy_lines, next_id, reset_sequence, row_line, weighted
 
@@ -240,7 +241,7 @@ def chunks(options: dict, *, branches: list[tuple[int, str]], first_id: int):
     total = options["complaints"]
     rng = random.Random(f"complaints-{options['seed']}")
     until: date = options["until"]
-    end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=BEIJING)
+    end = day_start(until + timedelta(days=1))
     start = end - timedelta(days=365 * YEARS + 1)
     span = (end - start).total_seconds()
     branch_weights = {index: 3 if index < 3 else 1 for index in range(len(branches))}

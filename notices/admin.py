@@ -4,8 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -62,8 +63,6 @@ class AttachmentInline(admin.TabularInline):
 
     @admin.display(description=_("size"))
     def size_display(self, obj):
-        from django.template.defaultfilters import filesizeformat
-
         return filesizeformat(obj.size) if obj and obj.pk else "—"
 
 
@@ -383,7 +382,5 @@ def _published_message(notice: Notice) -> str:
 
 
 def _preview_url(notice: Notice, language: str) -> str:
-    from django.utils import translation
-
     with translation.override(language):
         return reverse("admin:notices_notice_preview", args=[notice.pk])

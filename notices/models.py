@@ -5,7 +5,7 @@ HTML made from it is sanitized when it is saved (stored in `body_html`) and agai
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.rights import RIGHT_CHOICES
+from portal.uploads import KINDS
 
 from .markup import render_markdown, sanitize_html
 
@@ -104,8 +105,6 @@ class NoticeQuerySet(models.QuerySet):
 
 
 def _vendor(alias: str) -> str:
-    from django.db import connections
-
     return connections[alias].vendor
 
 
@@ -250,10 +249,6 @@ class Notice(models.Model):
     def audience_labels(self) -> list[str]:
         return [label for _code, label in self.audience_items]
 
-    @property
-    def category_description(self):
-        return CATEGORY_DESCRIPTIONS.get(self.category, "")
-
 
 class NoticeAttachment(models.Model):
     notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="attachments")
@@ -280,8 +275,6 @@ class NoticeAttachment(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from portal.uploads import KINDS
-
         kind = KINDS.get(self.mime)
         return kind.label if kind else self.mime
 

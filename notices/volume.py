@@ -9,8 +9,8 @@ dates, with some drafts, archived notices and notices scheduled for later. The s
 import json
 import random
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from portal.beijing import BEIJING
 from portal.rights import RIGHT_CHOICES
 from portal.volume import bulk_load, copy_rows, next_id, reset_sequence, weighted
 
@@ -18,7 +18,6 @@ from .demo import NOTICES
 from .markup import render_markdown
 from .models import Audience, Notice, Status
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 CATEGORIES = {
     "announcements": 35,
     "cases": 25,

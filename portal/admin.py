@@ -9,6 +9,19 @@ admin.site.site_title = _("Consumer protection portal")
 admin.site.index_title = _("Administration")
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Append-only records (event logs, audit trails): looked at, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SiteProfile)
 class SiteProfileAdmin(TabbedTranslationAdmin):
     list_display = ("name", "hotline", "email", "updated_at")

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .phones import validate_phone
@@ -130,8 +131,6 @@ class Branch(models.Model):
 
 def province_label(name: str) -> str:
     """A province's name in the active language (stored and reported in Chinese)."""
-    from django.utils.translation import get_language
-
     if (get_language() or "").startswith("en"):
         return PROVINCE_ENGLISH.get(name, name)
     return name

@@ -4,6 +4,8 @@ Accepts mobiles (13812345678, +86 138 1234 5678), landlines with area code (010-
 400/800 service numbers (400-815-6688).
 """
 
+import hmac
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,21 @@ def parse_phone(value: str) -> phonenumbers.PhoneNumber:
 def normalize_phone(value: str) -> str:
     """The canonical form kept in the database: E.164 (+8613812345678), so that look-ups compare equal."""
     return phonenumbers.format_number(parse_phone(value), phonenumbers.PhoneNumberFormat.E164)
+
+
+# What an unknown record is compared with, so that a look-up costs the same whether the record exists or not.
+_NO_PHONE = "+860000000000"
+
+
+def phones_match(stored: str | None, typed: str) -> bool:
+    """Whether a typed number (in any form a person types it) is the stored one (E.164), compared in constant
+    time; False for a number that does not parse. Look-ups by number and phone (tracking a complaint, finding a
+    booking) pass `stored=None` when no record has the number, so both cases cost the same."""
+    try:
+        typed = normalize_phone(typed)
+    except ValidationError:
+        return False  # decided by the typed text alone: it tells nothing about the record
+    return hmac.compare_digest((stored or _NO_PHONE).encode(), typed.encode()) and stored is not None
 
 
 def validate_phone(value: str) -> None:

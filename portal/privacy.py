@@ -2,8 +2,8 @@
 
 Every page, admin list and export that shows such a value without the right to see it in full calls these.
 Each rule has two forms side by side: the Python function and `sql_<rule>(column)`, the same rule as a
-PostgreSQL expression, for exports that PostgreSQL writes itself (complaints.exports). A test runs many inputs
-through both and requires identical output: change them together.
+PostgreSQL expression, for exports that PostgreSQL writes itself (complaints/compliance/exports/copy.py). A
+test runs many inputs through both and requires identical output: change them together.
 
 The SQL forms take a column reference (SQL text, e.g. `"complaints_complaint"."phone"`) and repeat it, so that
 PostgreSQL can evaluate them in the scan, in parallel workers (a sub-select would prevent that). They contain no

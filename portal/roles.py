@@ -1,13 +1,17 @@
 """Staff roles as Django groups with exact permissions, kept in code so they never drift.
 
-Each app declares its groups' permissions and calls `sync_group` from a data migration (so a fresh database
-has them) and from `post_migrate` (so test databases flushed between tests get them back). A group may be
-shared by several apps (e.g. a supervisor has rights in complaints and reception): each app adds its own
-permissions and removes none of another app's.
+Each app declares its groups' permissions once, as a mapping in its own roles.py
+(`{group name: [codename, …]}` among that app's permissions), and hands it to `keep_groups` from its
+AppConfig.ready(): one post_migrate handler then gives the groups exactly those permissions after every
+migrate and every flush (test databases are flushed between transactional tests). A data migration calls
+`sync_app_groups` with the same mapping, so a fresh database has the groups before anything else runs. A
+group may be shared by several apps (a supervisor has rights in complaints and reception): each app sets its
+own permissions and removes none of another app's.
 """
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
+from django.db.models.signals import post_migrate
 
 CONTENT_EDITOR = "Content editor"
 COMPLAINT_HANDLER = "Complaint handler"
@@ -18,12 +22,33 @@ COMPLIANCE_OFFICER = "Compliance officer"
 BRANCH_STAFF = "Branch staff"
 
 
+def _declared(app_label: str, apps) -> set[str]:
+    """The permission codenames app `app_label`'s models declare in `apps` (a migration's state or the live one)."""
+    names = set()
+    for model in apps.get_app_config(app_label).get_models():
+        opts = model._meta
+        names.update(f"{action}_{opts.model_name}" for action in opts.default_permissions)
+        names.update(codename for codename, _label in opts.permissions)
+    return names
+
+
+def grantable(app_label: str, codenames, apps=global_apps) -> list[str]:
+    """The codenames a migration can grant at its point in history: a permission the code declares but that
+    state does not yet is granted by the later migration (or post_migrate) that adds it. A codename the code
+    does not declare at all (a typo) is kept, so that sync_group reports it."""
+    if apps is global_apps:
+        return list(codenames)
+    then, now = _declared(app_label, apps), _declared(app_label, global_apps)
+    return [codename for codename in codenames if codename in then or codename not in now]
+
+
 def sync_group(name: str, app_label: str, codenames: list[str], apps=global_apps) -> None:
     """Give group `name` exactly `codenames` among app `app_label`'s permissions ("view_notice", …)."""
     # Permissions are normally created after all migrations; make sure this app's exist now. The app's
     # configuration comes from the global registry (a migration's state registry holds stubs without a models
     # module, which create_permissions skips or trips on); the Permission rows are written through `apps`.
     create_permissions(global_apps.get_app_config(app_label), verbosity=0, apps=apps)
+    codenames = grantable(app_label, codenames, apps)
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     group, _created = group_model.objects.get_or_create(name=name)
@@ -34,3 +59,23 @@ def sync_group(name: str, app_label: str, codenames: list[str], apps=global_apps
     current = group.permissions.filter(content_type__app_label=app_label)
     group.permissions.remove(*[permission for permission in current if permission.codename not in codenames])
     group.permissions.add(*wanted)
+
+
+def sync_app_groups(app_label: str, groups: dict[str, list[str]], apps=global_apps) -> None:
+    """Every group an app declares, with exactly its permissions in that app."""
+    for name, codenames in groups.items():
+        sync_group(name, app_label, codenames, apps=apps)
+
+
+_KEPT: dict[str, dict[str, list[str]]] = {}
+
+
+def _after_migrate(sender, apps=None, **kwargs) -> None:
+    # A flush sends post_migrate without a migration state registry: the live registry is the state then.
+    sync_app_groups(sender.label, _KEPT[sender.label], apps or global_apps)
+
+
+def keep_groups(app_config, groups: dict[str, list[str]]) -> None:
+    """Called from an app's ready(): its groups get their permissions back after every migrate and flush."""
+    _KEPT[app_config.label] = groups
+    post_migrate.connect(_after_migrate, sender=app_config, dispatch_uid=f"{app_config.label}-groups")

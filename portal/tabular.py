@@ -29,8 +29,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from xml.sax.saxutils import escape as xml_escape
 
+import xlsxwriter
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from openpyxl import load_workbook
 
 from portal.privacy import sql_literal
 
@@ -43,6 +45,19 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 class TableError(ValueError):
     """The file as a whole cannot be read (not a table, wrong encoding, no header, missing columns, too big)."""
+
+
+class ImportRefused(ValueError):
+    """An imported file refused whole (every importer is all or nothing): `problems` names every bad row and
+    column, each problem printing as one translated sentence (its `row` is None for the file as a whole)."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({problem.row for problem in self.problems if problem.row is not None})
 
 
 @dataclass
@@ -94,8 +109,6 @@ def _delimiter(text: str) -> str:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
@@ -223,8 +236,6 @@ def csv_stream(rows: Iterable[Iterable]) -> Iterator[bytes]:
 
 def xlsx_write(target, sheets: Iterable[tuple[str, Iterable[Iterable]]]) -> None:
     """Write (sheet name, rows) pairs; the first row of each is its header. Strings are never formulas."""
-    import xlsxwriter
-
     workbook = xlsxwriter.Workbook(
         target,
         {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "in_memory": False},

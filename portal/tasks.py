@@ -2,10 +2,10 @@
 
 from django.tasks import task
 
+from .housekeeping import cleanup_orphan_uploads as run
+
 
 @task
 def cleanup_orphan_uploads() -> int:
     """Remove uploaded files no record points to (older than an hour); returns how many were deleted."""
-    from .housekeeping import cleanup_orphan_uploads as run
-
     return len(run().deleted)

@@ -8,8 +8,10 @@ import contextlib
 import io
 import random
 import re
+from bisect import bisect
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from itertools import accumulate
 
 from django.db import connection
 
@@ -140,9 +142,6 @@ def next_id(model) -> int:
 
 def weighted(rng: random.Random, weights: dict) -> Callable[[], object]:
     """A function drawing keys of `weights` with those relative weights (cumulative table, one bisect a draw)."""
-    from bisect import bisect
-    from itertools import accumulate
-
     keys = list(weights)
     cumulative = list(accumulate(weights.values()))
     total = cumulative[-1]

@@ -13,8 +13,11 @@ from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from complaints.models import Category
 from portal.models import Branch
-from portal.privacy import mask_phone
+from portal.phones import validate_phone
+from portal.privacy import mask_name, mask_phone
+from portal.tabular import ImportRefused
 
 from . import importer, rules, services
 from .models import Booking, BookingStatus, BranchStaff, Holiday, HolidayKind, ReceptionDay, staff_branch_ids
@@ -76,8 +79,6 @@ class GenerateForm(forms.Form):
         if data.get("start_time") and data.get("end_time") and data["start_time"] >= data["end_time"]:
             self.add_error("end_time", _("The day must end after it starts."))
         if data.get("phone"):
-            from portal.phones import validate_phone
-
             try:
                 validate_phone(data["phone"])
             except forms.ValidationError as error:
@@ -186,7 +187,7 @@ class ReceptionDayAdmin(BranchScopedAdmin, SimpleHistoryAdmin, TabbedTranslation
             parsed = importer.parse(base64.b64decode(stored["data"]), year=stored["year"])
             try:
                 outcome = services.reception_import(rows=parsed.rows, allowed_branch_ids=allowed) if parsed.ok else None
-            except importer.ImportRefused as refused:
+            except ImportRefused as refused:
                 parsed.problems = refused.problems
                 outcome = None
             if outcome is None:
@@ -213,7 +214,7 @@ class ReceptionDayAdmin(BranchScopedAdmin, SimpleHistoryAdmin, TabbedTranslation
             if parsed.ok:
                 try:
                     outcome = services.reception_import(rows=parsed.rows, allowed_branch_ids=allowed, dry_run=True)
-                except importer.ImportRefused as refused:
+                except ImportRefused as refused:
                     parsed.problems = refused.problems
             if outcome is not None:
                 request.session[SESSION_IMPORT] = {"data": base64.b64encode(data).decode(), "year": year}
@@ -308,8 +309,6 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("name"))
     def masked_name(self, obj):
-        from portal.privacy import mask_name
-
         return mask_name(obj.name)
 
     @admin.display(description=gettext_lazy("phone"))
@@ -335,8 +334,6 @@ class BookingAdmin(admin.ModelAdmin):
     def register_complaints(self, request, queryset):
         """After the day: each visit becomes a complaint received in person (channel visit), after staff choose
         its category on an intermediate page."""
-        from complaints.models import Category
-
         form = ComplaintFromVisitForm(request.POST if "apply" in request.POST else None, categories=Category.choices)
         if form.is_bound and form.is_valid():
             registered = []

@@ -1,15 +1,14 @@
 """A branch's reception days as an iCalendar feed (RFC 5545), built with the `icalendar` library."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from .models import DayStatus
+from portal.beijing import BEIJING
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+from .models import DayStatus
 
 
 def event_uid(day, host: str) -> str:

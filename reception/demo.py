@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portal import pagecache
 from portal.models import Branch
+from portal.tabular import ImportRefused
 
 from . import importer, services
 from .models import ReceptionDay
@@ -38,7 +39,7 @@ def _upcoming_dates(today: date, weekday: int, nth: int, count: int) -> list[dat
 def load(stdout=None) -> None:
     parsed = importer.parse(PUBLISHED_2023.read_bytes(), year=2023)
     if not parsed.ok:
-        raise importer.ImportRefused(parsed.problems)
+        raise ImportRefused(parsed.problems)
     outcome = services.reception_import(rows=parsed.rows)
     beijing = Branch.objects.filter(slug="beijing").first()
     if beijing:

@@ -1,6 +1,8 @@
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
+
+from portal.beijing import day_start
 
 from .models import ReceptionDay
 
@@ -17,4 +19,4 @@ def next_change() -> datetime | None:
     first = first.first()
     if first is None:
         return None
-    return datetime.combine(first + timedelta(days=1), time(0), tzinfo=timezone.get_current_timezone())
+    return day_start(first + timedelta(days=1))

@@ -13,9 +13,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.phones import validate_phone
 from portal.tabular import TableError, read_table
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -91,12 +93,6 @@ class ParseResult:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-class ImportRefused(Exception):
-    def __init__(self, problems: list[ImportProblem]):
-        super().__init__("; ".join(str(problem) for problem in problems))
-        self.problems = problems
 
 
 def _clean(value) -> str:
@@ -225,10 +221,6 @@ def parse(data: bytes, *, year: int | None = None) -> ParseResult:
             start = end = None
         phone = values.get("phone", "")
         if phone:
-            from django.core.exceptions import ValidationError
-
-            from portal.phones import validate_phone
-
             try:
                 validate_phone(unicodedata.normalize("NFKC", phone).translate(_DASHES))
             except ValidationError:

@@ -4,13 +4,16 @@ link between branch staff and the branches whose schedule they keep."""
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models import Branch
 from portal.phones import validate_phone
+from portal.roles import BRANCH_STAFF
 
 
 class DayStatus(models.TextChoices):
@@ -29,8 +32,6 @@ class ReceptionDayQuerySet(models.QuerySet):
 
     def past(self, today: date | None = None):
         """Days before `today`, latest first (the archive)."""
-        from django.utils import timezone
-
         today = today or timezone.localdate()
         return self.public().filter(date__lt=today).order_by("-date", "branch__sort_order", "branch__slug")
 
@@ -105,8 +106,6 @@ class ReceptionDay(models.Model):
         return f"{self.branch} {self.date:%Y-%m-%d}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         errors = {}
         if self.start_time and self.end_time and self.start_time >= self.end_time:
             errors["end_time"] = _("The day must end after it starts.")
@@ -228,8 +227,6 @@ class BranchStaff(models.Model):
 def staff_branch_ids(user) -> list[int] | None:
     """None when `user` may work on every branch (superusers and staff outside the Branch staff group);
     otherwise the ids of the branches they are linked to (possibly none)."""
-    from portal.roles import BRANCH_STAFF
-
     if user.is_superuser:
         return None
     cache_name = "_reception_branch_ids"

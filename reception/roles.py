@@ -2,10 +2,10 @@
 
 from django.apps import apps as global_apps
 
-from portal.roles import BRANCH_STAFF, SUPERVISOR, sync_group
+from portal.roles import BRANCH_STAFF, SUPERVISOR, sync_app_groups
 
 # Branch staff keep their own branch's schedule and bookings (the admin narrows every list to their branches).
-PERMISSIONS = {
+GROUP_PERMISSIONS = {
     BRANCH_STAFF: [
         "view_receptionday",
         "add_receptionday",
@@ -34,5 +34,4 @@ PERMISSIONS = {
 
 
 def sync_groups(apps=global_apps) -> None:
-    for name, codenames in PERMISSIONS.items():
-        sync_group(name, "reception", codenames, apps=apps)
+    sync_app_groups("reception", GROUP_PERMISSIONS, apps)

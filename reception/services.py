@@ -1,22 +1,24 @@
 """Writes of the reception app: importing and generating schedules, booking and cancelling visits, and turning a
 visit into a complaint record. Views, admin actions and the import command all call these."""
 
-import hmac
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from complaints import services as complaint_services
+from complaints.models import Category, Channel
 from portal import codes
 from portal.models import PROVINCE_ENGLISH, PROVINCES, Branch
-from portal.phones import normalize_phone
+from portal.phones import normalize_phone, phones_match
+from portal.sms import send_sms
+from portal.tabular import ImportRefused
 
-from .importer import ImportProblem, ImportRefused, ScheduleRow
+from .importer import ImportProblem, ScheduleRow
 from .models import Booking, BookingStatus, DayStatus, ReceptionDay
 
 # Titles as branches publish them, with the English the public pages show until staff write their own.
@@ -171,9 +173,6 @@ def reception_day_save(*, day: ReceptionDay, changed: list[str]) -> ReceptionDay
 
 
 def _text_day_change(booking: Booking) -> None:
-    from django.utils import translation
-
-    from portal.sms import send_sms
 
     day = booking.day
     with translation.override(booking.language):
@@ -287,9 +286,6 @@ def booking_create(
 
 def _text_booking(booking: Booking) -> None:
     """The booking number by SMS, in the language the consumer booked in (it is needed to cancel)."""
-    from django.utils import translation
-
-    from portal.sms import send_sms
 
     day = booking.day
     with translation.override(booking.language):
@@ -311,16 +307,10 @@ def booking_find(*, number: str, phone: str) -> Booking | None:
     """The booking with this number whose phone matches, compared in constant time; None otherwise (whether the
     number or the phone was wrong is not told)."""
     number = codes.normalize(number)
-    try:
-        typed = normalize_phone(phone)
-    except ValidationError:
-        typed = ""
     booking = None
     if codes.is_well_formed(number, "BK"):
         booking = Booking.objects.select_related("day__branch").filter(number=number).first()
-    stored = booking.phone if booking else "+860000000000"
-    matches = hmac.compare_digest(stored.encode(), (typed or "-").encode())
-    return booking if booking and matches else None
+    return booking if phones_match(booking.phone if booking else None, phone) else None
 
 
 @transaction.atomic
@@ -341,9 +331,6 @@ def booking_register_complaint(
     """After the visit (on the day or later), register it as a complaint received in person (channel 访 visit),
     through the complaints service, received at the start of the day's window, for the day's branch. The booking
     keeps the link; a booking is registered at most once, and a cancelled one never."""
-    from complaints import services as complaint_services
-    from complaints.models import Category, Channel
-
     today = today or timezone.localdate()
     booking = Booking.objects.select_for_update().select_related("day__branch").get(pk=booking.pk)
     day = booking.day

@@ -45,7 +45,7 @@ def uninstall(apps, schema_editor):
 
 
 def sync_groups(apps, schema_editor):
-    from complaints.compliance import sync_groups
+    from complaints.roles import sync_groups
 
     sync_groups(apps)
 

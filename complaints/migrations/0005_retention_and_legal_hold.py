@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 # The append-only logs refuse UPDATE and DELETE. One exception: inside a transaction that has run
-# `SET LOCAL complaints.anonymising = 'on'` (complaints/retention.py), an event's note may be replaced by the
+# `SET LOCAL complaints.anonymising = 'on'` (complaints/compliance/retention.py), an event's note may be replaced by the
 # anonymisation marker or emptied; every other column must stay as it was.
 FUNCTION = """
 CREATE OR REPLACE FUNCTION complaints_refuse_change() RETURNS trigger AS $$
@@ -45,7 +45,7 @@ def uninstall(apps, schema_editor):
 
 
 def sync_groups(apps, schema_editor):
-    from complaints.compliance import sync_groups
+    from complaints.roles import sync_groups
 
     sync_groups(apps)
 

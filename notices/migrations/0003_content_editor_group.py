@@ -2,9 +2,9 @@ from django.db import migrations
 
 
 def create_group(apps, schema_editor):
-    from notices.roles import sync_roles
+    from notices.roles import sync_groups
 
-    sync_roles(apps=apps)
+    sync_groups(apps=apps)
 
 
 class Migration(migrations.Migration):

@@ -39,11 +39,6 @@ def untranslated_note(obj, *fields):
     return {"show": missing_english(obj, *fields)}
 
 
-@register.simple_tag
-def lang_is_english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 class FragmentNode(template.Node):
     def __init__(self, nodelist, name: str, vary_on: list, unless=None):
         self.nodelist = nodelist

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from complaints.importer import complaint_import
+from complaints.compliance.importer import complaint_import
 from notices.models import Notice
 from portal import roles
-from tests.complaints.compliance_files import csv_bytes, seed_year_rows
+from tests.complaints.compliance.files import csv_bytes, seed_year_rows
 
 PASSWORD = "a-long-officer-password-5"
 

@@ -9,11 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from complaints import services
+from complaints.compliance import exports
+from complaints.compliance.importer import complaint_import
+from complaints.compliance.reports import Period, complaint_report
 from complaints.models import Complaint, ComplaintEvent, ExtensionRequest
-from complaints.reports import Period, complaint_report
 from complaints.services import WorkflowError
 from portal.models import Branch
 
+from .compliance.files import csv_bytes, row
 from .factories import extend, register, shanghai
 
 pytestmark = pytest.mark.django_db
@@ -192,10 +195,6 @@ def test_a_complaint_reopened_within_its_limit_keeps_its_clock(working, at, hand
 def test_a_closed_complaint_imported_with_dates_past_its_limit_is_late_like_one_worked_in_the_portal(
     working, at, handler
 ):
-    from complaints.importer import complaint_import
-
-    from .compliance_files import csv_bytes, row
-
     at(2026, 11, 30)
     complaint_import(
         data=csv_bytes(
@@ -262,8 +261,6 @@ def test_the_yearly_report_counts_late_on_time_extended_in_time_and_extended_too
 
 
 def test_the_export_says_whether_each_complaint_was_closed_on_time(working, at, handler, tmp_path):
-    from complaints import exports
-
     late, fine, still_open = working(name="迟到"), working(name="准时"), working(name="在办")
     at(2026, 11, 10)
     decide(fine, handler)
@@ -627,3 +624,16 @@ def test_a_staff_member_named_in_a_complaint_takes_no_step_on_it_or_its_reviews_
     assert 'id="conflict-note"' in page and "data-action=" not in page
     assert client.get(f"/en/admin/complaints/complaint/{review.pk}/do/accept/").status_code == 403
     assert not ComplaintEvent.objects.filter(actor=root).exists()
+
+
+def test_nobody_registers_corrects_or_holds_a_complaint_about_themselves(working, supervisor, make_user):
+    with pytest.raises(WorkflowError) as refused:
+        register(supervisor, named_employee=supervisor)
+    assert refused.value.code == "conflict"
+    named = make_user("named", groups=["Supervisor", "Compliance officer"])
+    complaint = working(named_employee=named)
+    with pytest.raises(PermissionDenied):
+        services.complaint_correct(complaint=complaint, actor=named, changes={"category": "sales"})
+    with pytest.raises(PermissionDenied):
+        services.complaint_set_legal_hold(complaint=complaint, actor=named, hold=True, reason="诉讼")
+    assert Complaint.objects.get(pk=complaint.pk).legal_hold is False

@@ -14,6 +14,7 @@ from notices import services as notice_services
 from notices.models import Category, Notice
 from portal import pagecache
 from portal.models import Branch
+from portal.pagecache import store as pagecache_store
 from reception import importer
 from reception import services as reception_services
 from reception.models import ReceptionDay
@@ -152,6 +153,6 @@ def test_a_page_stored_from_old_rows_before_the_publish_commits_does_not_survive
         notice_services.notice_publish(notice=notice, actor=None)
         request = RequestFactory().get("/en/notices/")
         old = ((("Content-Type", "text/html"),), old_page.content, '"old"')
-        stale = (pagecache._version(), "200 OK", old, None)
+        stale = (pagecache_store.current_version(), "200 OK", old, None)
         cache.set(pagecache.page_key(request.META), stale, timeout=600)
     assert "Published in a long transaction" in client.get("/en/notices/").text

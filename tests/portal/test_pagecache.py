@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal import pagecache
 from portal.models import Branch, SiteProfile
 from portal.pagecache import PageCacheWSGIHandler
+from portal.pagecache import store as pagecache_store
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +71,9 @@ def test_a_scheduled_change_limits_how_long_pages_are_kept(demo, settings):
     pagecache.register_horizon(lambda: soon)
     try:
         pagecache.invalidate()
-        assert 0 < pagecache._timeout(pagecache._version()) <= 42
+        assert 0 < pagecache_store.timeout_for(pagecache_store.current_version()) <= 42
     finally:
-        pagecache._horizons.remove(pagecache._horizons[-1])
+        pagecache_store._horizons.remove(pagecache_store._horizons[-1])
 
 
 def test_pages_are_not_cached_when_the_caches_are_switched_off(demo, settings, django_assert_max_num_queries):

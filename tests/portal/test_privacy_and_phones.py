@@ -52,3 +52,20 @@ def test_invalid_phone_numbers_are_refused_with_a_clear_message(raw):
 def test_stored_numbers_are_displayed_in_national_format():
     assert display_phone("+8613812345678") == "138 1234 5678"
     assert display_phone("+861085921177") == "010 8592 1177"
+
+
+def test_phones_match_takes_every_typed_form_of_the_stored_number():
+    from portal.phones import phones_match
+
+    for typed in ("13812345678", "138 1234 5678", "+86 138-1234-5678", " 13812345678 "):
+        assert phones_match("+8613812345678", typed)
+    assert not phones_match("+8613812345678", "13812345679")
+
+
+def test_phones_match_never_matches_an_unknown_record_or_an_unparsable_number():
+    from portal.phones import phones_match
+
+    assert not phones_match(None, "13812345678")
+    # An anonymised complaint keeps "-" as its phone: no typed text, "-" included, may match it.
+    for typed in ("-", "", "not a phone", "+860000000000"):
+        assert not phones_match("-", typed)

@@ -18,7 +18,8 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, reverse
 
 from complaints import services
-from complaints.models import ComplaintAttachment, ExportLog, PersonalDataView
+from complaints.compliance.models import ExportLog
+from complaints.models import ComplaintAttachment, PersonalDataView
 from portal import roles
 from tests.complaints.factories import register
 from tests.complaints.files import pdf

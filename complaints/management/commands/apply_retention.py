@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from complaints.retention import retention_apply
+from complaints.compliance.retention import retention_apply
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.reports import Period, complaint_report, monthly_trend, report_xlsx
+from complaints.compliance.reports import Period, complaint_report, monthly_trend, report_xlsx
 from portal.models import Branch
 
 

@@ -1,10 +1,10 @@
 """manage.py draft_disclosure --year Y: the year's draft disclosure with its complaint section from the figures."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.disclosure import disclosure_draft
+from complaints.compliance.disclosure import disclosure_draft
+from portal.management.users import user_named
 
 
 class Command(BaseCommand):
@@ -20,11 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not 2000 <= options["year"] <= 2100:
             raise CommandError("--year must be between 2000 and 2100.")
-        actor = None
-        if options["user"]:
-            actor = get_user_model().objects.filter(username=options["user"]).first()
-            if actor is None:
-                raise CommandError(f"No such user: {options['user']}")
+        actor = user_named(options["user"])
         try:
             notice, created = disclosure_draft(year=options["year"], actor=actor)
         except ValidationError as error:

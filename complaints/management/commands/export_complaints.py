@@ -1,9 +1,9 @@
 """manage.py export_complaints --start D --end D --format csv|xlsx --output F [--unmasked --user USERNAME]"""
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.exports import ExportRefused, complaint_export
+from complaints.compliance.exports import ExportRefused, complaint_export
+from portal.management.users import user_named
 
 
 class Command(BaseCommand):
@@ -22,11 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--branch", help="Only this branch (its slug).")
 
     def handle(self, *args, **options):
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"No such user: {options['user']}")
+        user = user_named(options["user"])
         if options["unmasked"] and user is None:
             raise CommandError("--unmasked needs --user naming a user allowed to see personal data in full.")
         filters = {"start": options["start"], "end": options["end"], "branch": options["branch"] or ""}

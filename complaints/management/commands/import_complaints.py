@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.importer import ImportRefused, complaint_import
+from complaints.compliance.importer import ImportRefused, complaint_import
+from portal.management.users import user_named
 from portal.tabular import MAX_IMPORT_BYTES
 
 
@@ -23,11 +23,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        actor = None
-        if options["user"]:
-            actor = get_user_model().objects.filter(username=options["user"]).first()
-            if actor is None:
-                raise CommandError(f"No such user: {options['user']}")
+        actor = user_named(options["user"])
         try:
             with path.open("rb") as handle:
                 data = handle.read(MAX_IMPORT_BYTES + 1)

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from portal.tabular import ImportRefused
 from reception import importer, services
 
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(self._refusal(parsed.problems))
         try:
             outcome = services.reception_import(rows=parsed.rows, dry_run=dry_run)
-        except importer.ImportRefused as refused:
+        except ImportRefused as refused:
             raise CommandError(self._refusal(refused.problems)) from None
         for name in outcome.new_branches:
             self.stdout.write(

@@ -13,15 +13,14 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from complaints import services
-from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, EventAction, PersonalDataView
-from complaints.reports import Period, complaint_report
-from complaints.retention import (
+from complaints.compliance.reports import Period, complaint_report
+from complaints.compliance.retention import (
     ANONYMISED,
     ANONYMISED_PHONE,
-    complaint_set_legal_hold,
     retention_apply,
 )
-from complaints.tasks import apply_retention as retention_task
+from complaints.compliance.retention import apply_retention as retention_task
+from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, EventAction, PersonalDataView
 from portal import roles
 from tests.complaints.factories import register
 from tests.complaints.files import pdf
@@ -65,11 +64,11 @@ def _report():
 
 
 @pytest.fixture
-def complaints(settings):
+def complaints(settings, compliance):
     settings.PORTAL_RETENTION_YEARS = 5
     old = _closed_complaint("2019-03-01 10:00 +08:00")
     held = _closed_complaint("2019-04-01 10:00 +08:00")
-    complaint_set_legal_hold(complaint=held, actor=None, hold=True, reason="诉讼中")
+    services.complaint_set_legal_hold(complaint=held, actor=compliance, hold=True, reason="诉讼中")
     recent = _closed_complaint("2022-06-01 10:00 +08:00")
     with time_machine.travel("2019-05-01 10:00 +08:00", tick=False):
         still_open = register(**PERSONAL)
@@ -152,9 +151,11 @@ def test_a_dry_run_changes_nothing_and_the_command_reports_what_it_did(complaint
         assert retention_task.call() == {"anonymised": 0, "on_hold": 1, "files": 0}
 
 
-def test_lifting_a_legal_hold_lets_retention_anonymise_the_complaint_and_both_are_in_the_event_log(complaints):
+def test_lifting_a_legal_hold_lets_retention_anonymise_the_complaint_and_both_are_in_the_event_log(
+    complaints, compliance
+):
     held = complaints["held"]
-    complaint_set_legal_hold(complaint=held, actor=None, hold=False, reason="诉讼结束")
+    services.complaint_set_legal_hold(complaint=held, actor=compliance, hold=False, reason="诉讼结束")
     with time_machine.travel("2026-11-21 03:00 +08:00", tick=False):
         assert held.tracking_number in retention_apply().anonymised
     actions = list(held.events.order_by("id").values_list("action", flat=True))

@@ -16,16 +16,16 @@ from datetime import date
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.tasks import task
 from django.utils import timezone
 
-from .models import Complaint, ComplaintAttachment, ComplaintEvent, EventAction, Status
+from .. import services
+from ..models import ENDED_STATUSES, UNFINISHED_STATUSES, Complaint, ComplaintAttachment, ComplaintEvent, EventAction
 
 # What replaces removed text: bilingual, so staff reading either language admin know why the text is gone.
 ANONYMISED = "[已匿名化 anonymised]"
 # A phone no typed number ever normalises to (E.164 starts with "+"): an anonymised complaint cannot be looked up.
 ANONYMISED_PHONE = "-"
-ENDED_STATUSES = (Status.CLOSED, Status.WITHDRAWN, Status.REJECTED, Status.MERGED)
-_STILL_RUNNING = (Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS, Status.PAUSED, Status.DECIDED)
 _TEXT_FIELDS = ("description", "desired_outcome", "decision", "root_cause", "remediation")
 
 
@@ -49,9 +49,9 @@ def past_retention(today: date, years: int | None = None):
             status__in=ENDED_STATUSES, ended_on__isnull=False, ended_on__lte=retention_cutoff(today, years)
         )
         .filter(anonymised_at__isnull=True)
-        .exclude(reviews__status__in=_STILL_RUNNING)
-        .exclude(merged_into__status__in=_STILL_RUNNING)
-        .exclude(repeats__status__in=_STILL_RUNNING)
+        .exclude(reviews__status__in=UNFINISHED_STATUSES)
+        .exclude(merged_into__status__in=UNFINISHED_STATUSES)
+        .exclude(repeats__status__in=UNFINISHED_STATUSES)
         .distinct()
         .order_by("ended_on", "id")
     )
@@ -103,39 +103,14 @@ def complaint_anonymise(*, complaint: Complaint, actor=None, years: int | None =
         updated_at=now,
         **{name: _blank(getattr(complaint, name)) for name in _TEXT_FIELDS},
     )
-    ComplaintEvent.objects.create(
-        complaint=complaint,
-        at=now,
+    services.record_event(
+        complaint,
+        EventAction.ANONYMISE,
         actor=actor,
-        action=EventAction.ANONYMISE,
-        from_status=complaint.status,
-        to_status=complaint.status,
         data={"retention_years": retention_years() if years is None else years, "files": len(names)},
     )
     transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
     return len(names)
-
-
-@transaction.atomic
-def complaint_set_legal_hold(*, complaint: Complaint, actor, hold: bool, reason: str = "") -> Complaint:
-    """Place a complaint on legal hold (litigation, a regulator's inquiry) or lift it. While on hold the
-    complaint keeps its personal data past the retention period. The event names who and why."""
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.legal_hold == hold:
-        return complaint
-    complaint.legal_hold = hold
-    complaint.save(update_fields=["legal_hold", "updated_at"])
-    ComplaintEvent.objects.create(
-        complaint=complaint,
-        at=timezone.now(),
-        actor=actor,
-        action=EventAction.LEGAL_HOLD,
-        from_status=complaint.status,
-        to_status=complaint.status,
-        note=reason.strip(),
-        data={"hold": hold},
-    )
-    return complaint
 
 
 def retention_apply(*, today: date | None = None, dry_run: bool = False, actor=None) -> RetentionReport:
@@ -153,3 +128,10 @@ def retention_apply(*, today: date | None = None, dry_run: bool = False, actor=N
         if not dry_run:
             report.files_deleted += complaint_anonymise(complaint=Complaint(pk=pk), actor=actor, years=years)
     return report
+
+
+@task
+def apply_retention() -> dict:
+    """The retention policy, run on a schedule (e.g. nightly): anonymise complaints past retention."""
+    report = retention_apply()
+    return {"anonymised": len(report.anonymised), "on_hold": len(report.on_hold), "files": report.files_deleted}

@@ -9,7 +9,9 @@ commands call.
 import io
 import json
 import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,13 +24,16 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.admin import ReadOnlyAdmin
 from portal.privacy import mask_name, mask_phone
+from portal.tabular import MAX_IMPORT_BYTES
 from portal.uploads import safe_display_name
 
-from . import charts, disclosure, exports, importer, reports
-from .admin import ReadOnlyAdmin
-from .forms_compliance import ExportForm, ImportForm, PeriodForm, YearForm
-from .models import ComplianceDashboard, ExportJob, ExportLog, ReportingVolume, Source
+from ..models import Source
+from . import charts, disclosure, exports, importer, jobs, reports
+from .forms import ExportForm, ImportForm, PeriodForm, YearForm
+from .models import ComplianceDashboard, ExportJob, ExportLog, ReportingVolume
+from .vocabulary import COUNT, EXPORT_HEADINGS, RATE, REPORT_FIGURES, choices_help
 
 DASHBOARD_PERMISSION = "complaints.view_compliance_dashboard"
 IMPORT_PERMISSION = "complaints.import_complaints"
@@ -50,56 +55,26 @@ def _comparison_rows(key: str, current: dict, previous: dict) -> list[tuple[str,
     return [(reports.label_for(key, k), current[key].get(k, 0), previous[key].get(k, 0)) for k in keys]
 
 
+def _shown(figure, value):
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}%" if figure.kind == RATE else value
+
+
 def _summary_rows(current: dict, previous: dict) -> list[dict]:
-    def rate(value):
-        return "—" if value is None else f"{value * 100:.1f}%"
-
-    def number(value):
-        return "—" if value is None else value
-
-    rows = [
-        (_("Complaints received"), current["total"], previous["total"], True),
-        (_("Forwarded by the regulator"), current["by_source"]["regulator"], previous["by_source"]["regulator"], True),
-        (_("Received directly"), current["by_source"]["self"], previous["by_source"]["self"], True),
-        (_("Closed"), current["closed"], previous["closed"], True),
-        (_("Closed on time"), current["closed_on_time"], previous["closed_on_time"], True),
-        (_("On-time rate"), rate(current["on_time_rate"]), rate(previous["on_time_rate"]), False),
-        (_("Open"), current["open"], previous["open"], True),
-        (_("Overdue"), current["overdue"], previous["overdue"], True),
-        (_("Closed within 15 days"), current["closed_within"]["15"], previous["closed_within"]["15"], True),
-        (_("Closed within 30 days"), current["closed_within"]["30"], previous["closed_within"]["30"], True),
-        (_("Closed within 60 days"), current["closed_within"]["60"], previous["closed_within"]["60"], True),
-        (
-            _("Median days to close"),
-            number(current["median_days_to_close"]),
-            number(previous["median_days_to_close"]),
-            False,
-        ),
-        (_("Regulator share"), rate(current["regulator_share"]), rate(previous["regulator_share"]), False),
-        *_regulator_rows(current, previous, rate),
-        (_("Per ¥100m premium"), number(current["per_100m_premium"]), number(previous["per_100m_premium"]), False),
-        (_("Per 10,000 policies"), number(current["per_10k_policies"]), number(previous["per_10k_policies"]), False),
-        (_("Per 10,000 insured"), number(current["per_10k_insured"]), number(previous["per_10k_insured"]), False),
-    ]
-    return [
-        {"label": label, "current": now, "previous": before, "change": (now - before) if countable else ""}
-        for label, now, before, countable in rows
-    ]
-
-
-def _regulator_rows(current: dict, previous: dict, rate) -> list[tuple]:
-    """The on-time figures of regulator-forwarded complaints (judged against the earlier of the two dates)."""
-    now, before = current["regulator_forwarded"], previous["regulator_forwarded"]
-    return [
-        (_("Forwarded by the regulator: closed on time"), now["closed_on_time"], before["closed_on_time"], True),
-        (_("Forwarded by the regulator: on-time rate"), rate(now["on_time_rate"]), rate(before["on_time_rate"]), False),
-        (
-            _("Reported back to the regulator on time"),
-            now["reported_back_on_time"],
-            before["reported_back_on_time"],
-            True,
-        ),
-    ]
+    rows = []
+    for figure in REPORT_FIGURES:
+        now, before = figure.value(current), figure.value(previous)
+        change = (now - before) if figure.kind == COUNT else ""
+        rows.append(
+            {
+                "label": figure.label,
+                "current": _shown(figure, now),
+                "previous": _shown(figure, before),
+                "change": change,
+            }
+        )
+    return rows
 
 
 @admin.register(ComplianceDashboard)
@@ -244,7 +219,7 @@ class ComplianceDashboardAdmin(ReadOnlyAdmin):
                     if form.cleaned_data.get(key):
                         filters[key] = form.cleaned_data[key]
                 try:
-                    job = exports.export_job_start(
+                    job = jobs.export_job_start(
                         user=request.user,
                         filters=filters,
                         file_format=form.cleaned_data["file_format"],
@@ -285,20 +260,20 @@ class ComplianceDashboardAdmin(ReadOnlyAdmin):
             job=job,
             running=running,
             download_url=reverse("admin:complaints_compliance_export_download", kwargs={"job_id": job.pk})
-            if exports.export_file_path(job)
+            if jobs.export_file_path(job)
             else "",
         )
         return TemplateResponse(request, "complaints/compliance/export_job.html", context)
 
     def export_download_view(self, request, job_id):
         job = self._own_job(request, job_id)
-        file_path = exports.export_file_path(job)
+        file_path = jobs.export_file_path(job)
         if file_path is None:
             raise Http404
         response = FileResponse(
             open(file_path, "rb"),  # noqa: SIM115 (FileResponse closes it)
             as_attachment=True,
-            filename=exports.export_file_name(job),
+            filename=jobs.export_file_name(job),
         )
         response["Cache-Control"] = "private, no-store"
         return response
@@ -314,7 +289,7 @@ class ComplianceDashboardAdmin(ReadOnlyAdmin):
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 file_name = safe_display_name(upload.name or "")
-                data = upload.read(importer_max_bytes() + 1)
+                data = upload.read(MAX_IMPORT_BYTES + 1)
                 try:
                     plan = importer.plan_import(data, file_name)
                 except importer.ImportRefused as refused:
@@ -413,39 +388,21 @@ class ComplianceDashboardAdmin(ReadOnlyAdmin):
 
 IMPORT_COLUMNS = [
     ("received_at", "接收日期", gettext_lazy("date or date and time, Beijing time")),
-    ("source", "来源", "self / 自收, regulator / 监管转办"),
-    ("regulator_ref", "监管编号", gettext_lazy("required for regulator-forwarded complaints")),
-    ("channel", "渠道", "letter / 信, visit / 访, web / 网, phone / 电, wechat / 微, email / 邮"),
-    (
-        "business_channel",
-        "业务渠道",
-        "agency / 个险, bancassurance / 银保, broker / 经代, internet / 互联网, group / 团险",
-    ),
-    (
-        "category",
-        "投诉类别",
-        "sales / 销售, underwriting / 承保, policy_service / 保全退保, claims / 理赔, service / 服务, other / 其他",
-    ),
-    ("province", "省份", gettext_lazy("Chinese name, e.g. 北京")),
-    ("name", "姓名", ""),
-    ("phone", "联系电话", ""),
-    ("description", "投诉内容", ""),
-    ("closed_at", "办结日期", gettext_lazy("optional")),
-    ("outcome", "处理结果", gettext_lazy("optional: upheld, partly_upheld, not_upheld")),
+    ("source", EXPORT_HEADINGS["source"], choices_help("source")),
+    ("regulator_ref", EXPORT_HEADINGS["regulator_ref"], gettext_lazy("required for regulator-forwarded complaints")),
+    ("channel", EXPORT_HEADINGS["channel"], choices_help("channel")),
+    ("business_channel", EXPORT_HEADINGS["business_channel"], choices_help("business_channel")),
+    ("category", EXPORT_HEADINGS["category"], choices_help("category")),
+    ("province", EXPORT_HEADINGS["province"], gettext_lazy("Chinese name, e.g. 北京")),
+    ("name", EXPORT_HEADINGS["name"], ""),
+    ("phone", EXPORT_HEADINGS["phone"], ""),
+    ("description", EXPORT_HEADINGS["description"], ""),
+    ("closed_at", EXPORT_HEADINGS["decided_at"], gettext_lazy("optional")),
+    ("outcome", EXPORT_HEADINGS["outcome"], gettext_lazy("optional: upheld, partly_upheld, not_upheld")),
 ]
 
 
-def importer_max_bytes() -> int:
-    from portal.tabular import MAX_IMPORT_BYTES
-
-    return MAX_IMPORT_BYTES
-
-
 def _stash_directory():
-    from pathlib import Path
-
-    from django.conf import settings
-
     directory = Path(settings.MEDIA_ROOT) / "imports"
     directory.mkdir(parents=True, exist_ok=True)
     return directory

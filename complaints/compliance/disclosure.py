@@ -22,7 +22,7 @@ from notices.models import Notice
 from notices.models import Status as NoticeStatus
 from portal.models import province_label
 
-from .models import BusinessChannel, Category, Source
+from ..models import BusinessChannel, Category, Source
 from .reports import UNSPECIFIED, Period, complaint_report
 
 HEADINGS = {"zh_hans": "## 消费投诉情况", "en": "## Complaints"}

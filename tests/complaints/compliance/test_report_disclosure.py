@@ -9,12 +9,12 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from complaints.disclosure import disclosure_draft
-from complaints.importer import complaint_import
+from complaints.compliance.disclosure import disclosure_draft
+from complaints.compliance.importer import complaint_import
 from notices import services as notice_services
 from notices.models import Notice
 
-from .compliance_files import csv_bytes, row, seed_year_rows
+from .files import csv_bytes, row, seed_year_rows
 
 pytestmark = pytest.mark.django_db
 

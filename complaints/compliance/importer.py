@@ -7,7 +7,9 @@ The rules:
 - Each new complaint is registered through `complaints.services.complaint_register` (and, when the file says it
   was closed, accepted, decided and closed through the workflow services), so it carries the same events as a
   complaint registered by hand. The complainants are not notified: they were answered through the channel they used.
-- A regulator-forwarded row whose `regulator_ref` is already known updates that complaint instead of adding one.
+- A regulator-forwarded row whose `regulator_ref` is already known corrects that complaint instead of adding one
+  (`complaint_correct`: an event names every changed field), and closes it through the workflow when the
+  list says it was closed.
   A row identical to a complaint already imported (same receipt time, channel, complainant, phone and text) is
   left alone, so importing the same file twice changes nothing.
 """
@@ -26,10 +28,11 @@ from django.utils.translation import gettext_lazy
 
 from portal.models import PROVINCE_ENGLISH, PROVINCES
 from portal.phones import normalize_phone
-from portal.tabular import TableError, read_table
+from portal.tabular import ImportRefused, TableError, read_table
 
-from . import notifications, services
-from .models import BusinessChannel, Category, Channel, Complaint, Outcome, Remedy, Source, Status
+from .. import notifications, services
+from ..models import OPEN_STATUSES, BusinessChannel, Category, Channel, Complaint, Outcome, Source
+from .vocabulary import read_forms
 
 MAX_ROWS = 50_000
 MAX_DESCRIPTION = 10_000
@@ -59,25 +62,6 @@ ALIASES = {
 }  # fmt: skip
 REQUIRED = ("received_at", "source", "channel", "category", "name", "phone", "description")
 
-# The short forms of the issue's column list, beside the codes and both languages' labels.
-SHORT_FORMS = {
-    "source": {"自收": Source.SELF, "监管转办": Source.REGULATOR, "监管": Source.REGULATOR, "转办": Source.REGULATOR},
-    "channel": {
-        "信": Channel.LETTER, "访": Channel.VISIT, "网": Channel.WEB, "电": Channel.PHONE, "微": Channel.WECHAT,
-        "邮": Channel.EMAIL, "信函": Channel.LETTER, "来电": Channel.PHONE, "邮件": Channel.EMAIL,
-    },
-    "business_channel": {
-        "个险": BusinessChannel.AGENCY, "银保": BusinessChannel.BANCASSURANCE, "经代": BusinessChannel.BROKER,
-        "互联网": BusinessChannel.INTERNET, "团险": BusinessChannel.GROUP,
-    },
-    "category": {
-        "销售": Category.SALES, "承保": Category.UNDERWRITING, "保全退保": Category.POLICY_SERVICE,
-        "保全/退保": Category.POLICY_SERVICE, "保全、退保": Category.POLICY_SERVICE, "保全": Category.POLICY_SERVICE,
-        "退保": Category.POLICY_SERVICE, "理赔": Category.CLAIMS, "服务": Category.SERVICE, "其他": Category.OTHER,
-    },
-    "outcome": {"成立": Outcome.UPHELD, "支持": Outcome.UPHELD, "部分支持": Outcome.PARTLY_UPHELD,
-                "不成立": Outcome.NOT_UPHELD, "不支持": Outcome.NOT_UPHELD},
-}  # fmt: skip
 CHOICES = {
     "source": Source,
     "channel": Channel,
@@ -123,7 +107,7 @@ _VOCABULARIES: dict[str, dict[str, str]] = {}
 
 def _code(column: str, text: str) -> str | None:
     if column not in _VOCABULARIES:
-        _VOCABULARIES[column] = _vocabulary(CHOICES[column], SHORT_FORMS.get(column, {}))
+        _VOCABULARIES[column] = _vocabulary(CHOICES[column], read_forms(column))
     return _VOCABULARIES[column].get(text.strip().lower())
 
 
@@ -169,18 +153,6 @@ class RowProblem:
         if self.row is None:
             return self.message
         return _("Row %(row)d, %(column)s: %(message)s") % {"row": self.row, "column": label, "message": self.message}
-
-
-class ImportRefused(ValueError):
-    """The file is refused whole; `problems` names every bad row and column."""
-
-    def __init__(self, problems: list[RowProblem]):
-        self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
-
-    @property
-    def bad_rows(self) -> list[int]:
-        return sorted({problem.row for problem in self.problems if problem.row is not None})
 
 
 @dataclass
@@ -355,7 +327,7 @@ def _check_row(number: int, values: dict[str, str], problems: list[RowProblem], 
 
 
 # An open complaint that a later list reports closed can be closed through the workflow from these statuses.
-CLOSABLE = (Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS)
+CLOSABLE = OPEN_STATUSES
 
 # What a later regulator list may correct on a complaint already registered from an earlier one.
 UPDATABLE_FIELDS = ("channel", "business_channel", "category", "province", "name", "phone", "description")
@@ -432,29 +404,10 @@ def plan_import(data: bytes, name: str = "") -> ImportPlan:
     return ImportPlan(rows=rows)
 
 
-def _close(complaint: Complaint, row: ImportRow, note: str) -> None:
-    """Take an imported complaint through accept, decide and close as of the closing date the record gives
-    (services.recording_history): the rules are judged on that day, so a complaint closed after its limit is
-    late in the reports exactly as one worked in the portal. The events keep the moment they were recorded
-    beside the day they happened, and their note says where they came from."""
-    with services.recording_history(row.closed_at):
-        if complaint.status == Status.RECEIVED:
-            complaint = services.complaint_accept(complaint=complaint, actor=None, note=note)
-        complaint = services.complaint_decide(
-            complaint=complaint,
-            actor=None,
-            decision=_("Closed on %(date)s according to the imported record.")
-            % {"date": timezone.localdate(row.closed_at).isoformat()},
-            # The workflow asks for an outcome; a record without one is stored without one just below.
-            outcome=row.outcome or Outcome.NOT_UPHELD,
-            remedies=Remedy.values,
-            note=note,
-        )
-        complaint = services.complaint_close(
-            complaint=complaint, actor=None, root_cause=note, responsible_unit=_("As recorded in the source"), note=note
-        )
-    if not row.outcome:
-        Complaint.objects.filter(pk=complaint.pk).update(outcome="")
+def _close(complaint: Complaint, row: ImportRow, note: str, actor) -> None:
+    services.complaint_record_closed(
+        complaint=complaint, actor=actor, closed_at=row.closed_at, outcome=row.outcome, note=note
+    )
 
 
 @transaction.atomic
@@ -489,12 +442,17 @@ def complaint_import(*, data: bytes, name: str = "", actor=None) -> ImportPlan:
                             idempotency_key=row.idempotency_key,
                         )
                     if row.closed_at:
-                        _close(complaint, row, note)
+                        _close(complaint, row, note, actor)
                 elif row.action == "update":
                     if row.changes:
-                        Complaint.objects.filter(pk=row.existing.pk).update(**row.changes, updated_at=timezone.now())
+                        services.complaint_correct(
+                            complaint=row.existing,
+                            actor=actor,
+                            changes=row.changes,
+                            note=_("Corrected from %(file)s, row %(row)d.") % {"file": label, "row": row.number},
+                        )
                     if row.closed_at and row.existing.status in CLOSABLE:
-                        _close(row.existing, row, note)
+                        _close(row.existing, row, note, actor)
             except ValidationError as error:
                 raise ImportRefused([RowProblem(row.number, "", " ".join(error.messages))]) from None
     return plan

@@ -24,7 +24,7 @@ monthly trend; the covering index of migration 0003 holds every column they read
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
@@ -32,9 +32,13 @@ from django.db.models import BooleanField, Case, Count, F, Func, IntegerField, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone, translation
 
+from portal.beijing import BEIJING, day_start
 from portal.models import province_label
+from portal.tabular import xlsx_write
 
-from .models import ACTIVE_STATUSES, BEIJING, BusinessChannel, Category, Channel, Complaint, ReportingVolume, Source
+from ..models import ACTIVE_STATUSES, BusinessChannel, Category, Channel, Complaint, Source
+from .models import ReportingVolume
+from .vocabulary import REPORT_FIGURES
 
 WITHIN_DAYS = (15, 30, 60)
 UNSPECIFIED = "unspecified"
@@ -92,13 +96,9 @@ class Period:
         }
 
 
-def _moment(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=BEIJING)
-
-
 def received_in(period: Period, branch=None, source: str | None = None):
     """The complaints received in the period (Beijing time), optionally of one branch or one source."""
-    queryset = Complaint.objects.filter(received_at__gte=_moment(period.start), received_at__lt=_moment(period.end))
+    queryset = Complaint.objects.filter(received_at__gte=day_start(period.start), received_at__lt=day_start(period.end))
     if branch is not None:
         queryset = queryset.filter(branch=branch)
     if source is not None:
@@ -340,24 +340,7 @@ def _summary_rows(report: dict) -> list[list]:
         ["项目", "数值"],
         ["报告期", f"{period['start']} 至 {period['end']}"],
         ["分支机构", period["branch"] or "全公司"],
-        ["投诉总量", report["total"]],
-        ["监管转办", report["by_source"]["regulator"]],
-        ["自收", report["by_source"]["self"]],
-        ["监管转办占比", report["regulator_share"]],
-        ["已办结", report["closed"]],
-        ["按时办结", report["closed_on_time"]],
-        ["按时办结率", report["on_time_rate"]],
-        ["监管转办已办结", report["regulator_forwarded"]["closed"]],
-        ["监管转办按时办结", report["regulator_forwarded"]["closed_on_time"]],
-        ["监管转办按时办结率", report["regulator_forwarded"]["on_time_rate"]],
-        ["已向监管反馈", report["regulator_forwarded"]["reported_back"]],
-        ["按时向监管反馈", report["regulator_forwarded"]["reported_back_on_time"]],
-        ["未办结", report["open"]],
-        ["其中逾期", report["overdue"]],
-        ["办结天数中位数", report["median_days_to_close"]],
-        ["亿元保费投诉量", report["per_100m_premium"]],
-        ["万张保单投诉量", report["per_10k_policies"]],
-        ["万人次投诉量", report["per_10k_insured"]],
+        *[[figure.workbook_label, figure.value(report)] for figure in REPORT_FIGURES],
     ]
     return [[label, "" if value is None else value] for label, value in rows]
 
@@ -375,8 +358,6 @@ def _timeliness_rows(report: dict) -> list[list]:
 def report_xlsx(report: dict, trend: list[tuple[date, int]], target) -> None:
     """The filing workbook: a summary sheet, one sheet per breakdown with its total, the monthly trend and the
     time taken to close. Headings are in Chinese, as regulators' forms are."""
-    from portal.tabular import xlsx_write
-
     with translation.override("zh-hans"):
         sheets = [("总表", _summary_rows(report))]
         sheets += [(title, _breakdown_rows(report, key, heading)) for key, title, heading in SHEETS]

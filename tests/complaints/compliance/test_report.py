@@ -13,12 +13,12 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from complaints import services
-from complaints.importer import complaint_import
-from complaints.models import ReportingVolume
-from complaints.reports import Period, complaint_report
+from complaints.compliance.importer import complaint_import
+from complaints.compliance.models import ReportingVolume
+from complaints.compliance.reports import Period, complaint_report
+from tests.complaints.factories import extend, register, shanghai
 
-from .compliance_files import csv_bytes, row, seed_year_rows
-from .factories import extend, register, shanghai
+from .files import csv_bytes, row, seed_year_rows
 
 pytestmark = pytest.mark.django_db
 

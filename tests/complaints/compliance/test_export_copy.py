@@ -13,8 +13,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from complaints import exports
-from complaints.models import Channel, Complaint, ExportLog, Outcome, Status
+from complaints.compliance import exports
+from complaints.compliance.exports import copy as export_copy
+from complaints.compliance.models import ExportLog
+from complaints.models import Channel, Complaint, Outcome, Status
 from portal.models import Branch
 from portal.privacy import (
     mask_email,
@@ -211,7 +213,7 @@ def test_the_command_export_is_written_by_copy_counted_and_logged(tmp_path):
 
 def test_inside_a_transaction_a_copy_export_reports_its_progress_once_at_the_end(tmp_path, monkeypatch):
     _hostile_complaints()
-    monkeypatch.setattr(exports, "COPY_BATCH_ROWS", 10)
+    monkeypatch.setattr(export_copy, "COPY_BATCH_ROWS", 10)
     seen = []
     count = exports.complaint_export(
         filters={}, file_format="csv", target=str(tmp_path / "p.csv"), progress=seen.append, via="command"
@@ -241,10 +243,10 @@ def test_a_background_export_commits_its_progress_while_copy_streams_and_leaves_
     import psycopg2
     from django.conf import settings
 
-    from complaints.models import ExportJob
+    from complaints.compliance.models import ExportJob
 
     _hostile_complaints()
-    monkeypatch.setattr(exports, "COPY_BATCH_ROWS", 10)
+    monkeypatch.setattr(export_copy, "COPY_BATCH_ROWS", 10)
     job = ExportJob.objects.create(user=supervisor, filters={}, file_format="csv", masked=True, rows_total=52)
     database = settings.DATABASES["default"]
     seen_elsewhere = []

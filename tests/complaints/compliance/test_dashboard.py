@@ -11,12 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints.importer import complaint_import
-from complaints.models import Complaint, ExportJob, ExportLog
+from complaints.compliance.importer import complaint_import
+from complaints.compliance.models import ExportJob, ExportLog
+from complaints.models import Complaint
 from notices.models import Notice
 from portal import roles
 
-from .compliance_files import csv_bytes, row, seed_year_rows
+from .files import csv_bytes, row, seed_year_rows
 
 pytestmark = pytest.mark.django_db
 

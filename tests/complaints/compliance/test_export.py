@@ -16,12 +16,12 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from complaints import exports
-from complaints.importer import complaint_import
-from complaints.models import ExportJob, ExportLog
+from complaints.compliance import exports, jobs
+from complaints.compliance.importer import complaint_import
+from complaints.compliance.models import ExportJob, ExportLog
 from portal import roles
 
-from .compliance_files import csv_bytes, row, seed_year_rows
+from .files import csv_bytes, row, seed_year_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -164,25 +164,25 @@ def test_changelist_filters_become_export_filters_and_unknown_ones_are_refused(d
 
 def test_a_large_admin_export_runs_as_a_background_task_with_progress(year_2023, permitted, settings):
     settings.COMPLAINT_EXPORT_INLINE_ROWS = 5
-    job = exports.export_job_start(user=permitted, filters={"start": "2023-01-01"}, file_format="xlsx")
+    job = jobs.export_job_start(user=permitted, filters={"start": "2023-01-01"}, file_format="xlsx")
     assert job.state == ExportJob.State.QUEUED and job.rows_total == 15 and job.percent == 0
     from django_tasks_db.models import DBTaskResult
 
     task = DBTaskResult.objects.get()
     assert task.args_kwargs["args"] == [str(job.pk)]
-    exports.export_job_run(str(job.pk))  # what the worker does with it
+    jobs.export_job_run(str(job.pk))  # what the worker does with it
     job.refresh_from_db()
     assert job.state == ExportJob.State.DONE and job.rows_done == 15 and job.percent == 100
-    assert exports.export_file_path(job).is_file()
+    assert jobs.export_file_path(job).is_file()
     assert ExportLog.objects.get().via == "admin"
 
 
 def test_export_files_are_removed_after_a_week_and_the_log_stays(year_2023, permitted):
-    job = exports.export_job_start(user=permitted, filters={}, file_format="csv")
-    path = exports.export_file_path(job)
+    job = jobs.export_job_start(user=permitted, filters={}, file_format="csv")
+    path = jobs.export_file_path(job)
     assert path.is_file()
     with time_machine.travel(datetime(2026, 11, 29, 10, 0, tzinfo=timezone.get_fixed_timezone(480)), tick=False):
-        assert exports.purge_old_exports() == 1
+        assert jobs.purge_old_exports() == 1
     job.refresh_from_db()
-    assert not path.exists() and exports.export_file_path(job) is None
+    assert not path.exists() and jobs.export_file_path(job) is None
     assert ExportLog.objects.count() == 1

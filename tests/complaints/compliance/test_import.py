@@ -9,11 +9,11 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
-from complaints.importer import ImportRefused, complaint_import, plan_import
+from complaints.compliance.importer import ImportRefused, complaint_import, plan_import
 from complaints.models import Complaint, ComplaintEvent, Status
 from portal.sms import MemorySMSBackend
 
-from .compliance_files import CHINESE_HEADER, csv_bytes, row, seed_year_rows, xlsx_bytes
+from .files import CHINESE_HEADER, csv_bytes, row, seed_year_rows, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +214,43 @@ def test_an_oversized_csv_field_or_a_damaged_workbook_is_refused_with_a_sentence
         archive.writestr("xl/workbook.xml", "<<<")
     with pytest.raises(ImportRefused):
         plan_import(buffer.getvalue(), "x.xlsx")
+
+
+def test_a_reimport_with_a_corrected_name_and_phone_shows_the_correction_in_the_history(compliance):
+    complaint_import(data=csv_bytes([row(source="regulator", ref="JG-77", name="王方", phone="13900001111")]))
+    corrected = row(source="regulator", ref="JG-77", name="王芳", phone="139 0000 2222")
+    plan = complaint_import(data=csv_bytes([corrected]), name="second.csv", actor=compliance)
+    assert plan.updated == 1
+    complaint = Complaint.objects.get(regulator_ref="JG-77")
+    assert (complaint.name, complaint.phone) == ("王芳", "+8613900002222")
+    event = complaint.events.get(action="correct")
+    assert event.actor == compliance and event.data == {"fields": ["name", "phone"]}
+    assert "second.csv" in event.note and "row 2" in event.note
+    # The event log is read by more people than may see personal data in full: the values are masked there.
+    assert "王*" in event.note and "139****2222" in event.note
+    assert "13900002222" not in event.note and "王芳" not in event.note
+
+
+def test_an_imported_closed_complaint_is_closed_by_the_workflow_and_its_events_say_when(compliance):
+    complaint_import(data=csv_bytes([row(closed="2023-03-10", outcome="")]), name="closed.csv", actor=compliance)
+    complaint = Complaint.objects.get()
+    events = list(complaint.events.order_by("id"))
+    assert [event.action for event in events] == ["register", "accept", "decide", "close"]
+    assert all(event.actor == compliance for event in events)
+    assert [(event.from_status, event.to_status) for event in events[1:]] == [
+        ("received", "accepted"),
+        ("accepted", "decided"),
+        ("decided", "closed"),
+    ]
+    assert events[2].data == {"decided_on": "2023-03-10"}
+    # A record without an outcome is kept without one (the report does not invent "not upheld").
+    assert complaint.outcome == "" and complaint.ended_on.isoformat() == "2023-03-10"
+
+
+def test_both_importers_refuse_a_file_with_the_one_import_error():
+    from portal.tabular import ImportRefused as Shared
+    from reception.importer import ImportProblem
+
+    assert ImportRefused is Shared
+    refused = Shared([ImportProblem(3, None, "x"), ImportProblem(None, None, "y")])
+    assert refused.bad_rows == [3] and refused.problems[1].message == "y"

@@ -1,7 +1,8 @@
 """What compliance keeps beside the complaints: the business volume that regulator ratios divide by, the
 append-only log of every export of complaint data, and the export jobs that run in the background.
 
-Imported at the end of complaints/models.py so that Django finds these models in the complaints app.
+They belong to the complaints app (its label, tables and permissions); ComplaintsConfig.import_models loads
+this module beside complaints/models.py.
 """
 
 import uuid
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ..models import AppendOnly
 
 
 class ReportingVolume(models.Model):
@@ -45,7 +48,7 @@ class ReportingVolume(models.Model):
         return f"{self.year}" if self.quarter == self.WHOLE_YEAR else f"{self.year} Q{self.quarter}"
 
 
-class ExportLog(models.Model):
+class ExportLog(AppendOnly):
     """One row per export of complaint data: who, when, with which filters, how many rows, masked or not
     (PIPL; JR/T 0171). Rows are written once; the database refuses changes (migration 0003)."""
 
@@ -66,14 +69,6 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.file_format} {self.rows}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("ExportLog rows cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("ExportLog rows cannot be deleted.")
 
 
 class ExportJob(models.Model):

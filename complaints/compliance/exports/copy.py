@@ -1,0 +1,201 @@
+"""The PostgreSQL fast path of masked exports: the same cells as rows.export_rows, built in SQL from the same
+label dictionaries (vocabulary) and from the SQL forms of the masking rules (portal.privacy) and of the
+writing rules (portal.tabular), read from the same query (rows.ordered) and streamed from COPY … TO STDOUT
+straight into the file: no Python per row, memory flat. An unmasked export shows phone numbers in
+libphonenumber's national format, which has no SQL form, and other databases have no COPY: both take
+rows.export_rows. Tests compare the two ways' files; the CSV ends lines with LF where csv_stream writes CRLF."""
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db import connections
+from django.db.models import F, Func, TextField
+
+from portal.beijing import BEIJING
+from portal.privacy import sql_literal, sql_mask_email, sql_mask_id_number, sql_mask_name, sql_mask_phone
+from portal.tabular import sql_csv_cell, sql_xlsx_cell, sql_xlsx_row, xlsx_write_streamed
+
+from ...models import Complaint
+from ..vocabulary import EXPORT_COLUMNS as COLUMNS
+from ..vocabulary import ON_TIME_LABELS, SHORT_LABELS
+from .rows import FILE_BUFFER, PROGRESS_EVERY, SHEET_NAME, ordered, translated_labels
+
+COPY_BATCH_ROWS = PROGRESS_EVERY
+
+
+def copy_applies(queryset, *, masked: bool) -> bool:
+    """Whether copy_export writes this export (masked, on PostgreSQL)."""
+    return masked and connections[queryset.db].vendor == "postgresql"
+
+
+def _sql_labels(column: str, labels: dict, cell, fallback: str) -> str:
+    # Each label is a constant cell (PostgreSQL folds the writing rule applied to it when planning).
+    whens = " ".join(
+        f"WHEN {sql_literal(str(key))} THEN {cell(sql_literal(str(label)))}" for key, label in labels.items()
+    )
+    return f"CASE {column} {whens} ELSE {cell(fallback)} END"
+
+
+# China has kept UTC+8 without daylight saving time since 1991 (tz database, Asia/Shanghai). A fixed offset
+# is cheaper for PostgreSQL than the zone's rules, which are kept for older moments. Casting to text (ISO
+# DateStyle, set for the export) is cheaper than to_char.
+_BEIJING_FIXED_SINCE = "TIMESTAMPTZ '1992-01-01 00:00+00'"
+
+
+def _sql_beijing(column: str, cast: str) -> str:
+    """The moment in Beijing time as `::text` ("2024-03-01 08:30:00") or `::date::text`; NULL for none."""
+    return (
+        f"CASE WHEN {column} >= {_BEIJING_FIXED_SINCE} THEN ({column} AT TIME ZONE INTERVAL '+08:00'){cast} "
+        f"ELSE ({column} AT TIME ZONE {sql_literal(BEIJING.key)}){cast} END"
+    )
+
+
+def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
+    """(field, inner SQL with `{}` for the column, outer writing options) in COLUMNS order. Cells whose outer
+    options are None are finished inside (labels, dates and plain columns, which are cheap to repeat); masked
+    texts are computed once inside and written outside."""
+    cell = sql_csv_cell if file_format == "csv" else sql_xlsx_cell
+    statuses, outcomes = translated_labels()
+
+    def text(field: str) -> str:
+        # A column across a join (the branch's name) may be NULL; the complaint's own text columns are not.
+        nullable = "__" in field or Complaint._meta.get_field(field).null
+        return "coalesce({}, '')" if nullable else "{}"
+
+    inner = {
+        "received_at": cell(f"left({_sql_beijing('{}', '::text')}, 16)", plain=True, nullable=True),
+        **{field: _sql_labels("{}", labels, cell, text(field)) for field, labels in SHORT_LABELS.items()},
+        "status": _sql_labels("{}", statuses, cell, text("status")),
+        **{
+            field: cell("{}::text", plain=True, nullable=True)
+            for field in ("due_date", "regulator_deadline", "late_since")
+        },
+        "on_time": f"CASE {{}} WHEN TRUE THEN {cell(sql_literal(ON_TIME_LABELS[True]))} "
+        f"WHEN FALSE THEN {cell(sql_literal(ON_TIME_LABELS[False]))} ELSE {cell("''")} END",
+        "decided_at": cell(_sql_beijing("{}", "::date::text"), plain=True, nullable=True),
+        "outcome": _sql_labels("{}", outcomes, cell, "''"),
+    }
+    masked = {
+        "name": (sql_mask_name("{}"), {}),
+        "phone": (sql_mask_phone("{}"), {"plain": True}),
+        "email": (sql_mask_email("{}"), {}),
+        "id_number": (sql_mask_id_number("{}"), {}),
+    }
+    return [
+        (field, *masked[field])
+        if field in masked
+        else (field, inner[field] if field in inner else cell(text(field)), None)
+        for field, _heading in COLUMNS
+    ]
+
+
+def copy_select(queryset, file_format: str) -> tuple[str, tuple]:
+    """The SELECT whose rows are the export's lines, masked: CSV cells, or one `<row>` of sheet XML per
+    complaint. Inside, the same query as export_rows (filters, order) computes the cells (in its SELECT list,
+    which PostgreSQL may spread over parallel workers); OFFSET 0 keeps it a separate step, so that writing a
+    masked text outside does not compute the masking again. The outer query keeps the rows' order (a plain scan
+    of the ordered subquery; a test checks it)."""
+    cells = _copy_cells(file_format)
+    names = {
+        f"x{index}": Func(F(field), template=template.replace("{}", "%(expressions)s"), output_field=TextField())
+        for index, (field, template, _options) in enumerate(cells)
+    }
+    inner, params = ordered(queryset).annotate(**names).values_list(*names).query.sql_with_params()
+    cell = sql_csv_cell if file_format == "csv" else sql_xlsx_cell
+    outer = [
+        f"d.{name}" if options is None else cell(f"d.{name}", **options)
+        for name, (*_, options) in zip(names, cells, strict=True)
+    ]
+    outer = ", ".join(outer) if file_format == "csv" else sql_xlsx_row(outer)
+    return f"SELECT {outer} FROM ({inner} OFFSET 0) AS d ({', '.join(names)})", params  # noqa: S608 (no input)
+
+
+class _CopyTarget:
+    """Collects what COPY writes and passes it on to the file in large writes, reporting progress as it goes.
+    psycopg2 writes each row PostgreSQL sends (one COPY data message per row) with its own write() call, so
+    calls count rows; the total COPY reports is what counts in the end."""
+
+    def __init__(self, stream, progress: Callable[[int], None] | None):
+        self.stream = stream
+        self.progress = progress
+        self.rows = 0
+        self.buffer: list[bytes] = []
+
+    def write(self, data) -> None:
+        self.buffer.append(data)
+        if len(self.buffer) == COPY_BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        self.stream.write(b"".join(self.buffer))
+        self.rows += len(self.buffer)
+        self.buffer.clear()
+        if self.progress is not None:
+            self.progress(self.rows)
+
+
+# JIT compiling these long expressions costs more (about a second, in every worker) than it saves. One
+# parallel worker computes the cells while the backend merges and writes the lines: a two-stage pipeline
+# (measured on 2 cores: 4.0 s against 4.9 s with two workers, which compete with the writer). Dates cast to
+# text are ISO whatever the server's default.
+_COPY_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "1", "DateStyle": "ISO, YMD"}
+
+
+def _copy_into(queryset, file_format: str, stream, progress) -> int:
+    select, params = copy_select(queryset, file_format)
+    # The XML rows hold no control character, newline or quote, so these never apply: each row passes as is.
+    options = "FORMAT csv" if file_format == "csv" else "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
+    connection = connections[queryset.db]
+    # Inside someone's transaction the settings end with it (LOCAL); otherwise they are reset afterwards.
+    local = connection.in_atomic_block
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-progress") as reporter:
+        # While COPY streams, this connection can run nothing else, so progress (a background job writes it to
+        # the database) is reported from a helper thread, which has a connection of its own (autocommit: the
+        # job's page sees it at once). Inside a transaction nobody would see it before the commit, and the
+        # helper could wait for a row this transaction holds: progress is then reported once, at the end.
+        reports = []
+        streaming = progress is not None and not local
+        report = (lambda rows: reports.append(reporter.submit(progress, rows))) if streaming else None
+        # A file takes each row in C; the zip member's writer (Python) and progress want rows in batches.
+        buffered = report is not None or file_format == "xlsx"
+        target = _CopyTarget(stream, report) if buffered else stream
+        try:
+            with connection.cursor() as cursor:
+                for name, value in _COPY_SETTINGS.items():
+                    cursor.execute(f"SET {'LOCAL ' if local else ''}{name} = {sql_literal(value)}")
+                try:
+                    cursor.copy_expert(cursor.mogrify(f"COPY ({select}) TO STDOUT WITH ({options})", params), target)
+                    copied = cursor.rowcount
+                finally:
+                    if not local:
+                        for name in _COPY_SETTINGS:
+                            cursor.execute(f"RESET {name}")
+                if buffered:
+                    target.flush()
+        finally:
+            reporter.submit(connections.close_all)
+    for done in reports:
+        done.result()  # an error in reporting progress is not swallowed
+    if progress is not None and not streaming:
+        progress(copied)
+    return copied
+
+
+def copy_export(queryset, file_format: str, target, *, progress: Callable[[int], None] | None = None) -> int:
+    """Write the export of `queryset` (masked) as CSV or XLSX to a path or binary file with PostgreSQL's COPY;
+    the file reads as export_rows written by write_rows would. Returns the number of complaints."""
+    header = [heading for _field, heading in COLUMNS]
+    if file_format == "xlsx":
+        counted = []
+        xlsx_write_streamed(
+            target, SHEET_NAME, header, lambda sheet: counted.append(_copy_into(queryset, "xlsx", sheet, progress))
+        )
+        return counted[0]
+    if isinstance(target, str | os.PathLike):
+        with open(target, "wb", buffering=FILE_BUFFER) as handle:
+            return copy_export(queryset, file_format, handle, progress=progress)
+    # PostgreSQL ends CSV lines with LF (csv_stream with CRLF); RFC 4180 readers and Excel take both. The
+    # header (fixed names, nothing to quote) ends as the lines below it.
+    target.write(b"\xef\xbb\xbf" + ",".join(header).encode() + b"\n")
+    return _copy_into(queryset, "csv", target, progress)

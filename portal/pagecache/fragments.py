@@ -1,0 +1,36 @@
+"""Fragments: values derived from public content (a rendered card, a count) kept under the same rules as
+whole pages — renewed with every change to public content and at the next scheduled change."""
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+
+from .store import UNREACHABLE, cache, content_version, logger, timeout_for
+
+
+def remember(key_parts: tuple, compute: Callable, request=None):
+    """A value derived from public content (a rendered fragment, a count), computed once and kept until that
+    content changes or its next scheduled change comes: the same rules as whole pages. Off when
+    PORTAL_FRAGMENT_CACHE_SECONDS is 0; a cache that cannot be reached only means computing it every time."""
+    longest = getattr(settings, "PORTAL_FRAGMENT_CACHE_SECONDS", 0)
+    version = content_version(request) if longest > 0 else None
+    if version is None:
+        return compute()
+    raw = "\x1f".join(str(part) for part in (version, *key_parts))
+    key = "remember:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    try:
+        value = cache().get(key)
+    except UNREACHABLE:
+        logger.warning("page cache unavailable", exc_info=True)
+        value = None
+    if value is not None:
+        return value
+    value = compute()  # once, outside the cache's error handling: its own errors are the page's
+    try:
+        timeout = timeout_for(version, longest)
+        if timeout > 0:
+            cache().set(key, value, timeout=timeout)
+    except UNREACHABLE:
+        logger.warning("page cache unavailable", exc_info=True)
+    return value

@@ -1,0 +1,80 @@
+"""The house's rules that code review alone would let slip: which modules may import which."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ("portal", "notices", "complaints", "reception")
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            found[name.removesuffix(".__init__")] = path
+    return found
+
+
+def _imports(name: str, path: Path, known: set[str]) -> set[str]:
+    """Every project module `name` imports, at module level or inside functions."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    targets = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            targets.add(base)
+            targets.update(f"{base}.{alias.name}" for alias in node.names)
+    return {target for target in targets if target in known and target != name}
+
+
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {name: _imports(name, path, set(modules)) for name, path in modules.items()}
+
+
+def test_no_two_project_modules_import_each_other(graph):
+    pairs = sorted({tuple(sorted((a, b))) for a, targets in graph.items() for b in targets if a in graph.get(b, ())})
+    assert pairs == []
+
+
+def test_portal_imports_no_app(graph):
+    leaks = {name: sorted(t for t in targets if not t.startswith("portal")) for name, targets in graph.items()}
+    assert {name: targets for name, targets in leaks.items() if name.startswith("portal") and targets} == {}
+
+
+def test_complaints_and_reception_do_not_import_each_other_except_the_visit_service(graph):
+    assert not [
+        t
+        for name, targets in graph.items()
+        if name.startswith("complaints")
+        for t in targets
+        if t.startswith("reception")
+    ]
+
+
+def test_the_workflow_core_imports_from_compliance_only_the_exporter(graph):
+    # The management commands are entry points of both halves; the app's configuration loads the package.
+    outside = (".compliance", ".management", "complaints.apps")
+    core = {
+        name: targets
+        for name, targets in graph.items()
+        if name.startswith("complaints") and not any(part in name for part in outside)
+    }
+    used = {t for targets in core.values() for t in targets if t.startswith("complaints.compliance")}
+    assert used <= {"complaints.compliance", "complaints.compliance.exports"}
+
+
+def test_compliance_is_a_package_and_no_suffix_modules_remain():
+    assert (ROOT / "complaints" / "compliance" / "__init__.py").is_file()
+    assert sorted(path.name for path in ROOT.glob("*/*_compliance.py")) == []
