@@ -4,13 +4,15 @@ attachment downloads and a masked export.
 """
 
 import tempfile
+from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -25,14 +27,17 @@ from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
 from portal.uploads import download_name
 
 from . import services
-from .admin_forms import ACTION_FORMS, RegisterForm
+from .admin_forms import ACTION_FORMS, ExtensionDecisionForm, RegisterForm
 from .compliance import exports
+from .deadlines import effective_due
 from .models import (
     FULL_DATA_PERMISSION,
     OPEN_STATUSES,
     Complaint,
     ComplaintAttachment,
     ComplaintEvent,
+    ExtensionRequest,
+    ExtensionStatus,
     PersonalDataView,
 )
 
@@ -44,16 +49,21 @@ FULL_FIELDS = ("name", "phone_in_full", "email", "id_number")
 
 
 def due_badge(complaint: Complaint, today=None):
-    """The due date, with a badge when the complaint is late or due within three days."""
+    """The due date (the earlier of the regulation's and the regulator's), with a badge when the complaint is
+    late (for good once it was) or due within three days."""
     if not complaint.due_date:
         return "—"
     today = today or timezone.localdate()
     label = complaint.due_date.isoformat()
-    if complaint.status not in OPEN_STATUSES:
-        return label
-    if complaint.due_date < today:
+    if complaint.regulator_date_rules:
+        label = format_html('{} <span class="cp-badge cp-regulator">{}</span>', label, gettext("Regulator's date"))
+    if complaint.late_since:
+        return format_html('{} <span class="cp-badge cp-overdue">{}</span>', label, gettext("Late"))
+    open_clock = complaint.status in OPEN_STATUSES
+    regulator_passed = complaint.is_open and complaint.regulator_deadline and complaint.regulator_deadline < today
+    if (open_clock and complaint.due_date < today) or regulator_passed:
         return format_html('{} <span class="cp-badge cp-overdue">{}</span>', label, gettext("Overdue"))
-    if (complaint.due_date - today).days <= 3:
+    if open_clock and (complaint.due_date - today).days <= 3:
         return format_html('{} <span class="cp-badge cp-soon">{}</span>', label, gettext("Due in 3 days"))
     return label
 
@@ -119,10 +129,14 @@ class ComplaintAdmin(admin.ModelAdmin):
                     "status",
                     "received_at",
                     "due",
+                    "statutory_due_date",
                     "extensions",
+                    "late_since",
                     "source",
                     "regulator_ref",
                     "regulator_deadline",
+                    "reported_back_on",
+                    "report_back_ref",
                     "channel",
                     "business_channel",
                     "product_line",
@@ -161,6 +175,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                     "outcome",
                     "remedy_list",
                     "decided_at",
+                    "decision_delivered_on",
                     "cause",
                     "root_cause",
                     "responsible_branch",
@@ -329,6 +344,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                 user=request.user, complaint=complaint, where="admin:complaint", fields=",".join(FULL_FIELDS)
             )
         if complaint is not None:
+            requests = list(complaint.extension_requests.select_related("requested_by", "decided_by", "complaint"))
             extra.update(
                 events=complaint.events.select_related("actor"),
                 outbox_messages=Message.objects.about(complaint),
@@ -338,6 +354,10 @@ class ComplaintAdmin(admin.ModelAdmin):
                     for action in ACTION_FORMS
                     if services.can_act(request.user, complaint, action)
                 ],
+                extension_requests=[
+                    (extension, services.can_decide_extension(request.user, extension)) for extension in requests
+                ],
+                conflicted=services.is_conflicted(request.user, complaint),
             )
         return super().change_view(request, object_id, form_url, extra)
 
@@ -345,11 +365,17 @@ class ComplaintAdmin(admin.ModelAdmin):
         complaint = self._visible(request, pk)
         if action not in ACTION_FORMS:
             raise Http404
-        if not services.can_act(request.user, complaint, action):
+        # A step that became impossible while its form was open (the time limit ended meanwhile) is refused by
+        # the service with its reason; a step this person may never take is refused here.
+        if not services.can_act(request.user, complaint, action) and not (
+            request.method == "POST" and services.may_act(request.user, complaint, action)
+        ):
             raise PermissionDenied
         form_class, call = ACTION_FORMS[action]
-        form = form_class(request.POST or None)
+        form = form_class(request.POST or None, complaint=complaint)
         if request.method == "POST" and form.is_valid():
+            # A limit that has passed is recorded even when the step asked for is then refused.
+            services.complaint_mark_late(complaint=complaint)
             try:
                 call(complaint, request.user, form.cleaned_data)
             except ValidationError as error:
@@ -463,3 +489,111 @@ class PersonalDataViewAdmin(ReadOnlyAdmin):
     list_display = ("at", "user", "complaint", "where", "fields")
     list_select_related = ("user", "complaint")
     search_fields = ("complaint__tracking_number", "user__username")
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyAdmin):
+    """The approvers' list: requests for an extension, those waiting first (soonest limit first). A supervisor
+    decides first extensions, a senior manager second ones, never the person who asked."""
+
+    list_display = (
+        "complaint",
+        "number",
+        "days",
+        "requested_by",
+        "requested_at",
+        "limit_ends",
+        "status",
+    )
+    list_filter = ("status", "number")
+    list_select_related = ("complaint", "requested_by", "decided_by")
+    search_fields = ("complaint__tracking_number",)
+    search_help_text = _("Search by tracking number.")
+    fields = (
+        "complaint",
+        "number",
+        "days",
+        "reason",
+        "requested_by",
+        "requested_at",
+        "due_when_requested",
+        "status",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .visible_to(request.user)
+            .annotate(
+                waiting=Case(
+                    When(status=ExtensionStatus.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+                )
+            )
+            .order_by("waiting", "complaint__due_date", "-requested_at")
+        )
+
+    @admin.display(description=_("time limit ends"), ordering="complaint__due_date")
+    def limit_ends(self, obj):
+        return due_badge(obj.complaint)
+
+    def get_list_display(self, request):
+        @admin.display(description=_("decision"))
+        def decide(obj):
+            if not services.can_decide_extension(request.user, obj):
+                return "—"
+            url = reverse("admin:complaints_extensionrequest_decide", args=[obj.pk])
+            return format_html(
+                '<a class="button" href="{}" data-request="{}">{}</a>', url, obj.pk, gettext("Grant or refuse")
+            )
+
+        return (*self.list_display, decide)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/decide/", wrap(self.decide_view), name="complaints_extensionrequest_decide"),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        extension = get_object_or_404(self.get_queryset(request).select_related("complaint"), pk=pk)
+        complaint = extension.complaint
+        if not services.can_decide_extension(request.user, extension):
+            raise PermissionDenied
+        form = ExtensionDecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            # A limit that has passed is recorded (and the request lapses) even though the grant is then refused.
+            services.complaint_mark_late(complaint=complaint)
+            try:
+                if form.cleaned_data["decision"] == ExtensionDecisionForm.GRANT:
+                    services.extension_grant(request=extension, actor=request.user, note=form.cleaned_data["note"])
+                    done = gettext("Extension granted; the complainant is told the new date and the reason.")
+                else:
+                    services.extension_refuse(request=extension, actor=request.user, note=form.cleaned_data["note"])
+                    done = gettext("Extension refused.")
+            except ValidationError as error:
+                form.add_error(None, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error) or gettext("You do not have permission to do this."))
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+                return redirect("admin:complaints_extensionrequest_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "extension": extension,
+            "complaint": complaint,
+            "new_due": effective_due(
+                (complaint.statutory_due_date or complaint.due_date) + timedelta(days=extension.days),
+                complaint.regulator_deadline,
+            ),
+            "form": form,
+            "title": f"{gettext('Extension request')} · {complaint.tracking_number}",
+        }
+        return TemplateResponse(request, "admin/complaints/extensionrequest/decide.html", context)

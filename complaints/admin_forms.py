@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal import codes
 from portal.models import Branch
@@ -53,19 +54,41 @@ def _note(label=INTERNAL_NOTE, required=False):
     return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
-class NoteForm(forms.Form):
+def _day(label, help_text=""):
+    """The day a step happened: today unless changed; the service checks it (not in the future, not before
+    receipt or the clock's previous step, more than 3 days back only by a supervisor)."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=help_text or _("Today unless you change it. More than 3 days back needs a supervisor."),
+    )
+
+
+class ActionForm(forms.Form):
+    """A workflow step's form; it may look at the complaint (e.g. how many days an extension may add)."""
+
+    def __init__(self, *args, complaint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.complaint = complaint
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField) and not self.is_bound:
+                field.initial = timezone.localdate()
+
+
+class NoteForm(ActionForm):
     note = _note()
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ActionForm):
     reason = _note(_("Reason (shown to the complainant)"), required=True)
 
 
-class RequiredNoteForm(forms.Form):
+class RequiredNoteForm(ActionForm):
     note = _note(_("What are the new facts? (shown to the complainant)"), required=True)
 
 
-class DecideForm(forms.Form):
+class DecideForm(ActionForm):
     decision = forms.CharField(
         label=_("Decision, as told to the complainant"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
     )
@@ -76,10 +99,25 @@ class DecideForm(forms.Form):
         initial=Remedy.values,
         widget=forms.CheckboxSelectMultiple,
     )
+    delivered_on = _day(
+        _("Day the complainant received the decision"),
+        _("The 30 days for asking for a review count from this day. More than 3 days back needs a supervisor."),
+    )
     note = _note()
 
 
-class CloseForm(forms.Form):
+class DeliveryForm(ActionForm):
+    delivered_on = forms.DateField(
+        label=_("Day the complainant received the decision"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "The 30 days for asking for a review count from this day. More than 3 days back needs a supervisor."
+        ),
+    )
+    note = _note()
+
+
+class CloseForm(ActionForm):
     cause = forms.ModelChoiceField(
         label=_("Root cause code"),
         queryset=Complaint._meta.get_field("cause").related_model.objects.filter(is_active=True),
@@ -99,27 +137,42 @@ class CloseForm(forms.Form):
     note = _note()
 
 
-class ExtendForm(forms.Form):
-    reason = _note(_("Reason (shown to the complainant)"), required=True)
-    approved_by = forms.ModelChoiceField(
-        label=_("Approved by (supervisor)"),
-        queryset=get_user_model().objects.none(),
-        required=False,
-        help_text=_("Leave empty if you are the approving supervisor."),
-    )
-    senior_approval = forms.CharField(
-        label=_("Senior manager's approval (for the second extension, to 60 days)"),
-        max_length=200,
-        required=False,
-        help_text=_("Name and reference of the approval."),
-    )
+class RequestExtensionForm(ActionForm):
+    reason = _note(_("Reason (told to the complainant once the extension is granted)"), required=True)
+    days = forms.TypedChoiceField(label=_("Days to add"), coerce=int)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["approved_by"].queryset = _users_with("approve_extension")
+        room = services.extension_days_available(self.complaint) if self.complaint is not None else 0
+        self.fields["days"].choices = [(days, str(days)) for days in range(room, 0, -1)]
+        self.fields["days"].help_text = _(
+            "The request waits for a supervisor (first extension) or a senior manager (second extension). "
+            "The time limit moves only when it is granted, and only before the current limit ends."
+        )
 
 
-class MergeForm(forms.Form):
+class PauseForm(ActionForm):
+    reason = _note(_("Reason (shown to the complainant)"), required=True)
+    started_on = _day(_("Day the appraisal began"))
+
+
+class ResumeForm(ActionForm):
+    note = _note()
+    ended_on = _day(_("Day the appraisal ended"))
+
+
+class WithdrawForm(ActionForm):
+    note = _note()
+    received_on = _day(_("Day the withdrawal was received"))
+
+
+class ReportBackForm(ActionForm):
+    reference = forms.CharField(label=_("Reference of the reply to the regulator"), max_length=100)
+    reported_on = _day(_("Day the reply was sent"))
+    note = _note()
+
+
+class MergeForm(ActionForm):
     into = forms.CharField(label=_("Tracking number of the original complaint"), max_length=40)
     note = _note()
 
@@ -131,7 +184,7 @@ class MergeForm(forms.Form):
         return original
 
 
-class AssignForm(forms.Form):
+class AssignForm(ActionForm):
     handler = forms.ModelChoiceField(label=_("Handler"), queryset=get_user_model().objects.none())
 
     def __init__(self, *args, **kwargs):
@@ -139,8 +192,26 @@ class AssignForm(forms.Form):
         self.fields["handler"].queryset = _users_with("handle_complaint")
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ActionForm):
     reason = _note(_("Why the complainant disagrees (as they wrote it)"), required=True)
+
+
+class ExtensionDecisionForm(forms.Form):
+    """An approver's answer to a request for an extension."""
+
+    GRANT, REFUSE = "grant", "refuse"
+    decision = forms.ChoiceField(
+        label=pgettext_lazy("extension request", "Decision"),
+        choices=[(GRANT, _("Grant the extension")), (REFUSE, _("Refuse the extension"))],
+        widget=forms.RadioSelect,
+    )
+    note = _note(_("Note (required when refusing; kept in the history)"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.REFUSE and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Say why the extension is refused."))
+        return cleaned
 
 
 # action -> (form class, call(complaint, actor, cleaned_data))
@@ -148,18 +219,18 @@ ACTION_FORMS = {
     A.ASSIGN: (AssignForm, lambda c, u, d: services.complaint_assign(complaint=c, actor=u, handler=d["handler"])),
     A.ACCEPT: (NoteForm, lambda c, u, d: services.complaint_accept(complaint=c, actor=u, note=d["note"])),
     A.START: (NoteForm, lambda c, u, d: services.complaint_start(complaint=c, actor=u, note=d["note"])),
-    A.EXTEND: (
-        ExtendForm,
-        lambda c, u, d: services.complaint_extend(
-            complaint=c,
-            actor=u,
-            reason=d["reason"],
-            approved_by=d["approved_by"],
-            senior_approval=d["senior_approval"],
-        ),
+    A.REQUEST_EXTENSION: (
+        RequestExtensionForm,
+        lambda c, u, d: services.complaint_request_extension(complaint=c, actor=u, reason=d["reason"], days=d["days"]),
     ),
-    A.PAUSE: (ReasonForm, lambda c, u, d: services.complaint_pause(complaint=c, actor=u, reason=d["reason"])),
-    A.RESUME: (NoteForm, lambda c, u, d: services.complaint_resume(complaint=c, actor=u, note=d["note"])),
+    A.PAUSE: (
+        PauseForm,
+        lambda c, u, d: services.complaint_pause(complaint=c, actor=u, reason=d["reason"], started_on=d["started_on"]),
+    ),
+    A.RESUME: (
+        ResumeForm,
+        lambda c, u, d: services.complaint_resume(complaint=c, actor=u, note=d["note"], ended_on=d["ended_on"]),
+    ),
     A.RESTART: (RequiredNoteForm, lambda c, u, d: services.complaint_restart(complaint=c, actor=u, note=d["note"])),
     A.DECIDE: (
         DecideForm,
@@ -170,6 +241,13 @@ ACTION_FORMS = {
             outcome=d["outcome"],
             remedies=d["remedies"],
             note=d["note"],
+            delivered_on=d["delivered_on"],
+        ),
+    ),
+    A.DELIVER: (
+        DeliveryForm,
+        lambda c, u, d: services.complaint_record_delivery(
+            complaint=c, actor=u, delivered_on=d["delivered_on"], note=d["note"]
         ),
     ),
     A.CLOSE: (
@@ -190,12 +268,21 @@ ACTION_FORMS = {
         lambda c, u, d: services.complaint_merge(complaint=c, into=d["into"], actor=u, note=d["note"]),
     ),
     A.REJECT: (ReasonForm, lambda c, u, d: services.complaint_reject(complaint=c, actor=u, reason=d["reason"])),
-    A.WITHDRAW: (NoteForm, lambda c, u, d: services.complaint_withdraw(complaint=c, actor=u, note=d["note"])),
+    A.WITHDRAW: (
+        WithdrawForm,
+        lambda c, u, d: services.complaint_withdraw(complaint=c, actor=u, note=d["note"], received_on=d["received_on"]),
+    ),
     A.REQUEST_REVIEW: (
         ReviewForm,
         lambda c, u, d: services.complaint_request_review(complaint=c, actor=u, reason=d["reason"]),
     ),
     A.REOPEN: (ReasonForm, lambda c, u, d: services.complaint_reopen(complaint=c, actor=u, reason=d["reason"])),
+    A.REPORT_BACK: (
+        ReportBackForm,
+        lambda c, u, d: services.complaint_report_back(
+            complaint=c, actor=u, reference=d["reference"], reported_on=d["reported_on"], note=d["note"]
+        ),
+    ),
 }
 
 
@@ -213,7 +300,10 @@ class RegisterForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.SELF)
     regulator_ref = forms.CharField(label=_("Regulator's reference"), max_length=60, required=False)
     regulator_deadline = forms.DateField(
-        label=_("Regulator's deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Regulator's deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("When it is earlier than the regulation's 15 days, it is the date to meet everywhere."),
     )
     name = forms.CharField(label=_("Complainant's name"), max_length=100)
     phone = PhoneField(label=_("Phone"))
@@ -236,7 +326,7 @@ class RegisterForm(forms.Form):
         label=_("Employee complained about"),
         queryset=get_user_model().objects.none(),
         required=False,
-        help_text=_("That person will not be assigned this complaint."),
+        help_text=_("That person can take no step on this complaint or its reviews."),
     )
     description = forms.CharField(
         label=_("What the complainant says"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000

@@ -1,12 +1,19 @@
-"""The time limits of 《银行业保险业消费投诉处理管理办法》 (CBIRC Order 2020 No. 3) as one pure function.
+"""The time limits of 《银行业保险业消费投诉处理管理办法》 (CBIRC Order 2020 No. 3) as pure functions.
 
 Art. 20: decide and tell the complainant within 15 days of receipt; a complex case may be extended to 30 days,
-an especially complex one by a further 30 days (60 in all) with a senior manager's approval. Time spent on
-outside appraisal, testing or evaluation does not count. New facts restart the clock. Days are calendar days
-counted from the day after receipt (the day of receipt itself is not counted), in China Standard Time.
+an especially complex one by a further 30 days (60 in all) with the approval of the superior unit or a senior
+manager of the head office, and the complainant is told of each extension. Time spent on outside appraisal,
+testing or evaluation does not count. A repeat of the same complaint within the limit may be merged; new facts
+restart the clock. Days are calendar days counted from the day after receipt (the day of receipt itself is not
+counted), in China Standard Time.
 
-`compute_deadline` knows nothing of the database: it takes the receipt day and the clock events, and the
-services store its answer on the complaint after every event.
+A complaint forwarded by the regulator often carries the regulator's own date: the earlier of that date and the
+regulation's limit is the one to meet (`effective_due`). A complaint whose limit passes while its clock runs is
+late, and stays late (`late_since`): what is recorded afterwards — an extension, a pause, new facts, the
+decision — does not make it on time again.
+
+Nothing here knows the database: the services pass in the receipt day and the clock events, and store the
+answers on the complaint after every event.
 """
 
 from collections.abc import Iterable
@@ -14,9 +21,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 BASE_DAYS = 15
-EXTENDED_LIMITS = (30, 60)  # after the first and after the second extension
+# The limit in days after the first and after the second extension, at most. The first goes up to 30 days; the
+# second adds up to 30 more, and never beyond 60 in all.
+EXTENDED_LIMITS = (30, 60)
+SECOND_EXTENSION_MAX_DAYS = 30
 MAX_EXTENSIONS = len(EXTENDED_LIMITS)
+# A complainant who disagrees may ask the superior unit for a review within 30 days of receiving the decision.
 REVIEW_WINDOW_DAYS = 30
+# Staff may date a step up to this many days back themselves; further back needs a supervisor.
+BACKDATE_FREE_DAYS = 3
 
 EXTEND, PAUSE, RESUME, RESTART = "extend", "pause", "resume", "restart"
 CLOCK_ACTIONS = (EXTEND, PAUSE, RESUME, RESTART)
@@ -26,6 +39,8 @@ CLOCK_ACTIONS = (EXTEND, PAUSE, RESUME, RESTART)
 class ClockEvent:
     action: str
     day: date
+    # For an extension: the days it adds (None: as many as the rule allows).
+    days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,22 +66,41 @@ class ExtensionRefused(ValueError):
     pass
 
 
-def compute_deadline(received_on: date, events: Iterable[ClockEvent]) -> Deadline:
+def extension_room(limit_days: int, extensions: int) -> int:
+    """How many days the next extension may add to a limit of `limit_days` after `extensions` extensions
+    (0 when no further extension is allowed)."""
+    if extensions >= MAX_EXTENSIONS:
+        return 0
+    if extensions == 0:
+        return max(EXTENDED_LIMITS[0] - limit_days, 0)
+    return max(min(SECOND_EXTENSION_MAX_DAYS, EXTENDED_LIMITS[1] - limit_days), 0)
+
+
+def compute_deadline(received_on: date, events: Iterable[ClockEvent], *, base_days: int = BASE_DAYS) -> Deadline:
     """The due date after the receipt on `received_on` and the clock events, in their order.
 
-    - extend: the limit goes from 15 to 30, then to 60 days; a third extension is refused.
+    - extend: the limit grows by the extension's days, to 30 days at most after the first and by a further 30
+      (60 in all) after the second; a third extension, or one longer than the rule allows, is refused.
     - pause … resume: the days in between are added (a pause not yet resumed stops the clock; `due` then is the
       due date as it stood when the clock stopped).
-    - restart: a fresh 15-day period from that day; earlier extensions and pauses no longer matter.
+    - restart: a fresh period from that day; earlier extensions and pauses no longer matter.
+
+    `base_days` is 15 for a complaint; a review has the company's own limit (settings.PORTAL_REVIEW_LIMIT_DAYS).
     """
     start = received_on
+    limit = base_days
     extensions = 0
     paused_days = 0
     paused_since: date | None = None
     for event in events:
         if event.action == EXTEND:
+            room = extension_room(limit, extensions)
             if extensions >= MAX_EXTENSIONS:
                 raise ExtensionRefused("At most two extensions (60 days in all) are allowed.")
+            days = room if event.days is None else event.days
+            if days < 1 or days > room:
+                raise ExtensionRefused(f"An extension of {days} days is not allowed here (at most {room}).")
+            limit += days
             extensions += 1
         elif event.action == PAUSE:
             if paused_since is None:
@@ -76,8 +110,7 @@ def compute_deadline(received_on: date, events: Iterable[ClockEvent]) -> Deadlin
                 paused_days += max((event.day - paused_since).days, 0)
                 paused_since = None
         elif event.action == RESTART:
-            start, extensions, paused_days, paused_since = event.day, 0, 0, None
-    limit = EXTENDED_LIMITS[extensions - 1] if extensions else BASE_DAYS
+            start, limit, extensions, paused_days, paused_since = event.day, base_days, 0, 0, None
     return Deadline(
         due=start + timedelta(days=limit + paused_days),
         limit_days=limit,
@@ -87,6 +120,74 @@ def compute_deadline(received_on: date, events: Iterable[ClockEvent]) -> Deadlin
     )
 
 
-def review_deadline(decided_on: date) -> date:
-    """The last day on which the complainant may ask the superior unit for a review (Art. 26: 30 days)."""
-    return decided_on + timedelta(days=REVIEW_WINDOW_DAYS)
+def effective_due(statutory_due: date, regulator_deadline: date | None) -> date:
+    """The date to meet: the regulation's, or the regulator's when that is earlier."""
+    if regulator_deadline is not None and regulator_deadline < statutory_due:
+        return regulator_deadline
+    return statutory_due
+
+
+def late_since(
+    *, due: date, regulator_deadline: date | None, paused: bool, today: date, active_since: date | None = None
+) -> date | None:
+    """The day a complaint still being handled became late, or None while it is not.
+
+    A running clock is late from the day after its due date. A paused clock does not run out, but the regulator's
+    date is a fixed day that no appraisal moves. `active_since` is the day the complaint was last reopened: a
+    complaint decided in time and reopened after its limit is late from the day it was reopened.
+    """
+    passed = None
+    if not paused and due < today:
+        passed = due + timedelta(days=1)
+    elif regulator_deadline is not None and regulator_deadline < today:
+        passed = regulator_deadline + timedelta(days=1)
+    if passed is not None and active_since is not None and active_since > passed:
+        return active_since
+    return passed
+
+
+def limit_has_passed(due: date, today: date) -> bool:
+    """Whether the current limit ended before `today` (an extension or a pause must come before it ends)."""
+    return due < today
+
+
+def closed_on_time(*, closed_on: date | None, due: date | None, late: date | None) -> bool | None:
+    """On time, late, or None while the complaint is still being handled. A complaint once late is never on
+    time, whatever due date it has now (a restart, a reopening)."""
+    if closed_on is None:
+        return None
+    if late is not None or due is None:
+        return False
+    return closed_on <= due
+
+
+class DateRefused(ValueError):
+    """A date given for a step that the rules do not accept; `code` says which rule."""
+
+    def __init__(self, code: str, limit: date | None = None):
+        self.code = code
+        self.limit = limit
+        super().__init__(code)
+
+
+def check_step_day(
+    day: date, *, today: date, received_on: date, previous_clock_day: date | None, may_backdate: bool
+) -> date:
+    """The day a step happened (an appraisal began or ended, a withdrawal or the decision reached its party):
+    not in the future, not before receipt, not before the clock's previous step, and not more than
+    BACKDATE_FREE_DAYS back unless a supervisor records it."""
+    if day > today:
+        raise DateRefused("future")
+    if day < received_on:
+        raise DateRefused("before_receipt", received_on)
+    if previous_clock_day is not None and day < previous_clock_day:
+        raise DateRefused("before_previous", previous_clock_day)
+    if (today - day).days > BACKDATE_FREE_DAYS and not may_backdate:
+        raise DateRefused("needs_supervisor")
+    return day
+
+
+def review_deadline(delivered_on: date) -> date:
+    """The last day on which the complainant may ask the superior unit for a review: 30 days after the day they
+    received the decision."""
+    return delivered_on + timedelta(days=REVIEW_WINDOW_DAYS)

@@ -18,9 +18,17 @@ from . import notifications, services
 from .models import Complaint
 
 HANDLER_USERNAME = "demo.handler"
+# Names to act as (nobody logs in as them): the approvals are acts of approvers, and the review of a decision
+# is handled by someone other than whoever decided it.
+STAFF = {
+    "handler": (HANDLER_USERNAME, roles.COMPLAINT_HANDLER, "示例", "经办人"),
+    "supervisor": ("demo.supervisor", roles.SUPERVISOR, "示例", "主管"),
+    "senior": ("demo.senior", roles.SENIOR_MANAGER, "示例", "高级管理人员"),
+    "reviewer": ("demo.reviewer", roles.COMPLAINT_HANDLER, "总公司", "核查人员"),
+}
 
 # key, days ago received, channel, category, business channel, branch slug, language, name, phone, description,
-# steps (what happens to it after registration)
+# steps (what happens to it after registration, each "step@N": N days after receipt).
 DEMO = [
     ("received-web", 1, "web", "claims", "agency", "beijing", "zh-hans", "陈晓梅", "13811112222",
      "我母亲的住院医疗理赔材料两周前已经交齐，至今没有任何进展，打热线也只说在审核。请尽快给出结论。", []),
@@ -28,40 +36,58 @@ DEMO = [
      "I bought a policy online and never received the electronic policy document or the invoice, although the "
      "premium was taken from my card.", []),
     ("accepted", 4, "letter", "policy_service", "agency", "jiangsu", "zh-hans", "王建国", "13611114444",
-     "申请变更保单受益人已一个月，分公司柜面要求重复提交已经交过的户口本复印件。", ["accept"]),
+     "申请变更保单受益人已一个月，分公司柜面要求重复提交已经交过的户口本复印件。", ["accept@1"]),
     ("in-progress", 6, "visit", "sales", "bancassurance", "hunan", "zh-hans", "刘芳", "13711115555",
-     "在银行办理存款时被推荐购买了分红险，销售人员说是存款产品，没有说明犹豫期和退保损失。", ["accept", "start"]),
+     "在银行办理存款时被推荐购买了分红险，销售人员说是存款产品，没有说明犹豫期和退保损失。", ["accept@1", "start@2"]),
     ("due-soon", 13, "email", "underwriting", "agency", "beijing", "zh-hans", "赵强", "13511116666",
-     "投保时如实告知了高血压病史，承保时却被加费且没有书面说明理由。", ["accept", "start"]),
+     "投保时如实告知了高血压病史，承保时却被加费且没有书面说明理由。", ["accept@1", "start@2"]),
+    # Late: the limit passed on day 15 with no decision; it stays late.
     ("overdue", 19, "wechat", "claims", "group", "jiangsu", "zh-hans", "孙丽", "13411117777",
-     "公司团体意外险理赔被拒，理由是“非意外”，但医院诊断写明是摔伤。", ["accept", "start"]),
+     "公司团体意外险理赔被拒，理由是“非意外”，但医院诊断写明是摔伤。", ["accept@1", "start@3"]),
     ("paused", 8, "letter", "claims", "agency", "hunan", "zh-hans", "周伟", "13311118888",
-     "伤残等级认定有分歧，要求重新鉴定后赔付。", ["accept", "start", "pause"]),
+     "伤残等级认定有分歧，要求重新鉴定后赔付。", ["accept@1", "start@1", "pause@3"]),
+    # Extended in time: asked on day 10, granted on day 11, before the 15 days ran out.
     ("extended-once", 16, "phone", "policy_service", "broker", "beijing", "zh-hans", "吴敏", "13211119999",
-     "退保金额与合同现金价值表不一致，差额近三千元。", ["accept", "start", "extend"]),
+     "退保金额与合同现金价值表不一致，差额近三千元。", ["accept@1", "start@2", "request@10", "grant@11"]),
     ("extended-twice", 40, "visit", "sales", "bancassurance", "jiangsu", "en", "Maria Santos", "13111110000",
      "The agent promised a guaranteed return of 5% a year; the contract shows a much lower guaranteed rate.",
-     ["accept", "start", "extend", "extend"]),
+     ["accept@1", "start@2", "request@12", "grant@13", "request@27", "grant@28"]),
+    # Forwarded by the regulator with its own deadline, 10 days after receipt: earlier than the 15 days.
     ("regulator", 3, "letter", "sales", "agency", "beijing", "zh-hans", "郑海", "18811112222",
-     "监管转来：消费者反映业务员代签名投保。", ["accept"]),
+     "监管转来：消费者反映业务员代签名投保。", ["accept@1"]),
+    ("regulator-answered", 24, "letter", "claims", "agency", "hunan", "zh-hans", "钱明", "18211113333",
+     "监管转来：消费者反映重疾理赔审核时间过长。",
+     ["accept@1", "start@2", "decide@9", "report_back@10", "close@11"]),
     ("decided", 10, "web", "service", "internet", "", "zh-hans", "冯雪", "18911113333",
-     "App多次登录失败，客服电话长时间无人接听。", ["accept", "start", "decide"]),
+     "App多次登录失败，客服电话长时间无人接听。", ["accept@1", "start@2", "decide@8"]),
     ("closed", 25, "phone", "claims", "agency", "hunan", "zh-hans", "何静", "18611114444",
-     "重疾理赔款到账时间比承诺的晚了二十天。", ["accept", "start", "decide", "close"]),
+     "重疾理赔款到账时间比承诺的晚了二十天。", ["accept@1", "start@2", "decide@12", "close@14"]),
     ("closed-en", 28, "email", "policy_service", "internet", "", "en", "Tom Becker", "18711115555",
      "My address change request was ignored twice and letters keep going to the old address.",
-     ["accept", "decide", "close"]),
+     ["accept@1", "decide@10", "close@11"]),
+    # Decided on day 20, after its 15 days: closed late.
+    ("decided-late", 35, "phone", "claims", "agency", "jiangsu", "zh-hans", "杨帆", "18111116666",
+     "意外医疗理赔材料被要求反复补交，至今未赔付。", ["accept@2", "start@3", "decide@20", "close@21"]),
+    # An extension asked for on day 13 and not granted before the limit ended on day 15: it lapsed, late.
+    ("extension-lapsed", 30, "letter", "underwriting", "broker", "hunan", "zh-hans", "许娟", "18011117777",
+     "保单复效申请提交后一直没有答复。", ["accept@1", "start@2", "request@13", "decide@22", "close@23"]),
     ("withdrawn", 5, "web", "other", "", "", "zh-hans", "高原", "18511116666",
-     "想咨询一下保单贷款的利率是怎么算的。", ["withdraw"]),
+     "想咨询一下保单贷款的利率是怎么算的。", ["withdraw@1"]),
     ("rejected", 7, "email", "other", "", "", "en", "Alex Kim", "18411117777",
-     "Please send me your company's marketing brochure for next year.", ["reject"]),
+     "Please send me your company's marketing brochure for next year.", ["reject@1"]),
     ("repeat", 3, "phone", "sales", "bancassurance", "hunan", "zh-hans", "刘芳", "13711115555",
-     "再次反映：银行网点销售分红险时误导，说是存款。", ["merge:in-progress"]),
+     "再次反映：银行网点销售分红险时误导，说是存款。", ["merge:in-progress@0"]),
+    # Decided by the Beijing branch; the review goes to the head office, handled by someone who did not decide.
     ("reviewed", 20, "web", "claims", "agency", "beijing", "zh-hans", "林涛", "18311118888",
-     "门诊费用理赔只赔了一半，没有说明扣减依据。", ["accept", "start", "decide", "review"]),
+     "门诊费用理赔只赔了一半，没有说明扣减依据。", ["accept@1", "start@2", "decide@5", "review@8"]),
 ]  # fmt: skip
 
-# A decision that fits what the complaint is about, in the complainant's language.
+# Regulator-forwarded demo complaints: (reference, the regulator's deadline in days after receipt).
+REGULATOR = {
+    "regulator": ("京金监投〔2026〕0123号", 10),
+    "regulator-answered": ("湘金监投〔2026〕0456号", 12),
+}
+
 DECISIONS = {
     "claims": {
         "zh-hans": (
@@ -99,12 +125,13 @@ DECISIONS = {
         "en": "We have recorded your concern and passed it to the department concerned, which will write to you.",
     },
 }
+EXTENSION_REASONS = ("需要调取销售录音录像并约谈相关人员", "需等待银行网点提供原始单证")
 
-# When each step happens, in days after receipt (at a believable time of the working day), so that a demo
+# Each step happens on its day after receipt ("step@N") at a believable time of the working day, so that a demo
 # history reads like a real one rather than one minute in which everything happened.
-STEP_DAYS = {"accept": 1, "start": 2, "pause": 4, "extend": 13, "decide": 9, "close": 11, "review": 14}
-STEP_HOURS = {"accept": (9, 40), "start": (14, 5), "pause": (10, 20), "extend": (16, 30), "decide": (15, 10),
-              "close": (11, 0), "review": (20, 45), "withdraw": (9, 15), "reject": (10, 50)}  # fmt: skip
+STEP_HOURS = {"accept": (9, 40), "start": (14, 5), "pause": (10, 20), "request": (16, 30), "grant": (10, 15),
+              "decide": (15, 10), "report_back": (16, 45), "close": (11, 0), "review": (20, 45),
+              "withdraw": (9, 15), "reject": (10, 50)}  # fmt: skip
 
 
 @contextmanager
@@ -119,52 +146,50 @@ def _clock(moment):
         timezone.now = real
 
 
-def _step_moment(received, step: str, index: int, steps: list[str], now):
-    """When the `index`-th step happens: its usual day after receipt (a second extension two weeks after the
-    first; a decision after two extensions at day 35), at a working-day hour, never in the future."""
+def _step_moment(received, step: str, offset: int, remaining: int, now):
+    """When a step `offset` days after receipt happens: that day at a working-day hour, and never later than two
+    hours per step still to come before `now` (a step taken today, before this hour)."""
     name = step.split(":", 1)[0]
-    days = STEP_DAYS.get(name, index + 1)
-    if name == "extend" and steps[:index].count("extend"):
-        days += 15
-    if name == "decide" and steps.count("extend") == 2:
-        days = 35
     hour, minute = STEP_HOURS.get(name, (10, 0))
-    moment = (timezone.localtime(received) + timedelta(days=days)).replace(hour=hour, minute=minute, second=0)
-    return min(moment, now - timedelta(hours=2 * (len(steps) - index)))
+    day = timezone.localtime(received) + timedelta(days=offset)
+    moment = day.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return min(moment, now - timedelta(hours=2 * remaining))
 
 
-def _handler():
+def _staff(role: str):
+    username, group_name, first_name, last_name = STAFF[role]
     user_model = get_user_model()
-    user = user_model.objects.filter(username=HANDLER_USERNAME).first()
+    user = user_model.objects.filter(username=username).first()
     if user is None:
-        user = user_model(username=HANDLER_USERNAME, is_staff=True, first_name="示例", last_name="经办人")
-        user.set_unusable_password()  # a name to assign complaints to; nobody logs in as it
+        user = user_model(username=username, is_staff=True, first_name=first_name, last_name=last_name)
+        user.set_unusable_password()  # a name to act as; nobody logs in as it
         user.save()
-    group = Group.objects.filter(name=roles.COMPLAINT_HANDLER).first()
+    group = Group.objects.filter(name=group_name).first()
     if group is not None and not user.groups.filter(pk=group.pk).exists():
         user.groups.add(group)
     return user
 
 
-def _apply(complaint: Complaint, step: str, language: str, made: dict) -> None:
+def _apply(complaint: Complaint, step: str, language: str, made: dict, staff: dict) -> None:
+    handler = staff["handler"]
     if step == "accept":
-        services.complaint_accept(complaint=complaint, actor=None)
+        services.complaint_accept(complaint=complaint, actor=handler)
     elif step == "start":
-        services.complaint_start(complaint=complaint, actor=None)
+        services.complaint_start(complaint=complaint, actor=handler)
     elif step == "pause":
-        services.complaint_pause(complaint=complaint, actor=None, reason="委托第三方机构进行伤残等级鉴定")
-    elif step == "extend":
-        second = complaint.extensions == 1
-        services.complaint_extend(
-            complaint=complaint,
-            actor=None,
-            reason="需要调取销售录音录像并约谈相关人员" if not second else "需等待银行网点提供原始单证",
-            senior_approval="分公司总经理批准（示例）" if second else "",
+        services.complaint_pause(complaint=complaint, actor=handler, reason="委托第三方机构进行伤残等级鉴定")
+    elif step == "request":
+        services.complaint_request_extension(
+            complaint=complaint, actor=handler, reason=EXTENSION_REASONS[complaint.extensions]
         )
+    elif step == "grant":
+        request = complaint.extension_requests.get(status="pending")
+        approver = staff["supervisor"] if request.number == 1 else staff["senior"]
+        services.extension_grant(request=request, actor=approver)
     elif step == "decide":
         services.complaint_decide(
             complaint=complaint,
-            actor=None,
+            actor=handler,
             decision=DECISIONS.get(complaint.category, DECISIONS["other"])[language],
             outcome="partly_upheld",
             remedies=["review", "mediation", "arbitration", "litigation"],
@@ -172,18 +197,24 @@ def _apply(complaint: Complaint, step: str, language: str, made: dict) -> None:
     elif step == "close":
         services.complaint_close(
             complaint=complaint,
-            actor=None,
+            actor=handler,
             cause="service",
             root_cause="服务时效未达到承诺标准",
             responsible_unit="运营管理部",
             remediation="优化理赔时效监控，超时自动提醒。",
+        )
+    elif step == "report_back":
+        services.complaint_report_back(
+            complaint=complaint, actor=handler, reference="湘小康消保〔2026〕12号", note="已书面回复监管部门"
         )
     elif step == "withdraw":
         services.complaint_withdraw(complaint=complaint, note="已电话解答，客户撤回")
     elif step == "reject":
         services.complaint_reject(complaint=complaint, actor=None, reason="Not a complaint: a request for brochures.")
     elif step == "review":
-        services.complaint_request_review(complaint=complaint, reason="不认可扣减比例，申请上级机构核查。")
+        review = services.complaint_request_review(complaint=complaint, reason="不认可扣减比例，申请上级机构核查。")
+        services.complaint_assign(complaint=review, actor=staff["supervisor"], handler=staff["reviewer"])
+        services.complaint_accept(complaint=review, actor=staff["reviewer"])
     elif step.startswith("merge:"):
         services.complaint_merge(complaint=complaint, into=made[step.split(":", 1)[1]], actor=None, note="同一事项")
 
@@ -194,7 +225,7 @@ def load(stdout=None) -> None:
 
 
 def _load(stdout) -> None:
-    handler = _handler()
+    staff = {role: _staff(role) for role in STAFF}
     now = timezone.now()
     branches = {branch.slug: branch for branch in Branch.objects.all()}
     made: dict[str, Complaint] = {}
@@ -203,12 +234,15 @@ def _load(stdout) -> None:
         idempotency_key = f"demo:{key}"
         complaint = Complaint.objects.filter(idempotency_key=idempotency_key).first()
         if complaint is None:
-            received = (now - timedelta(days=days)).replace(hour=(days * 3) % 9 + 1, minute=(days * 7) % 60)
-            with _clock(received):
+            received_at = (now - timedelta(days=days)).replace(hour=(days * 3) % 9 + 1, minute=(days * 7) % 60)
+            reference, regulator_days = REGULATOR.get(key, ("", None))
+            # Each step is recorded as of its own day and at a working-day hour, as if it had been taken then:
+            # the rules are judged on that day (services.recording_history), and the history shows that moment.
+            with _clock(received_at), services.recording_history(received_at):
                 complaint = services.complaint_register(
                     actor=None,
                     channel=channel,
-                    received_at=received,
+                    received_at=received_at,
                     name=name,
                     phone=phone,
                     description=description,
@@ -217,21 +251,28 @@ def _load(stdout) -> None:
                     branch=branches.get(slug),
                     language=language,
                     email=f"{key}@example.com" if language == "en" else "",
-                    source="regulator" if key == "regulator" else "self",
-                    regulator_ref="京金监投〔2026〕0123号" if key == "regulator" else "",
+                    source="regulator" if reference else "self",
+                    regulator_ref=reference,
+                    regulator_deadline=(
+                        timezone.localdate(received_at) + timedelta(days=regulator_days) if reference else None
+                    ),
                     idempotency_key=idempotency_key,
                 )
-            if steps and steps[0] not in ("withdraw", "reject") and not steps[0].startswith("merge:"):
-                with _clock(received + timedelta(minutes=25)):
-                    services.complaint_assign(complaint=complaint, actor=None, handler=handler)
-            previous = received + timedelta(minutes=25)
-            for index, step in enumerate(steps):
-                moment = _step_moment(complaint.received_at, step, index, steps, now)
+            if steps and steps[0].split("@")[0] not in ("withdraw", "reject") and not steps[0].startswith("merge"):
+                assigned = received_at + timedelta(minutes=25)
+                with _clock(assigned), services.recording_history(assigned):
+                    services.complaint_assign(complaint=complaint, actor=staff["supervisor"], handler=staff["handler"])
+            previous = received_at + timedelta(minutes=25)
+            for index, entry in enumerate(steps):
+                step, _at, offset = entry.partition("@")
+                moment = _step_moment(received_at, step, int(offset or 0), len(steps) - index, now)
                 moment = max(moment, previous + timedelta(minutes=5))
-                with _clock(moment):
-                    _apply(complaint, step, language, made)
+                with _clock(moment), services.recording_history(moment):
+                    _apply(complaint, step, language, made, staff)
                 previous = moment
                 complaint.refresh_from_db()
+            # What the daily run does: a limit that passed with no decision is recorded as late.
+            complaint = services.complaint_mark_late(complaint=complaint)
             created += 1
         made[key] = complaint
     if stdout:

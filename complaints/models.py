@@ -9,10 +9,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Case, F, Q, Value, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_lists import YearsByIndexQuerySet
+from portal.beijing import BEIJING
 from portal.models import PROVINCE_CHOICES, province_label
 
 
@@ -126,12 +129,44 @@ class ComplaintQuerySet(YearsByIndexQuerySet, models.QuerySet):
         return self.filter(status__in=ACTIVE_STATUSES)
 
     def overdue(self, today):
-        """Complaints whose clock runs and whose due date has passed."""
-        return self.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+        """Complaints still being handled that are late: their clock runs and their due date has passed, the
+        regulator's date has passed while the clock is paused, or they were found late before (a restart or a
+        reopening gives a new due date but does not make a late complaint on time)."""
+        return self.filter(
+            Q(status__in=OPEN_STATUSES, due_date__lt=today)
+            | Q(status=Status.PAUSED, regulator_deadline__lt=today)
+            | Q(status__in=ACTIVE_STATUSES, late_since__isnull=False)
+        )
 
     def due_soon(self, today, days: int = 3):
-        """Complaints whose clock runs and which fall due today or within the next `days` days."""
-        return self.filter(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=today + timedelta(days=days))
+        """Complaints whose clock runs, not late, which fall due today or within the next `days` days."""
+        return self.filter(
+            status__in=OPEN_STATUSES,
+            late_since__isnull=True,
+            due_date__gte=today,
+            due_date__lte=today + timedelta(days=days),
+        )
+
+    def with_timeliness(self):
+        """Annotates `closed_day` (the day the complaint was closed: its decision, or the day it ended without
+        one, in Beijing time; None while it is being handled) and `on_time` (None while being handled). The one
+        rule of reports, exports and the dashboard, in SQL; complaints.deadlines.closed_on_time is the same
+        rule in Python: a complaint once late is never on time."""
+        is_closed = ~Q(status__in=ACTIVE_STATUSES)
+        return self.annotate(
+            closed_day=Case(
+                When(is_closed, then=Coalesce(TruncDate("decided_at", tzinfo=BEIJING), F("ended_on"))),
+                default=None,
+            ),
+        ).annotate(
+            on_time=Case(
+                When(~is_closed, then=Value(None)),
+                When(late_since__isnull=False, then=Value(False)),
+                When(closed_day__lte=F("due_date"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(null=True),
+            )
+        )
 
     def visible_to(self, user):
         """Handlers see the complaints assigned to them; supervisors and compliance officers see all."""
@@ -196,10 +231,35 @@ class Complaint(models.Model):
         blank=True,
         related_name="+",
     )
+    # The date to meet: the regulation's limit, or the regulator's date when that is earlier. Lists, filters,
+    # badges, messages, reports and exports all read this one.
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    statutory_due_date = models.DateField(
+        _("due date under the regulation"),
+        null=True,
+        blank=True,
+        help_text=_("15 days from receipt, with the extensions granted and the days paused for appraisal."),
+    )
     extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    late_since = models.DateField(
+        _("late since"),
+        null=True,
+        blank=True,
+        help_text=_("The first day after the time limit passed without a decision. A late complaint stays late."),
+    )
     decision = models.TextField(_("decision"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_delivered_on = models.DateField(
+        _("decision received by the complainant on"),
+        null=True,
+        blank=True,
+        help_text=_("The 30 days for asking for a review count from this day."),
+    )
+    reported_back_on = models.DateField(_("reported back to the regulator on"), null=True, blank=True)
+    # db_default too: bulk loaders (COPY) that do not name the column get "", not NULL.
+    report_back_ref = models.CharField(
+        _("reference of the report to the regulator"), max_length=100, blank=True, default="", db_default=""
+    )
     remedies = models.JSONField(_("remedies"), default=list, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     cause = models.ForeignKey(
@@ -252,8 +312,9 @@ class Complaint(models.Model):
             ("view_all_complaints", _("Can see every complaint, not only those assigned")),
             ("handle_complaint", _("Can work complaints through the workflow")),
             ("assign_complaint", _("Can assign complaints to handlers")),
-            ("approve_extension", _("Can approve extensions of the time limit")),
-            ("approve_second_extension", _("Can approve the second extension (to 60 days)")),
+            ("approve_extension", _("Can grant the first extension of the time limit (to 30 days)")),
+            ("approve_second_extension", _("Can grant the second extension of the time limit (to 60 days)")),
+            ("record_past_dates", _("Can record steps dated more than 3 days back")),
             ("export_complaint", _("Can export complaint data")),
             ("view_full_personal_data", _("Can see complainants' personal data in full")),
             ("set_legal_hold", _("Can place complaints on legal hold and lift it")),
@@ -292,6 +353,21 @@ class Complaint(models.Model):
         return self.status in ACTIVE_STATUSES
 
     @property
+    def report_back_due(self):
+        """A forwarded complaint is reported back to the regulator by the regulator's date."""
+        return self.regulator_deadline if self.source == Source.REGULATOR else None
+
+    @property
+    def regulator_date_rules(self) -> bool:
+        """Whether the regulator's date is the one to meet (it is earlier than the regulation's)."""
+        return bool(
+            self.regulator_deadline
+            and self.statutory_due_date
+            and self.due_date == self.regulator_deadline
+            and self.regulator_deadline < self.statutory_due_date
+        )
+
+    @property
     def province_display(self) -> str:
         return province_label(self.province)
 
@@ -321,8 +397,11 @@ class EventAction(models.TextChoices):
     ACCEPT = "accept", _("Accepted")
     START = "start", _("Work started")
     DECIDE = "decide", _("Decided")
+    DELIVER = "deliver", _("Decision received by the complainant")
     CLOSE = "close", _("Closed")
+    REQUEST_EXTENSION = "request_extension", _("Extension requested")
     EXTEND = "extend", _("Time limit extended")
+    REFUSE_EXTENSION = "refuse_extension", _("Extension refused")
     PAUSE = "pause", _("Paused for outside appraisal")
     RESUME = "resume", _("Resumed after appraisal")
     MERGE = "merge", _("Merged into another complaint")
@@ -339,15 +418,21 @@ class EventAction(models.TextChoices):
     CORRECT = "correct", _("Record corrected")
     ESCALATE = "escalate", _("Escalated as overdue")
     REMEDIATION = "remediation", _("Remediation item added or updated")
+    LATE = "late", _("Time limit passed without a decision")
+    REPORT_BACK = "report_back", _("Reported back to the regulator")
 
 
 class ComplaintEvent(AppendOnly):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(_("when"))
+    # When the step was recorded; `happened_on` is the day it happened (an appraisal that began last Monday, a
+    # withdrawal letter received yesterday). Rows written before that field existed have none: their day is
+    # the day they were recorded (see `day`).
+    at = models.DateTimeField(_("recorded at"))
+    happened_on = models.DateField(_("happened on"), null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, null=True, blank=True
     )
-    action = models.CharField(_("action"), max_length=16, choices=EventAction.choices)
+    action = models.CharField(_("action"), max_length=24, choices=EventAction.choices)
     from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -362,6 +447,16 @@ class ComplaintEvent(AppendOnly):
 
     def __str__(self):
         return f"{self.complaint_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def day(self):
+        """The day the step happened (Beijing time)."""
+        return self.happened_on or timezone.localdate(self.at)
+
+    @property
+    def dated_earlier(self) -> bool:
+        """Whether the step happened on an earlier day than it was recorded."""
+        return self.happened_on is not None and self.happened_on != timezone.localdate(self.at)
 
     @property
     def public_note(self) -> str:
@@ -393,6 +488,79 @@ PUBLIC_NOTE_ACTIONS = {
     EventAction.REQUEST_REVIEW,
     EventAction.ADD_INFORMATION,
 }
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+    LAPSED = "lapsed", _("Lapsed")
+
+
+class ExtensionRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=ExtensionStatus.PENDING)
+
+    def visible_to(self, user):
+        return self.filter(complaint__in=Complaint.objects.visible_to(user))
+
+
+class ExtensionRequest(models.Model):
+    """A handler's request to extend a complaint's time limit, waiting for the approver (Art. 20).
+
+    The first extension (to 30 days) is granted by a supervisor, the second (a further 30 days, 60 in all) by a
+    senior manager; never by the person who asked. The limit moves only when the request is granted, and only
+    while the limit it extends has not ended. A request still waiting when the limit ends lapses, and the
+    complaint is late. Changed only through complaints.services, each step an event on the complaint.
+    """
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    number = models.PositiveSmallIntegerField(_("extension"), help_text=_("1 for the first, 2 for the second."))
+    days = models.PositiveSmallIntegerField(_("days requested"))
+    reason = models.TextField(_("reason"), help_text=_("Told to the complainant once the extension is granted."))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    due_when_requested = models.DateField(_("time limit when requested"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("approver's note"), blank=True)
+
+    objects = ExtensionRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=_in("status", ExtensionStatus), name="extensionrequest_status_valid"),
+            models.CheckConstraint(condition=Q(number__in=[1, 2]), name="extensionrequest_number_valid"),
+            models.UniqueConstraint(
+                fields=["complaint"],
+                condition=Q(status="pending"),
+                name="extensionrequest_one_pending_per_complaint",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint} #{self.number}"
+
+    @property
+    def approving_permission(self) -> str:
+        return "complaints.approve_extension" if self.number == 1 else "complaints.approve_second_extension"
 
 
 class ComplaintAttachment(models.Model):

@@ -49,7 +49,9 @@ def _remedies(complaint: Complaint) -> str:
             continue
         label = str(labels[code])
         if code == Remedy.REVIEW and complaint.decided_at:
-            until = review_deadline(timezone.localdate(complaint.decided_at))
+            # 30 days from the day the complainant received the decision (the day it was made unless recorded).
+            delivered = complaint.decision_delivered_on or timezone.localdate(complaint.decided_at)
+            until = review_deadline(delivered)
             label = _("%(remedy)s (ask by %(date)s)") % {"remedy": label, "date": _day(until)}
         parts.append(label)
     return pgettext("list separator", ", ").join(parts)

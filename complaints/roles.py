@@ -4,7 +4,7 @@ from django.apps import apps as global_apps
 
 from portal import roles
 
-_READ = ["view_complaint", "view_complaintevent", "view_complaintattachment"]
+_READ = ["view_complaint", "view_complaintevent", "view_complaintattachment", "view_extensionrequest"]
 # Remediation items (整改事项) are set and followed by whoever works or oversees the complaint.
 _REMEDIATION = ["view_remediationitem", "add_remediationitem", "change_remediationitem"]
 
@@ -18,8 +18,8 @@ GROUP_PERMISSIONS = {
         "view_full_personal_data",
         *_REMEDIATION,
     ],
-    # Everything a handler does on every complaint, plus assigning and approving extensions; the dashboard and
-    # the export log to oversee the team.
+    # Everything a handler does on every complaint, plus assigning, granting first extensions and recording
+    # steps dated more than three days back; the dashboard and the export log to oversee the team.
     roles.SUPERVISOR: [
         *_READ,
         "add_complaint",
@@ -29,6 +29,7 @@ GROUP_PERMISSIONS = {
         "view_all_complaints",
         "assign_complaint",
         "approve_extension",
+        "record_past_dates",
         "export_complaint",
         "view_personaldataview",
         "set_legal_hold",
@@ -38,11 +39,14 @@ GROUP_PERMISSIONS = {
         "view_oversightwarning",
         "view_rootcause",
     ],
-    # Approves the second extension (to 60 days); late complaints are escalated to them after five days.
+    # Reads every complaint and grants extensions: the second one (to 60 days) only they may grant (Art. 20).
+    # Late complaints are escalated to them after five days.
     roles.SENIOR_MANAGER: [
         *_READ,
         "view_all_complaints",
+        "approve_extension",
         "approve_second_extension",
+        "record_past_dates",
     ],
     # Read everything, export, import, report and draft the disclosure; change no complaint.
     roles.COMPLIANCE_OFFICER: [

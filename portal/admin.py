@@ -42,8 +42,9 @@ class SiteProfileAdmin(TabbedTranslationAdmin):
 
 @admin.register(Branch)
 class BranchAdmin(TabbedTranslationAdmin):
-    list_display = ("name", "slug", "province", "phone", "is_active", "sort_order")
+    list_display = ("name", "slug", "province", "parent", "phone", "is_active", "sort_order")
     list_filter = ("province", "is_active")
+    list_select_related = ("parent",)
     list_editable = ("is_active", "sort_order")
     search_fields = ("name", "slug", "address")
     prepopulated_fields = {"slug": ("name_en",)}

@@ -35,6 +35,20 @@ PROFILE = {
     ),
 }
 
+# The head office, above the branches: a review of a branch's decision goes to it.
+HEAD_OFFICE = {
+    "slug": "head-office",
+    "province": "北京",
+    "name_zh_hans": "总公司",
+    "name_en": "Head Office",
+    "address_zh_hans": PROFILE["address_zh_hans"],
+    "address_en": PROFILE["address_en"],
+    "phone": "400-815-6688",
+    "counter_hours_zh_hans": PROFILE["office_hours_zh_hans"],
+    "counter_hours_en": PROFILE["office_hours_en"],
+    "sort_order": 5,
+}
+
 BRANCHES = [
     {
         "slug": "beijing",
@@ -99,14 +113,20 @@ def load(stdout=None) -> None:
             changed = True
     if changed or profile._state.adding:
         profile.save()
+    head_office = _branch(HEAD_OFFICE)
     for data in BRANCHES:
-        values = {key: value for key, value in data.items() if key != "slug"}
-        branch = Branch.objects.filter(slug=data["slug"]).first()
-        if branch is None:
-            Branch.objects.create(slug=data["slug"], name=values["name_zh_hans"], **values)
-        elif any(getattr(branch, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(branch, key, value)
-            branch.save()
+        _branch({**data, "parent": head_office})
     if stdout:
-        stdout.write(f"portal: site profile and {len(BRANCHES)} branches\n")
+        stdout.write(f"portal: site profile, the head office and {len(BRANCHES)} branches under it\n")
+
+
+def _branch(data: dict) -> Branch:
+    values = {key: value for key, value in data.items() if key != "slug"}
+    branch = Branch.objects.filter(slug=data["slug"]).first()
+    if branch is None:
+        return Branch.objects.create(slug=data["slug"], name=values["name_zh_hans"], **values)
+    if any(getattr(branch, key) != value for key, value in values.items()):
+        for key, value in values.items():
+            setattr(branch, key, value)
+        branch.save()
+    return branch

@@ -1,5 +1,6 @@
 """The organisation the portal serves: its profile (one row) and its branches."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -84,6 +85,12 @@ class BranchQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def head_office(self):
+        """The top of the organisation: the one unit without a superior that has units under it (None while
+        no branch has been put under another)."""
+        tops = list(self.filter(parent__isnull=True, children__isnull=False).distinct()[:2])
+        return tops[0] if len(tops) == 1 else None
+
 
 class Branch(models.Model):
     """A branch office (分公司). Shared by the reception schedule and the complaint records."""
@@ -97,6 +104,15 @@ class Branch(models.Model):
     transit = models.TextField(_("transit directions"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("superior unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("The unit a review of this branch's decisions goes to. Empty for the head office."),
+    )
 
     objects = BranchQuerySet.as_manager()
 
@@ -111,6 +127,19 @@ class Branch(models.Model):
     @property
     def province_display(self) -> str:
         return province_label(self.province)
+
+    def clean(self):
+        super().clean()
+        seen, unit = {self.pk}, self.parent
+        while unit is not None:
+            if unit.pk in seen:
+                raise ValidationError({"parent": _("A unit cannot be placed under itself or under a unit below it.")})
+            seen.add(unit.pk)
+            unit = unit.parent
+
+    def superior(self) -> "Branch":
+        """The unit above this one; the head office is its own superior (it has none above it)."""
+        return self.parent if self.parent_id else self
 
 
 def province_label(name: str) -> str:

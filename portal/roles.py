@@ -16,6 +16,7 @@ from django.db.models.signals import post_migrate
 CONTENT_EDITOR = "Content editor"
 COMPLAINT_HANDLER = "Complaint handler"
 SUPERVISOR = "Supervisor"
+# Grants the second extension of a complaint's time limit (Art. 20: a senior manager's approval).
 SENIOR_MANAGER = "Senior manager"
 COMPLIANCE_OFFICER = "Compliance officer"
 BRANCH_STAFF = "Branch staff"

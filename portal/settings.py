@@ -187,6 +187,9 @@ PORTAL_UPLOAD_FOLDERS = ("complaints", "notices")
 # Retention (docs/operations.md): the personal data of a complaint is anonymised this many years after it
 # ended (closed, withdrawn, rejected or merged), unless it is on legal hold. The statistics stay.
 PORTAL_RETENTION_YEARS = int(os.environ.get("PORTAL_RETENTION_YEARS", "5"))
+# The time limit of a review by the superior unit, in calendar days from the request (the company's policy: the
+# regulation gives the complainant 30 days to ask, and the company decides a review in as many).
+PORTAL_REVIEW_LIMIT_DAYS = int(os.environ.get("PORTAL_REVIEW_LIMIT_DAYS", "30"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -92,6 +92,10 @@ def bulk_load(*models):
     if the load fails (the transaction rolls back)."""
     tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
+        # Foreign-key checks still waiting for the end of this transaction (rows written just before, e.g. the
+        # branches placed under the head office) are made now: PostgreSQL alters no table that has any pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
             "WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('f', 'u') ORDER BY contype DESC",

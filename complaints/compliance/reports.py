@@ -7,8 +7,12 @@ The rules:
   app's ACTIVE_STATUSES) and `closed` otherwise, so `open + closed == total`.
 - A closed complaint was closed on the day of its decision (办结: decided and told), or, when it ended without
   one (withdrawn, merged, rejected), on the day it ended. It was closed on time when that day is not after the
-  due date the complaints app computed with `complaints.deadlines.compute_deadline` (15 days, extensions, pauses).
+  due date the complaints app computed (15 days, extensions granted in time, pauses; the regulator's date when
+  that is earlier) and it was never late: a complaint whose limit passed without a decision stays late whatever
+  was recorded afterwards (`Complaint.objects.with_timeliness`, the one rule of reports and exports).
   `overdue` is the complaints app's own `Complaint.objects.overdue(today)`.
+- Regulator-forwarded complaints have their own figures: closed, closed on time (against the earlier of the
+  regulator's date and the regulation's), and reported back to the regulator, on time when by its date.
 - Days to close are calendar days from the day of receipt to the day of closing (Beijing time).
 - The ratios per ¥100m premium, per 10,000 policies and per 10,000 insured use the business volume compliance
   entered for exactly that period (ReportingVolume); without one, or for a single branch, they are null.
@@ -25,7 +29,7 @@ from decimal import Decimal
 
 from django.db import connections
 from django.db.models import BooleanField, Case, Count, F, Func, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone, translation
 
 from portal.beijing import BEIJING, day_start
@@ -122,14 +126,11 @@ class DaysBetween(Func):
 
 
 def _with_closing(queryset):
-    is_closed = ~Q(status__in=ACTIVE_STATUSES)
-    return queryset.annotate(
-        received_day=TruncDate("received_at", tzinfo=BEIJING),
-        closed_day=Case(
-            When(is_closed, then=Coalesce(TruncDate("decided_at", tzinfo=BEIJING), F("ended_on"))),
-            default=None,
-        ),
-    ).annotate(days_to_close=DaysBetween(F("closed_day"), F("received_day")))
+    return (
+        queryset.with_timeliness()
+        .annotate(received_day=TruncDate("received_at", tzinfo=BEIJING))
+        .annotate(days_to_close=DaysBetween(F("closed_day"), F("received_day")))
+    )
 
 
 def _ratio(part, whole, digits=4):
@@ -146,37 +147,54 @@ def _counts(queryset, today: date) -> dict:
 def counts_by(queryset, today: date, by: str | None = None) -> dict:
     """The figures of _counts for each value of the field `by` (a branch, a handler), from one grouped query
     and one query for the overdue counts; `None` keys the whole queryset when `by` is None. The on-time rule
-    is the report's: closed on a day not after the due date."""
+    is the report's (Complaint.objects.with_timeliness): closed on a day not after the due date, and never late."""
     active = Q(status__in=ACTIVE_STATUSES)
-    columns = ["source", "is_open", "on_time", "days_to_close"]
+    columns = ["source", "is_open", "on_time", "reported", "days_to_close"]
     groups = (
         _with_closing(queryset)
         .order_by()
         .annotate(
             is_open=Case(When(active, then=Value(True)), default=Value(False), output_field=BooleanField()),
-            on_time=Case(
-                When(~active & Q(closed_day__lte=F("due_date")), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
+            # Reported back to the regulator: None when not (yet), else whether by the regulator's date.
+            reported=Case(
+                When(
+                    Q(source=Source.REGULATOR)
+                    & Q(reported_back_on__isnull=False)
+                    & (Q(regulator_deadline__isnull=True) | Q(reported_back_on__lte=F("regulator_deadline"))),
+                    then=Value(True),
+                ),
+                When(Q(source=Source.REGULATOR) & Q(reported_back_on__isnull=False), then=Value(False)),
+                default=Value(None),
+                output_field=BooleanField(null=True),
             ),
         )
         .values(*columns, *([by] if by else []))
         .annotate(n=Count("id"))
         .values_list(*columns, *([by] if by else []), "n")
     )
-    keys = ["total", "regulator", "direct", "closed", "closed_on_time", *(f"within_{days}" for days in WITHIN_DAYS)]
+    keys = [
+        "total", "regulator", "direct", "closed", "closed_on_time", *(f"within_{days}" for days in WITHIN_DAYS),
+        "regulator_closed", "regulator_closed_on_time", "regulator_reported_back", "regulator_reported_back_on_time",
+    ]  # fmt: skip
     per_key: dict = {}
     histograms: dict = {}
-    for source, is_open, on_time, days, *key, n in groups:
+    for source, is_open, on_time, reported, days, *key, n in groups:
         key = key[0] if by else None
         figures = per_key.setdefault(key, dict.fromkeys(keys, 0))
         histogram = histograms.setdefault(key, Counter())
         figures["total"] += n
-        figures["regulator" if source == Source.REGULATOR else "direct"] += n
+        forwarded = source == Source.REGULATOR
+        figures["regulator" if forwarded else "direct"] += n
+        if forwarded and reported is not None:
+            figures["regulator_reported_back"] += n
+            figures["regulator_reported_back_on_time"] += n if reported else 0
         if is_open:
             continue
         figures["closed"] += n
         figures["closed_on_time"] += n if on_time else 0
+        if forwarded:
+            figures["regulator_closed"] += n
+            figures["regulator_closed_on_time"] += n if on_time else 0
         if days is not None:
             histogram[days] += n
             for limit in WITHIN_DAYS:
@@ -298,6 +316,14 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
         closed_within={str(days): figures[f"within_{days}"] for days in WITHIN_DAYS},
         median_days_to_close=round(float(median), 1) if median is not None else None,
         regulator_share=_ratio(figures["regulator"], total),
+        regulator_forwarded={
+            "total": figures["regulator"],
+            "closed": figures["regulator_closed"],
+            "closed_on_time": figures["regulator_closed_on_time"],
+            "on_time_rate": _ratio(figures["regulator_closed_on_time"], figures["regulator_closed"]),
+            "reported_back": figures["regulator_reported_back"],
+            "reported_back_on_time": figures["regulator_reported_back_on_time"],
+        },
     )
     report.update(_volume_ratios(total, period, branch))
     return report

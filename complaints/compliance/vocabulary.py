@@ -99,6 +99,10 @@ EXPORT_COLUMNS = (
     ("status", "状态"),
     ("due_date", "办理期限"),
     ("extensions", "延期次数"),
+    ("regulator_deadline", "监管期限"),
+    ("late_since", "逾期日期"),
+    # Complaint.objects.with_timeliness: ON_TIME_LABELS, empty while the complaint is being handled.
+    ("on_time", "按时办结"),
     ("decided_at", "办结日期"),
     ("ended_on", "结案日期"),
     ("outcome", "处理结果"),
@@ -116,7 +120,7 @@ EXPORT_COLUMNS = (
 )
 # Moments and days: real date cells in a workbook (Beijing time), "2024-03-01 08:30" and "2024-03-01" in CSV.
 EXPORT_MOMENTS = ("received_at",)
-EXPORT_DAYS = ("due_date", "decided_at", "ended_on")
+EXPORT_DAYS = ("due_date", "regulator_deadline", "late_since", "decided_at", "ended_on")
 # Numbers that identify (a phone, an ID or policy number, a reference): always text, never a number a
 # spreadsheet rounds (an 18-digit ID read as 1.1010519491231E+017).
 EXPORT_IDENTIFIERS = ("regulator_ref", "phone", "id_number", "policy_number")
@@ -124,6 +128,7 @@ EXPORT_IDENTIFIERS = ("regulator_ref", "phone", "id_number", "policy_number")
 # email addresses (portal.privacy.scrub_text).
 EXPORT_FREE_TEXT = ("description", "desired_outcome", "root_cause")
 EXPORT_HEADINGS = dict(EXPORT_COLUMNS)
+ON_TIME_LABELS = {True: "是", False: "否"}
 
 
 COUNT, RATE, NUMBER = "count", "rate", "number"
@@ -160,6 +165,13 @@ REPORT_FIGURES = (
     Figure("closed_within.30", "30日内办结", _("Closed within 30 days")),
     Figure("closed_within.60", "60日内办结", _("Closed within 60 days")),
     Figure("median_days_to_close", "办结天数中位数", _("Median days to close"), NUMBER),
+    Figure("regulator_forwarded.closed", "监管转办已办结", _("Forwarded by the regulator: closed")),
+    Figure("regulator_forwarded.closed_on_time", "监管转办按时办结", _("Forwarded by the regulator: closed on time")),
+    Figure(
+        "regulator_forwarded.on_time_rate", "监管转办按时办结率", _("Forwarded by the regulator: on-time rate"), RATE
+    ),
+    Figure("regulator_forwarded.reported_back", "已向监管反馈", _("Reported back to the regulator")),
+    Figure("regulator_forwarded.reported_back_on_time", "按时向监管反馈", _("Reported back to the regulator on time")),
     Figure("per_100m_premium", "亿元保费投诉量", _("Per ¥100m premium"), NUMBER),
     Figure("per_10k_policies", "万张保单投诉量", _("Per 10,000 policies"), NUMBER),
     Figure("per_10k_insured", "万人次投诉量", _("Per 10,000 insured"), NUMBER),

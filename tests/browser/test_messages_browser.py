@@ -39,9 +39,11 @@ def test_the_complainant_sees_what_we_told_them_and_staff_see_every_message_and_
     )
     services.complaint_assign(complaint=complaint, actor=supervisor, handler=handler)
     services.complaint_accept(complaint=complaint, actor=handler)
-    services.complaint_extend(
-        complaint=complaint, actor=supervisor, reason="需调取通话录音" if lang == "zh" else "we need the call recording"
+    # The handler asks for more time and the supervisor grants it: the complainant is told at the grant.
+    extension = services.complaint_request_extension(
+        complaint=complaint, actor=handler, reason="需调取通话录音" if lang == "zh" else "we need the call recording"
     )
+    services.extension_grant(request=extension, actor=supervisor)
     run_worker()
     prefix = "" if lang == "zh" else "/en"
     page = request.getfixturevalue("zh_page" if lang == "zh" else "page")

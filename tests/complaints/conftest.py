@@ -16,6 +16,11 @@ def supervisor(make_user):
 
 
 @pytest.fixture
+def senior(make_user):
+    return make_user("senior", groups=[roles.SENIOR_MANAGER])
+
+
+@pytest.fixture
 def compliance(make_user):
     return make_user("compliance", groups=[roles.COMPLIANCE_OFFICER])
 

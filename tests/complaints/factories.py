@@ -21,5 +21,11 @@ def register(actor=None, *, received_at=None, **overrides):
     return services.complaint_register(**values)
 
 
+def extend(complaint, *, requester, approver, reason="需要调取录音", days=None):
+    """An extension as it happens: the handler asks, an approver grants. Returns the complaint."""
+    request = services.complaint_request_extension(complaint=complaint, actor=requester, reason=reason, days=days)
+    return services.extension_grant(request=request, actor=approver)
+
+
 def shanghai(year, month, day, hour=10, minute=0):
     return timezone.make_aware(datetime(year, month, day, hour, minute))

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from complaints import services
 from complaints.models import Complaint
+from portal import roles
 from portal.messaging.models import Message, MessageStatus
 
 from .factories import register
@@ -44,25 +45,34 @@ def _decide(complaint, actor, **extra):
 
 
 @time_machine.travel("2026-11-02 10:00 +08:00", tick=False)
-def test_every_step_of_the_workflow_queues_its_message_in_the_complainants_language(supervisor, sms_outbox, settings):
+def test_every_step_of_the_workflow_queues_its_message_in_the_complainants_language(
+    supervisor, senior, sms_outbox, settings
+):
     settings.PORTAL_SMS_SIGN_NAME = "示例人寿"
     with translation.override("zh-hans"):
         complaint = register(supervisor, language="en", email="tom@example.com")
         services.complaint_accept(complaint=complaint, actor=supervisor)
         services.complaint_start(complaint=complaint, actor=supervisor)
-        services.complaint_extend(complaint=complaint, actor=supervisor, reason="we need the call recording")
+        # Asking for more time changes nothing for the complainant yet: they are told when it is granted.
+        request = services.complaint_request_extension(
+            complaint=complaint, actor=supervisor, reason="we need the call recording"
+        )
+        assert _templates(complaint)[-1] == "complaint.accepted"
+        services.extension_grant(request=request, actor=senior)
         assert "Reason: we need the call recording. New date: Dec. 2, 2026." in _last_text(complaint)
         services.complaint_pause(complaint=complaint, actor=supervisor, reason="a medical appraisal")
         assert "waits for an outside appraisal: a medical appraisal" in _last_text(complaint)
+        # The appraisal is back four days later; the later steps are dated that day (a step is never dated before
+        # the clock's previous one).
         with time_machine.travel("2026-11-06 10:00 +08:00", tick=False):
             services.complaint_resume(complaint=complaint, actor=supervisor)
-        assert "the clock runs again. New date: Dec. 6, 2026." in _last_text(complaint)
-        services.complaint_restart(complaint=complaint, actor=supervisor, note="a new letter from the bank")
-        assert "by Nov. 17, 2026." in _last_text(complaint)
-        _decide(complaint, supervisor)
-        decided = _last_text(complaint)
-        services.complaint_reopen(complaint=complaint, actor=supervisor, reason="the decision missed a claim")
-        assert "Reason: the decision missed a claim." in _last_text(complaint)
+            assert "the clock runs again. New date: Dec. 6, 2026." in _last_text(complaint)
+            services.complaint_restart(complaint=complaint, actor=supervisor, note="a new letter from the bank")
+            assert "by Nov. 21, 2026." in _last_text(complaint)
+            _decide(complaint, supervisor)
+            decided = _last_text(complaint)
+            services.complaint_reopen(complaint=complaint, actor=supervisor, reason="the decision missed a claim")
+            assert "Reason: the decision missed a claim." in _last_text(complaint)
     assert _templates(complaint) == [
         "complaint.received",
         "complaint.accepted",
@@ -75,7 +85,7 @@ def test_every_step_of_the_workflow_queues_its_message_in_the_complainants_langu
     ]
     # The decision names where to read it, the remedies (with the review's last day) and the regulator's route.
     assert "Upheld" in decided and "Track a complaint" in decided
-    assert "Review by the superior unit (ask by Dec. 2, 2026), Mediation" in decided and "12378" in decided
+    assert "Review by the superior unit (ask by Dec. 6, 2026), Mediation" in decided and "12378" in decided
     assert all(
         text.startswith("【示例人寿】") for text in Message.objects.filter(channel="sms").values_list("text", flat=True)
     )
@@ -98,7 +108,9 @@ def test_rejection_merge_and_withdrawal_each_tell_the_complainant_in_chinese(sup
     assert _templates(withdrawn)[-1] == "complaint.withdrawn" and "撤回" in _last_text(withdrawn)
 
 
-def test_a_review_is_told_when_it_is_opened_and_when_it_is_decided(supervisor, sms_outbox):
+def test_a_review_is_told_when_it_is_opened_and_when_it_is_decided(supervisor, make_user, sms_outbox):
+    # Whoever decided the complaint takes no step on its review.
+    reviewer = make_user("reviewer", groups=[roles.SUPERVISOR])
     complaint = register(supervisor, language="en")
     services.complaint_accept(complaint=complaint, actor=supervisor)
     _decide(complaint, supervisor)
@@ -107,9 +119,9 @@ def test_a_review_is_told_when_it_is_opened_and_when_it_is_decided(supervisor, s
     assert f"review of {complaint.tracking_number}. Its tracking number is {review.tracking_number}" in _last_text(
         review
     )
-    services.complaint_accept(complaint=review, actor=supervisor)
+    services.complaint_accept(complaint=review, actor=reviewer)
     services.complaint_decide(
-        complaint=review, actor=supervisor, decision="Confirmed.", outcome="not_upheld", remedies=["arbitration"]
+        complaint=review, actor=reviewer, decision="Confirmed.", outcome="not_upheld", remedies=["arbitration"]
     )
     assert _templates(review)[-1] == "complaint.review_decided"
     assert "Not upheld" in _last_text(review) and "Arbitration" in _last_text(review) and "12378" in _last_text(review)

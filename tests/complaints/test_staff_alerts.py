@@ -16,7 +16,7 @@ from complaints.models import EventAction
 from portal import roles
 from portal.messaging.models import Message, StaffAlert
 
-from .factories import register
+from .factories import extend, register
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,7 @@ def test_an_extended_or_decided_complaint_is_not_escalated(team):
     with time_machine.travel("2026-11-02 10:00 +08:00", tick=False):
         extended = register(team["supervisor"])
         services.complaint_accept(complaint=extended, actor=team["supervisor"])
-        services.complaint_extend(complaint=extended, actor=team["supervisor"], reason="录音调取中")
+        extend(extended, requester=team["supervisor"], approver=team["senior"], reason="录音调取中")
         decided = register(team["supervisor"])
         services.complaint_accept(complaint=decided, actor=team["supervisor"])
         services.complaint_decide(

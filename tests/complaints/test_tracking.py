@@ -10,7 +10,7 @@ from complaints.models import Complaint
 from portal import codes
 
 from . import files
-from .factories import register, shanghai
+from .factories import extend, register, shanghai
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +49,10 @@ def test_the_right_number_and_phone_show_the_status_without_putting_the_number_i
     assert "Decision due by" in page.text and 'id="due-date"' in page.text
 
 
-def test_the_status_page_shows_public_events_only_and_the_description_never_as_markup(complaint, supervisor):
+def test_the_status_page_shows_public_events_only_and_the_description_never_as_markup(complaint, supervisor, senior):
     services.complaint_assign(complaint=complaint, actor=supervisor, handler=supervisor)
     services.complaint_accept(complaint=complaint, actor=supervisor, note="内部备注:客户情绪激动")
-    services.complaint_extend(complaint=complaint, actor=supervisor, reason="需要调取<b>双录</b>录音")
+    extend(complaint, requester=supervisor, approver=senior, reason="需要调取<b>双录</b>录音")
     client = Client()
     look_up(client, complaint.tracking_number, "13912345678")
     page = client.get("/complaints/track/status/").text
@@ -178,8 +178,9 @@ def test_the_complainant_sees_the_decision_and_remedies_and_requests_a_review(co
     assert review.tracking_number in page and 'href="/en/complaints/track/review/"' not in page
 
 
-def test_a_review_after_30_days_is_not_offered(complaint, supervisor, time_machine):
+def test_a_review_after_30_days_is_not_offered(demo, supervisor, time_machine):
     time_machine.move_to(shanghai(2026, 11, 1), tick=False)
+    complaint = register(supervisor, phone="13912345678")
     services.complaint_accept(complaint=complaint, actor=supervisor)
     services.complaint_decide(
         complaint=complaint, actor=supervisor, decision="x", outcome="upheld", remedies=["review"]

@@ -31,6 +31,7 @@ ROLES = {
     "anonymous": None,
     "handler": roles.COMPLAINT_HANDLER,
     "supervisor": roles.SUPERVISOR,
+    "senior": roles.SENIOR_MANAGER,
     "compliance": roles.COMPLIANCE_OFFICER,
     "editor": roles.CONTENT_EDITOR,
     "branch": roles.BRANCH_STAFF,
@@ -42,6 +43,9 @@ CHECKS = Counter()
 APPEND_ONLY = {"complaints.complaintevent", "complaints.personaldataview", "complaints.exportlog"}
 NEVER = {(model, page) for model in APPEND_ONLY for page in ("add", "delete")} | {
     ("complaints.complaint", "delete"),
+    # Requests for an extension are made on the complaint and decided on their own page, through the services.
+    ("complaints.extensionrequest", "add"),
+    ("complaints.extensionrequest", "delete"),
     ("complaints.compliancedashboard", "add"),
     ("complaints.compliancedashboard", "delete"),
     # Sign-in records are written by django-axes, task results by the worker, bookings by the public form;
@@ -75,6 +79,7 @@ CUSTOM = {
     "complaints_complaint_action": "complaints.handle_complaint",
     # An attachment (an ID scan) is personal data in full.
     "complaints_complaint_attachment": "complaints.view_full_personal_data",
+    "complaints_extensionrequest_decide": "complaints.approve_extension",
     "complaints_compliance_report": "complaints.view_compliance_dashboard",
     "complaints_compliance_export": "complaints.export_complaint",
     "complaints_compliance_export_job": "complaints.export_complaint",
@@ -111,6 +116,8 @@ def world(make_user, settings):
     BranchStaff.objects.create(user=users["branch"], branch=day.branch if day else Branch.objects.first())
     complaint = register(attachments=[pdf()])
     services.complaint_assign(complaint=complaint, actor=users["supervisor"], handler=users["handler"])
+    services.complaint_accept(complaint=complaint, actor=users["handler"])
+    extension = services.complaint_request_extension(complaint=complaint, actor=users["handler"], reason="需要调取录音")
     PersonalDataView.objects.create(user=users["supervisor"], complaint=complaint, where="test", fields="phone")
     ExportLog.objects.create(user=users["compliance"], via="admin", filters={}, file_format="csv", rows=1, masked=True)
     from reception.models import Booking
@@ -121,10 +128,11 @@ def world(make_user, settings):
         "complaints.complaint": complaint,
         "complaints.complaintevent": complaint.events.order_by("pk").first(),
         OWN_INBOX: StaffAlert.objects.get(user=users["handler"]),
+        "complaints.extensionrequest": extension,
         "reception.receptionday": day,
         "reception.booking": Booking.objects.filter(day__branch=day.branch).order_by("pk").first() if day else None,
     }
-    return {"users": users, "complaint": complaint, "day": day, "objects": objects}
+    return {"users": users, "complaint": complaint, "day": day, "objects": objects, "extension": extension}
 
 
 def _client(user) -> Client:
@@ -210,8 +218,11 @@ def _custom_urls(world) -> dict[str, str]:
     attachment = ComplaintAttachment.objects.get(complaint=complaint)
     return {
         "complaints_complaint_register": reverse("admin:complaints_complaint_register"),
-        "complaints_complaint_action": reverse("admin:complaints_complaint_action", args=[complaint.pk, "accept"]),
+        "complaints_complaint_action": reverse("admin:complaints_complaint_action", args=[complaint.pk, "start"]),
         "complaints_complaint_attachment": reverse("admin:complaints_complaint_attachment", args=[attachment.pk]),
+        "complaints_extensionrequest_decide": reverse(
+            "admin:complaints_extensionrequest_decide", args=[world["extension"].pk]
+        ),
         "complaints_compliance_report": reverse("admin:complaints_compliance_report", args=["xlsx"]) + "?year=2025",
         "complaints_compliance_export": reverse("admin:complaints_compliance_export"),
         "complaints_compliance_import": reverse("admin:complaints_compliance_import"),
@@ -265,7 +276,7 @@ def test_a_handler_cannot_open_act_on_or_download_from_a_complaint_not_assigned_
     attachment = complaint.attachments.get()
     for url in (
         reverse("admin:complaints_complaint_change", args=[complaint.pk]),
-        reverse("admin:complaints_complaint_action", args=[complaint.pk, "accept"]),
+        reverse("admin:complaints_complaint_action", args=[complaint.pk, "start"]),
         reverse("admin:complaints_complaint_attachment", args=[attachment.pk]),
     ):
         assert not _allowed(client.get(url)), url

@@ -32,7 +32,7 @@ from portal.tabular import (
 
 from ...models import Complaint
 from ..vocabulary import EXPORT_COLUMNS as COLUMNS
-from ..vocabulary import EXPORT_FREE_TEXT, REMEDIATION_LABELS, SHORT_LABELS
+from ..vocabulary import EXPORT_FREE_TEXT, ON_TIME_LABELS, REMEDIATION_LABELS, SHORT_LABELS
 from .rows import FILE_BUFFER, PROGRESS_EVERY, SHEET_NAME, ordered, translated_labels
 
 COPY_BATCH_ROWS = PROGRESS_EVERY
@@ -99,6 +99,9 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
         "status": _sql_labels("{}", statuses, cell, text("status")),
         "due_date": moment("{}", "{}::text", with_time=False),
         "extensions": cell("{}::text", plain=True) if csv else sql_xlsx_number("{}::text"),
+        **{field: moment("{}", "{}::text", with_time=False) for field in ("regulator_deadline", "late_since")},
+        "on_time": f"CASE {{}} WHEN TRUE THEN {cell(sql_literal(ON_TIME_LABELS[True]))} "
+        f"WHEN FALSE THEN {cell(sql_literal(ON_TIME_LABELS[False]))} ELSE {cell("''")} END",
         "decided_at": moment(_sql_beijing("{}", ""), _sql_beijing("{}", "::date::text"), with_time=False),
         "ended_on": moment("{}", "{}::text", with_time=False),
         "outcome": _sql_labels("{}", outcomes, cell, "''"),

@@ -19,7 +19,7 @@ from portal.tabular import csv_stream, xlsx_write
 from ...models import Outcome, Status
 from ..models import RemediationItem
 from ..vocabulary import EXPORT_COLUMNS as COLUMNS
-from ..vocabulary import EXPORT_IDENTIFIERS, REMEDIATION_LABELS, SHORT_LABELS
+from ..vocabulary import EXPORT_IDENTIFIERS, ON_TIME_LABELS, REMEDIATION_LABELS, SHORT_LABELS
 from .filters import ExportRefused
 
 CHUNK_SIZE = 2000
@@ -42,8 +42,9 @@ def translated_labels() -> tuple[dict, dict]:
 
 
 def ordered(queryset):
-    """Oldest first: the order of every export, whichever way it is written. Each complaint carries its
-    remediation state: "open" while an item is open, "done" once every item ended, "" without items."""
+    """Oldest first: the order of every export, whichever way it is written, with the on-time rule
+    (Complaint.objects.with_timeliness). Each complaint carries its remediation state: "open" while an item
+    is open, "done" once every item ended, "" without items."""
     items = RemediationItem.objects.filter(complaint=OuterRef("pk"))
     state = Case(
         When(Exists(items.filter(status=RemediationItem.Status.OPEN)), then=Value("open")),
@@ -51,7 +52,7 @@ def ordered(queryset):
         default=Value(""),
         output_field=CharField(),
     )
-    return queryset.annotate(remediation_state=state).order_by("received_at", "id")
+    return queryset.with_timeliness().annotate(remediation_state=state).order_by("received_at", "id")
 
 
 def _local(moment):
@@ -86,6 +87,9 @@ def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
             statuses.get(row["status"], row["status"]),
             row["due_date"],
             row["extensions"],
+            row["regulator_deadline"],
+            row["late_since"],
+            ON_TIME_LABELS.get(row["on_time"], ""),
             timezone.localtime(decided, BEIJING).date() if decided else None,
             row["ended_on"],
             outcomes.get(row["outcome"], ""),

@@ -16,7 +16,7 @@ from complaints import services
 from complaints.compliance.importer import complaint_import
 from complaints.compliance.models import ReportingVolume
 from complaints.compliance.reports import Period, complaint_report
-from tests.complaints.factories import register, shanghai
+from tests.complaints.factories import extend, register, shanghai
 
 from .files import csv_bytes, row, seed_year_rows
 
@@ -69,13 +69,13 @@ def test_a_complaint_received_2024_01_01_00_30_beijing_time_counts_in_2024_not_2
     assert _report_json("--year", "2023", "--quarter", "3")["total"] == 0
 
 
-def test_on_time_follows_the_due_date_of_the_complaints_app_including_extensions(supervisor):
+def test_on_time_follows_the_due_date_of_the_complaints_app_including_extensions(supervisor, senior):
     with time_machine.travel(shanghai(2025, 3, 1), tick=False):
         late = register(received_at=shanghai(2025, 3, 1))
         extended = register(received_at=shanghai(2025, 3, 1), name="李四")
         for complaint in (late, extended):
             services.complaint_accept(complaint=complaint, actor=supervisor)
-        services.complaint_extend(complaint=extended, actor=supervisor, reason="需要调取录音")
+        extend(extended, requester=supervisor, approver=senior)
     with time_machine.travel(shanghai(2025, 3, 25), tick=False):
         for complaint in (late, extended):
             services.complaint_decide(
