@@ -33,7 +33,7 @@ def test_consumer_books_and_cancels_a_visit_in_chinese(demo_site, live_server, z
     shoot(page, "book-zh")
     page.get_by_label("您的姓名").fill("李华")
     page.get_by_label("手机或电话号码").fill("13812345678")
-    page.get_by_label("您想反映什么问题?").fill("退保金额与合同约定不符,想当面了解原因。")
+    page.get_by_label("您想反映什么问题？").fill("退保金额与合同约定不符，想当面了解原因。")
     page.get_by_label("我同意").check()
     page.get_by_role("button", name="确认预约").click()
     number = page.locator("#booking-number").inner_text()
