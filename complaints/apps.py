@@ -20,6 +20,7 @@ class ComplaintsConfig(AppConfig):
 
         from . import demo, escalation, volume
         from .compliance import alerts, statistics
+        from .compliance import demo as compliance_demo
         from .compliance.models import PublishedStatistics, ensure_root_causes
         from .compliance.sitemaps import StatisticsSitemap
         from .roles import GROUP_PERMISSIONS
@@ -30,6 +31,7 @@ class ComplaintsConfig(AppConfig):
         # The public statistics change exactly when a period is published.
         pagecache.watch_models(PublishedStatistics)
         registry.register_demo_loader(30, "complaints", demo.load)
+        registry.register_demo_loader(33, "record of last year", compliance_demo.load)
         registry.register_demo_loader(35, "statistics", statistics.load_demo)
         registry.register_volume_generator(30, "complaints", volume.generate)
         # No query: the section says how complaints are handled and links to the forms.

@@ -37,7 +37,7 @@ class AttachmentForm(forms.ModelForm):
 
     class Meta:
         model = NoticeAttachment
-        fields = ("sort_order",)
+        fields = ("language", "sort_order")
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -52,7 +52,7 @@ class AttachmentInline(admin.TabularInline):
     model = NoticeAttachment
     form = AttachmentForm
     extra = 1
-    fields = ("upload", "file_link", "mime", "size_display", "sort_order")
+    fields = ("upload", "file_link", "language", "mime", "size_display", "sort_order")
     readonly_fields = ("file_link", "mime", "size_display")
 
     @admin.display(description=_("file name"))
@@ -268,9 +268,12 @@ class NoticeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
                     upload=data["upload"],
                     name=safe_display_name(data["upload"].name),
                     sort_order=data.get("sort_order") or 0,
+                    language=data.get("language") or "",
                 )
-            elif instance.pk and "sort_order" in attachment_form.changed_data:
-                NoticeAttachment.objects.filter(pk=instance.pk).update(sort_order=data["sort_order"])
+            elif instance.pk and {"sort_order", "language"} & set(attachment_form.changed_data):
+                NoticeAttachment.objects.filter(pk=instance.pk).update(
+                    sort_order=data["sort_order"], language=data.get("language") or ""
+                )
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def response_add(self, request, obj, post_url_continue=None):

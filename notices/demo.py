@@ -25,6 +25,7 @@ NOTICES = [
         "slug": "consumer-protection-disclosure-2023",
         "disclosure_year": 2023,
         "attachment": "2023-consumer-protection-disclosure-summary.pdf",
+        "attachment_zh_hans": "2023年度消保信息披露主要数据.pdf",
         "pinned": True,
         "publish_at": at(2024, 1, 12),
         "rights": ["information", "redress"],
@@ -663,20 +664,36 @@ CONTENT_FIELDS = (
 )  # fmt: skip
 
 
-def summary_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF of plain lines (the disclosure's key figures), built by hand: no PDF library needed."""
-    text = (
-        "BT /F1 12 Tf 72 760 Td 16 TL "
-        + " ".join("(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '" for line in lines)
-        + " ET"
-    )
+def _pdf_line(line: str, chinese: bool) -> bytes:
+    if chinese:
+        # Two bytes per character in the UniGB-UCS2-H encoding of Adobe's standard Chinese font.
+        return b"<" + line.encode("utf-16-be").hex().upper().encode() + b"> '"
+    return b"(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("latin-1") + b") '"
+
+
+def summary_pdf(lines: list[str], *, chinese: bool = False) -> bytes:
+    """A one-page PDF of plain lines (the disclosure's key figures), built by hand: no PDF library needed.
+    Chinese lines use STSong-Light, one of the standard Chinese fonts every PDF reader provides."""
+    text = b"BT /F1 12 Tf 72 760 Td 18 TL " + b" ".join(_pdf_line(line, chinese) for line in lines) + b" ET"
+    if chinese:
+        fonts = [
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+            b"/DescendantFonts [6 0 R] >>",
+            b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 "
+            b"/W [1 95 500] >>",
+            b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
+            b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+        ]
+    else:
+        fonts = [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text.encode("latin-1")),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+        *fonts,
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -701,6 +718,17 @@ DISCLOSURE_SUMMARY = [
     "  channels: brokers and agents, internet",
     "  categories: sales; policy service and surrender",
 ]
+DISCLOSURE_SUMMARY_ZH = [
+    "2023年度消费者权益保护工作重大信息披露——主要数据",
+    "",
+    "消保审查：235件（产品41件，服务194件）",
+    "员工培训：约1,486人次，覆盖率100%",
+    "消费投诉：15件，全部按时办结",
+    "  监管转办：3件（北京、安徽）",
+    "  自收投诉：12件（北京、湖南、江苏）",
+    "  渠道：经纪代理、互联网",
+    "  类别：销售；保全及退保",
+]
 
 
 def load(stdout=None) -> None:
@@ -720,7 +748,12 @@ def load(stdout=None) -> None:
         if notice.status != Status.PUBLISHED:
             notice_publish(notice=notice, actor=None)
         if data.get("attachment") and not notice.attachments.exists():
-            upload = SimpleUploadedFile(data["attachment"], summary_pdf(DISCLOSURE_SUMMARY))
-            notice_attachment_add(notice=notice, actor=None, upload=upload)
+            # The key figures in each language, each offered on its own language's page.
+            for language, name, lines in (
+                ("zh-hans", data["attachment_zh_hans"], DISCLOSURE_SUMMARY_ZH),
+                ("en", data["attachment"], DISCLOSURE_SUMMARY),
+            ):
+                upload = SimpleUploadedFile(name, summary_pdf(lines, chinese=language == "zh-hans"))
+                notice_attachment_add(notice=notice, actor=None, upload=upload, language=language)
     if stdout:
         stdout.write(f"notices: {len(NOTICES)} demo notices ({created} new, {changed} updated)\n")

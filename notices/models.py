@@ -9,7 +9,7 @@ from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.rights import RIGHT_CHOICES
@@ -263,6 +263,19 @@ class NoticeAttachment(models.Model):
     mime = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # A document written in one language is offered on that language's page only (a Chinese PDF on the
+    # Chinese page, its English version on the English page); empty: on both.
+    language = models.CharField(
+        _("language of the document"),
+        max_length=10,
+        blank=True,
+        choices=[
+            ("", pgettext_lazy("attachment language", "Both languages")),
+            ("zh-hans", pgettext_lazy("attachment language", "Chinese only")),
+            ("en", pgettext_lazy("attachment language", "English only")),
+        ],
+        default="",
+    )
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
@@ -278,6 +291,10 @@ class NoticeAttachment(models.Model):
             "notices:attachment",
             kwargs={"category": self.notice.category, "slug": self.notice.slug, "pk": self.pk},
         )
+
+    def offered_in(self, language: str) -> bool:
+        """Whether the page in `language` lists this attachment."""
+        return not self.language or self.language == language
 
     @property
     def kind_label(self) -> str:

@@ -209,10 +209,19 @@ def notice_archive(*, notice: Notice, actor) -> Notice:
 
 @transaction.atomic
 def notice_attachment_add(
-    *, notice: Notice, actor, upload: UploadedFile, name: str = "", sort_order: int | None = None
+    *,
+    notice: Notice,
+    actor,
+    upload: UploadedFile,
+    name: str = "",
+    sort_order: int | None = None,
+    language: str = "",
 ) -> NoticeAttachment:
     """Attach a PDF or image, judged by its content (not its name) and at most 10 MB. It is stored under
-    a random name and served through a view that checks the notice may be read."""
+    a random name and served through a view that checks the notice may be read. `language` ("zh-hans",
+    "en" or "" for both) says on which language's page it is offered."""
+    if language not in {code for code, _label in NoticeAttachment._meta.get_field("language").choices}:
+        raise ValidationError(_("Choose the language of the document."), code="invalid")
     kind = validate_upload(upload, allowed=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)
     display = safe_display_name(name or upload.name or "")
     # The name shown and offered on download ends with what the file really is.
@@ -221,7 +230,9 @@ def notice_attachment_add(
         display = f"{display}.{kind.extension}"
     if sort_order is None:
         sort_order = notice.attachments.count()
-    attachment = NoticeAttachment(notice=notice, name=display, mime=kind.mime, size=upload.size, sort_order=sort_order)
+    attachment = NoticeAttachment(
+        notice=notice, name=display, mime=kind.mime, size=upload.size, sort_order=sort_order, language=language
+    )
     upload.seek(0)
     attachment.file.save(random_storage_name("notices", kind), upload, save=False)
     attachment._history_user = actor

@@ -163,7 +163,7 @@ def render_notice(request, notice: Notice, *, now=None, preview: bool = False):
         {
             "notice": notice,
             "category": category,
-            "attachments": list(notice.attachments.all()),
+            "attachments": [item for item in notice.attachments.all() if item.offered_in(get_language())],
             "previous_notice": previous_notice,
             "next_notice": next_notice,
             "preview": preview,

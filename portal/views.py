@@ -124,7 +124,24 @@ def _error(request, template: str, status: int) -> HttpResponse:
     return response
 
 
+def _database_outage(exc: BaseException | None) -> bool:
+    """Whether `exc` was caused by the database being unreachable, however deep in its chain: Django's
+    session middleware, failing to save a session during an outage, raises SessionInterrupted (a 400)
+    from within the OperationalError."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def bad_request(request, exception=None):
+    """400, except when the database outage made the request fail (see _database_outage): then the 503 page,
+    which tells the visitor to try again in a minute, as every other answer during an outage does."""
+    if _database_outage(exception):
+        return service_unavailable(request)
     return _error(request, "400.html", 400)
 
 

@@ -55,6 +55,8 @@ def test_an_officer_follows_a_warning_to_the_complaints_sets_a_remediation_item_
     page.get_by_role("link", name=texts["dashboard"]).first.click()
 
     page.locator("#early-warnings").click()
+    # count() does not wait: let the list arrive first (a loaded machine answers the click slowly).
+    page.locator("#result_list tbody tr").first.wait_for()
     row = (
         page.locator("#result_list tbody tr", has_text="claims" if prefix else "理赔")
         .filter(has_text="week" if prefix else "周")

@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -323,3 +324,29 @@ def test_a_list_page_the_page_cache_does_not_hold_costs_one_query_once_its_parts
     make_notice(title_en="Fresh off the press")  # published (the oldest date): total and pages are renewed
     assert "Page 2 of 3" in client.get("/en/notices/?page=2").text
     assert "Fresh off the press" in client.get("/en/notices/?page=3").text
+
+
+def test_an_attachment_in_one_language_is_offered_on_that_language_page_only(client, make_notice):
+    notice = make_notice()
+    services.notice_attachment_add(
+        notice=notice, actor=None, upload=SimpleUploadedFile("年报.pdf", PDF_BYTES), language="zh-hans"
+    )
+    services.notice_attachment_add(
+        notice=notice, actor=None, upload=SimpleUploadedFile("report.pdf", PDF_BYTES), language="en"
+    )
+    services.notice_attachment_add(notice=notice, actor=None, upload=SimpleUploadedFile("chart.png", PNG_BYTES))
+    with translation.override("zh-hans"):
+        chinese = client.get(notice.get_absolute_url()).text
+    with translation.override("en"):
+        english = client.get(notice.get_absolute_url()).text
+    assert "年报.pdf" in chinese and "report.pdf" not in chinese and "chart.png" in chinese
+    assert "report.pdf" in english and "年报.pdf" not in english and "chart.png" in english
+
+
+def test_an_attachment_language_that_is_not_offered_is_refused(make_notice):
+    notice = make_notice()
+    with pytest.raises(ValidationError):
+        services.notice_attachment_add(
+            notice=notice, actor=None, upload=SimpleUploadedFile("a.pdf", PDF_BYTES), language="fr"
+        )
+    assert not notice.attachments.exists()

@@ -4,9 +4,14 @@ import io
 import re
 
 import pytest
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.core.exceptions import SuspiciousOperation
 from django.core.management import call_command
-from django.test import Client
+from django.db import DatabaseError, OperationalError
+from django.test import Client, RequestFactory
 
+from portal import views
 from portal.models import Branch, SiteProfile
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +165,27 @@ def test_the_500_page_renders_in_both_languages_without_touching_the_database(de
             response = server_error(rf.get("/"))
         assert response.status_code == 500
         assert heading in response.content.decode()
+
+
+def _session_interrupted(cause: Exception | None):
+    """The exception Django's session middleware raises when a session's save fails, chained as it chains it."""
+    try:
+        try:
+            if cause is not None:
+                raise cause
+            raise UpdateError
+        except DatabaseError as error:
+            raise UpdateError from error
+    except UpdateError:
+        try:
+            raise SessionInterrupted("The request's session was deleted before the request completed.")
+        except SessionInterrupted as interrupted:
+            return interrupted
+
+
+def test_a_session_lost_to_a_database_outage_gets_the_503_page_and_any_other_bad_request_the_400(demo):
+    request = RequestFactory().get("/complaints/new/")
+    outage = views.bad_request(request, _session_interrupted(OperationalError("server closed the connection")))
+    assert outage.status_code == 503 and outage["Retry-After"]
+    assert views.bad_request(request, _session_interrupted(None)).status_code == 400
+    assert views.bad_request(request, SuspiciousOperation("bad host")).status_code == 400

@@ -5,7 +5,8 @@ complaints through the real web form (GET the form, POST it, follow the redirect
 database is restarted once and a gunicorn worker is SIGKILLed once. Then every failed submission is sent again
 once, exactly as a browser would resend the same form. Afterwards, read straight from the database:
 - every submission that got a receipt exists exactly once, under the tracking number it was shown;
-- no submission exists twice; every failure was a 503 or 429 or a connection cut by the killed worker.
+- no submission exists twice; every failure was a 503 or 429 or a connection cut by the killed worker (a
+  session that could not be saved during the restart is a 503 too, not a 400).
 
 `make test` runs it with 500 submissions (FAULT_TEST_SUBMISSIONS raises that for a longer run).
 `PORTAL_RATE_LIMITS=off` is how load tests switch the per-IP limit off (docs/deploy.md).
@@ -82,7 +83,8 @@ class Submission:
         try:
             if self.fields is None:
                 _status, _location, page = self._fetch(self.base + "/complaints/new/")
-                self.fields = dict(HIDDEN.findall(page))
+                # The whole form at once (DESIGN.md's form contract), not the guided first step.
+                self.fields = {name: value for name, value in HIDDEN.findall(page) if name != "step"}
                 self.fields.update(
                     name="测试用户",
                     phone="13812345678",

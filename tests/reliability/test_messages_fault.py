@@ -18,6 +18,7 @@ failures really happened and were retried.
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -50,12 +51,13 @@ def _lines(path: Path) -> list[dict]:
 
 
 def _submit(client: Client, index: int) -> int:
-    """One POST of the complaint form, with the form's own kind of one-time token (as bench/lua/submit.lua)."""
+    """One POST of the whole complaint form, with the one-time token the form page gave this session."""
+    token = re.search(r'name="token" value="([^"]+)"', client.get("/complaints/new/").text).group(1)
     answer = client.post(
         "/complaints/new/",
         {"name": "测试用户", "phone": "13812345678", "email": "", "capacity": "self", "category": "service",
          "description": f"fault-test submission {index:05d}: the counter was closed.", "consent": "on",
-         "token": f"fault-test-{index:06d}-0123456789", "website": ""},
+         "token": token, "website": ""},
     )  # fmt: skip
     return answer.status_code
 

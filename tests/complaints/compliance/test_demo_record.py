@@ -1,0 +1,47 @@
+"""The demo's record of last year: imported through the importer, and the year's disclosure drafted from it."""
+
+import io
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from complaints.compliance import demo as compliance_demo
+from complaints.compliance.reports import Period, complaint_report
+from complaints.models import Complaint, Status
+from notices.models import Category, Notice
+from notices.models import Status as NoticeStatus
+from portal.beijing import BEIJING
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_record_of_a_year_is_the_same_every_time_and_lies_inside_that_year():
+    rows = compliance_demo.last_year_rows(2025)
+    assert rows == compliance_demo.last_year_rows(2025)
+    assert len(rows) == compliance_demo.ROWS
+    for row in rows:
+        received = datetime.fromisoformat(row["received_at"])
+        closed = datetime.fromisoformat(row["closed_at"])
+        assert received.year == 2025 and closed > received
+        assert bool(row["regulator_ref"]) == (row["source"] == "regulator")
+    assert {row["category"] for row in rows} >= {"sales", "policy_service", "claims"}
+
+
+@time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=BEIJING), tick=False)
+def test_loading_the_demo_imports_last_year_and_drafts_its_disclosure_once(demo):
+    call_command("load_demo", stdout=io.StringIO())
+    last_year = Complaint.objects.filter(received_at__year=2025)
+    assert last_year.count() == compliance_demo.ROWS
+    assert set(last_year.values_list("status", flat=True)) == {Status.CLOSED}
+    draft = Notice.objects.get(category=Category.DISCLOSURES, disclosure_year=2025)
+    assert draft.status == NoticeStatus.DRAFT
+    total = complaint_report(period=Period(2025))["total"]
+    assert total == compliance_demo.ROWS
+    assert f"共处理消费投诉{total}件" in draft.body_zh_hans and f"we handled {total} complaints" in draft.body_en
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert Complaint.objects.filter(received_at__year=2025).count() == compliance_demo.ROWS
+    assert Notice.objects.filter(category=Category.DISCLOSURES, disclosure_year=2025).count() == 1
+    assert f"0 imported, {compliance_demo.ROWS} already there" in out.getvalue()
