@@ -594,6 +594,6 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
                 complaint.regulator_deadline,
             ),
             "form": form,
-            "title": f"{gettext('Extension request')} · {complaint.tracking_number}",
+            "title": gettext("Extension request · %(number)s") % {"number": complaint.tracking_number},
         }
         return TemplateResponse(request, "admin/complaints/extensionrequest/decide.html", context)

@@ -95,3 +95,15 @@ def test_the_public_forms_share_one_honeypot_and_one_field_template():
         text = (templates / page).read_text(encoding="utf-8")
         assert '{% include "includes/honeypot.html" %}' in text
         assert '{% include "includes/error_summary.html" %}' in text
+
+
+def test_no_translated_string_hides_in_an_f_string_where_makemessages_cannot_see_it():
+    names = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
+    hidden = []
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                for call in ast.walk(node):
+                    if isinstance(call, ast.Call) and getattr(call.func, "id", None) in names:
+                        hidden.append(f"{name}:{call.lineno}")
+    assert hidden == []
