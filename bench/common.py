@@ -161,6 +161,9 @@ def wrk(url: str, *, seconds: int = 10, connections: int = 16, threads: int = 2,
         result[f"p{percentile}"] = _ms(match.group(1)) if match else float("nan")
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     result["non2xx"] = int(errors.group(1)) if errors else 0
+    filed = re.search(r"^complaints filed: (\d+)", output, re.MULTILINE)  # bench/lua/submit.lua says how many
+    if filed:
+        result["filed"] = int(filed.group(1))
     return result
 
 

@@ -120,7 +120,9 @@ def main() -> None:
             for _round in range(options.rounds):
                 for job in jobs:
                     os.environ.update(job.env)
-                    job.results.append(wrk(job.base + job.path, seconds=options.seconds, script=job.script))
+                    job.results.append(
+                        wrk(job.base + job.path, seconds=options.seconds, script=job.script, **job.wrk_options)
+                    )
         reference = _median(jobs[0].results)
         rows = [(job.name, job.path, _median(job.results), None, job.kind) for job in jobs]
         rows += [(name, path, None, status, None) for name, path, status in failures]
@@ -191,6 +193,47 @@ def _csrf(base: str, path: str) -> tuple[str, str]:
     return cookie["csrftoken"].value, HIDDEN_CSRF.search(page).group(1)
 
 
+# The submission runs one connection per wrk thread (each alternates GET and POST on its own session).
+SUBMIT_CONNECTIONS = 16
+
+
+def form_sessions(base: str, count: int) -> str:
+    """`count` browser sessions that have each opened the complaint form, as "sessionid|csrftoken" pairs
+    joined by ";" (bench/lua/submit.lua's BENCH_SESSIONS): the form's one-time token is bound to a session."""
+    pairs = []
+    for _ in range(count):
+        response = urllib.request.urlopen(base + "/complaints/new/", timeout=30)  # noqa: S310 - loopback only
+        response.read()
+        cookie = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie.load(header)
+        pairs.append(f"{cookie['sessionid'].value}|{cookie['csrftoken'].value}")
+    return ";".join(pairs)
+
+
+def _submit_status(base: str, session: str) -> int:
+    """One GET and POST as bench/lua/submit.lua sends them, on `session`: 302 means a complaint was filed."""
+    sid, csrf_cookie = session.split("|")
+    cookies = f"sessionid={sid}; csrftoken={csrf_cookie}"
+    request = urllib.request.Request(base + "/complaints/new/", headers={"Cookie": cookies})  # noqa: S310
+    page = urllib.request.urlopen(request, timeout=30).read().decode()  # noqa: S310 - loopback only
+    fields = {
+        "csrfmiddlewaretoken": HIDDEN_CSRF.search(page).group(1),
+        "token": re.search(r'name="token" value="([^"]+)"', page).group(1),
+        "name": "压测", "phone": "13812345678", "category": "service", "capacity": "self",
+        "description": "bench check: the counter was closed during its published hours.", "consent": "on",
+    }  # fmt: skip
+    post = urllib.request.Request(  # noqa: S310 - loopback only
+        base + "/complaints/new/",
+        data=urllib.parse.urlencode(fields).encode(),
+        headers={"Cookie": cookies, "Referer": base + "/complaints/new/"},
+    )
+    try:
+        return urllib.request.build_opener(_NoRedirect()).open(post, timeout=30).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -212,23 +255,14 @@ def _post_status(base: str, path: str, fields: dict, cookie: str) -> int:
 def _posts(base: str, tracking: tuple[str, str]) -> list:
     """The two POST measurements, each checked once by hand first."""
     jobs = []
-    cookie, token = _csrf(base, "/complaints/new/")
-    sample = {
-        "csrfmiddlewaretoken": token,
-        "token": "bench-check-0123456789abcdef",
-        "name": "压测",
-        "phone": "13812345678",
-        "category": "service",
-        "capacity": "self",
-        "description": "bench check: the counter was closed during its published hours.",
-        "consent": "on",
-    }
-    if _post_status(base, "/complaints/new/", sample, cookie) != 302:
+    sessions = form_sessions(base, SUBMIT_CONNECTIONS)
+    if _submit_status(base, sessions.split(";")[0]) != 302:
         raise SystemExit("The benchmark's complaint form POST is not accepted; bench/lua/submit.lua needs updating.")
     jobs.append(
         Job(
-            "complaint submission (POST, 302)", base, "/complaints/new/", "submit",
-            script=str(LUA / "submit.lua"), env={"BENCH_CSRF_COOKIE": cookie, "BENCH_CSRF_TOKEN": token},
+            "complaint submission (GET the form, POST it: 302)", base, "/complaints/new/", "submit",
+            script=str(LUA / "submit.lua"), env={"BENCH_SESSIONS": sessions},
+            wrk_options={"threads": SUBMIT_CONNECTIONS, "connections": SUBMIT_CONNECTIONS},
         )
     )  # fmt: skip
     number, phone = tracking
@@ -254,6 +288,7 @@ class Job:
     kind: str | None
     script: str | None = None
     env: dict = dataclasses.field(default_factory=dict)
+    wrk_options: dict = dataclasses.field(default_factory=dict)
     results: list = dataclasses.field(default_factory=list)
 
 
