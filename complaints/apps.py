@@ -18,7 +18,7 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         from portal import pagecache, registry, roles
 
-        from . import demo, escalation, volume
+        from . import demo, escalation, services, volume
         from .compliance import alerts, statistics
         from .compliance import demo as compliance_demo
         from .compliance.models import PublishedStatistics, ensure_root_causes
@@ -38,6 +38,8 @@ class ComplaintsConfig(AppConfig):
         registry.register_home_section(30, "complaints/home_section.html")
         roles.keep_groups(self, GROUP_PERMISSIONS)
         registry.register_periodic(20, "digests", lambda now: escalation.digests_send(now=now))
+        # Complaints nobody touched are recorded late as soon as their limit has passed (idempotent).
+        registry.register_periodic(25, "late", lambda now: len(services.mark_late_complaints()))
         registry.register_periodic(30, "escalations", lambda now: escalation.complaints_escalate(now=now))
         registry.register_periodic(40, "early-warnings", lambda now: alerts.run_daily(timezone.localdate(now)))
         # The root-cause codes closing needs, in a new database and after every flush (tests).

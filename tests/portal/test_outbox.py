@@ -137,6 +137,7 @@ def test_run_periodic_names_an_unknown_job_and_runs_every_job_once():
     assert [line.split(":")[0] for line in out.getvalue().splitlines()] == [
         "messages",
         "digests",
+        "late",
         "escalations",
         "early-warnings",
     ]
