@@ -183,13 +183,19 @@ def _volume(database_url: str) -> tuple[str, tuple[str, str]]:
     return ", ".join(counts), (number, phone.removeprefix("+86"))
 
 
-def _csrf(base: str, path: str) -> tuple[str, str]:
-    """The CSRF cookie and form token a browser gets with the form (one GET)."""
+def _get(base: str, path: str) -> tuple[SimpleCookie, str]:
+    """The cookies set and the page of one GET, as a new browser gets them."""
     response = urllib.request.urlopen(base + path, timeout=30)  # noqa: S310 - loopback only
     page = response.read().decode()
     cookie = SimpleCookie()
     for header in response.headers.get_all("Set-Cookie") or []:
         cookie.load(header)
+    return cookie, page
+
+
+def _csrf(base: str, path: str) -> tuple[str, str]:
+    """The CSRF cookie and form token a browser gets with the form (one GET)."""
+    cookie, page = _get(base, path)
     return cookie["csrftoken"].value, HIDDEN_CSRF.search(page).group(1)
 
 
@@ -202,11 +208,7 @@ def form_sessions(base: str, count: int) -> str:
     joined by ";" (bench/lua/submit.lua's BENCH_SESSIONS): the form's one-time token is bound to a session."""
     pairs = []
     for _ in range(count):
-        response = urllib.request.urlopen(base + "/complaints/new/", timeout=30)  # noqa: S310 - loopback only
-        response.read()
-        cookie = SimpleCookie()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookie.load(header)
+        cookie, _page = _get(base, "/complaints/new/")
         pairs.append(f"{cookie['sessionid'].value}|{cookie['csrftoken'].value}")
     return ";".join(pairs)
 
@@ -223,15 +225,7 @@ def _submit_status(base: str, session: str) -> int:
         "name": "压测", "phone": "13812345678", "category": "service", "capacity": "self",
         "description": "bench check: the counter was closed during its published hours.", "consent": "on",
     }  # fmt: skip
-    post = urllib.request.Request(  # noqa: S310 - loopback only
-        base + "/complaints/new/",
-        data=urllib.parse.urlencode(fields).encode(),
-        headers={"Cookie": cookies, "Referer": base + "/complaints/new/"},
-    )
-    try:
-        return urllib.request.build_opener(_NoRedirect()).open(post, timeout=30).status
-    except urllib.error.HTTPError as error:
-        return error.code
+    return _post_status(base, "/complaints/new/", fields, cookies=cookies)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -239,12 +233,13 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _post_status(base: str, path: str, fields: dict, cookie: str) -> int:
-    """One POST as the Lua script sends it: a 302 means it worked (a 200 would be the form with errors)."""
+def _post_status(base: str, path: str, fields: dict, cookie: str = "", *, cookies: str = "") -> int:
+    """One POST as the Lua script sends it: a 302 means it worked (a 200 would be the form with errors).
+    `cookie` is the CSRF cookie's value; `cookies` a whole Cookie header instead (a session's)."""
     request = urllib.request.Request(  # noqa: S310 - loopback only
         base + path,
         data=urllib.parse.urlencode(fields).encode(),
-        headers={"Cookie": f"csrftoken={cookie}", "Referer": base + path},
+        headers={"Cookie": cookies or f"csrftoken={cookie}", "Referer": base + path},
     )
     try:
         return urllib.request.build_opener(_NoRedirect()).open(request, timeout=30).status
