@@ -5,17 +5,22 @@ row, answered from PostgreSQL's statistics and the index instead.
   table's rows (`pg_class.reltuples`, kept by autovacuum) when the table is that big; a filtered list, or a
   small table, is counted exactly. The page numbers then follow the estimate, which is what a reader of a
   million-row list needs; the rows shown are always exact.
+- The row's selection checkbox is written directly (`ListCheckboxMixin`): Django renders a form widget through
+  the template engine for each of the page's rows, about a sixth of a 50-row page's time.
 - The date hierarchy's years (`SELECT DISTINCT date_trunc('year', …)` over every row, ≈ 2 s) are found by
   probing the field's index: the earliest and latest value, then the first row of each year between them.
 """
 
 from datetime import datetime
 
+from django.contrib.admin import helpers
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 # Below this many rows an exact count is cheap enough.
 ESTIMATE_ABOVE = 100_000
@@ -58,3 +63,16 @@ class YearsByIndexQuerySet:
             if in_year.order_by(field_name).values_list(field_name)[:1]:
                 years.append(start)
         return years if order == "ASC" else years[::-1]
+
+
+class ListCheckboxMixin:
+    """Mixed into a ModelAdmin: the changelist's selection checkbox, the same markup as Django's
+    (`ModelAdmin.action_checkbox`: name, value, class and its accessible name) without a widget render per row."""
+
+    def action_checkbox(self, obj):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )

@@ -48,3 +48,16 @@ def test_a_small_table_is_counted_exactly():
     for _ in range(2):
         register()
     assert admin_lists.EstimatedCountPaginator(Complaint.objects.all(), 50).count == 2
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_rows_checkbox_is_the_markup_djangos_widget_renders(language):
+    from django.contrib import admin
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    complaint = register()
+    plain = admin.ModelAdmin(Complaint, admin.site)
+    fast = type("Fast", (admin_lists.ListCheckboxMixin, admin.ModelAdmin), {})(Complaint, admin.site)
+    with translation.override(language):
+        assert parse_html(fast.action_checkbox(complaint)) == parse_html(plain.action_checkbox(complaint))
