@@ -290,6 +290,12 @@ class ComplaintAdmin(admin.ModelAdmin):
         normalized = codes.normalize(term)
         if codes.is_well_formed(normalized, services.TRACKING_PREFIX):
             return queryset.filter(tracking_number=normalized), False
+        if not request.user.has_perm(FULL_DATA_PERMISSION):
+            # Whoever sees complainants masked may still test a guess (a masked phone's four hidden digits)
+            # against the list: each such search is logged, like a full view, without the term itself.
+            PersonalDataView.objects.create(
+                user=request.user, complaint=None, where="admin:search", fields="phone,name,id_number"
+            )
         found = (
             Q(name=term)
             | Q(policy_number__iexact=term)
