@@ -5,10 +5,11 @@ attachment downloads and a masked export.
 
 import tempfile
 from datetime import timedelta
+from functools import wraps
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -22,7 +23,7 @@ from portal import codes
 from portal.admin import ReadOnlyAdmin
 from portal.admin_lists import EstimatedCountPaginator, ListCheckboxMixin
 from portal.messaging.models import Message, StaffAlert
-from portal.phones import display_phone
+from portal.phones import display_phone, normalize_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
 from portal.uploads import download_name
 
@@ -39,6 +40,7 @@ from .models import (
     ExtensionRequest,
     ExtensionStatus,
     PersonalDataView,
+    Source,
 )
 
 # An export of a selection is written to memory up to this size, then to a temporary file.
@@ -46,6 +48,8 @@ EXPORT_SPOOL_BYTES = 8 * 1024 * 1024
 # The complainant's identifying data as most staff see it, and in full for those with the permission.
 MASKED_FIELDS = ("masked_name", "masked_phone", "masked_email", "masked_id_number")
 FULL_FIELDS = ("name", "phone_in_full", "email", "id_number")
+# The possible repeats listed on a record and at registration (the earliest first).
+REPEATS_SHOWN = 20
 
 
 def due_badge(complaint: Complaint, today=None):
@@ -84,6 +88,15 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class Unavailable(Http404):
+    """A complaint out of the user's reach, answered with the admin's page saying whose it is (`response`); a
+    plain 404 where nothing catches it."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
 @admin.register(Complaint)
 class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
     list_display = (
@@ -108,8 +121,12 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
         "handler",
         DeadlineFilter,
     )
+    # The search is get_search_results' own (exact matches, each from an index); search_fields only shows the box.
     search_fields = ("tracking_number",)
-    search_help_text = _("Search by tracking number.")
+    search_help_text = _(
+        "Search by tracking number (with or without dashes), phone (in any form), the complainant's full name, "
+        "policy number, the regulator's reference or ID number."
+    )
     list_per_page = 50
     date_hierarchy = "received_at"
     # A million complaints: the unfiltered total is PostgreSQL's estimate, and no second count of the whole table
@@ -262,13 +279,35 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
         return super().get_queryset(request).select_related("branch", "handler").visible_to(request.user)
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
+        """What a caller gives on the phone, each matched exactly and answered from an index (migration 0011):
+        the tracking number (any case, with or without dashes; part of one through the trigram index), the phone
+        in any form (compared in E.164), the full name, the policy number (any case), the regulator's reference
+        and the ID number (upper-cased). The queryset is already the user's own (get_queryset: a handler's
+        complaints only); the list shows what it finds masked for those without the full-data permission."""
+        term = " ".join(search_term.split())
         if not term:
             return queryset, False
         normalized = codes.normalize(term)
         if codes.is_well_formed(normalized, services.TRACKING_PREFIX):
             return queryset.filter(tracking_number=normalized), False
-        return queryset.filter(tracking_number__icontains=normalized), False
+        if not request.user.has_perm(FULL_DATA_PERMISSION):
+            # Whoever sees complainants masked may still test a guess (a masked phone's four hidden digits)
+            # against the list: each such search is logged, like a full view, without the term itself.
+            PersonalDataView.objects.create(
+                user=request.user, complaint=None, where="admin:search", fields="phone,name,id_number"
+            )
+        found = (
+            Q(name=term)
+            | Q(policy_number__iexact=term)
+            | Q(source=Source.REGULATOR, regulator_ref=term)  # the partial index of migration 0003
+            | Q(id_number=term.upper())
+        )
+        try:
+            found |= Q(phone=normalize_phone(term))
+        except ValidationError:
+            if len(normalized) >= 3:  # a part of a tracking number (the trigram index needs three characters)
+                found |= Q(tracking_number__icontains=normalized)
+        return queryset.filter(found), False
 
     @admin.display(description=_("name"))
     def masked_name(self, obj):
@@ -311,7 +350,9 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
         return ", ".join(str(label) for label in obj.remedy_labels()) or "—"
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view
+        def wrap(view):
+            return self.admin_site.admin_view(self._explaining_unavailable(view))
+
         return [
             path("register/", wrap(self.register_view), name="complaints_complaint_register"),
             path("<int:pk>/do/<str:action>/", wrap(self.action_view), name="complaints_complaint_action"),
@@ -327,7 +368,49 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
     def _visible(self, request, pk) -> Complaint:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return get_object_or_404(self.get_queryset(request), pk=pk)
+        complaint = self.get_queryset(request).filter(pk=pk).first()
+        if complaint is None:
+            raise Unavailable(self._unavailable(request, pk))
+        return complaint
+
+    def _unavailable(self, request, object_id):
+        """The admin's page for a complaint this user may not open (whose it is, whom to ask) or that does not
+        exist, instead of Django's "does not exist … deleted?" and the public site's error pages."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        object_id = str(object_id)
+        complaint = (
+            Complaint.objects.select_related("handler").filter(pk=object_id).first() if object_id.isdigit() else None
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "complaint": complaint,
+            "handler_label": services.handler_label(complaint) if complaint is not None else "",
+            "title": complaint.tracking_number if complaint is not None else gettext("No such complaint"),
+        }
+        return TemplateResponse(
+            request,
+            "admin/complaints/complaint/unavailable.html",
+            context,
+            status=403 if complaint is not None else 404,
+        )
+
+    def _explaining_unavailable(self, view):
+        """The complaint's own pages (actions, attachments) answer a complaint out of reach with _unavailable."""
+
+        @wraps(view)
+        def explaining(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except Unavailable as unavailable:
+                return unavailable.response
+
+        return explaining
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # The change and history pages of a complaint the user may not see, or of no complaint.
+        return self._unavailable(request, object_id)
 
     def changelist_view(self, request, extra_context=None):
         # The work queue starts with what is new for this member of staff: their unread alerts.
@@ -359,7 +442,21 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
                 ],
                 conflicted=services.is_conflicted(request.user, complaint),
             )
+            extra["repeats"] = self._repeats(request, complaint)
         return super().change_view(request, object_id, form_url, extra)
+
+    def _repeats(self, request, complaint):
+        """Possible repeats of the complaint (same phone or policy within 90 days), each with whether this user
+        may merge the complaint into it with one click."""
+        merge_allowed = services.can_act(request.user, complaint, services.A.MERGE)
+        return [
+            {
+                "complaint": repeat,
+                "handler": services.handler_label(repeat),
+                "can_merge": services.can_merge_into(request.user, complaint, repeat, merge_allowed=merge_allowed),
+            }
+            for repeat in services.possible_repeats(complaint)[:REPEATS_SHOWN]
+        ]
 
     def action_view(self, request, pk, action):
         complaint = self._visible(request, pk)
@@ -404,7 +501,14 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = RegisterForm(request.POST or None, request.FILES or None)
+        repeats = []
         if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            # The same caller or policy again within 90 days: the form comes back, as typed, listing the earlier
+            # complaints, until the person registering confirms that this one is new.
+            if not request.POST.get("register_anyway"):
+                repeats = self._registration_repeats(request, data)
+        if request.method == "POST" and form.is_valid() and not repeats:
             data = form.cleaned_data
             try:
                 complaint = services.complaint_register(
@@ -443,17 +547,44 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
                     gettext("Complaint %(number)s registered.") % {"number": complaint.tracking_number},
                     messages.SUCCESS,
                 )
-                return redirect("admin:complaints_complaint_change", complaint.pk)
+                # The first responder lands on the record they just typed; whoever may not handle it, on the list.
+                if self.get_queryset(request).filter(pk=complaint.pk).exists():
+                    return redirect("admin:complaints_complaint_change", complaint.pk)
+                return redirect("admin:complaints_complaint_changelist")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "form": form,
+            "repeats": repeats,
+            "files_dropped": bool(repeats and request.FILES),
             "title": gettext("Register a complaint"),
         }
         return TemplateResponse(request, "admin/complaints/complaint/register.html", context)
 
+    def _registration_repeats(self, request, data) -> list[dict]:
+        """Earlier complaints from the same phone or about the same policy within 90 days of the one being
+        registered, the complainant masked unless the user may see personal data in full."""
+        full = request.user.has_perm(FULL_DATA_PERMISSION)
+        repeats = services.possible_repeats(
+            phone=data["phone"], policy_number=data["policy_number"], received_at=data["received_at"]
+        )
+        return [
+            {
+                "complaint": repeat,
+                "handler": services.handler_label(repeat),
+                "person": (
+                    f"{repeat.name} {display_phone(repeat.phone)}"
+                    if full
+                    else f"{mask_name(repeat.name)} {mask_phone(repeat.phone)}"
+                ),
+            }
+            for repeat in repeats[:REPEATS_SHOWN]
+        ]
+
     def attachment_view(self, request, pk):
-        attachment = get_object_or_404(ComplaintAttachment.objects.select_related("complaint"), pk=pk)
+        attachment = ComplaintAttachment.objects.filter(pk=pk).first()
+        if attachment is None:
+            raise Unavailable(self._unavailable(request, ""))
         complaint = self._visible(request, attachment.complaint_id)
         # An attachment (an ID card, a medical record) is personal data in full: only for those who may see it
         # in full, and its download is logged.

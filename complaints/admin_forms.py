@@ -173,12 +173,21 @@ class ReportBackForm(ActionForm):
 
 
 class MergeForm(ActionForm):
-    into = forms.CharField(label=_("Tracking number of the original complaint"), max_length=40)
+    into = forms.CharField(
+        label=_("Tracking number of the original complaint"),
+        max_length=40,
+        help_text=_(
+            "The original must be open, received before this complaint, and yours to act on; otherwise a "
+            "supervisor merges them. The record lists possible repeats with a button each."
+        ),
+    )
     note = _note()
 
     def clean_into(self):
         number = codes.normalize(self.cleaned_data["into"])
-        original = Complaint.objects.filter(tracking_number=number).first()
+        original = Complaint.objects.select_related("handler").filter(tracking_number=number).first()
+        if original is None and codes.looks_mistyped(number):
+            raise forms.ValidationError(_("This tracking number is mistyped: check it (e.g. TS-20261121-7KQ2M9XD)."))
         if original is None:
             raise forms.ValidationError(_("No complaint has this tracking number."))
         return original

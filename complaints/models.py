@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, Case, F, Q, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, TruncDate, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -343,6 +343,13 @@ class Complaint(models.Model):
             models.Index(fields=["received_at", "id"], name="complaint_received_idx"),
             # A branch's reports and exports read one branch's complaints of a period.
             models.Index(fields=["branch", "received_at"], name="complaint_branch_received_idx"),
+            # What a caller says, looked up in the admin's search (exact matches) and for possible repeats (the
+            # same phone or policy within 90 days of receipt): complaints.admin.ComplaintAdmin.get_search_results.
+            # (The regulator's reference has its partial index, complaint_regulator_ref_idx, from migration 0003.)
+            models.Index(fields=["phone", "received_at"], name="complaint_phone_received_idx"),
+            models.Index(Upper("policy_number"), F("received_at"), name="complaint_policy_received_idx"),
+            models.Index(fields=["name"], name="complaint_name_idx"),
+            models.Index(fields=["id_number"], name="complaint_id_number_idx"),
         ]
 
     def __str__(self):

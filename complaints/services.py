@@ -12,7 +12,7 @@ commit. Views, admin forms, reception and management commands all call these.
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -507,7 +507,9 @@ def _store_attachments(complaint: Complaint, attachments, *, by_complainant: boo
     return stored
 
 
-def _create(*, actor, action: str, received_at, fields: dict, note: str = "", attachments=()) -> Complaint:
+def _create(
+    *, actor, action: str, received_at, fields: dict, note: str = "", attachments=(), data: dict | None = None
+) -> Complaint:
     received_at = _aware(received_at)
     fields = {**fields, "phone": normalize_phone(fields["phone"])}
     complaint = Complaint(
@@ -529,6 +531,7 @@ def _create(*, actor, action: str, received_at, fields: dict, note: str = "", at
         actor=actor,
         note=note,
         public=True,
+        data=data,
         from_status="",
         happened_on=timezone.localdate(received_at),
     )
@@ -651,6 +654,9 @@ def complaint_register(
         )
     if branch is not None and not province:
         province = branch.province
+    # First responder (首问负责制): whoever registers a complaint and may handle complaints handles it until a
+    # supervisor reassigns it (complaint_assign, an event of its own).
+    first_responder = actor if actor is not None and actor.has_perm(DEFAULT_PERMISSION) else None
     fields = {
         "name": name.strip(),
         "phone": phone,
@@ -669,11 +675,13 @@ def complaint_register(
         "policy_number": policy_number.strip(),
         "desired_outcome": desired_outcome,
         "id_type": id_type,
-        "id_number": id_number.strip(),
+        # Upper-cased like every ID number looked up (the check character of a resident ID is X, typed x too).
+        "id_number": id_number.strip().upper(),
         "capacity": capacity,
         "principal_name": principal_name.strip(),
         "power_of_attorney": power_of_attorney,
         "named_employee": named_employee,
+        "handler": first_responder,
         "idempotency_key": idempotency_key,
     }
     return _create(
@@ -683,6 +691,7 @@ def complaint_register(
         fields=fields,
         note=note,
         attachments=attachments,
+        data={"handler": first_responder.get_username()} if first_responder is not None else None,
     )
 
 
@@ -975,6 +984,83 @@ def complaint_resume(*, complaint: Complaint, actor, note: str = "", ended_on: d
     return complaint
 
 
+def handler_label(complaint: Complaint) -> str:
+    """Who handles the complaint, in words: their name, or that nobody does yet."""
+    handler = complaint.handler
+    if handler is None:
+        return str(_("not yet assigned"))
+    return handler.get_full_name() or handler.get_username()
+
+
+def _check_merge_target(actor, original: Complaint) -> None:
+    """Merging writes on the original too: the actor must be allowed to act on it as on the repeat."""
+    if actor is None:
+        return
+    if is_conflicted(actor, original):
+        raise PermissionDenied(
+            _("You are named in complaint %(number)s, or decided the decision under review: you cannot merge into it.")
+            % {"number": original.tracking_number}
+        )
+    if not (actor.has_perm("complaints.view_all_complaints") or original.handler_id == actor.pk):
+        raise WorkflowError(
+            _(
+                "Complaint %(number)s is not assigned to you (its handler: %(handler)s): "
+                "ask a supervisor to merge into it."
+            ),
+            code="merge_not_yours",
+            params={"number": original.tracking_number, "handler": handler_label(original)},
+        )
+
+
+def can_merge_into(user, complaint: Complaint, original: Complaint, *, merge_allowed: bool | None = None) -> bool:
+    """Whether `user` may merge `complaint` into `original` now: the merge is legal on the repeat for them
+    (`merge_allowed`, when the caller has asked can_act already), the original is open, received before it and
+    theirs to act on (the one-click merge of a possible repeat)."""
+    if merge_allowed is None:
+        merge_allowed = can_act(user, complaint, A.MERGE)
+    if original.pk == complaint.pk or not merge_allowed:
+        return False
+    if original.status not in ACTIVE_STATUSES or original.merged_into_id:
+        return False
+    if original.received_at > complaint.received_at:
+        return False
+    try:
+        _check_merge_target(user, original)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+# Complaints from the same phone or about the same policy received this close to each other may be repeats.
+REPEAT_WINDOW = timedelta(days=90)
+
+
+def possible_repeats(complaint: Complaint | None = None, *, phone: str = "", policy_number: str = "", received_at=None):
+    """Complaints that may be the same as `complaint` (or as one being registered with `phone`, in E.164, and
+    `policy_number`, received at `received_at`): the same phone or the same policy number (any case), received
+    within 90 days before or after, neither itself nor merged. Each condition is answered from an index
+    (phone and received_at; UPPER(policy_number) and received_at)."""
+    if complaint is not None:
+        phone, policy_number, received_at = complaint.phone, complaint.policy_number, complaint.received_at
+    policy_number = (policy_number or "").strip()
+    match = Q(phone=phone) if phone else Q()
+    if policy_number:
+        match |= Q(policy_number__iexact=policy_number)
+    if not match:
+        return Complaint.objects.none()
+    received_at = _aware(received_at or timezone.now())
+    repeats = (
+        Complaint.objects.filter(match)
+        .filter(received_at__gte=received_at - REPEAT_WINDOW, received_at__lte=received_at + REPEAT_WINDOW)
+        .exclude(status=S.MERGED)
+        .select_related("handler")
+        .order_by("received_at", "id")
+    )
+    if complaint is not None:
+        repeats = repeats.exclude(pk=complaint.pk)
+    return repeats
+
+
 @transaction.atomic
 def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str = "") -> Complaint:
     """Merge a repeat of the same complaint, made within the original's limit, into the original (Art. 20).
@@ -982,6 +1068,7 @@ def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str =
     if into.pk == complaint.pk:
         raise WorkflowError(_("A complaint cannot be merged into itself."), code="merge_self")
     original = _locked(into)
+    _check_merge_target(actor, original)
     if original.status not in ACTIVE_STATUSES or original.merged_into_id:
         raise WorkflowError(_("The original complaint must still be open."), code="merge_target")
     if original.received_at > complaint.received_at:
