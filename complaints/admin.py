@@ -27,8 +27,8 @@ from portal.phones import display_phone, normalize_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
 from portal.uploads import download_name
 
-from . import services
-from .admin_forms import ACTION_FORMS, ExtensionDecisionForm, RegisterForm
+from . import history, queue, services
+from .admin_forms import ACTION_FORMS, AssignForm, ExtensionDecisionForm, RegisterForm, handlers
 from .compliance import exports
 from .deadlines import effective_due
 from .models import (
@@ -97,29 +97,77 @@ class Unavailable(Http404):
         self.response = response
 
 
+class QueueFilter(admin.SimpleListFilter):
+    """The work queue's rows (complaints.queue): the admin index links each count to this filter."""
+
+    title = _("work queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [(item.key, item.label) for item in queue.queues_for(request.user)]
+
+    def queryset(self, request, queryset):
+        key = self.value()
+        if key not in {item.key for item in queue.queues_for(request.user)}:
+            return queryset
+        return queryset.filter(queue.condition(key, request.user, timezone.localdate()))
+
+
+class HandlerFilter(admin.RelatedFieldListFilter):
+    """Only staff who handle complaints, not every account."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(user.pk, display_user(user)) for user in handlers()]
+
+
+def display_user(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def days_left(complaint: Complaint, today=None):
+    """Days until the date to meet (negative once passed); None when the clock is not running."""
+    if not complaint.due_date or complaint.status not in OPEN_STATUSES:
+        return None
+    return (complaint.due_date - (today or timezone.localdate())).days
+
+
+class RefusedInAdmin:
+    """A step refused in the admin's look (never the public 403 page): the reason and a way back."""
+
+    def refused(self, request, message, *, status: int, back: str, complaint=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("This step cannot be taken"),
+            "message": message,
+            "back": back,
+            "complaint": complaint,
+        }
+        return TemplateResponse(request, "admin/complaints/refused.html", context, status=status)
+
+
 @admin.register(Complaint)
-class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
+class ComplaintAdmin(ListCheckboxMixin, RefusedInAdmin, admin.ModelAdmin):
+    # What a handler decides by, narrow enough for 1280 px in both languages (the rest is on the record).
     list_display = (
         "tracking_number",
         "masked_name",
-        "masked_phone",
         "status",
         "due",
         "category",
-        "channel",
-        "source",
-        "handler",
-        "received_at",
+        "handler_name",
+        "received",
     )
     list_filter = (
+        QueueFilter,
         "status",
+        DeadlineFilter,
         "source",
         "channel",
         "category",
         "province",
         "branch",
-        "handler",
-        DeadlineFilter,
+        ("handler", HandlerFilter),
     )
     # The search is get_search_results' own (exact matches, each from an index); search_fields only shows the box.
     search_fields = ("tracking_number",)
@@ -135,8 +183,9 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
     show_full_result_count = False
     # The selection goes through the one exporter (complaints.compliance.exports), masked and logged, like the
     # changelist's "Export these complaints" button for whole filtered lists.
-    actions = ["export_masked_csv", "place_legal_hold", "lift_legal_hold"]
+    actions = ["assign_to_handler", "export_masked_csv", "place_legal_hold", "lift_legal_hold"]
     change_form_template = "admin/complaints/complaint/change_form.html"
+    # The essential facts open; the rest grouped and folded (the header above them shows status and dates).
     fieldsets = (
         (
             _("Complaint"),
@@ -145,34 +194,41 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
                     "tracking_number",
                     "status",
                     "received_at",
-                    "due",
-                    "statutory_due_date",
-                    "extensions",
-                    "late_since",
-                    "source",
-                    "regulator_ref",
-                    "regulator_deadline",
-                    "reported_back_on",
-                    "report_back_ref",
                     "channel",
+                    "source",
+                    "category",
                     "business_channel",
                     "product_line",
-                    "category",
                     "province",
                     "branch",
                     "policy_number",
                     "handler",
                     "named_employee",
-                    "review_of",
-                    "merged_into",
-                    "legal_hold",
-                    "anonymised_at",
+                    "description_text",
+                    "desired_outcome_text",
                 )
+            },
+        ),
+        (
+            _("Time limits and the regulator"),
+            {
+                "classes": ["collapse"],
+                "fields": (
+                    "due",
+                    "statutory_due_date",
+                    "extensions",
+                    "late_since",
+                    "regulator_ref",
+                    "regulator_deadline",
+                    "reported_back_on",
+                    "report_back_ref",
+                ),
             },
         ),
         (
             _("Complainant"),
             {
+                "classes": ["collapse"],
                 "fields": (
                     *MASKED_FIELDS,
                     "id_type",
@@ -180,13 +236,13 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
                     "principal_name",
                     "power_of_attorney",
                     "language",
-                )
+                ),
             },
         ),
-        (_("What the complainant wrote"), {"fields": ("description_text", "desired_outcome_text")}),
         (
             _("Decision and closing"),
             {
+                "classes": ["collapse"],
                 "fields": (
                     "decision_text",
                     "outcome",
@@ -199,8 +255,12 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
                     "responsible_unit",
                     "remediation",
                     "ended_on",
-                )
+                ),
             },
+        ),
+        (
+            _("Links and retention"),
+            {"classes": ["collapse"], "fields": ("review_of", "merged_into", "legal_hold", "anonymised_at")},
         ),
     )
 
@@ -238,6 +298,54 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
             % {"count": queryset.count()},
             messages.SUCCESS,
         )
+
+    def has_assign_permission(self, request):
+        return request.user.has_perm("complaints.assign_complaint")
+
+    @admin.action(description=_("Assign to a handler…"), permissions=["assign"])
+    def assign_to_handler(self, request, queryset):
+        """An intermediate page chooses the handler; each complaint is then assigned by the service, which may
+        refuse one (a conflict of interest, a complaint no longer being handled) and says why."""
+        form = AssignForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            handler = form.cleaned_data["handler"]
+            assigned, refused = 0, []
+            for complaint in queryset.order_by("received_at", "pk"):
+                try:
+                    services.complaint_assign(complaint=complaint, actor=request.user, handler=handler)
+                except ValidationError as error:
+                    refused.append((complaint.tracking_number, " ".join(error.messages)))
+                except PermissionDenied as error:
+                    refused.append(
+                        (complaint.tracking_number, str(error) or gettext("You do not have permission to do this."))
+                    )
+                else:
+                    assigned += 1
+            if assigned:
+                self.message_user(
+                    request,
+                    gettext("%(count)d complaint(s) assigned to %(name)s.")
+                    % {"count": assigned, "name": display_user(handler)},
+                    messages.SUCCESS,
+                )
+            for number, reason in refused:
+                self.message_user(
+                    request,
+                    gettext("%(number)s not assigned: %(reason)s") % {"number": number, "reason": reason},
+                    messages.ERROR,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Assign to a handler"),
+            "form": form,
+            "complaints": queryset.select_related("handler").order_by("received_at", "pk"),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action": "assign_to_handler",
+        }
+        return TemplateResponse(request, "admin/complaints/complaint/assign.html", context)
 
     @admin.action(description=_("Export the selected complaints (CSV, personal data masked)"), permissions=["export"])
     def export_masked_csv(self, request, queryset):
@@ -333,6 +441,14 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
     def due(self, obj):
         return due_badge(obj)
 
+    @admin.display(description=_("handler"), ordering="handler__username")
+    def handler_name(self, obj):
+        return display_user(obj.handler) if obj.handler_id else "—"
+
+    @admin.display(description=_("received at"), ordering="received_at")
+    def received(self, obj):
+        return timezone.localtime(obj.received_at).strftime("%Y-%m-%d %H:%M")
+
     @admin.display(description=_("description"))
     def description_text(self, obj):
         return format_html('<div class="cp-text">{}</div>', obj.description)
@@ -427,9 +543,13 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
                 user=request.user, complaint=complaint, where="admin:complaint", fields=",".join(FULL_FIELDS)
             )
         if complaint is not None:
+            left = days_left(complaint)
             requests = list(complaint.extension_requests.select_related("requested_by", "decided_by", "complaint"))
             extra.update(
-                events=complaint.events.select_related("actor"),
+                timeline=history.timeline(complaint),
+                days_left=left,
+                days_late=-left if left is not None and left < 0 else 0,
+                handler_name=display_user(complaint.handler) if complaint.handler_id else "",
                 outbox_messages=Message.objects.about(complaint),
                 attachments=complaint.attachments.all(),
                 workflow_actions=[
@@ -462,12 +582,14 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
         complaint = self._visible(request, pk)
         if action not in ACTION_FORMS:
             raise Http404
-        # A step that became impossible while its form was open (the time limit ended meanwhile) is refused by
-        # the service with its reason; a step this person may never take is refused here.
-        if not services.can_act(request.user, complaint, action) and not (
-            request.method == "POST" and services.may_act(request.user, complaint, action)
-        ):
-            raise PermissionDenied
+        back = reverse("admin:complaints_complaint_change", args=[complaint.pk])
+        # A step this person may never take is refused (403, with the reason, in the admin's look).
+        never = services.actor_refusal(request.user, complaint, action)
+        if never:
+            return self.refused(request, never, status=403, back=back, complaint=complaint)
+        # A step the workflow does not allow now (close before decide; a form left open in another tab while the
+        # complaint moved on) shows its form with the reason and keeps what was typed (409); the service, which
+        # locks the complaint, has the last word.
         form_class, call = ACTION_FORMS[action]
         form = form_class(request.POST or None, complaint=complaint)
         if request.method == "POST" and form.is_valid():
@@ -486,16 +608,23 @@ class ComplaintAdmin(ListCheckboxMixin, admin.ModelAdmin):
                     messages.SUCCESS,
                 )
                 return redirect("admin:complaints_complaint_change", complaint.pk)
+            complaint.refresh_from_db()
+        not_now = services.why_not_now(complaint, action)
+        shown = [str(error) for error in form.non_field_errors()] if form.is_bound else []
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "complaint": complaint,
             "form": form,
             "action": action,
+            "not_now": not_now if not_now not in shown else "",
+            "back": back,
             "title": f"{services.ACTION_LABELS[action]} · {complaint.tracking_number}",
             "action_label": services.ACTION_LABELS[action],
         }
-        return TemplateResponse(request, "admin/complaints/complaint/action.html", context)
+        return TemplateResponse(
+            request, "admin/complaints/complaint/action.html", context, status=409 if not_now else 200
+        )
 
     def register_view(self, request):
         if not self.has_add_permission(request):
@@ -623,7 +752,7 @@ class PersonalDataViewAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(ReadOnlyAdmin):
+class ExtensionRequestAdmin(RefusedInAdmin, ReadOnlyAdmin):
     """The approvers' list: requests for an extension, those waiting first (soonest limit first). A supervisor
     decides first extensions, a senior manager second ones, never the person who asked."""
 
@@ -695,8 +824,10 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         extension = get_object_or_404(self.get_queryset(request).select_related("complaint"), pk=pk)
         complaint = extension.complaint
-        if not services.can_decide_extension(request.user, extension):
-            raise PermissionDenied
+        back = reverse("admin:complaints_extensionrequest_changelist")
+        never = services.approver_refusal(request.user, extension)
+        if never:
+            return self.refused(request, never, status=403, back=back)
         form = ExtensionDecisionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             # A limit that has passed is recorded (and the request lapses) even though the grant is then refused.
@@ -715,6 +846,16 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
             else:
                 self.message_user(request, done, messages.SUCCESS)
                 return redirect("admin:complaints_extensionrequest_changelist")
+            extension.refresh_from_db()
+            complaint.refresh_from_db()
+        # A request decided meanwhile (in another tab, by another approver) or lapsed: the reason, and what was
+        # typed kept (409).
+        not_now = ""
+        if extension.status != ExtensionStatus.PENDING:
+            not_now = gettext("This request has already been decided: %(status)s.") % {
+                "status": extension.get_status_display()
+            }
+        shown = [str(error) for error in form.non_field_errors()] if form.is_bound else []
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -726,5 +867,9 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
             ),
             "form": form,
             "title": gettext("Extension request · %(number)s") % {"number": complaint.tracking_number},
+            "not_now": not_now if not_now not in shown else "",
+            "back": back,
         }
-        return TemplateResponse(request, "admin/complaints/extensionrequest/decide.html", context)
+        return TemplateResponse(
+            request, "admin/complaints/extensionrequest/decide.html", context, status=409 if not_now else 200
+        )

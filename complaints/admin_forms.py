@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from portal import codes
 from portal.models import Branch
@@ -45,6 +45,11 @@ def _users_with(codename: str):
         .distinct()
         .order_by("username")
     )
+
+
+def handlers():
+    """The staff who may handle complaints (active, with the permission): the handler lists and filters."""
+    return _users_with("handle_complaint")
 
 
 INTERNAL_NOTE = _("Note (internal)")
@@ -104,6 +109,15 @@ class DecideForm(ActionForm):
         _("The 30 days for asking for a review count from this day. More than 3 days back needs a supervisor."),
     )
     note = _note()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The rule of services.complaint_decide (Art. 21): the decision names at least one further remedy;
+        # unticking them all says which ones there are to choose from.
+        names = pgettext("list separator", ", ").join(str(label) for _value, label in Remedy.choices)
+        self.fields["remedies"].error_messages["required"] = gettext(
+            "Tick at least one further remedy open to the complainant: %(remedies)s."
+        ) % {"remedies": names}
 
 
 class DeliveryForm(ActionForm):
@@ -198,7 +212,7 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = _users_with("handle_complaint")
+        self.fields["handler"].queryset = handlers()
 
 
 class ReviewForm(ActionForm):

@@ -19,7 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -194,22 +194,31 @@ def allowed_actions(complaint: Complaint) -> list[str]:
     """The actions the workflow allows now (before permissions). An extension is bounded by the count, needs
     no other request waiting, and, like a pause, must come before the time limit ends (Art. 20); only a
     forwarded complaint is reported back to the regulator, once."""
-    actions = []
-    for action, (sources, _to) in TRANSITIONS.items():
-        if complaint.status not in sources:
-            continue
-        if action in (A.REQUEST_EXTENSION, A.EXTEND) and complaint.extensions >= MAX_EXTENSIONS:
-            continue
-        if action == A.REQUEST_EXTENSION and (
-            complaint.review_of_id or _limit_passed(complaint) or _pending_request(complaint) is not None
-        ):
-            continue
-        if action == A.PAUSE and _limit_passed(complaint):
-            continue
-        if action == A.REPORT_BACK and (complaint.source != Source.REGULATOR or complaint.reported_back_on):
-            continue
-        actions.append(action)
-    return actions
+    return [action for action in TRANSITIONS if why_not_now(complaint, action) is None]
+
+
+def why_not_now(complaint: Complaint, action: str):
+    """Why the workflow does not allow `action` now (a translated sentence for the person who tried it), or
+    None when it does. The one rule of allowed_actions."""
+    sources, _to = TRANSITIONS[action]
+    if complaint.status not in sources:
+        return _("“%(action)s” is not possible while the complaint is “%(status)s”.") % {
+            "action": ACTION_LABELS.get(action, action),
+            "status": complaint.get_status_display(),
+        }
+    if action in (A.REQUEST_EXTENSION, A.EXTEND) and complaint.extensions >= MAX_EXTENSIONS:
+        return _("The time limit has already been extended twice; no further extension is possible.")
+    if action == A.REQUEST_EXTENSION and complaint.review_of_id:
+        return _("The time limit of a review cannot be extended.")
+    if action in (A.REQUEST_EXTENSION, A.PAUSE) and _limit_passed(complaint):
+        return _limit_passed_error(complaint).messages[0]
+    if action == A.REQUEST_EXTENSION and _pending_request(complaint) is not None:
+        return _("An extension request is already waiting for approval.")
+    if action == A.REPORT_BACK and complaint.source != Source.REGULATOR:
+        return _("Only a complaint forwarded by the regulator is reported back to it.")
+    if action == A.REPORT_BACK and complaint.reported_back_on:
+        return _("The reply to the regulator has already been recorded.")
+    return None
 
 
 def can_act(user, complaint: Complaint, action: str) -> bool:
@@ -220,11 +229,16 @@ def can_act(user, complaint: Complaint, action: str) -> bool:
 def may_act(user, complaint: Complaint, action: str) -> bool:
     """Whether `user` may take `action` on `complaint` at all (permission, assignment, conflict of interest),
     whatever its status now."""
+    return actor_refusal(user, complaint, action) is None
+
+
+def actor_refusal(user, complaint: Complaint, action: str):
+    """Why `user` may never take `action` on `complaint` (a translated sentence), or None when they may."""
     try:
         _check_actor(user, complaint, action)
-    except PermissionDenied:
-        return False
-    return True
+    except PermissionDenied as refused:
+        return str(refused) or str(_("You do not have permission to do this."))
+    return None
 
 
 def conflicted_ids(complaint: Complaint) -> set[int]:
@@ -884,13 +898,43 @@ def _check_approver(actor, request: ExtensionRequest, complaint: Complaint) -> N
 
 def can_decide_extension(user, request: ExtensionRequest) -> bool:
     """Whether `user` may grant or refuse this request now."""
-    if request.status != ExtensionStatus.PENDING:
-        return False
+    return request.status == ExtensionStatus.PENDING and may_decide_extension(user, request)
+
+
+def may_decide_extension(user, request: ExtensionRequest) -> bool:
+    """Whether `user` is an approver of this request at all (whether or not it is still waiting)."""
+    return approver_refusal(user, request) is None
+
+
+def approver_refusal(user, request: ExtensionRequest):
+    """Why `user` may never decide this request (a translated sentence), or None when they may."""
     try:
         _check_approver(user, request, request.complaint)
-    except PermissionDenied:
-        return False
-    return True
+    except PermissionDenied as refused:
+        return str(refused)
+    return None
+
+
+def decidable_extensions(user):
+    """The waiting requests `user` may decide, in SQL: the rule of can_decide_extension (the approver's
+    permission for the request's number, not the requester, not conflicted) for lists and counts."""
+    if user is None or not user.is_active:
+        return ExtensionRequest.objects.none()
+    numbers = [
+        number
+        for number, permission in ((1, "complaints.approve_extension"), (2, "complaints.approve_second_extension"))
+        if user.has_perm(permission)
+    ]
+    decided_by_user = ComplaintEvent.objects.filter(
+        complaint_id=OuterRef("complaint__review_of_id"), action=A.DECIDE, actor=user
+    )
+    return (
+        ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING, number__in=numbers)
+        .exclude(requested_by=user)
+        .exclude(complaint__named_employee=user)
+        .exclude(complaint__review_of__named_employee=user)
+        .exclude(Exists(decided_by_user))
+    )
 
 
 def _locked_request(request: ExtensionRequest) -> ExtensionRequest:

@@ -1,0 +1,134 @@
+"""A complaint's history in human words: each event's details (event.data, stored with short keys for the
+code) as labelled sentences, and staff named by their names, for the record's timeline. The one mapping from
+a stored key to what staff read."""
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+
+from portal import roles
+
+from .models import Complaint, Status
+
+# key -> label; the value is shown after it (a date, a number, a name, a tracking number).
+LABELS = {
+    "handler": _("Handler"),
+    "approved_by": _("Approved by"),
+    "requested_by": _("Requested by"),
+    "owner": _("Owner"),
+    "users": _("Alerted"),
+    "due": _("Time limit"),
+    "due_date": _("Due date"),
+    "decided_on": _("Decided on"),
+    "days": _("Days"),
+    "number": _("Extension"),
+    "into": _("Merged into"),
+    "repeat": _("Repeat complaint merged in"),
+    "files": _("Files attached"),
+    "reference": _("Reference of the reply"),
+    "on_time": _("Reported in time"),
+    "cause": _("Root cause code"),
+    "fields": _("Fields changed"),
+    "hold": _("Legal hold"),
+    "level": _("Escalation level"),
+    "to": _("Escalated to"),
+    "retention_years": _("Retention period (years)"),
+    "lapsed_requests": _("Extension requests lapsed"),
+    "status": _("Status"),
+    "item": _("Remediation item"),
+}
+GROUP_LABELS = {
+    roles.COMPLAINT_HANDLER: _("Complaint handlers"),
+    roles.SUPERVISOR: _("Supervisors"),
+    roles.SENIOR_MANAGER: _("Senior managers"),
+    roles.COMPLIANCE_OFFICER: _("Compliance officers"),
+}
+# Keys kept for the code (a request's or an item's row id) that say nothing to a reader.
+HIDDEN = {"request", "item"}
+USER_KEYS = {"handler", "approved_by", "requested_by", "owner", "users"}
+
+
+def _yes_no(value) -> str:
+    return str(_("yes")) if value else str(_("no"))
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Complaint._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field since removed: its name is all there is
+        return name
+
+
+def _value(key: str, value, names: dict[str, str]) -> str:
+    if key in USER_KEYS:
+        values = value if isinstance(value, list) else [value]
+        return "、".join(names.get(str(item), str(item)) for item in values) if values else "—"
+    if key in ("on_time", "hold"):
+        return _yes_no(value)
+    if key == "fields":
+        return "、".join(_field_label(name) for name in value)
+    if key == "status":
+        from .compliance.models import RemediationItem
+
+        choices = {**dict(RemediationItem._meta.get_field("status").choices), **dict(Status.choices)}
+        return str(choices.get(value, value))
+    if key in ("due", "due_date", "decided_on") and isinstance(value, str):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            return value
+    if key == "to":
+        return str(GROUP_LABELS.get(value, value))
+    return str(value)
+
+
+def staff_names(events) -> dict[str, str]:
+    """The display names of the staff the events' details name (by username), in one query."""
+    usernames = set()
+    for event in events:
+        for key in USER_KEYS & set(event.data or {}):
+            value = event.data[key]
+            usernames.update(str(item) for item in (value if isinstance(value, list) else [value]))
+    if not usernames:
+        return {}
+    User = get_user_model()
+    field = User.USERNAME_FIELD
+    return {
+        getattr(user, field): user.get_full_name() or getattr(user, field)
+        for user in User.objects.filter(**{f"{field}__in": usernames})
+    }
+
+
+def describe(event, names: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The event's details as (label, value) pairs in reading order, without the keys kept for the code."""
+    names = names if names is not None else staff_names([event])
+    pairs = []
+    for key, value in (event.data or {}).items():
+        if key in HIDDEN or value in (None, "", [], {}):
+            continue
+        pairs.append((str(LABELS.get(key, key.replace("_", " "))), _value(key, value, names)))
+    return pairs
+
+
+def actor_name(event) -> str:
+    if event.actor_id:
+        return event.actor.get_full_name() or event.actor.get_username()
+    return event.actor_label
+
+
+def timeline(complaint) -> list[dict]:
+    """The complaint's events, newest first, each with its translated label, its actor's name and its
+    details in words. Times are aware datetimes: templates show them in Beijing time (TIME_ZONE)."""
+    events = list(complaint.events.select_related("actor").order_by("-at", "-id"))
+    names = staff_names(events)
+    return [
+        {
+            "event": event,
+            "label": event.get_action_display(),
+            "who": actor_name(event),
+            "details": describe(event, names),
+        }
+        for event in events
+    ]
