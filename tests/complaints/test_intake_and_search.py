@@ -164,7 +164,7 @@ def test_the_search_finds_a_complaint_by_each_thing_a_caller_says(people):
 def test_search_results_stay_masked_for_a_compliance_officer(people):
     register(people["supervisor"], name="王五", phone="13812345678")
     page = client_for(people["compliance"]).get(ADMIN, {"q": "138 1234 5678"})
-    assert page.status_code == 200 and "138****5678" in page.text and "王*" in page.text
+    assert page.status_code == 200 and "王*" in page.text  # the list shows the masked name (no phone column)
     assert "13812345678" not in page.text and "138 1234 5678" not in page.text.replace('value="138 1234 5678"', "")
     assert "王五" not in page.text.replace('value="王五"', "")
     # Searching personal data one may not see in full is logged (a guess tested against the masked list).
