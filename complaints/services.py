@@ -1082,9 +1082,11 @@ REPEAT_WINDOW = timedelta(days=90)
 def possible_repeats(complaint: Complaint | None = None, *, phone: str = "", policy_number: str = "", received_at=None):
     """Complaints that may be the same as `complaint` (or as one being registered with `phone`, in E.164, and
     `policy_number`, received at `received_at`): the same phone or the same policy number (any case), received
-    within 90 days before or after, neither itself nor merged. Each condition is answered from an index
+    within 90 days before or after, neither itself nor merged nor anonymised. Each condition is answered from an index
     (phone and received_at; UPPER(policy_number) and received_at)."""
     if complaint is not None:
+        if complaint.anonymised_at is not None:
+            return Complaint.objects.none()  # its phone and policy are gone (retention)
         phone, policy_number, received_at = complaint.phone, complaint.policy_number, complaint.received_at
     policy_number = (policy_number or "").strip()
     match = Q(phone=phone) if phone else Q()
@@ -1097,6 +1099,7 @@ def possible_repeats(complaint: Complaint | None = None, *, phone: str = "", pol
         Complaint.objects.filter(match)
         .filter(received_at__gte=received_at - REPEAT_WINDOW, received_at__lte=received_at + REPEAT_WINDOW)
         .exclude(status=S.MERGED)
+        .filter(anonymised_at__isnull=True)
         .select_related("handler")
         .order_by("received_at", "id")
     )
