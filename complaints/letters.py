@@ -96,12 +96,13 @@ def remedy_sentences(complaint: Complaint) -> list[str]:
             unit = services.review_unit(complaint)
             until = services.review_window_ends(complaint)
             text = gettext(
-                "If you disagree with this decision, you may ask %(unit)s for a review in writing within 30 days "
-                "of receiving it."
+                "You may ask %(unit)s for a review in writing within 30 days of receiving this decision."
             ) % {"unit": unit.name if unit else gettext("our superior unit")}
             if until:
-                text += " " + gettext("The last day to ask is %(date)s.") % {
-                    "date": letter_date(until, translation.get_language() or "zh-hans")
+                language = translation.get_language() or "zh-hans"
+                # Chinese sentences follow each other without a space.
+                text += ("" if language.startswith("zh") else " ") + gettext("The last day to ask is %(date)s.") % {
+                    "date": letter_date(until, language)
                 }
             sentences.append(text)
         elif code == Remedy.MEDIATION:
@@ -154,6 +155,11 @@ class Letter:
     remedies: list[str]
     regulator_route: str
     closing: str
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The body's paragraphs: one for each line written."""
+        return [line.strip() for line in self.body.splitlines() if line.strip()]
 
     @property
     def text(self) -> str:

@@ -49,6 +49,13 @@ def signed_in(browser, words, base, username):
     return context, page
 
 
+def keep(page, name: str) -> None:
+    folder = os.environ.get("PORTAL_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_handler_decides_from_a_template_and_prints_the_letter(lang, site, live_server, browser):
     words = LANGUAGES[lang]
@@ -65,12 +72,14 @@ def test_a_handler_decides_from_a_template_and_prints_the_letter(lang, site, liv
     page.get_by_role("button", name=words["fill"]).click()
     page.wait_for_url(f"**/do/decide/?template={template.pk}")
     text = page.input_value('textarea[name="decision"]')
+    keep(page, f"decide-from-template-{lang}")
     assert complaint.tracking_number in text
     placeholder, found = FOUND[lang]
     page.fill('textarea[name="decision"]', text.replace(placeholder, found))
     page.click('form.cp-action-form input[type="submit"]')
     page.wait_for_url(f"**/admin/complaints/complaint/{complaint.pk}/change/")
 
+    keep(page, f"record-decided-{lang}")
     page.click('a[data-action="letter"]')
     page.wait_for_url(f"**/admin/complaints/complaint/{complaint.pk}/letter/")
     letter = page.locator("#decision-letter")
