@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +27,7 @@ from portal.phones import display_phone, normalize_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
 from portal.uploads import download_name
 
-from . import history, queue, services
+from . import history, letters, queue, services
 from .admin_forms import ACTION_FORMS, AssignForm, ExtensionDecisionForm, RegisterForm, handlers
 from .compliance import exports
 from .deadlines import effective_due
@@ -39,6 +39,7 @@ from .models import (
     ComplaintEvent,
     ExtensionRequest,
     ExtensionStatus,
+    LetterTemplate,
     PersonalDataView,
     Source,
 )
@@ -50,6 +51,9 @@ MASKED_FIELDS = ("masked_name", "masked_phone", "masked_email", "masked_id_numbe
 FULL_FIELDS = ("name", "phone_in_full", "email", "id_number")
 # The possible repeats listed on a record and at registration (the earliest first).
 REPEATS_SHOWN = 20
+# An attachment shown in the browser: no script, no form, no plugin, nothing loaded from elsewhere; the browser's
+# own image and PDF viewers still show it.
+PREVIEW_CSP = "sandbox; default-src 'none'"
 
 
 def due_badge(complaint: Complaint, today=None):
@@ -473,6 +477,12 @@ class ComplaintAdmin(ListCheckboxMixin, RefusedInAdmin, admin.ModelAdmin):
             path("register/", wrap(self.register_view), name="complaints_complaint_register"),
             path("<int:pk>/do/<str:action>/", wrap(self.action_view), name="complaints_complaint_action"),
             path("attachment/<int:pk>/", wrap(self.attachment_view), name="complaints_complaint_attachment"),
+            path(
+                "attachment/<int:pk>/preview/",
+                wrap(self.attachment_preview_view),
+                name="complaints_complaint_attachment_preview",
+            ),
+            path("<int:pk>/letter/", wrap(self.letter_view), name="complaints_complaint_letter"),
             *super().get_urls(),
         ]
 
@@ -551,12 +561,14 @@ class ComplaintAdmin(ListCheckboxMixin, RefusedInAdmin, admin.ModelAdmin):
                 days_late=-left if left is not None and left < 0 else 0,
                 handler_name=display_user(complaint.handler) if complaint.handler_id else "",
                 outbox_messages=Message.objects.about(complaint),
-                attachments=complaint.attachments.all(),
+                attachments=complaint.attachments.select_related("uploaded_by"),
                 workflow_actions=[
                     (action, services.ACTION_LABELS[action])
                     for action in ACTION_FORMS
                     if services.can_act(request.user, complaint, action)
                 ],
+                can_print_letter=services.can_act(request.user, complaint, services.A.LETTER),
+                can_add_documents=services.can_act(request.user, complaint, services.A.ATTACH),
                 extension_requests=[
                     (extension, services.can_decide_extension(request.user, extension)) for extension in requests
                 ],
@@ -591,7 +603,7 @@ class ComplaintAdmin(ListCheckboxMixin, RefusedInAdmin, admin.ModelAdmin):
         # complaint moved on) shows its form with the reason and keeps what was typed (409); the service, which
         # locks the complaint, has the last word.
         form_class, call = ACTION_FORMS[action]
-        form = form_class(request.POST or None, complaint=complaint)
+        form = form_class(request.POST or None, request.FILES or None, complaint=complaint, query=request.GET)
         if request.method == "POST" and form.is_valid():
             # A limit that has passed is recorded even when the step asked for is then refused.
             services.complaint_mark_late(complaint=complaint)
@@ -730,6 +742,86 @@ class ComplaintAdmin(ListCheckboxMixin, RefusedInAdmin, admin.ModelAdmin):
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+    def attachment_preview_view(self, request, pk):
+        """An image or a PDF shown in the browser rather than downloaded, for the same staff as the download
+        and logged the same way; sandboxed, so that nothing in the file runs with the admin's rights."""
+        attachment = get_object_or_404(ComplaintAttachment.objects.select_related("complaint"), pk=pk)
+        complaint = self._visible(request, attachment.complaint_id)
+        if not request.user.has_perm(FULL_DATA_PERMISSION):
+            raise PermissionDenied
+        if not attachment.previewable:
+            raise Http404
+        PersonalDataView.objects.create(
+            user=request.user,
+            complaint=complaint,
+            where="admin:attachment-preview",
+            fields=f"attachment:{attachment.pk}",
+        )
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=False,
+            filename=download_name(attachment.original_name, attachment.content_type),
+            content_type=attachment.content_type,
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = PREVIEW_CSP
+        return response
+
+    def letter_view(self, request, pk):
+        """The decision letter, printable (A4, no admin chrome), for complainants who came by letter, visit or
+        phone; "Record as issued" keeps the letter's text in the case history."""
+        complaint = self._visible(request, pk)
+        if not services.can_act(request.user, complaint, services.A.LETTER):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                services.complaint_issue_letter(complaint=complaint, actor=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR)
+            else:
+                self.message_user(request, gettext("The letter is recorded as issued."), messages.SUCCESS)
+            return redirect("admin:complaints_complaint_letter", complaint.pk)
+        # The letter names the complainant in full.
+        PersonalDataView.objects.create(user=request.user, complaint=complaint, where="admin:letter", fields="name")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "complaint": complaint,
+            "letter": letters.decision_letter(complaint),
+            "issued": complaint.events.filter(action=services.A.LETTER).select_related("actor").order_by("-at").first(),
+            "title": gettext("Decision letter · %(number)s") % {"number": complaint.tracking_number},
+        }
+        return TemplateResponse(request, "admin/complaints/complaint/letter.html", context)
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):
+    """Decision-letter templates, kept by supervisors; handlers read them and start decisions from them."""
+
+    list_display = ("name", "language", "outcome", "is_active", "updated_by", "updated_at")
+    list_filter = ("language", "outcome", "is_active")
+    search_fields = ("name",)
+    readonly_fields = ("placeholders", "created_by", "created_at", "updated_by", "updated_at")
+    fields = ("name", "language", "outcome", "is_active", "body", "placeholders", "created_by", "created_at",
+              "updated_by", "updated_at")  # fmt: skip
+
+    def has_delete_permission(self, request, obj=None):
+        # A template no longer wanted is taken out of use; letters issued from it stay in the history.
+        return False
+
+    @admin.display(description=_("placeholders"))
+    def placeholders(self, obj):
+        return format_html_join(
+            "", "<div><code>{{{}}}</code> — {}</div>", ((name, label) for name, label in letters.PLACEHOLDERS.items())
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ComplaintEvent)

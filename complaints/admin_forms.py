@@ -14,16 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from portal import codes
 from portal.models import Branch
 
-from . import services
+from . import letters, services
 from .forms import AttachmentsField, PhoneField, province_choices
 from .models import (
     LANGUAGE_CHOICES,
     BusinessChannel,
+    CallDirection,
+    CallOutcome,
     Capacity,
     Category,
     Channel,
     Complaint,
     IdType,
+    LetterTemplate,
     Outcome,
     ProductLine,
     Remedy,
@@ -73,9 +76,11 @@ def _day(label, help_text=""):
 class ActionForm(forms.Form):
     """A workflow step's form; it may look at the complaint (e.g. how many days an extension may add)."""
 
-    def __init__(self, *args, complaint=None, **kwargs):
+    def __init__(self, *args, complaint=None, query=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.complaint = complaint
+        # The page's query string: a form may start from it (the decide form from a letter template).
+        self.query = query or {}
         for field in self.fields.values():
             if isinstance(field, forms.DateField) and not self.is_bound:
                 field.initial = timezone.localdate()
@@ -118,6 +123,19 @@ class DecideForm(ActionForm):
         self.fields["remedies"].error_messages["required"] = gettext(
             "Tick at least one further remedy open to the complainant: %(remedies)s."
         ) % {"remedies": names}
+        # The letter templates in use, those in the complainant's language first; ?template=<id> starts the
+        # decision from one, filled with the case's facts in the complainant's language.
+        language = self.complaint.language if self.complaint is not None else ""
+        templates = LetterTemplate.objects.filter(is_active=True)
+        self.templates = sorted(templates, key=lambda template: (template.language != language, template.name))
+        self.chosen_template = None
+        chosen = str(self.query.get("template", ""))
+        if chosen.isdigit() and self.complaint is not None:
+            self.chosen_template = next((t for t in self.templates if t.pk == int(chosen)), None)
+        if self.chosen_template is not None and not self.is_bound:
+            self.initial["decision"] = letters.fill(self.chosen_template, self.complaint)
+            if self.chosen_template.outcome:
+                self.initial["outcome"] = self.chosen_template.outcome
 
 
 class DeliveryForm(ActionForm):
@@ -219,6 +237,74 @@ class ReviewForm(ActionForm):
     reason = _note(_("Why the complainant disagrees (as they wrote it)"), required=True)
 
 
+class ReclassifyForm(ActionForm):
+    """The complaint's classification and routing, starting from what is recorded; the changed fields are
+    corrected (services.complaint_reclassify)."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    business_channel = forms.ChoiceField(
+        label=_("Business channel"), choices=[("", "—"), *BusinessChannel.choices], required=False
+    )
+    product_line = forms.ChoiceField(label=_("Product line"), choices=[("", "—"), *ProductLine.choices], required=False)
+    branch = forms.ModelChoiceField(
+        label=_("Branch"),
+        queryset=Branch.objects.all(),
+        required=False,
+        help_text=_("The branch whose reports, exports and lists count this complaint."),
+    )
+    province = forms.ChoiceField(label=_("Province"), choices=province_choices, required=False)
+    named_employee = forms.ModelChoiceField(
+        label=_("Employee complained about"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("That person can take no step on this complaint or its reviews."),
+    )
+    note = _note(_("Why (internal)"))
+
+    FIELDS = services.RECLASSIFIABLE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["named_employee"].queryset = get_user_model().objects.filter(is_staff=True).order_by("username")
+        if self.complaint is not None and not self.is_bound:
+            for name in self.FIELDS:
+                self.initial[name] = getattr(
+                    self.complaint, f"{name}_id" if name in ("branch", "named_employee") else name
+                )
+
+
+class InternalNoteForm(ActionForm):
+    text = _note(_("Note (internal, never shown to the complainant)"), required=True)
+
+
+class CallLogForm(ActionForm):
+    direction = forms.ChoiceField(
+        label=_("Call"), choices=CallDirection.choices, initial=CallDirection.OUTGOING, widget=forms.RadioSelect
+    )
+    outcome = forms.ChoiceField(label=_("How the call went"), choices=[("", "—"), *CallOutcome.choices])
+    happened_at = forms.DateTimeField(
+        label=_("Time of the call"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Now unless you change it."),
+    )
+    text = _note(_("What was said (internal)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["happened_at"] = timezone.localtime().replace(second=0, microsecond=0)
+
+
+class StaffAttachmentForm(ActionForm):
+    files = AttachmentsField(
+        label=_("Documents"),
+        required=True,
+        help_text=_("PDF, JPEG, PNG or DOCX; at most five files of 10 MB each. Checked by their content."),
+    )
+    note = _note()
+
+
 class ExtensionDecisionForm(forms.Form):
     """An approver's answer to a request for an extension."""
 
@@ -300,6 +386,30 @@ ACTION_FORMS = {
         lambda c, u, d: services.complaint_request_review(complaint=c, actor=u, reason=d["reason"]),
     ),
     A.REOPEN: (ReasonForm, lambda c, u, d: services.complaint_reopen(complaint=c, actor=u, reason=d["reason"])),
+    A.RECLASSIFY: (
+        ReclassifyForm,
+        lambda c, u, d: services.complaint_reclassify(
+            complaint=c, actor=u, changes={name: d[name] for name in ReclassifyForm.FIELDS}, note=d["note"]
+        ),
+    ),
+    A.NOTE: (InternalNoteForm, lambda c, u, d: services.complaint_add_note(complaint=c, actor=u, text=d["text"])),
+    A.CALL: (
+        CallLogForm,
+        lambda c, u, d: services.complaint_log_call(
+            complaint=c,
+            actor=u,
+            direction=d["direction"],
+            outcome=d["outcome"],
+            text=d["text"],
+            happened_at=d["happened_at"],
+        ),
+    ),
+    A.ATTACH: (
+        StaffAttachmentForm,
+        lambda c, u, d: services.complaint_add_staff_attachments(
+            complaint=c, actor=u, files=d["files"], note=d["note"]
+        ),
+    ),
     A.REPORT_BACK: (
         ReportBackForm,
         lambda c, u, d: services.complaint_report_back(

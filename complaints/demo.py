@@ -15,7 +15,7 @@ from portal import roles
 from portal.models import Branch
 
 from . import notifications, services
-from .models import Complaint
+from .models import Complaint, LetterTemplate
 
 HANDLER_USERNAME = "demo.handler"
 # Names to act as (nobody logs in as them): the approvals are acts of approvers, and the review of a decision
@@ -219,9 +219,44 @@ def _apply(complaint: Complaint, step: str, language: str, made: dict, staff: di
         services.complaint_merge(complaint=complaint, into=made[step.split(":", 1)[1]], actor=None, note="同一事项")
 
 
+# Two decision-letter templates, one per language, as a supervisor would keep them (complaints.letters).
+LETTER_TEMPLATES = [
+    (
+        "理赔投诉处理决定（不予支持）",
+        "zh-hans",
+        "not_upheld",
+        "您于{received_date}提出的投诉（编号{tracking_number}）已收悉。我司调取了保单资料、理赔材料及相关记录，"
+        "并与您进行了沟通核实。\n"
+        "经核查，[写明核查的事实与依据的合同条款]，因此我司维持原理赔结论，对您的投诉请求不予支持。\n"
+        "感谢您对我司工作的监督。如对处理有疑问，请致电我司客服热线。",
+    ),
+    (
+        "Claim complaint decision (not upheld)",
+        "en",
+        "not_upheld",
+        "We received your complaint {tracking_number} on {received_date}. We have reviewed the policy, the claim "
+        "documents and the related records, and spoke with you to check the facts.\n"
+        "We found that [state the facts found and the policy terms relied on]. We therefore maintain the claim "
+        "decision and do not uphold your complaint.\n"
+        "Thank you for bringing this to our attention. If anything in this decision is unclear, please call us.",
+    ),
+]
+
+
 def load(stdout=None) -> None:
     with notifications.muted():
         _load(stdout)
+    _load_letter_templates()
+
+
+def _load_letter_templates() -> None:
+    supervisor = _staff("supervisor")
+    for name, language, outcome, body in LETTER_TEMPLATES:
+        LetterTemplate.objects.get_or_create(
+            name=name,
+            language=language,
+            defaults={"outcome": outcome, "body": body, "created_by": supervisor, "updated_by": supervisor},
+        )
 
 
 def _load(stdout) -> None:

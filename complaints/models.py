@@ -427,6 +427,26 @@ class EventAction(models.TextChoices):
     REMEDIATION = "remediation", _("Remediation item added or updated")
     LATE = "late", _("Time limit passed without a decision")
     REPORT_BACK = "report_back", _("Reported back to the regulator")
+    # Correcting and enriching the record while it is worked (none changes the status; none is public).
+    RECLASSIFY = "reclassify", _("Reclassified")
+    NOTE = "note", _("Internal note")
+    CALL = "call", _("Call logged")
+    ATTACH = "attach", _("Documents added by staff")
+    LETTER = "letter", _("Letter issued")
+
+
+class CallDirection(models.TextChoices):
+    INCOMING = "in", _("Incoming call")
+    OUTGOING = "out", _("Outgoing call")
+
+
+class CallOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached the complainant")
+    NO_ANSWER = "no_answer", _("No answer")
+    BUSY = "busy", _("Line busy")
+    CALL_BACK = "call_back", _("Asked to be called back")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    REFUSED = "refused", _("Declined to talk")
 
 
 class ComplaintEvent(AppendOnly):
@@ -471,10 +491,36 @@ class ComplaintEvent(AppendOnly):
         return self.note if self.public and self.action in PUBLIC_NOTE_ACTIONS else ""
 
     @property
+    def detail_lines(self) -> list[str]:
+        """The details of a reclassification or a call as people read them: the fields' names and the choices'
+        labels in the reader's language, not the codes kept in `data`."""
+        lines = []
+        if self.action == EventAction.RECLASSIFY:
+            for name, (before, after) in (self.data.get("changes") or {}).items():
+                lines.append(
+                    f"{Complaint._meta.get_field(name).verbose_name}: "
+                    f"{_choice_label(name, before)} → {_choice_label(name, after)}"
+                )
+        elif self.action == EventAction.CALL:
+            directions, outcomes = dict(CallDirection.choices), dict(CallOutcome.choices)
+            direction = directions.get(self.data.get("direction"), self.data.get("direction", ""))
+            outcome = outcomes.get(self.data.get("outcome"), self.data.get("outcome", ""))
+            lines.append(f"{direction}: {outcome}")
+        return lines
+
+    @property
     def actor_label(self) -> str:
         if self.actor_id:
             return self.actor.get_username()
         return str(_("Complainant")) if self.action in COMPLAINANT_ACTIONS else str(_("System"))
+
+
+def _choice_label(field_name: str, value) -> str:
+    """A stored value of a complaint's field as shown: a choice's label, a name as kept, or a dash."""
+    if value in ("", None):
+        return "—"
+    choices = dict(Complaint._meta.get_field(field_name).flatchoices or ())
+    return str(choices.get(value, value))
 
 
 COMPLAINANT_ACTIONS = {
@@ -578,6 +624,15 @@ class ComplaintAttachment(models.Model):
     size = models.PositiveIntegerField(_("size"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     by_complainant = models.BooleanField(_("from the complainant"), default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The member of staff who added the file; empty for the complainant's own files."),
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -586,6 +641,15 @@ class ComplaintAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def previewable(self) -> bool:
+        """Images and PDFs open in the browser (sandboxed); other files only download."""
+        return self.content_type in PREVIEW_TYPES
+
+
+# The types a browser shows itself, without running anything from the file.
+PREVIEW_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
 
 class PersonalDataView(AppendOnly):
@@ -606,3 +670,68 @@ class PersonalDataView(AppendOnly):
 
     def __str__(self):
         return f"{self.user_id} {self.where} {self.at:%Y-%m-%d %H:%M}"
+
+
+class LetterTemplate(models.Model):
+    """A decision letter's wording kept by supervisors: the decide form starts from one, filled with the case's
+    facts. Placeholders are names in braces from complaints.letters.PLACEHOLDERS ({tracking_number}, {name},
+    ...), checked when the template is saved; they are substituted as plain text (never a template engine)."""
+
+    name = models.CharField(_("template name"), max_length=100)
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, default="zh-hans")
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=16,
+        choices=Outcome.choices,
+        blank=True,
+        help_text=_("The outcome this wording suits; empty for any."),
+    )
+    body = models.TextField(
+        _("text"),
+        max_length=10000,
+        help_text=_(
+            "The decision as told to the complainant. Placeholders in braces are filled with the case's facts: "
+            "{tracking_number}, {name}, {received_date}, {due_date}, {decision_date}, {decision}, {remedies}, "
+            "{regulator_route}, {insurer}, {today}."
+        ),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        ordering = ["language", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_in("outcome", Outcome) | Q(outcome=""), name="lettertemplate_outcome_valid"
+            ),
+            models.UniqueConstraint(fields=["name", "language"], name="lettertemplate_name_language_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_language_display()})"
+
+    def clean(self):
+        from .letters import check_placeholders
+
+        check_placeholders(self.body)

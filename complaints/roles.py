@@ -7,6 +7,8 @@ from portal import roles
 _READ = ["view_complaint", "view_complaintevent", "view_complaintattachment", "view_extensionrequest"]
 # Remediation items (整改事项) are set and followed by whoever works or oversees the complaint.
 _REMEDIATION = ["view_remediationitem", "add_remediationitem", "change_remediationitem"]
+# Decision-letter templates: kept by supervisors, used by handlers when deciding.
+_LETTER_TEMPLATES = ["view_lettertemplate", "add_lettertemplate", "change_lettertemplate"]
 
 GROUP_PERMISSIONS = {
     # Their assigned complaints: register, work them through the workflow, call the complainant back.
@@ -17,6 +19,7 @@ GROUP_PERMISSIONS = {
         "handle_complaint",
         "view_full_personal_data",
         *_REMEDIATION,
+        "view_lettertemplate",
     ],
     # Everything a handler does on every complaint, plus assigning, granting first extensions and recording
     # steps dated more than three days back; the dashboard and the export log to oversee the team.
@@ -38,6 +41,7 @@ GROUP_PERMISSIONS = {
         *_REMEDIATION,
         "view_oversightwarning",
         "view_rootcause",
+        *_LETTER_TEMPLATES,
     ],
     # Reads every complaint and grants extensions: the second one (to 60 days) only they may grant (Art. 20).
     # Late complaints are escalated to them after five days.

@@ -27,7 +27,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal import codes
 from portal.beijing import day_start
-from portal.models import Branch
+from portal.models import PROVINCES, Branch
 from portal.phones import normalize_phone
 from portal.privacy import mask_name, mask_phone
 from portal.uploads import DOCX, JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
@@ -48,6 +48,9 @@ from .deadlines import (
 from .models import (
     ACTIVE_STATUSES,
     OPEN_STATUSES,
+    BusinessChannel,
+    CallDirection,
+    CallOutcome,
     Category,
     Channel,
     Complaint,
@@ -57,6 +60,7 @@ from .models import (
     ExtensionRequest,
     ExtensionStatus,
     Outcome,
+    ProductLine,
     Remedy,
     Source,
     Status,
@@ -93,6 +97,12 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     A.ASSIGN: (_ACTIVE | {S.DECIDED}, None),
     A.ADD_INFORMATION: (_ACTIVE, None),
     A.REPORT_BACK: (frozenset(S), None),
+    # Correcting and enriching the record: at any step, the status unchanged; a letter tells a decision.
+    A.RECLASSIFY: (frozenset(S), None),
+    A.NOTE: (frozenset(S), None),
+    A.CALL: (frozenset(S), None),
+    A.ATTACH: (frozenset(S), None),
+    A.LETTER: (frozenset({S.DECIDED, S.CLOSED}), None),
 }
 
 # What each action is called on buttons and in messages (a verb; the event log uses EventAction's labels).
@@ -115,6 +125,11 @@ ACTION_LABELS = {
     A.ASSIGN: pgettext_lazy("complaint action", "Assign a handler"),
     A.ADD_INFORMATION: pgettext_lazy("complaint action", "Add information"),
     A.REPORT_BACK: pgettext_lazy("complaint action", "Report back to the regulator"),
+    A.RECLASSIFY: pgettext_lazy("complaint action", "Reclassify"),
+    A.NOTE: pgettext_lazy("complaint action", "Add an internal note"),
+    A.CALL: pgettext_lazy("complaint action", "Log a call"),
+    A.ATTACH: pgettext_lazy("complaint action", "Add documents"),
+    A.LETTER: pgettext_lazy("complaint action", "Print the decision letter"),
 }
 
 # Who may take each staff action (the complainant's own actions need no permission: they are authorised by
@@ -493,7 +508,9 @@ def _aware(received_at: datetime | date) -> datetime:
     return day_start(received_at)
 
 
-def _store_attachments(complaint: Complaint, attachments, *, by_complainant: bool) -> list[ComplaintAttachment]:
+def _store_attachments(
+    complaint: Complaint, attachments, *, by_complainant: bool, uploaded_by=None
+) -> list[ComplaintAttachment]:
     """Check each file by its content and store it under a random name outside the static files."""
     attachments = list(attachments or [])
     if len(attachments) > MAX_ATTACHMENTS:
@@ -516,6 +533,7 @@ def _store_attachments(complaint: Complaint, attachments, *, by_complainant: boo
                 content_type=kind.mime,
                 size=upload.size,
                 by_complainant=by_complainant,
+                uploaded_by=uploaded_by,
             )
         )
     return stored
@@ -552,7 +570,7 @@ def _create(
     # A letter registered after its time limit (received long before, registered late) is late at once.
     if _mark_late(complaint):
         complaint.save(update_fields=["late_since"])
-    _store_attachments(complaint, attachments, by_complainant=actor is None)
+    _store_attachments(complaint, attachments, by_complainant=actor is None, uploaded_by=actor)
     notifications.notify(complaint, notifications.REVIEW_OPENED if complaint.review_of_id else notifications.RECEIVED)
     if complaint.channel == Channel.WEB and complaint.handler_id is None:
         staff_alerts.unassigned(complaint)
@@ -1507,3 +1525,174 @@ def complaint_set_legal_hold(*, complaint: Complaint, actor, hold: bool, reason:
     complaint.save(update_fields=["legal_hold", "updated_at"])
     record_event(complaint, A.LEGAL_HOLD, actor=actor, note=reason.strip(), data={"hold": hold})
     return complaint
+
+
+# What a reclassification may change: the complaint's classification for the statistics and its routing.
+RECLASSIFIABLE_FIELDS = ("category", "business_channel", "product_line", "branch", "province", "named_employee")
+_CODED_FIELDS = {
+    "category": (Category.values, False),
+    "business_channel": (BusinessChannel.values, True),
+    "product_line": (ProductLine.values, True),
+    "province": (PROVINCES, True),
+}
+
+
+def _staff_actor(actor) -> None:
+    if actor is None or not getattr(actor, "is_staff", False):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _checked_value(complaint: Complaint, name: str, value):
+    """A reclassification's new value, refused with the field's name when it is not one of its choices."""
+    field = Complaint._meta.get_field(name)
+    if name in _CODED_FIELDS:
+        allowed, may_be_empty = _CODED_FIELDS[name]
+        value = "" if value is None else str(value)
+        if value in allowed or (may_be_empty and value == ""):
+            return value
+    elif name == "branch":
+        if value is None or isinstance(value, Branch):
+            return value
+    elif name == "named_employee":
+        if value is None:
+            return value
+        if getattr(value, "is_staff", False):
+            if value.pk == complaint.handler_id:
+                raise WorkflowError(
+                    _("%(name)s handles this complaint: assign it to someone else before naming them."),
+                    code="named_handler",
+                    params={"name": value.get_username()},
+                )
+            return value
+    raise WorkflowError(
+        _("“%(value)s” is not a valid %(field)s."), code="invalid", params={"value": value, "field": field.verbose_name}
+    )
+
+
+def _kept(name: str, value) -> str:
+    """How a value is kept in the event: a code for coded fields, the name of a branch or a member of staff."""
+    if name == "branch":
+        return value.name if value is not None else ""
+    if name == "named_employee":
+        return value.get_username() if value is not None else ""
+    return value or ""
+
+
+@transaction.atomic
+def complaint_reclassify(*, complaint: Complaint, actor, changes: dict, note: str = "") -> Complaint:
+    """Correct how a complaint is classified and routed while it is worked: its category, business channel,
+    product line, branch, province and the employee it is about (RECLASSIFIABLE_FIELDS). Whoever may act on
+    the complaint (its handler, a supervisor), at any step; the status and the clock are untouched. A value
+    that is not a choice of its field, or a change that changes nothing, is refused. The event keeps each
+    changed field's value before and after (codes and names; the history shows their labels), never public.
+    A complaint given a branch is from then on that branch's: its reports, exports and lists by branch."""
+    _staff_actor(actor)
+    unknown = set(changes) - set(RECLASSIFIABLE_FIELDS)
+    if unknown:
+        raise WorkflowError(
+            _("These fields cannot be reclassified: %(fields)s."),
+            code="field",
+            params={"fields": ", ".join(sorted(unknown))},
+        )
+    current = _begin(complaint, A.RECLASSIFY, actor=actor)
+    values = {name: _checked_value(current, name, value) for name, value in changes.items()}
+    changed = {name: value for name, value in values.items() if getattr(current, name) != value}
+    if not changed:
+        raise WorkflowError(_("Nothing changes: the values chosen are the ones recorded."), code="unchanged")
+    record = {
+        name: [_kept(name, getattr(current, name)), _kept(name, value)]
+        for name, value in sorted(changed.items(), key=lambda item: RECLASSIFIABLE_FIELDS.index(item[0]))
+    }
+    if "named_employee" in changed:
+        current._conflicted_ids = None
+    return _apply(
+        current,
+        A.RECLASSIFY,
+        actor=actor,
+        note=(note or "").strip(),
+        public=False,
+        data={"changes": record},
+        fields=changed,
+    )
+
+
+@transaction.atomic
+def complaint_add_note(*, complaint: Complaint, actor, text: str) -> Complaint:
+    """An internal note on the case (what was checked, who was asked): an event without a status change, for
+    staff only, never shown to the complainant."""
+    _staff_actor(actor)
+    text = _require(text, _("Write the note."))
+    return _transition(complaint, A.NOTE, actor=actor, note=text, public=False)
+
+
+@transaction.atomic
+def complaint_log_call(
+    *,
+    complaint: Complaint,
+    actor,
+    direction: str,
+    outcome: str,
+    text: str = "",
+    happened_at: datetime | None = None,
+) -> Complaint:
+    """A phone call with the complainant, in or out, and how it went (reached, no answer, asked to be called
+    back, wrong number ...): an event without a status change, dated the day of the call, never public."""
+    _staff_actor(actor)
+    if direction not in CallDirection.values:
+        raise WorkflowError(_("Say whether the call came in or went out."), code="direction")
+    if outcome not in CallOutcome.values:
+        raise WorkflowError(_("Choose how the call went."), code="outcome")
+    happened_at = happened_at or timezone.now()
+    if timezone.is_naive(happened_at):
+        happened_at = timezone.make_aware(happened_at)
+    if happened_at > timezone.now():
+        raise WorkflowError(_("The time of the call cannot be in the future."), code="future")
+    current = _begin(complaint, A.CALL, actor=actor)
+    return _apply(
+        current,
+        A.CALL,
+        actor=actor,
+        note=(text or "").strip(),
+        public=False,
+        happened_on=timezone.localdate(happened_at),
+        data={
+            "direction": direction,
+            "outcome": outcome,
+            "at": timezone.localtime(happened_at).isoformat(timespec="minutes"),
+        },
+    )
+
+
+@transaction.atomic
+def complaint_add_staff_attachments(*, complaint: Complaint, actor, files, note: str = "") -> Complaint:
+    """Documents staff add at any step (a recording's transcript, a branch's statement, a signed receipt),
+    checked by their content exactly like the complainant's (_store_attachments: PDF, JPEG, PNG, DOCX, at most
+    five of 10 MB each), kept with who added them, and an event naming them (never public)."""
+    _staff_actor(actor)
+    files = list(files or [])
+    if not files:
+        raise WorkflowError(_("Choose at least one file."), code="empty")
+    current = _begin(complaint, A.ATTACH, actor=actor)
+    stored = _store_attachments(current, files, by_complainant=False, uploaded_by=actor)
+    return _apply(
+        current,
+        A.ATTACH,
+        actor=actor,
+        note=(note or "").strip(),
+        public=False,
+        data={"files": [attachment.original_name for attachment in stored]},
+    )
+
+
+@transaction.atomic
+def complaint_issue_letter(*, complaint: Complaint, actor) -> Complaint:
+    """Record that the decision letter was printed and sent (to a complainant who came by letter, visit or
+    phone): the event keeps the letter's text as issued, in the complainant's language."""
+    from . import letters
+
+    _staff_actor(actor)
+    current = _begin(complaint, A.LETTER, actor=actor)
+    if not current.decision:
+        raise WorkflowError(_("There is no decision to send yet."), code="no_decision")
+    letter = letters.decision_letter(current)
+    return _apply(current, A.LETTER, actor=actor, note=letter.text, public=False, data={"language": letter.language})

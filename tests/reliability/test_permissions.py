@@ -67,6 +67,8 @@ NEVER = {(model, page) for model in APPEND_ONLY for page in ("add", "delete")} |
     ("complaints.oversightwarning", "delete"),
     ("complaints.rootcause", "delete"),
     ("complaints.remediationitem", "delete"),
+    # A letter template no longer wanted is taken out of use: letters issued from it stay in the history.
+    ("complaints.lettertemplate", "delete"),
 }
 # Every member of staff has an inbox of their own alerts (portal/messaging/admin.py): its list for anyone who is
 # staff, an alert (and its history) only for the user it was written for — here the handler's assignment alert.
@@ -79,6 +81,10 @@ CUSTOM = {
     "complaints_complaint_action": "complaints.handle_complaint",
     # An attachment (an ID scan) is personal data in full.
     "complaints_complaint_attachment": "complaints.view_full_personal_data",
+    # Shown in the browser (images, PDFs), sandboxed: the same personal data as the download.
+    "complaints_complaint_attachment_preview": "complaints.view_full_personal_data",
+    # The printable decision letter names the complainant; printing it is a step on the case.
+    "complaints_complaint_letter": "complaints.handle_complaint",
     "complaints_extensionrequest_decide": "complaints.approve_extension",
     "complaints_compliance_report": "complaints.view_compliance_dashboard",
     "complaints_compliance_export": "complaints.export_complaint",
@@ -118,6 +124,16 @@ def world(make_user, settings):
     services.complaint_assign(complaint=complaint, actor=users["supervisor"], handler=users["handler"])
     services.complaint_accept(complaint=complaint, actor=users["handler"])
     extension = services.complaint_request_extension(complaint=complaint, actor=users["handler"], reason="需要调取录音")
+    decided = register(phone="13900001111")
+    services.complaint_assign(complaint=decided, actor=users["supervisor"], handler=users["handler"])
+    services.complaint_accept(complaint=decided, actor=users["handler"])
+    services.complaint_decide(
+        complaint=decided,
+        actor=users["handler"],
+        decision="维持原理赔结论。",
+        outcome="not_upheld",
+        remedies=["review"],
+    )
     PersonalDataView.objects.create(user=users["supervisor"], complaint=complaint, where="test", fields="phone")
     ExportLog.objects.create(user=users["compliance"], via="admin", filters={}, file_format="csv", rows=1, masked=True)
     from reception.models import Booking
@@ -127,12 +143,19 @@ def world(make_user, settings):
     objects = {
         "complaints.complaint": complaint,
         "complaints.complaintevent": complaint.events.order_by("pk").first(),
-        OWN_INBOX: StaffAlert.objects.get(user=users["handler"]),
+        OWN_INBOX: StaffAlert.objects.filter(user=users["handler"]).order_by("pk").first(),
         "complaints.extensionrequest": extension,
         "reception.receptionday": day,
         "reception.booking": Booking.objects.filter(day__branch=day.branch).order_by("pk").first() if day else None,
     }
-    return {"users": users, "complaint": complaint, "day": day, "objects": objects, "extension": extension}
+    return {
+        "users": users,
+        "complaint": complaint,
+        "decided": decided,
+        "day": day,
+        "objects": objects,
+        "extension": extension,
+    }
 
 
 def _client(user) -> Client:
@@ -220,6 +243,10 @@ def _custom_urls(world) -> dict[str, str]:
         "complaints_complaint_register": reverse("admin:complaints_complaint_register"),
         "complaints_complaint_action": reverse("admin:complaints_complaint_action", args=[complaint.pk, "start"]),
         "complaints_complaint_attachment": reverse("admin:complaints_complaint_attachment", args=[attachment.pk]),
+        "complaints_complaint_attachment_preview": reverse(
+            "admin:complaints_complaint_attachment_preview", args=[attachment.pk]
+        ),
+        "complaints_complaint_letter": reverse("admin:complaints_complaint_letter", args=[world["decided"].pk]),
         "complaints_extensionrequest_decide": reverse(
             "admin:complaints_extensionrequest_decide", args=[world["extension"].pk]
         ),
@@ -259,6 +286,8 @@ def test_every_role_against_every_custom_admin_view(world, role):
         if name in (
             "complaints_complaint_action",
             "complaints_complaint_attachment",
+            "complaints_complaint_attachment_preview",
+            "complaints_complaint_letter",
             "reception_receptionday_bookings",
         ):
             # Object-level: a handler only for the complaints assigned to them, branch staff only for their
@@ -267,6 +296,31 @@ def test_every_role_against_every_custom_admin_view(world, role):
         if _allowed(response) != expected:
             wrong.append((name, response.status_code, "expected allowed" if expected else "expected refused"))
     assert not wrong, "\n".join(map(str, wrong))
+
+
+# The steps that correct and enrich a case (and the letter), as each role meets them: the assigned handler and
+# a supervisor take them; a compliance officer, who changes no complaint, does not.
+ENRICHING = ("reclassify", "note", "call", "attach")
+
+
+@pytest.mark.parametrize("role", ["handler", "supervisor", "compliance"])
+def test_reclassify_notes_calls_documents_previews_and_letters_by_role(world, role):
+    client = _client(world["users"][role])
+    complaint, decided = world["complaint"], world["decided"]
+    acts = role in ("handler", "supervisor")
+    for action in ENRICHING:
+        url = reverse("admin:complaints_complaint_action", args=[complaint.pk, action])
+        assert _allowed(client.get(url)) == acts, (role, action)
+        CHECKS[role] += 1
+    assert _allowed(client.get(reverse("admin:complaints_complaint_letter", args=[decided.pk]))) == acts
+    before = decided.events.count()
+    client.post(reverse("admin:complaints_complaint_letter", args=[decided.pk]))
+    assert decided.events.count() == before + (1 if acts else 0)
+    preview = reverse("admin:complaints_complaint_attachment_preview", args=[complaint.attachments.get().pk])
+    assert _allowed(client.get(preview)) == acts
+    templates = client.get(reverse("admin:complaints_lettertemplate_add"))
+    assert _allowed(templates) == (role == "supervisor")
+    CHECKS[role] += 4
 
 
 def test_a_handler_cannot_open_act_on_or_download_from_a_complaint_not_assigned_to_them(world, make_user):
@@ -278,6 +332,10 @@ def test_a_handler_cannot_open_act_on_or_download_from_a_complaint_not_assigned_
         reverse("admin:complaints_complaint_change", args=[complaint.pk]),
         reverse("admin:complaints_complaint_action", args=[complaint.pk, "start"]),
         reverse("admin:complaints_complaint_attachment", args=[attachment.pk]),
+        reverse("admin:complaints_complaint_attachment_preview", args=[attachment.pk]),
+        reverse("admin:complaints_complaint_action", args=[complaint.pk, "reclassify"]),
+        reverse("admin:complaints_complaint_action", args=[complaint.pk, "note"]),
+        reverse("admin:complaints_complaint_letter", args=[world["decided"].pk]),
     ):
         assert not _allowed(client.get(url)), url
     assert not PersonalDataView.objects.filter(user=other).exists()

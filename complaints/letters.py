@@ -1,0 +1,194 @@
+"""Decision letters: the templates' placeholders, their safe filling with a case's facts, and the printable letter.
+
+A template's text is the staff's own wording with placeholders in braces ({tracking_number}, {name}, ...). Only the
+names in PLACEHOLDERS exist; they are checked when a template is saved and substituted as plain text, so nothing a
+supervisor types is ever run as a template or reaches an attribute of the case. Everything is written in the
+complainant's language (the fixed sentences through the catalog, under translation.override).
+"""
+
+import string
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from portal import regulator
+from portal.models import SiteProfile
+
+from .models import Complaint, Remedy
+
+# The placeholders a template may use, each with what it is filled with (shown to supervisors).
+PLACEHOLDERS = {
+    "tracking_number": _("the complaint's tracking number"),
+    "name": _("the complainant's name"),
+    "received_date": _("the day the complaint was received"),
+    "due_date": _("the date to meet"),
+    "decision_date": _("the day of the decision (today while deciding)"),
+    "decision": _("the decision's text"),
+    "remedies": _("the further remedies open to the complainant"),
+    "regulator_route": _("the regulator's route (consumer hotline 12378)"),
+    "insurer": _("the insurer's name"),
+    "today": _("today's date"),
+}
+
+
+def check_placeholders(body: str) -> None:
+    """Refuse a text whose braces do not name a known placeholder (a typo would reach the complainant)."""
+    try:
+        parts = list(string.Formatter().parse(body or ""))
+    except ValueError:
+        raise ValidationError(
+            {"body": _("A brace is not closed or not opened. Write a literal brace twice: {{ or }}.")},
+            code="braces",
+        ) from None
+    unknown = sorted(
+        {
+            field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            for _literal, field, spec, conversion in parts
+            if field is not None and (field not in PLACEHOLDERS or spec or conversion)
+        }
+    )
+    if unknown:
+        raise ValidationError(
+            {
+                "body": _("Unknown placeholder: %(names)s. The placeholders are: %(known)s.")
+                % {
+                    "names": ", ".join("{" + name + "}" for name in unknown),
+                    "known": ", ".join("{" + name + "}" for name in PLACEHOLDERS),
+                }
+            },
+            code="placeholder",
+        )
+
+
+def substitute(body: str, values: dict[str, str]) -> str:
+    """The text with each placeholder replaced by its value, as plain text ({{ and }} become braces)."""
+    out = []
+    for literal, field, _spec, _conversion in string.Formatter().parse(body):
+        out.append(literal)
+        if field is not None:
+            out.append(values.get(field, ""))
+    return "".join(out)
+
+
+def letter_date(day: date | None, language: str) -> str:
+    """A date as a letter writes it: 2026年12月2日, or 2 December 2026."""
+    if day is None:
+        return "—"
+    if language.startswith("zh"):
+        return f"{day.year}年{day.month}月{day.day}日"
+    with translation.override("en"):
+        return formats.date_format(day, "j F Y")
+
+
+def remedy_sentences(complaint: Complaint) -> list[str]:
+    """The further remedies the decision names (all four when it names none yet), one sentence each, in the
+    active language: the review by the superior unit within 30 days, mediation, arbitration, litigation."""
+    from . import services
+
+    codes = [code for code in Remedy.values if code in set(complaint.remedies or Remedy.values)]
+    sentences = []
+    for code in codes:
+        if code == Remedy.REVIEW:
+            unit = services.review_unit(complaint)
+            until = services.review_window_ends(complaint)
+            text = gettext(
+                "You may ask %(unit)s for a review in writing within 30 days of receiving this decision."
+            ) % {"unit": unit.name if unit else gettext("our superior unit")}
+            if until:
+                language = translation.get_language() or "zh-hans"
+                # Chinese sentences follow each other without a space.
+                text += ("" if language.startswith("zh") else " ") + gettext("The last day to ask is %(date)s.") % {
+                    "date": letter_date(until, language)
+                }
+            sentences.append(text)
+        elif code == Remedy.MEDIATION:
+            sentences.append(gettext("You may ask for mediation by an insurance dispute mediation organisation."))
+        elif code == Remedy.ARBITRATION:
+            sentences.append(gettext("You may apply for arbitration under an arbitration agreement."))
+        elif code == Remedy.LITIGATION:
+            sentences.append(gettext("You may bring a lawsuit before a people's court."))
+    return sentences
+
+
+def facts(complaint: Complaint, *, language: str | None = None) -> dict[str, str]:
+    """The placeholders' values for `complaint`, in `language` (the complainant's by default)."""
+    language = language or complaint.language
+    today = timezone.localdate()
+    decided = timezone.localdate(complaint.decided_at) if complaint.decided_at else today
+    with translation.override(language):
+        return {
+            "tracking_number": complaint.tracking_number,
+            "name": complaint.name,
+            "received_date": letter_date(timezone.localdate(complaint.received_at), language),
+            "due_date": letter_date(complaint.due_date, language),
+            "decision_date": letter_date(decided, language),
+            "decision": complaint.decision,
+            "remedies": "\n".join(remedy_sentences(complaint)),
+            "regulator_route": str(regulator.sentence()),
+            "insurer": SiteProfile.load().name,
+            "today": letter_date(today, language),
+        }
+
+
+def fill(template, complaint: Complaint) -> str:
+    """A template's text filled with the case's facts, in the complainant's language."""
+    return substitute(template.body, facts(complaint))
+
+
+@dataclass(frozen=True)
+class Letter:
+    """The decision letter as printed: the insurer's heading, date, number, salutation, body and the remedies."""
+
+    language: str
+    insurer: str
+    address: str
+    hotline: str
+    date: str
+    number: str
+    salutation: str
+    body: str
+    remedies_heading: str
+    remedies: list[str]
+    regulator_route: str
+    closing: str
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The body's paragraphs: one for each line written."""
+        return [line.strip() for line in self.body.splitlines() if line.strip()]
+
+    @property
+    def text(self) -> str:
+        """The letter as plain text: what is kept in the case history when it is issued."""
+        lines = [self.insurer, self.date, self.number, "", self.salutation, "", self.body, "", self.remedies_heading]
+        lines += [f"- {sentence}" for sentence in self.remedies]
+        lines += [f"- {self.regulator_route}", "", self.closing, self.insurer]
+        return "\n".join(lines)
+
+
+def decision_letter(complaint: Complaint) -> Letter:
+    """The letter telling the complainant the decision, in their language, from the decision's text and the
+    case's facts (for complainants who came by letter, visit or phone)."""
+    language = complaint.language
+    profile = SiteProfile.load()
+    with translation.override(language):
+        return Letter(
+            language=language,
+            insurer=profile.name,
+            address=profile.address,
+            hotline=profile.hotline,
+            date=letter_date(
+                timezone.localdate(complaint.decided_at) if complaint.decided_at else timezone.localdate(), language
+            ),
+            number=gettext("Complaint number: %(number)s") % {"number": complaint.tracking_number},
+            salutation=gettext("Dear %(name)s,") % {"name": complaint.name},
+            body=complaint.decision,
+            remedies_heading=gettext("If you disagree with this decision"),
+            remedies=remedy_sentences(complaint),
+            regulator_route=str(regulator.sentence()),
+            closing=gettext("Yours sincerely,"),
+        )
