@@ -27,7 +27,7 @@ from portal.phones import display_phone, normalize_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
 from portal.uploads import download_name
 
-from . import history, letters, queue, services
+from . import history, letters, placeholders, queue, services
 from .admin_forms import ACTION_FORMS, AssignForm, ExtensionDecisionForm, RegisterForm, handlers
 from .compliance import exports
 from .deadlines import effective_due
@@ -814,7 +814,9 @@ class LetterTemplateAdmin(admin.ModelAdmin):
     @admin.display(description=_("placeholders"))
     def placeholders(self, obj):
         return format_html_join(
-            "", "<div><code>{{{}}}</code> — {}</div>", ((name, label) for name, label in letters.PLACEHOLDERS.items())
+            "",
+            "<div><code>{{{}}}</code> — {}</div>",
+            ((name, label) for name, label in placeholders.PLACEHOLDERS.items()),
         )
 
     def save_model(self, request, obj, form, change):

@@ -6,72 +6,18 @@ supervisor types is ever run as a template or reaches an attribute of the case. 
 complainant's language (the fixed sentences through the catalog, under translation.override).
 """
 
-import string
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from portal import regulator
 from portal.models import SiteProfile
 
 from .models import Complaint, Remedy
-
-# The placeholders a template may use, each with what it is filled with (shown to supervisors).
-PLACEHOLDERS = {
-    "tracking_number": _("the complaint's tracking number"),
-    "name": _("the complainant's name"),
-    "received_date": _("the day the complaint was received"),
-    "due_date": _("the date to meet"),
-    "decision_date": _("the day of the decision (today while deciding)"),
-    "decision": _("the decision's text"),
-    "remedies": _("the further remedies open to the complainant"),
-    "regulator_route": _("the regulator's route (consumer hotline 12378)"),
-    "insurer": _("the insurer's name"),
-    "today": _("today's date"),
-}
-
-
-def check_placeholders(body: str) -> None:
-    """Refuse a text whose braces do not name a known placeholder (a typo would reach the complainant)."""
-    try:
-        parts = list(string.Formatter().parse(body or ""))
-    except ValueError:
-        raise ValidationError(
-            {"body": _("A brace is not closed or not opened. Write a literal brace twice: {{ or }}.")},
-            code="braces",
-        ) from None
-    unknown = sorted(
-        {
-            field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
-            for _literal, field, spec, conversion in parts
-            if field is not None and (field not in PLACEHOLDERS or spec or conversion)
-        }
-    )
-    if unknown:
-        raise ValidationError(
-            {
-                "body": _("Unknown placeholder: %(names)s. The placeholders are: %(known)s.")
-                % {
-                    "names": ", ".join("{" + name + "}" for name in unknown),
-                    "known": ", ".join("{" + name + "}" for name in PLACEHOLDERS),
-                }
-            },
-            code="placeholder",
-        )
-
-
-def substitute(body: str, values: dict[str, str]) -> str:
-    """The text with each placeholder replaced by its value, as plain text ({{ and }} become braces)."""
-    out = []
-    for literal, field, _spec, _conversion in string.Formatter().parse(body):
-        out.append(literal)
-        if field is not None:
-            out.append(values.get(field, ""))
-    return "".join(out)
+from .placeholders import substitute
+from .review import review_unit, review_window_ends
 
 
 def letter_date(day: date | None, language: str) -> str:
@@ -87,14 +33,12 @@ def letter_date(day: date | None, language: str) -> str:
 def remedy_sentences(complaint: Complaint) -> list[str]:
     """The further remedies the decision names (all four when it names none yet), one sentence each, in the
     active language: the review by the superior unit within 30 days, mediation, arbitration, litigation."""
-    from . import services
-
     codes = [code for code in Remedy.values if code in set(complaint.remedies or Remedy.values)]
     sentences = []
     for code in codes:
         if code == Remedy.REVIEW:
-            unit = services.review_unit(complaint)
-            until = services.review_window_ends(complaint)
+            unit = review_unit(complaint)
+            until = review_window_ends(complaint)
             text = gettext(
                 "You may ask %(unit)s for a review in writing within 30 days of receiving this decision."
             ) % {"unit": unit.name if unit else gettext("our superior unit")}

@@ -18,6 +18,8 @@ from portal.admin_lists import YearsByIndexQuerySet
 from portal.beijing import BEIJING
 from portal.models import PROVINCE_CHOICES, province_label
 
+from .placeholders import check_placeholders
+
 
 class Status(models.TextChoices):
     RECEIVED = "received", _("Received")
@@ -674,7 +676,7 @@ class PersonalDataView(AppendOnly):
 
 class LetterTemplate(models.Model):
     """A decision letter's wording kept by supervisors: the decide form starts from one, filled with the case's
-    facts. Placeholders are names in braces from complaints.letters.PLACEHOLDERS ({tracking_number}, {name},
+    facts. Placeholders are names in braces from complaints.placeholders.PLACEHOLDERS ({tracking_number}, {name},
     ...), checked when the template is saved; they are substituted as plain text (never a template engine)."""
 
     name = models.CharField(_("template name"), max_length=100)
@@ -732,6 +734,4 @@ class LetterTemplate(models.Model):
         return f"{self.name} ({self.get_language_display()})"
 
     def clean(self):
-        from .letters import check_placeholders
-
         check_placeholders(self.body)

@@ -32,7 +32,7 @@ from portal.phones import normalize_phone
 from portal.privacy import mask_name, mask_phone
 from portal.uploads import DOCX, JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
 
-from . import deadlines, notifications, staff_alerts
+from . import deadlines, letters, notifications, staff_alerts
 from .deadlines import (
     BACKDATE_FREE_DAYS,
     BASE_DAYS,
@@ -43,7 +43,6 @@ from .deadlines import (
     compute_deadline,
     effective_due,
     extension_room,
-    review_deadline,
 )
 from .models import (
     ACTIVE_STATUSES,
@@ -65,6 +64,7 @@ from .models import (
     Source,
     Status,
 )
+from .review import review_unit, review_window_ends
 
 TRACKING_PREFIX = "TS"
 ATTACHMENT_KINDS = (PDF, JPEG, PNG, DOCX)
@@ -1227,23 +1227,6 @@ _REVIEW_COPIED_FIELDS = (
 )  # fmt: skip
 
 
-def review_unit(complaint: Complaint) -> Branch | None:
-    """The superior unit that reviews a decision of `complaint`'s branch: the branch's parent (the head office
-    reviews its own decisions, having none above it); the head office for a complaint of no branch."""
-    if complaint.branch_id:
-        return complaint.branch.superior()
-    return Branch.objects.head_office()
-
-
-def review_window_ends(complaint: Complaint) -> date | None:
-    """The last day to ask for a review: 30 days after the complainant received the decision."""
-    if complaint.decision_delivered_on:
-        return review_deadline(complaint.decision_delivered_on)
-    if complaint.decided_at:
-        return review_deadline(timezone.localdate(complaint.decided_at))
-    return None
-
-
 @transaction.atomic
 def complaint_request_review(*, complaint: Complaint, reason: str, actor=None) -> Complaint:
     """A complainant who disagrees asks the superior unit for a review within 30 days of receiving the decision
@@ -1688,8 +1671,6 @@ def complaint_add_staff_attachments(*, complaint: Complaint, actor, files, note:
 def complaint_issue_letter(*, complaint: Complaint, actor) -> Complaint:
     """Record that the decision letter was printed and sent (to a complainant who came by letter, visit or
     phone): the event keeps the letter's text as issued, in the complainant's language."""
-    from . import letters
-
     _staff_actor(actor)
     current = _begin(complaint, A.LETTER, actor=actor)
     if not current.decision:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone, translation
 
-from complaints import letters, services
+from complaints import letters, placeholders, services
 from complaints.models import (
     ComplaintAttachment,
     ComplaintEvent,
@@ -242,7 +242,7 @@ def test_a_template_with_an_unknown_placeholder_is_refused_with_a_translated_err
     assert "未知的占位符：{名字}" in response.text
     for body in ("{tracking_number!r}", "{decision.__class__}", "未闭合的 {name"):
         with pytest.raises(ValidationError):
-            letters.check_placeholders(body)
+            placeholders.check_placeholders(body)
     response = client.post("/admin/complaints/lettertemplate/add/", {**form, "body": "{name}，您好"})
     assert response.status_code == 302
     template = LetterTemplate.objects.get(name="理赔")
@@ -265,7 +265,7 @@ def test_a_filled_template_gives_the_case_facts_in_chinese_and_in_english(people
     assert "Daniel Weber" in text and "20 November 2026" in text and "5 December 2026" in text
     assert "review" in text and "mediation" in text and "arbitration" in text and "court" in text
     assert "12378" in text and "National Financial Regulatory Administration" in text
-    assert letters.substitute("{{literal}} {name}", {"name": "x"}) == "{literal} x"
+    assert placeholders.substitute("{{literal}} {name}", {"name": "x"}) == "{literal} x"
 
 
 def test_the_decide_form_starts_from_a_template_and_the_handler_decides(case, people):
