@@ -100,8 +100,21 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset.filter(queue.condition(key, request.user, timezone.localdate()))
 
 
+FOLDED_FILTER = "admin/complaints/folded_filter.html"
+
+
+class FoldedChoicesFilter(admin.ChoicesFieldListFilter):
+    template = FOLDED_FILTER
+
+
+class FoldedRelatedFilter(admin.RelatedFieldListFilter):
+    template = FOLDED_FILTER
+
+
 class HandlerFilter(admin.RelatedFieldListFilter):
-    """Only staff who handle complaints, not every account."""
+    """Only staff who handle complaints, not every account (folded until used)."""
+
+    template = FOLDED_FILTER
 
     def field_choices(self, field, request, model_admin):
         return [(user.pk, display_user(user)) for user in handlers()]
@@ -149,11 +162,11 @@ class ComplaintAdmin(RefusedInAdmin, admin.ModelAdmin):
         QueueFilter,
         "status",
         DeadlineFilter,
-        "source",
-        "channel",
-        "category",
-        "province",
-        "branch",
+        ("source", FoldedChoicesFilter),
+        ("channel", FoldedChoicesFilter),
+        ("category", FoldedChoicesFilter),
+        ("province", FoldedChoicesFilter),
+        ("branch", FoldedRelatedFilter),
         ("handler", HandlerFilter),
     )
     search_fields = ("tracking_number",)
@@ -408,7 +421,8 @@ class ComplaintAdmin(RefusedInAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("received at"), ordering="received_at")
     def received(self, obj):
-        return timezone.localtime(obj.received_at).strftime("%Y-%m-%d %H:%M")
+        moment = timezone.localtime(obj.received_at)
+        return format_html('<time datetime="{}">{}</time>', moment.isoformat(), moment.date().isoformat())
 
     @admin.display(description=_("description"))
     def description_text(self, obj):
