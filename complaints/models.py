@@ -343,6 +343,14 @@ class Complaint(models.Model):
             models.Index(fields=["received_at", "id"], name="complaint_received_idx"),
             # A branch's reports and exports read one branch's complaints of a period.
             models.Index(fields=["branch", "received_at"], name="complaint_branch_received_idx"),
+            # The work queue (complaints/queue.py): a handler's complaints being handled, by due date, and the
+            # forwarded complaints whose reply to the regulator is still due (a few among a million).
+            models.Index(fields=["handler", "status", "due_date"], name="complaint_handler_queue_idx"),
+            models.Index(
+                fields=["regulator_deadline"],
+                name="complaint_report_back_due_idx",
+                condition=Q(source="regulator", reported_back_on__isnull=True),
+            ),
         ]
 
     def __str__(self):
