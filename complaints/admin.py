@@ -496,6 +496,9 @@ class ComplaintAdmin(RefusedInAdmin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra)
 
     def action_view(self, request, pk, action):
+        if not self.has_view_permission(request):
+            message = gettext("You do not have permission to do this.")
+            return self.refused(request, message, status=403, back=reverse("admin:index"))
         complaint = self._visible(request, pk)
         if action not in ACTION_FORMS:
             raise Http404
@@ -704,7 +707,8 @@ class ExtensionRequestAdmin(RefusedInAdmin, ReadOnlyAdmin):
 
     def decide_view(self, request, pk):
         if not self.has_view_permission(request):
-            raise PermissionDenied
+            message = gettext("You do not have permission to do this.")
+            return self.refused(request, message, status=403, back=reverse("admin:index"))
         extension = get_object_or_404(self.get_queryset(request).select_related("complaint"), pk=pk)
         complaint = extension.complaint
         back = reverse("admin:complaints_extensionrequest_changelist")

@@ -59,12 +59,12 @@ def is_supervisor(user) -> bool:
 
 def queues_for(user) -> list[Queue]:
     """The queues this user has: their own if they handle complaints, the team's if they assign them."""
-    keys = []
+    sections = []
     if user.has_perm("complaints.handle_complaint"):
-        keys += [queue for queue in QUEUES if queue.section == MINE]
+        sections.append(MINE)
     if is_supervisor(user):
-        keys += [queue for queue in QUEUES if queue.section == TEAM]
-    return keys
+        sections.append(TEAM)
+    return [queue for queue in QUEUES if queue.section in sections]
 
 
 def _new_information() -> Exists:
