@@ -117,8 +117,21 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset.filter(queue.condition(key, request.user, timezone.localdate()))
 
 
+FOLDED_FILTER = "admin/complaints/folded_filter.html"
+
+
+class FoldedChoicesFilter(admin.ChoicesFieldListFilter):
+    template = FOLDED_FILTER
+
+
+class FoldedRelatedFilter(admin.RelatedFieldListFilter):
+    template = FOLDED_FILTER
+
+
 class HandlerFilter(admin.RelatedFieldListFilter):
-    """Only staff who handle complaints, not every account."""
+    """Only staff who handle complaints, not every account (folded until used)."""
+
+    template = FOLDED_FILTER
 
     def field_choices(self, field, request, model_admin):
         return [(user.pk, display_user(user)) for user in handlers()]
@@ -166,11 +179,11 @@ class ComplaintAdmin(ListCheckboxMixin, RefusedInAdmin, admin.ModelAdmin):
         QueueFilter,
         "status",
         DeadlineFilter,
-        "source",
-        "channel",
-        "category",
-        "province",
-        "branch",
+        ("source", FoldedChoicesFilter),
+        ("channel", FoldedChoicesFilter),
+        ("category", FoldedChoicesFilter),
+        ("province", FoldedChoicesFilter),
+        ("branch", FoldedRelatedFilter),
         ("handler", HandlerFilter),
     )
     # The search is get_search_results' own (exact matches, each from an index); search_fields only shows the box.
@@ -451,7 +464,8 @@ class ComplaintAdmin(ListCheckboxMixin, RefusedInAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("received at"), ordering="received_at")
     def received(self, obj):
-        return timezone.localtime(obj.received_at).strftime("%Y-%m-%d %H:%M")
+        moment = timezone.localtime(obj.received_at)
+        return format_html('<time datetime="{}">{}</time>', moment.isoformat(), moment.date().isoformat())
 
     @admin.display(description=_("description"))
     def description_text(self, obj):
@@ -591,6 +605,9 @@ class ComplaintAdmin(ListCheckboxMixin, RefusedInAdmin, admin.ModelAdmin):
         ]
 
     def action_view(self, request, pk, action):
+        if not self.has_view_permission(request):
+            message = gettext("You do not have permission to do this.")
+            return self.refused(request, message, status=403, back=reverse("admin:index"))
         complaint = self._visible(request, pk)
         if action not in ACTION_FORMS:
             raise Http404
@@ -915,7 +932,8 @@ class ExtensionRequestAdmin(RefusedInAdmin, ReadOnlyAdmin):
 
     def decide_view(self, request, pk):
         if not self.has_view_permission(request):
-            raise PermissionDenied
+            message = gettext("You do not have permission to do this.")
+            return self.refused(request, message, status=403, back=reverse("admin:index"))
         extension = get_object_or_404(self.get_queryset(request).select_related("complaint"), pk=pk)
         complaint = extension.complaint
         back = reverse("admin:complaints_extensionrequest_changelist")

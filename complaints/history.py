@@ -107,7 +107,7 @@ def describe(event, names: dict[str, str] | None = None) -> list[tuple[str, str]
     names = names if names is not None else staff_names([event])
     pairs = []
     for key, value in (event.data or {}).items():
-        if key in HIDDEN or value in (None, "", [], {}):
+        if key in HIDDEN or value in (None, "", [], {}) or (key == "files" and not value):
             continue
         pairs.append((str(LABELS.get(key, key.replace("_", " "))), _value(key, value, names)))
     return pairs

@@ -352,6 +352,14 @@ class Complaint(models.Model):
             models.Index(Upper("policy_number"), F("received_at"), name="complaint_policy_received_idx"),
             models.Index(fields=["name"], name="complaint_name_idx"),
             models.Index(fields=["id_number"], name="complaint_id_number_idx"),
+            # The work queue (complaints/queue.py): a handler's complaints being handled, by due date, and the
+            # forwarded complaints whose reply to the regulator is still due (a few among a million).
+            models.Index(fields=["handler", "status", "due_date"], name="complaint_handler_queue_idx"),
+            models.Index(
+                fields=["regulator_deadline"],
+                name="complaint_report_back_due_idx",
+                condition=Q(source="regulator", reported_back_on__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -59,12 +59,12 @@ def is_supervisor(user) -> bool:
 
 def queues_for(user) -> list[Queue]:
     """The queues this user has: their own if they handle complaints, the team's if they assign them."""
-    keys = []
+    sections = []
     if user.has_perm("complaints.handle_complaint"):
-        keys += [queue for queue in QUEUES if queue.section == MINE]
+        sections.append(MINE)
     if is_supervisor(user):
-        keys += [queue for queue in QUEUES if queue.section == TEAM]
-    return keys
+        sections.append(TEAM)
+    return [queue for queue in QUEUES if queue.section in sections]
 
 
 def _new_information() -> Exists:
@@ -101,8 +101,7 @@ def condition(key: str, user, today: date) -> Q:
     if key == "unassigned":
         return Q(handler__isnull=True, status__in=ACTIVE_STATUSES)
     if key == "approvals":
-        waiting = services.decidable_extensions(user).filter(complaint_id=OuterRef("pk"))
-        return Q(Exists(waiting))
+        return Q(pk__in=services.decidable_extensions(user).values("complaint_id"))
     if key == "regulator_due_soon":
         return Q(
             source=Source.REGULATOR,
@@ -114,15 +113,21 @@ def condition(key: str, user, today: date) -> Q:
     raise KeyError(key)
 
 
-def _section_base(section: str, user):
+def _section_base(section: str, user, today: date):
+    """The rows a section's aggregate reads: a handler's own complaints still being handled (the index on
+    handler narrows them), or the team's unassigned and forwarded ones. Approvals are counted from the
+    waiting requests (a few), not by a subquery per complaint."""
     complaints = Complaint.objects.all()
     if section == MINE:
-        # A handler's own complaints still being handled (the index on handler narrows it to theirs).
         return complaints.filter(handler=user, status__in=ACTIVE_STATUSES)
     return complaints.filter(
         Q(handler__isnull=True, status__in=ACTIVE_STATUSES)
-        | Q(source=Source.REGULATOR, reported_back_on__isnull=True)
-        | Q(Exists(services.decidable_extensions(user).filter(complaint_id=OuterRef("pk"))))
+        | Q(
+            source=Source.REGULATOR,
+            reported_back_on__isnull=True,
+            regulator_deadline__gte=today,
+            regulator_deadline__lte=today + timedelta(days=SOON_DAYS),
+        )
     )
 
 
@@ -158,12 +163,20 @@ def rows_for(user, today: date | None = None) -> dict[str, list[Row]]:
         if not queues:
             continue
         aggregates = {}
+        approvals = None
         for queue in queues:
+            if queue.key == "approvals":
+                approvals = services.decidable_extensions(user).aggregate(
+                    count=Count("pk"), soonest=Min("complaint__due_date")
+                )
+                continue
             where = condition(queue.key, user, today)
             aggregates[f"{queue.key}__count"] = Count("pk", filter=where)
             if queue.soonest:
                 aggregates[f"{queue.key}__soonest"] = Min(F(queue.soonest), filter=where)
-        totals = _section_base(section, user).aggregate(**aggregates)
+        totals = _section_base(section, user, today).aggregate(**aggregates)
+        if approvals is not None:
+            totals["approvals__count"], totals["approvals__soonest"] = approvals["count"], approvals["soonest"]
         rows = []
         for queue in queues:
             soonest = totals.get(f"{queue.key}__soonest")
