@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints import demo as complaints_demo
 from complaints import services
@@ -93,6 +94,8 @@ def test_a_handler_decides_from_a_template_and_prints_the_letter(lang, site, liv
         page.pdf(path=str(Path(folder) / f"letter-{lang}.pdf"), prefer_css_page_size=True, print_background=True)
         page.set_viewport_size({"width": 794, "height": 1123})
         page.screenshot(path=str(Path(folder) / f"letter-{lang}-print.png"), full_page=True)
+    printed = page.pdf(prefer_css_page_size=True, print_background=True)
+    assert printed.startswith(b"%PDF") and b"/Count 1" in printed  # one A4 page
     page.emulate_media(media="screen")
     page.set_viewport_size({"width": 1280, "height": 900})
     if folder:
@@ -107,4 +110,16 @@ def test_a_handler_decides_from_a_template_and_prints_the_letter(lang, site, liv
     response = page.goto(f"{base}/admin/complaints/complaint/attachment/{image.pk}/preview/")
     assert response.headers["content-security-policy"] == "sandbox; default-src 'none'"
     assert page.evaluate("document.images.length === 1 && document.images[0].naturalWidth") == 8
+    # The printed letter, added as a staff document: Chromium's PDF viewer opens it inside the sandbox.
+    services.complaint_add_staff_attachments(
+        complaint=complaint,
+        actor=site["handler"],
+        files=[SimpleUploadedFile("letter.pdf", printed, content_type="application/pdf")],
+    )
+    document = complaint.attachments.get(content_type="application/pdf")
+    page.goto(f"{base}/admin/complaints/complaint/attachment/{document.pk}/preview/")
+    assert page.evaluate("document.contentType") == "application/pdf"  # shown, not downloaded
+    if os.environ.get("PORTAL_SCREENSHOTS"):
+        page.wait_for_timeout(2500)  # the viewer draws the page after the document has loaded
+    keep(page, f"pdf-preview-{lang}")
     context.close()

@@ -11,6 +11,7 @@ from complaints import services
 from complaints.models import Complaint, ComplaintEvent, Status
 from complaints.services import TRANSITIONS, WorkflowError
 
+from . import files
 from .factories import extend, register, shanghai
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,20 @@ def _call(action, complaint, actor, other, colleague):
         "report_back": lambda: services.complaint_report_back(
             complaint=complaint, actor=actor, reference="京小康〔2026〕1号"
         ),
+        "reclassify": lambda: services.complaint_reclassify(
+            complaint=complaint, actor=actor, changes={"category": "sales"}
+        ),
+        "note": lambda: services.complaint_add_note(complaint=complaint, actor=actor, text="已联系分公司"),
+        "call": lambda: services.complaint_log_call(
+            complaint=complaint, actor=actor, direction="out", outcome="no_answer"
+        ),
+        "attach": lambda: services.complaint_add_staff_attachments(
+            complaint=complaint, actor=actor, files=[files.pdf()]
+        ),
+        "letter": lambda: (
+            Complaint.objects.filter(pk=complaint.pk).update(decision="同意退保。"),
+            services.complaint_issue_letter(complaint=complaint, actor=actor),
+        )[-1],
     }
     return calls[action]()
 
