@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
-from portal.admin import ReadOnlyAdmin
+from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin
 from portal.admin_lists import EstimatedCountPaginator
 from portal.messaging.models import Message, StaffAlert
 from portal.phones import display_phone
@@ -85,7 +85,7 @@ class DeadlineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
     list_display = (
         "tracking_number",
         "masked_name",
