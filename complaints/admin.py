@@ -112,6 +112,14 @@ class ComplaintAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
     search_help_text = _("Search by tracking number.")
     list_per_page = 50
     date_hierarchy = "received_at"
+    # Beside the list filters, what the early warnings' links filter by (compliance/alerts.changelist_query).
+    extra_filter_parameters = (
+        "id__in",
+        "received_at__date__gte",
+        "received_at__date__lte",
+        "business_channel__exact",
+        "product_line__exact",
+    )
     # A million complaints: the unfiltered total is PostgreSQL's estimate, and no second count of the whole table
     # is made beside a filtered one (portal/admin_lists.py).
     paginator = EstimatedCountPaginator

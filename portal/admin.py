@@ -31,7 +31,8 @@ class DeclaredFiltersChangeList(ChangeList):
         if self.date_hierarchy and f"{self.date_hierarchy}__year" in params:
             hierarchy = {f"{self.date_hierarchy}__gte", f"{self.date_hierarchy}__lt"}
         specs, has_filters, remaining, duplicates, active = super().get_filters(request)
-        undeclared = sorted(set(remaining) - hierarchy)
+        extra = set(getattr(self.model_admin, "extra_filter_parameters", ()))
+        undeclared = sorted(set(remaining) - hierarchy - extra)
         if undeclared:
             log_refused_lookup(request, self.model, undeclared)
             raise DisallowedModelAdminLookup(f"Filtering by {', '.join(undeclared)} not allowed")
@@ -52,7 +53,10 @@ def log_refused_lookup(request, model, keys) -> None:
 
 
 class DeclaredFiltersOnly:
-    """Mixin for every model admin: only the declared list filters (and date hierarchy) filter its list."""
+    """Mixin for every model admin: only the declared list filters (and date hierarchy) filter its list, and the
+    parameters named in `extra_filter_parameters` (exact names, for links the project itself builds)."""
+
+    extra_filter_parameters: tuple[str, ...] = ()
 
     def get_changelist(self, request, **kwargs):
         return DeclaredFiltersChangeList

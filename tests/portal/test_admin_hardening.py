@@ -174,6 +174,31 @@ def test_a_declared_filter_on_a_related_field_works_while_a_lookup_through_it_is
     assert client.get(f"{url}?handler__id__exact={handler.pk}&phone__startswith=1").status_code == 400
 
 
+def test_the_early_warnings_links_into_the_complaint_list_still_open_it(demo_world):
+    from types import SimpleNamespace
+
+    from django.utils.http import urlencode
+
+    from complaints.compliance import alerts
+
+    client = _client(demo_world["compliance"])
+    url = reverse("admin:complaints_complaint_changelist")
+    complaint = demo_world["complaint"]
+    period = {"start": date(2026, 11, 1), "end": date(2026, 11, 30), "complaint_ids": []}
+    warnings = [SimpleNamespace(start=None, end=None, dimension="", value="", complaint_ids=[complaint.pk])]
+    for dimension, value in (
+        ("category", "claims"),
+        ("province", "北京"),
+        ("branch", str(Branch.objects.first().pk)),
+        ("business_channel", "agency"),
+        ("product_line", "health"),
+    ):
+        warnings.append(SimpleNamespace(**period, dimension=dimension, value=value))
+    for warning in warnings:
+        query = urlencode(alerts.changelist_query(warning))
+        assert client.get(f"{url}?{query}").status_code == 200, query
+
+
 # --- history pages -------------------------------------------------------------------------------------------
 
 
