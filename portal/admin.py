@@ -31,12 +31,21 @@ class DeclaredFiltersChangeList(ChangeList):
         if self.date_hierarchy and f"{self.date_hierarchy}__year" in params:
             hierarchy = {f"{self.date_hierarchy}__gte", f"{self.date_hierarchy}__lt"}
         specs, has_filters, remaining, duplicates, active = super().get_filters(request)
-        extra = set(getattr(self.model_admin, "extra_filter_parameters", ()))
+        extra = set(getattr(self.model_admin, "extra_filter_parameters", ())) | self._declared_field_paths()
         undeclared = sorted(set(remaining) - hierarchy - extra)
         if undeclared:
             log_refused_lookup(request, self.model, undeclared)
             raise DisallowedModelAdminLookup(f"Filtering by {', '.join(undeclared)} not allowed")
         return specs, has_filters, remaining, duplicates, active
+
+    def _declared_field_paths(self) -> set[str]:
+        """A filtered field's own name (`?status=new`) is the same equality its filter's `status__exact` is."""
+        paths = set()
+        for list_filter in self.list_filter:
+            field = list_filter[0] if isinstance(list_filter, (tuple, list)) else list_filter
+            if isinstance(field, str):
+                paths.add(field)
+        return paths
 
 
 def log_refused_lookup(request, model, keys) -> None:
