@@ -523,3 +523,39 @@ def test_rate_limits_read_the_client_address_through_the_trusted_proxy_count(set
     assert ratelimit.client_ip(request) == "198.51.100.7"
     settings.PORTAL_PROXY_COUNT = 2
     assert ratelimit.client_ip(request) == "203.0.113.9"
+
+
+# --- no select of every user or every complaint ---------------------------------------------------------------
+
+
+def test_no_admin_form_offers_a_select_of_every_user_or_every_complaint(demo_world, rf):
+    from django import forms
+    from django.contrib.admin.widgets import AutocompleteMixin, ForeignKeyRawIdWidget, ManyToManyRawIdWidget
+    from django.contrib.auth.models import User
+
+    from complaints.models import Complaint
+
+    root = demo_world["supervisor"].__class__.objects.create_superuser("root-forms", "r@example.com", "x-long-pass-9")
+    wrong, checked = [], set()
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.label in ("auth.User", "auth.Group"):
+            continue  # the accounts' own pages, for superusers only
+        request = rf.get("/")
+        request.user = root
+        obj = model_admin.get_queryset(request).order_by("pk").first() if model._meta.managed else None
+        variants = [(obj, True)] if obj is not None else []
+        if model_admin.has_add_permission(request):
+            variants.append((None, False))
+        for instance, change in variants:
+            form = model_admin.get_form(request, instance, change=change)
+            for name, field in form.base_fields.items():
+                if not isinstance(field, forms.ModelChoiceField) or field.queryset.model not in (User, Complaint):
+                    continue
+                widget = getattr(field.widget, "widget", field.widget)
+                scoped = isinstance(widget, AutocompleteMixin | ForeignKeyRawIdWidget | ManyToManyRawIdWidget)
+                narrowed = bool(field.queryset.query.where)
+                checked.add(f"{model._meta.label}.{name}")
+                if not (scoped or narrowed):
+                    wrong.append((model._meta.label, name))
+    assert not wrong, wrong
+    assert {"reception.BranchStaff.user", "complaints.RemediationItem.complaint"} <= checked, checked
