@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
-from portal.admin import ReadOnlyAdmin
+from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin
 from portal.admin_lists import EstimatedCountPaginator, ListCheckboxMixin
 from portal.messaging.models import Message, StaffAlert
 from portal.phones import display_phone, normalize_phone
@@ -164,7 +164,7 @@ class RefusedInAdmin:
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ListCheckboxMixin, RefusedInAdmin, admin.ModelAdmin):
+class ComplaintAdmin(DeclaredFiltersOnly, ListCheckboxMixin, RefusedInAdmin, admin.ModelAdmin):
     # What a handler decides by, narrow enough for 1280 px in both languages (the rest is on the record).
     list_display = (
         "tracking_number",
@@ -194,6 +194,14 @@ class ComplaintAdmin(ListCheckboxMixin, RefusedInAdmin, admin.ModelAdmin):
     )
     list_per_page = 50
     date_hierarchy = "received_at"
+    # Beside the list filters, what the early warnings' links filter by (compliance/alerts.changelist_query).
+    extra_filter_parameters = (
+        "id__in",
+        "received_at__date__gte",
+        "received_at__date__lte",
+        "business_channel__exact",
+        "product_line__exact",
+    )
     # A million complaints: the unfiltered total is PostgreSQL's estimate, and no second count of the whole table
     # is made beside a filtered one (portal/admin_lists.py).
     paginator = EstimatedCountPaginator

@@ -19,7 +19,7 @@ class ComplaintsConfig(AppConfig):
         from portal import pagecache, registry, roles
 
         from . import demo, escalation, services, volume
-        from .compliance import alerts, statistics
+        from .compliance import alerts, jobs, statistics
         from .compliance import demo as compliance_demo
         from .compliance.models import PublishedStatistics, ensure_root_causes
         from .compliance.sitemaps import StatisticsSitemap
@@ -42,6 +42,8 @@ class ComplaintsConfig(AppConfig):
         registry.register_periodic(25, "late", lambda now: len(services.mark_late_complaints()))
         registry.register_periodic(30, "escalations", lambda now: escalation.complaints_escalate(now=now))
         registry.register_periodic(40, "early-warnings", lambda now: alerts.run_daily(timezone.localdate(now)))
+        # Export files are deleted a week after they were written, whether or not anyone exports again.
+        registry.register_periodic(50, "exports", lambda now: jobs.purge_old_exports(now))
         # The root-cause codes closing needs, in a new database and after every flush (tests).
         post_migrate.connect(ensure_root_causes, sender=self, dispatch_uid="complaints.ensure_root_causes")
         # The compliance pages of the admin (the case admin registers itself through admin autodiscovery).

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin import DeclaredFiltersOnly, ScopedHistory
 from portal.rights import RIGHT_CHOICES
 from portal.uploads import safe_display_name, validate_upload
 
@@ -158,7 +159,7 @@ class CompletenessFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notice)
-class NoticeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class NoticeAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin, TabbedTranslationAdmin):
     form = NoticeAdminForm
     change_form_template = "admin/notices/notice/change_form.html"
     inlines = [AttachmentInline]

@@ -14,7 +14,7 @@ class PortalConfig(AppConfig):
         import_module(f"{self.name}.messaging.models")
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (deploy checks; cache invalidation of the site profile)
+        from . import checks, signals, staff_sessions  # noqa: F401  (deploy checks; cache invalidation; sign-in)
         from .models import Branch, SiteProfile
         from .pagecache import watch_models
 

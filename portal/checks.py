@@ -55,3 +55,24 @@ def shared_state(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@register(Tags.security, deploy=True)
+def trusted_proxies(app_configs, **kwargs):
+    """Behind a proxy, every request comes from the proxy's address: without the number of trusted proxies the
+    per-address rate limits and sign-in lock-outs count all visitors as one, and one visitor locks out the site."""
+    behind_proxy = bool(getattr(settings, "SECURE_PROXY_SSL_HEADER", None)) or getattr(
+        settings, "USE_X_FORWARDED_HOST", False
+    )
+    if behind_proxy and getattr(settings, "PORTAL_PROXY_COUNT", None) is None:
+        return [
+            Warning(
+                "The app trusts a proxy's headers (SECURE_PROXY_SSL_HEADER or USE_X_FORWARDED_HOST) but "
+                "PORTAL_PROXY_COUNT is not set: rate limits and sign-in lock-outs would see the proxy's address for "
+                "every visitor and become site-wide.",
+                hint="Set PORTAL_PROXY_COUNT to the number of proxies in front of gunicorn (1 behind one nginx), or "
+                "0 when visitors reach gunicorn directly (docs/deploy.md).",
+                id="portal.W003",
+            )
+        ]
+    return []

@@ -23,7 +23,7 @@ _SWEEP_EVERY = 200
 
 def client_ip(request) -> str:
     """The visitor's address. Behind PORTAL_PROXY_COUNT trusted proxies, the address they saw."""
-    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
+    proxies = int(getattr(settings, "PORTAL_PROXY_COUNT", None) or 0)
     if proxies:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= proxies:

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.staff_sessions.StaffSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -129,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # No long runs of one character or of consecutive ones ("aaaaaaaaaaaa", "123456789012"): portal/passwords.py.
+    {"NAME": "portal.passwords.RepeatedOrSequentialCharactersValidator", "OPTIONS": {"max_run": 4}},
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -141,10 +144,17 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/lockout.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PORTAL_PROXY_COUNT", "0"))
+# How many trusted proxies stand in front of gunicorn, each adding one address to X-Forwarded-For: the client's
+# address for rate limits and sign-in lock-outs is the one the outermost trusted proxy saw. Deliberately without a
+# default: unset behind a proxy, every visitor would share the proxy's address (portal.W003 in check --deploy).
+PORTAL_PROXY_COUNT = int(os.environ["PORTAL_PROXY_COUNT"]) if os.environ.get("PORTAL_PROXY_COUNT", "").strip() else None
+AXES_IPWARE_PROXY_COUNT = PORTAL_PROXY_COUNT or 0
 
-# Staff sessions end after eight idle hours and when the browser closes.
+# Sessions end after eight hours and when the browser closes; staff sessions also after 30 minutes without a
+# request and 8 hours after sign-in, however active (portal/staff_sessions.py).
 SESSION_COOKIE_AGE = 8 * 60 * 60
+PORTAL_STAFF_IDLE_SECONDS = int(os.environ.get("PORTAL_STAFF_IDLE_SECONDS", str(30 * 60)))
+PORTAL_STAFF_SESSION_SECONDS = int(os.environ.get("PORTAL_STAFF_SESSION_SECONDS", str(8 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -278,6 +288,8 @@ PORTAL_RATE_LIMIT_STORE = os.environ.get("PORTAL_RATE_LIMIT_STORE", "").strip().
 
 # Security headers. Behind the TLS-terminating proxy the app trusts X-Forwarded-Proto: https.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# History pages show earlier versions of reception days and notices; they never revert to one (portal/admin.py).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 PORTAL_HTTPS = env_bool("PORTAL_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = PORTAL_HTTPS
 SESSION_COOKIE_SECURE = PORTAL_HTTPS

@@ -2,7 +2,11 @@ import base64
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -14,9 +18,11 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from complaints.models import Category
+from portal.admin import DeclaredFiltersOnly, ScopedHistory
 from portal.models import Branch
 from portal.phones import validate_phone
 from portal.privacy import mask_name, mask_phone
+from portal.roles import BRANCH_STAFF
 from portal.tabular import ImportRefused
 
 from . import importer, rules, services
@@ -97,6 +103,31 @@ class ComplaintFromVisitForm(forms.Form):
         self.fields["category"].choices = categories
 
 
+class BookingForm(forms.ModelForm):
+    """The booking record is read-only; the one thing staff set here is the complaint the visit became, typed as
+    its tracking number (never picked from a list of every complaint), checked by the service."""
+
+    link_complaint = forms.CharField(
+        label=gettext_lazy("Link to the complaint with tracking number"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy("One of this branch's complaints, for example TS-20261121-7KQ2M9XD."),
+    )
+
+    class Meta:
+        model = Booking
+        fields = ()
+
+    def clean_link_complaint(self):
+        number = self.cleaned_data["link_complaint"].strip()
+        if number:
+            try:
+                services.booking_complaint_for_link(booking=self.instance, actor=self.actor, tracking_number=number)
+            except services.BookingRefused as refused:
+                raise forms.ValidationError(str(refused)) from refused
+        return number
+
+
 class BranchScopedAdmin:
     """Branch staff see and edit only their own branches' rows (see models.staff_branch_ids)."""
 
@@ -128,7 +159,9 @@ class BookingInline(admin.TabularInline):
 
 
 @admin.register(ReceptionDay)
-class ReceptionDayAdmin(BranchScopedAdmin, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class ReceptionDayAdmin(
+    ScopedHistory, DeclaredFiltersOnly, BranchScopedAdmin, SimpleHistoryAdmin, TabbedTranslationAdmin
+):
     list_display = ("date", "branch", "time_window", "receptionist", "status", "capacity", "booked")
     list_filter = ("status", "branch", ("date", admin.DateFieldListFilter))
     search_fields = ("receptionist", "place", "branch__name")
@@ -298,7 +331,7 @@ class ReceptionDayAdmin(BranchScopedAdmin, SimpleHistoryAdmin, TabbedTranslation
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ScopedHistory, DeclaredFiltersOnly, admin.ModelAdmin):
     list_display = ("number", "day", "masked_name", "masked", "status", "created_at", "complaint_link")
     list_filter = ("status", "day__branch")
     search_fields = ("number",)
@@ -308,9 +341,31 @@ class BookingAdmin(admin.ModelAdmin):
         "number", "day", "name", "phone", "topic", "tracking_number",
         "language", "status", "created_at", "cancelled_at", "complaint_link",
     )  # fmt: skip
-    # Only these: the complaint is shown as its link, never as a select of every complaint (a million options).
+    # Only these: the complaint is shown as its link, never as a select of every complaint (a million options);
+    # it is set by typing a tracking number of the branch's complaints (BookingForm).
     fields = readonly_fields
+    form = BookingForm
     actions = ["cancel_bookings", "register_complaints"]
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            return (*self.readonly_fields, "link_complaint")
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request, obj, form, change):
+        number = form.cleaned_data.get("link_complaint")
+        if number:
+            try:
+                services.booking_link_complaint(booking=obj, actor=request.user, tracking_number=number)
+            except services.BookingRefused as refused:
+                messages.error(request, str(refused))
+
+    def save_related(self, request, form, formsets, change):
+        pass
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
@@ -387,7 +442,7 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
     list_display = ("date", "name", "kind")
     list_filter = ("kind", ("date", admin.DateFieldListFilter))
     search_fields = ("name",)
@@ -395,9 +450,69 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(BranchStaff)
-class BranchStaffAdmin(admin.ModelAdmin):
+class BranchStaffAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
+    """Supervisors link members of the Branch staff group to their branches. The user is chosen through an
+    autocomplete of its own (the users admin is closed to supervisors): active members of that group only, by
+    username or name, answering only the username and the name."""
+
     list_display = ("user", "branch")
     list_filter = ("branch",)
     list_select_related = ("user", "branch")
-    autocomplete_fields = ("user",)
     search_fields = ("user__username",)
+    USER_RESULTS = 20
+
+    def get_urls(self):
+        return [
+            path(
+                "user-autocomplete/",
+                self.admin_site.admin_view(self.user_autocomplete_view),
+                name="reception_branchstaff_user_autocomplete",
+            ),
+            *super().get_urls(),
+        ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = eligible_branch_staff()
+            kwargs["widget"] = ScopedUserAutocomplete(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def user_autocomplete_view(self, request):
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        term = request.GET.get("term", "").strip()[:60]
+        try:
+            page = max(1, int(request.GET.get("page", "1")))
+        except ValueError:
+            page = 1
+        users = eligible_branch_staff().order_by("username")
+        if term:
+            users = users.filter(
+                Q(username__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term)
+            )
+        start = (page - 1) * self.USER_RESULTS
+        rows = list(users.values("pk", "username", "first_name", "last_name")[start : start + self.USER_RESULTS + 1])
+        results = [
+            {"id": str(row["pk"]), "text": _user_label(row["username"], row["first_name"], row["last_name"])}
+            for row in rows[: self.USER_RESULTS]
+        ]
+        response = JsonResponse({"results": results, "pagination": {"more": len(rows) > self.USER_RESULTS}})
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def eligible_branch_staff():
+    """Who may be linked to a branch: active staff accounts in the Branch staff group."""
+    return User.objects.filter(is_active=True, is_staff=True, groups__name=BRANCH_STAFF).distinct()
+
+
+def _user_label(username, first_name, last_name):
+    name = f"{last_name}{first_name}".strip()
+    return f"{username} ({name})" if name else username
+
+
+class ScopedUserAutocomplete(AutocompleteSelect):
+    """Django's autocomplete widget, asking the branch-staff admin's own view instead of the users admin."""
+
+    def get_url(self):
+        return reverse("admin:reception_branchstaff_user_autocomplete")

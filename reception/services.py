@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from complaints import services as complaint_services
-from complaints.models import Category, Channel
+from complaints.models import Category, Channel, Complaint, EventAction
 from portal import codes
 from portal.models import PROVINCE_ENGLISH, PROVINCES, Branch
 from portal.phones import normalize_phone, phones_match
@@ -19,7 +19,7 @@ from portal.tabular import ImportRefused
 
 from . import notifications
 from .importer import ImportProblem, ScheduleRow
-from .models import Booking, BookingStatus, DayStatus, ReceptionDay
+from .models import Booking, BookingStatus, DayStatus, ReceptionDay, staff_branch_ids
 
 # Titles as branches publish them, with the English the public pages show until staff write their own.
 TITLE_ENGLISH = {
@@ -320,3 +320,51 @@ def booking_register_complaint(
     booking.complaint = complaint
     booking.save(update_fields=["complaint"])
     return complaint
+
+
+def booking_complaint_for_link(*, booking: Booking, actor, tracking_number: str):
+    """The complaint a booking may be linked to by its tracking number, as typed: for branch staff one of the
+    booking's branch's complaints, for others one they may see. The same refusal whether the number does not
+    exist or belongs elsewhere, so the form is no way to find out which numbers exist."""
+    number = codes.normalize(tracking_number)
+    candidates = Complaint.objects.filter(tracking_number=number)
+    branches = staff_branch_ids(actor)
+    if branches is None:
+        candidates = candidates.visible_to(actor)
+    else:
+        candidates = candidates.filter(branch_id=booking.day.branch_id, branch_id__in=branches)
+    complaint = candidates.first()
+    if complaint is None:
+        raise BookingRefused(
+            _("No complaint of the branch %(branch)s has the tracking number %(number)s.")
+            % {"branch": booking.day.branch.name, "number": number}
+        )
+    other = Booking.objects.filter(complaint=complaint).exclude(pk=booking.pk).first()
+    if other is not None:
+        raise BookingRefused(
+            _("Complaint %(number)s is already linked to booking %(booking)s.")
+            % {"number": complaint.tracking_number, "booking": other.number}
+        )
+    return complaint
+
+
+@transaction.atomic
+def booking_link_complaint(*, booking: Booking, actor, tracking_number: str) -> Booking:
+    """Link a booking to the complaint its visit became (chosen by tracking number, see
+    booking_complaint_for_link); the complaint's history records the link."""
+    booking = Booking.objects.select_for_update().select_related("day__branch").get(pk=booking.pk)
+    complaint = booking_complaint_for_link(booking=booking, actor=actor, tracking_number=tracking_number)
+    if booking.complaint_id == complaint.pk:
+        return booking
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    previous = booking.complaint.tracking_number if booking.complaint_id else ""
+    booking.complaint = complaint
+    booking.save(update_fields=["complaint"])
+    complaint_services.record_event(
+        complaint,
+        EventAction.CORRECT,
+        actor=actor,
+        note=_("Linked to the booking %(number)s of a reception day.") % {"number": booking.number},
+        data={"booking": booking.number, **({"previous_complaint": previous} if previous else {})},
+    )
+    return booking

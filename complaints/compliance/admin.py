@@ -25,7 +25,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.admin import ReadOnlyAdmin
+from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin
 from portal.privacy import mask_name, mask_phone
 from portal.replica import on_replica
 from portal.tabular import MAX_IMPORT_BYTES
@@ -469,7 +469,7 @@ def _unstash_upload(user, token: str):
 
 
 @admin.register(ReportingVolume)
-class ReportingVolumeAdmin(admin.ModelAdmin):
+class ReportingVolumeAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
     list_display = ("__str__", "premium", "policies", "insured", "note", "updated_at")
     list_filter = ("year",)
 

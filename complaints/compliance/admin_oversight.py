@@ -13,7 +13,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from portal.admin import ReadOnlyAdmin
+from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin
 
 from ..models import Complaint
 from . import alerts, remediation
@@ -47,7 +47,7 @@ class OversightWarningAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RootCause)
-class RootCauseAdmin(TabbedTranslationAdmin):
+class RootCauseAdmin(DeclaredFiltersOnly, TabbedTranslationAdmin):
     list_display = ("code", "name", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
 
@@ -126,7 +126,7 @@ class RemediationItemForm(forms.ModelForm):
 
 
 @admin.register(RemediationItem)
-class RemediationItemAdmin(admin.ModelAdmin):
+class RemediationItemAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
     form = RemediationItemForm
     list_display = ("complaint", "action_short", "owner", "due", "status", "closed_at")
     list_filter = (OpenFilter, "owner")

@@ -1,7 +1,9 @@
 """Export jobs asked for in the admin: created for one staff member, run at once when small and by the task
 worker (`manage.py db_worker`) otherwise, with their progress recorded as they go; the file is kept outside
-the static files, served only to the person who asked, and purged a week after it was written."""
+the static files, readable by the app's own account only (0600, in a 0700 directory), served only to the person
+who asked, and purged a week after it was written (`run_periodic`'s job "exports", and before each new export)."""
 
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,8 +23,18 @@ def inline_limit() -> int:
 
 def export_directory() -> Path:
     directory = Path(settings.MEDIA_ROOT) / "exports"
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if directory.stat().st_mode & 0o077:
+        directory.chmod(0o700)
     return directory
+
+
+def _create_private_file(path: Path) -> None:
+    """The export's file, created empty with mode 0600 before a row is written (the writers open it again and
+    keep its mode): personal data is never readable by other accounts of the machine, not even for a moment."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(descriptor)
+    path.chmod(0o600)  # a file left with that name by an earlier run keeps its own mode otherwise
 
 
 EXPORT_RETENTION = timedelta(days=7)
@@ -70,6 +82,7 @@ def export_job_run(job_id: str) -> None:
         ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
 
     try:
+        _create_private_file(path)
         rows = complaint_export(
             filters=job.filters,
             file_format=job.file_format,

@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "portal.example.cn",
     "DJANGO_DEBUG": "0",
     "PORTAL_HTTPS": "1",
+    "PORTAL_PROXY_COUNT": "1",
 }
 
 

@@ -140,6 +140,7 @@ def test_run_periodic_names_an_unknown_job_and_runs_every_job_once():
         "late",
         "escalations",
         "early-warnings",
+        "exports",
     ]
 
 
