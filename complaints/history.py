@@ -2,16 +2,17 @@
 code) as labelled sentences, and staff named by their names, for the record's timeline. The one mapping from
 a stored key to what staff read."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import roles
 
-from .models import Complaint, Status
+from .models import LANGUAGE_CHOICES, Complaint, Status
 
 # key -> label; the value is shown after it (a date, a number, a name, a tracking number).
 LABELS = {
@@ -39,6 +40,8 @@ LABELS = {
     "lapsed_requests": _("Extension requests lapsed"),
     "status": _("Status"),
     "item": _("Remediation item"),
+    "at": _("Time of the call"),
+    "language": _("Language"),
 }
 GROUP_LABELS = {
     roles.COMPLAINT_HANDLER: _("Complaint handlers"),
@@ -82,6 +85,13 @@ def _value(key: str, value, names: dict[str, str]) -> str:
             return value
     if key == "to":
         return str(GROUP_LABELS.get(value, value))
+    if key == "language":
+        return str(dict(LANGUAGE_CHOICES).get(value, value))
+    if key == "at" and isinstance(value, str):
+        try:
+            return timezone.localtime(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
     return str(value)
 
 
@@ -105,9 +115,10 @@ def staff_names(events) -> dict[str, str]:
 def describe(event, names: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """The event's details as (label, value) pairs in reading order, without the keys kept for the code."""
     names = names if names is not None else staff_names([event])
-    pairs = []
+    pairs = list(event.detail_pairs)
+    paired = event.PAIRED_KEYS if pairs else frozenset()
     for key, value in (event.data or {}).items():
-        if key in HIDDEN or value in (None, "", [], {}) or (key == "files" and not value):
+        if key in paired or key in HIDDEN or value in (None, "", [], {}) or (key == "files" and not value):
             continue
         pairs.append((str(LABELS.get(key, key.replace("_", " "))), _value(key, value, names)))
     return pairs

@@ -501,22 +501,27 @@ class ComplaintEvent(AppendOnly):
         return self.note if self.public and self.action in PUBLIC_NOTE_ACTIONS else ""
 
     @property
-    def detail_lines(self) -> list[str]:
-        """The details of a reclassification or a call as people read them: the fields' names and the choices'
-        labels in the reader's language, not the codes kept in `data`."""
-        lines = []
+    def detail_pairs(self) -> list[tuple[str, str]]:
+        """The details of a reclassification or a call as people read them, as (label, value) pairs: the fields'
+        names and the choices' labels in the reader's language, not the codes kept in `data`."""
+        pairs = []
         if self.action == EventAction.RECLASSIFY:
             for name, (before, after) in (self.data.get("changes") or {}).items():
-                lines.append(
-                    f"{Complaint._meta.get_field(name).verbose_name}: "
-                    f"{_choice_label(name, before)} → {_choice_label(name, after)}"
-                )
+                label = str(Complaint._meta.get_field(name).verbose_name)
+                pairs.append((label, f"{_choice_label(name, before)} → {_choice_label(name, after)}"))
         elif self.action == EventAction.CALL:
             directions, outcomes = dict(CallDirection.choices), dict(CallOutcome.choices)
             direction = directions.get(self.data.get("direction"), self.data.get("direction", ""))
             outcome = outcomes.get(self.data.get("outcome"), self.data.get("outcome", ""))
-            lines.append(f"{direction}: {outcome}")
-        return lines
+            pairs.append((str(direction), str(outcome)))
+        return pairs
+
+    # The keys of `data` that detail_pairs reads.
+    PAIRED_KEYS = frozenset({"changes", "direction", "outcome"})
+
+    @property
+    def detail_lines(self) -> list[str]:
+        return [f"{label}: {value}" for label, value in self.detail_pairs]
 
     @property
     def actor_label(self) -> str:

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from complaints import queue, services
 from complaints.models import Complaint, ExtensionRequest
@@ -317,3 +318,30 @@ def test_the_queue_rows_and_the_list_filter_use_one_condition(people, desk):
         for section in queue.rows_for(user, today).values():
             for row in section:
                 assert row.count == Complaint.objects.filter(queue.condition(row.key, user, today)).count()
+
+
+def test_a_reclassification_and_a_call_read_as_words_in_the_timeline(people, desk):
+    handler = people["handler"]
+    case = desk["due_soon"]
+    services.complaint_reclassify(complaint=case, actor=handler, changes={"category": "sales"}, note="")
+    services.complaint_log_call(
+        complaint=case,
+        actor=handler,
+        direction="out",
+        outcome="no_answer",
+        happened_at=timezone.now(),
+        text="无人接听",
+    )
+    for prefix, words in (
+        (
+            "/en",
+            ("<dt>category</dt>", "→ Sales", "<dt>Outgoing call</dt><dd>No answer</dd>", "<dt>Time of the call</dt>"),
+        ),
+        ("", ("→ 销售", "无人接听")),
+    ):
+        text = client_for(handler).get(f"{prefix}/admin/complaints/complaint/{case.pk}/change/").text
+        timeline = text.split('id="complaint-history"', 1)[1].split("</ol>", 1)[0]
+        for raw in ("changes", "direction", "outcome", "'sales'", "no_answer"):
+            assert raw not in timeline, (prefix, raw)
+        for word in words:
+            assert word in timeline, (prefix, word)
