@@ -822,7 +822,7 @@ class ComplaintAdmin(DeclaredFiltersOnly, ListCheckboxMixin, RefusedInAdmin, adm
 
 
 @admin.register(LetterTemplate)
-class LetterTemplateAdmin(admin.ModelAdmin):
+class LetterTemplateAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
     """Decision-letter templates, kept by supervisors; handlers read them and start decisions from them."""
 
     list_display = ("name", "language", "outcome", "is_active", "updated_by", "updated_at")
