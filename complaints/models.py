@@ -13,6 +13,7 @@ from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.admin_lists import YearsByIndexQuerySet
 from portal.beijing import BEIJING
@@ -185,7 +186,9 @@ class Complaint(models.Model):
     business_channel = models.CharField(
         _("business channel"), max_length=16, choices=BusinessChannel.choices, blank=True
     )
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.OTHER)
+    category = models.CharField(
+        pgettext_lazy("complaint", "category"), max_length=16, choices=Category.choices, default=Category.OTHER
+    )
     province = models.CharField(_("province"), max_length=10, choices=PROVINCE_CHOICES, blank=True)
     branch = models.ForeignKey(
         "portal.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, null=True, blank=True
@@ -423,7 +426,9 @@ class EventAction(models.TextChoices):
 
 
 class ComplaintEvent(AppendOnly):
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="events"
+    )
     # When the step was recorded; `happened_on` is the day it happened (an appraisal that began last Monday, a
     # withdrawal letter received yesterday). Rows written before that field existed have none: their day is
     # the day they were recorded (see `day`).
@@ -564,7 +569,9 @@ class ExtensionRequest(models.Model):
 
 
 class ComplaintAttachment(models.Model):
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="attachments"
+    )
     file = models.FileField(_("file"), max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=120)

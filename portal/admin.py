@@ -48,3 +48,6 @@ class BranchAdmin(TabbedTranslationAdmin):
     list_editable = ("is_active", "sort_order")
     search_fields = ("name", "slug", "address")
     prepopulated_fields = {"slug": ("name_en",)}
+
+
+from . import admin_auth, admin_tasks  # noqa: E402, F401  (auth, sign-in records, task results: translated)

@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "axes",
     "simple_history",
-    "django_tasks_db",
+    "portal.tasks_app.TasksDatabaseConfig",
     "portal",
     "notices",
     "complaints",
