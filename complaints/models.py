@@ -451,7 +451,8 @@ class ComplaintEvent(AppendOnly):
         constraints = [models.CheckConstraint(condition=_in("action", EventAction), name="complaintevent_action_valid")]
 
     def __str__(self):
-        return f"{self.complaint_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+        # In Beijing time, as every time the admin shows (the stored time is UTC).
+        return f"{self.complaint_id} {self.get_action_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
     @property
     def day(self):
@@ -605,4 +606,4 @@ class PersonalDataView(AppendOnly):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.user_id} {self.where} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user_id} {self.where} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
