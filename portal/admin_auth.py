@@ -4,14 +4,14 @@ Django stores a permission's name in English when it creates it ("Can add compla
 name in the user and group forms; the labels here are made from the code instead: Django's four default
 permissions from the model's translated name, the models' own permissions from their Meta (the stored name may
 be an older wording), anything else as stored. django-axes' records name themselves in English with a UTC time;
-here they are the user name and the Beijing time.
+here they are the user name and the Beijing time. A role's group is shown by its translated name.
 """
 
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 
 DEFAULT_ACTIONS = {
     "add": pgettext_lazy("permission", "Can add %(name)s"),
@@ -38,6 +38,15 @@ def permission_label(permission: Permission) -> str:
     return f"{opts.app_config.verbose_name} | {opts.verbose_name} | {name}"
 
 
+def group_label(group: Group) -> str:
+    """A role's group by its translated name (the stored name is the English key, portal/roles.py)."""
+    return gettext(group.name)
+
+
+# Everywhere a group is shown (the user form, the user list's filter, the group's own pages) it is its role.
+Group.__str__ = group_label
+
+
 class PermissionLabels:
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -57,7 +66,11 @@ class PortalUserAdmin(PermissionLabels, UserAdmin):
 
 @admin.register(Group)
 class PortalGroupAdmin(PermissionLabels, GroupAdmin):
-    pass
+    list_display = ("role",)
+
+    @admin.display(description=pgettext_lazy("group", "name"), ordering="name")
+    def role(self, group):
+        return group_label(group)
 
 
 def _sign_in_record(record) -> str:

@@ -11,6 +11,22 @@ admin.site.unregister(DBTaskResult)
 
 @admin.register(DBTaskResult)
 class TaskResultAdmin(DBTaskResultAdmin):
+    # The id and the task's name have no translated label in the package.
+    list_display = tuple(
+        {"id": "task_id", "task_name": "task"}.get(name, name) for name in DBTaskResultAdmin.list_display
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["task_id" if name == "id" else name for name in super().get_readonly_fields(request, obj)]
+
+    @admin.display(description="ID", ordering="id")
+    def task_id(self, obj):
+        return obj.id
+
+    @admin.display(description=_("task"))
+    def task(self, obj):
+        return obj.task_name
+
     @admin.display(description=_("traceback"))
     def formatted_traceback(self, obj):
         return super().formatted_traceback(obj)
