@@ -8,7 +8,7 @@ from datetime import timedelta
 from functools import wraps
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
@@ -442,7 +442,7 @@ class ComplaintAdmin(DeclaredFiltersOnly, ListCheckboxMixin, RefusedInAdmin, adm
                 found |= Q(tracking_number__icontains=normalized)
         return queryset.filter(found), False
 
-    @admin.display(description=_("name"))
+    @admin.display(description=pgettext_lazy("person", "name"))
     def masked_name(self, obj):
         return mask_name(obj.name)
 
@@ -863,11 +863,30 @@ class ComplaintEventAdmin(ReadOnlyAdmin):
         return super().get_queryset(request).filter(complaint__in=visible)
 
 
+def _field_label(code: str) -> str:
+    """A field code of the personal-data audit log as the complaint's field label."""
+    kind, _colon, number = code.partition(":")
+    if kind == "attachment":
+        return gettext("attachment %(number)s") % {"number": number}
+    name = {"phone_in_full": "phone"}.get(kind, kind)
+    try:
+        return str(Complaint._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return code
+
+
 @admin.register(PersonalDataView)
 class PersonalDataViewAdmin(ReadOnlyAdmin):
-    list_display = ("at", "user", "complaint", "where", "fields")
+    list_display = ("at", "user", "complaint", "where", "fields_seen")
     list_select_related = ("user", "complaint")
     search_fields = ("complaint__tracking_number", "user__username")
+    fields = ("at", "user", "complaint", "where", "fields_seen")
+    readonly_fields = fields
+
+    @admin.display(description=_("fields"))
+    def fields_seen(self, obj):
+        """The record's field codes ("name,phone_in_full", "attachment:12") in words."""
+        return "、".join(_field_label(code) for code in obj.fields.split(",") if code)
 
 
 @admin.register(ExtensionRequest)

@@ -13,6 +13,7 @@ from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.db.models.functions import Coalesce, TruncDate, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.admin_lists import YearsByIndexQuerySet
 from portal.beijing import BEIJING
@@ -187,7 +188,9 @@ class Complaint(models.Model):
     business_channel = models.CharField(
         _("business channel"), max_length=16, choices=BusinessChannel.choices, blank=True
     )
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.OTHER)
+    category = models.CharField(
+        pgettext_lazy("complaint", "category"), max_length=16, choices=Category.choices, default=Category.OTHER
+    )
     province = models.CharField(_("province"), max_length=10, choices=PROVINCE_CHOICES, blank=True)
     branch = models.ForeignKey(
         "portal.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, null=True, blank=True
@@ -460,7 +463,9 @@ class CallOutcome(models.TextChoices):
 
 
 class ComplaintEvent(AppendOnly):
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="events"
+    )
     # When the step was recorded; `happened_on` is the day it happened (an appraisal that began last Monday, a
     # withdrawal letter received yesterday). Rows written before that field existed have none: their day is
     # the day they were recorded (see `day`).
@@ -483,7 +488,8 @@ class ComplaintEvent(AppendOnly):
         constraints = [models.CheckConstraint(condition=_in("action", EventAction), name="complaintevent_action_valid")]
 
     def __str__(self):
-        return f"{self.complaint_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+        # In Beijing time, as every time the admin shows (the stored time is UTC).
+        return f"{self.complaint_id} {self.get_action_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
     @property
     def day(self):
@@ -632,7 +638,9 @@ class ExtensionRequest(models.Model):
 
 
 class ComplaintAttachment(models.Model):
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="attachments"
+    )
     file = models.FileField(_("file"), max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=120)
@@ -684,7 +692,7 @@ class PersonalDataView(AppendOnly):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.user_id} {self.where} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user_id} {self.where} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class LetterTemplate(models.Model):

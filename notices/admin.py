@@ -11,7 +11,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -201,7 +201,9 @@ class NoticeAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin, Tabbed
         if not obj or not obj.pk:
             return Status.DRAFT.label
         if obj.is_scheduled():
-            return format_html('<span class="notice-status notice-status-scheduled">{}</span>', _("Scheduled"))
+            return format_html(
+                '<span class="notice-status notice-status-scheduled">{}</span>', pgettext_lazy("notice", "Scheduled")
+            )
         return format_html(
             '<span class="notice-status notice-status-{}">{}</span>', obj.status, obj.get_status_display()
         )

@@ -120,7 +120,9 @@ def attachment_upload_to(instance, filename):
 
 
 class Notice(models.Model):
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices, db_index=True)
+    category = models.CharField(
+        pgettext_lazy("notice", "category"), max_length=20, choices=Category.choices, db_index=True
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=80,

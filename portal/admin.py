@@ -144,6 +144,9 @@ class BranchAdmin(DeclaredFiltersOnly, TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
 
 
+from . import admin_auth, admin_tasks  # noqa: E402, F401  (auth, sign-in records, task results: translated)
+
+
 def _declared_filters_only_for_registered():
     """The admins registered before this module (Django's users and groups, django-axes, the task results) get the
     same rule as the project's own: they are registered again as subclasses with the mixin."""

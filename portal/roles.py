@@ -12,14 +12,16 @@ own permissions and removes none of another app's.
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_noop
 
-CONTENT_EDITOR = "Content editor"
-COMPLAINT_HANDLER = "Complaint handler"
-SUPERVISOR = "Supervisor"
+# The group names are kept in English (they are the groups' keys); the admin shows them translated.
+CONTENT_EDITOR = gettext_noop("Content editor")
+COMPLAINT_HANDLER = gettext_noop("Complaint handler")
+SUPERVISOR = gettext_noop("Supervisor")
 # Grants the second extension of a complaint's time limit (Art. 20: a senior manager's approval).
-SENIOR_MANAGER = "Senior manager"
-COMPLIANCE_OFFICER = "Compliance officer"
-BRANCH_STAFF = "Branch staff"
+SENIOR_MANAGER = gettext_noop("Senior manager")
+COMPLIANCE_OFFICER = gettext_noop("Compliance officer")
+BRANCH_STAFF = gettext_noop("Branch staff")
 
 
 def _declared(app_label: str, apps) -> set[str]:

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -376,7 +376,7 @@ class BookingAdmin(ScopedHistory, DeclaredFiltersOnly, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=gettext_lazy("name"))
+    @admin.display(description=pgettext_lazy("person", "name"))
     def masked_name(self, obj):
         return mask_name(obj.name)
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from portal.phones import validate_phone
 from portal.tabular import TableError, read_table
@@ -39,7 +39,7 @@ COLUMN_LABELS = {
     "branch": gettext_lazy("branch"),
     "date": gettext_lazy("date"),
     "receptionist": gettext_lazy("receptionist"),
-    "title": gettext_lazy("title"),
+    "title": pgettext_lazy("job", "title"),
     "phone": gettext_lazy("phone"),
     "place": gettext_lazy("place"),
     "window": gettext_lazy("time"),

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.i18n import is_english
@@ -18,7 +19,7 @@ from portal.roles import BRANCH_STAFF
 
 
 class DayStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
+    SCHEDULED = "scheduled", pgettext_lazy("reception day", "Scheduled")
     MOVED = "moved", _("Moved")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -90,7 +91,9 @@ class ReceptionDay(models.Model):
     start_time = models.TimeField(_("starts at"), help_text=_("Beijing time."))
     end_time = models.TimeField(_("ends at"), help_text=_("Beijing time."))
     receptionist = models.CharField(_("receptionist"), max_length=60)
-    title = models.CharField(_("title"), max_length=60, blank=True, help_text=_("E.g. General Manager."))
+    title = models.CharField(
+        pgettext_lazy("job", "title"), max_length=60, blank=True, help_text=_("E.g. General Manager.")
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     place = models.CharField(_("place"), max_length=300)
     liaison = models.CharField(_("liaison"), max_length=60, blank=True)
@@ -210,7 +213,7 @@ class HolidayKind(models.TextChoices):
 class Holiday(models.Model):
     """A day off by law (法定节假日), or a weekend day made a working day in exchange (调休)."""
 
-    date = models.DateField(_("date"), unique=True)
+    date = models.DateField(pgettext_lazy("holiday", "date"), unique=True)
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=HolidayKind.choices, default=HolidayKind.HOLIDAY)
 
@@ -242,7 +245,7 @@ class Booking(models.Model):
 
     day = models.ForeignKey(ReceptionDay, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("day"))
     number = models.CharField(_("booking number"), max_length=24, unique=True)
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     phone = models.CharField(_("phone"), max_length=20, help_text=_("E.164."))
     topic = models.TextField(_("topic"), max_length=1000)
     tracking_number = models.CharField(_("complaint tracking number"), max_length=40, blank=True)

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from portal.models import PROVINCE_ENGLISH, PROVINCES
 from portal.phones import normalize_phone
@@ -76,9 +76,9 @@ COLUMN_LABELS = {
     "regulator_deadline": gettext_lazy("regulator's deadline"),
     "channel": gettext_lazy("channel"),
     "business_channel": gettext_lazy("business channel"),
-    "category": gettext_lazy("category"),
+    "category": pgettext_lazy("complaint", "category"),
     "province": gettext_lazy("province"),
-    "name": gettext_lazy("name"),
+    "name": pgettext_lazy("person", "name"),
     "phone": gettext_lazy("phone"),
     "description": gettext_lazy("description"),
     "closed_at": gettext_lazy("closed at"),

@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -69,7 +70,7 @@ class ExportLog(AppendOnly):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.file_format} {self.rows}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.file_format} {self.rows}"
 
 
 class ExportJob(models.Model):
@@ -101,7 +102,7 @@ class ExportJob(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.file_format}"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.file_format}"
 
     @property
     def percent(self) -> int:

@@ -59,7 +59,7 @@ class Message(models.Model):
     recipient_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, null=True, blank=True
     )
-    channel = models.CharField(_("channel"), max_length=8, choices=MessageChannel.choices)
+    channel = models.CharField(pgettext_lazy("message", "channel"), max_length=8, choices=MessageChannel.choices)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     template = models.CharField(_("template"), max_length=64)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
