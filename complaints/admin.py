@@ -296,6 +296,11 @@ class ComplaintAdmin(DeclaredFiltersOnly, ListCheckboxMixin, RefusedInAdmin, adm
     def has_change_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("template name"), ordering="name")
+    def template_name(self, obj):
+        # An English template's name is English text on a Chinese page: marked as such (screen readers, checks).
+        return format_html('<span lang="{}">{}</span>', "en" if obj.language == "en" else "zh-Hans", obj.name)
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -825,7 +830,7 @@ class ComplaintAdmin(DeclaredFiltersOnly, ListCheckboxMixin, RefusedInAdmin, adm
 class LetterTemplateAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
     """Decision-letter templates, kept by supervisors; handlers read them and start decisions from them."""
 
-    list_display = ("name", "language", "outcome", "is_active", "updated_by", "updated_at")
+    list_display = ("template_name", "language", "outcome", "is_active", "updated_by", "updated_at")
     list_filter = ("language", "outcome", "is_active")
     search_fields = ("name",)
     readonly_fields = ("placeholders", "created_by", "created_at", "updated_by", "updated_at")
