@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import roles
 
-from .models import Complaint, Status
+from .models import CallDirection, CallOutcome, Complaint, Status
+from .models import _choice_label as choice_label
 
 # key -> label; the value is shown after it (a date, a number, a name, a tracking number).
 LABELS = {
@@ -39,6 +40,9 @@ LABELS = {
     "lapsed_requests": _("Extension requests lapsed"),
     "status": _("Status"),
     "item": _("Remediation item"),
+    "direction": _("Call"),
+    "outcome": _("How the call went"),
+    "at": _("Time of the call"),
 }
 GROUP_LABELS = {
     roles.COMPLAINT_HANDLER: _("Complaint handlers"),
@@ -62,6 +66,14 @@ def _field_label(name: str) -> str:
         return name
 
 
+def _changes(value: dict) -> list[tuple[str, str]]:
+    """A reclassification's {field: [before, after]} as one "before → after" line per field."""
+    return [
+        (_field_label(name), f"{choice_label(name, before)} → {choice_label(name, after)}")
+        for name, (before, after) in value.items()
+    ]
+
+
 def _value(key: str, value, names: dict[str, str]) -> str:
     if key in USER_KEYS:
         values = value if isinstance(value, list) else [value]
@@ -82,6 +94,11 @@ def _value(key: str, value, names: dict[str, str]) -> str:
             return value
     if key == "to":
         return str(GROUP_LABELS.get(value, value))
+    if key in ("direction", "outcome"):
+        model = CallDirection if key == "direction" else CallOutcome
+        return str(dict(model.choices).get(value, value))
+    if key == "at" and isinstance(value, str):
+        return value[:16].replace("T", " ")
     return str(value)
 
 
@@ -108,6 +125,9 @@ def describe(event, names: dict[str, str] | None = None) -> list[tuple[str, str]
     pairs = []
     for key, value in (event.data or {}).items():
         if key in HIDDEN or value in (None, "", [], {}):
+            continue
+        if key == "changes" and isinstance(value, dict):
+            pairs.extend(_changes(value))
             continue
         pairs.append((str(LABELS.get(key, key.replace("_", " "))), _value(key, value, names)))
     return pairs
