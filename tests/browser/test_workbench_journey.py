@@ -33,6 +33,10 @@ LANGUAGES = {
     "zh": {"prefix": "", "locale": "zh-CN", "django": "zh-hans", "html": "zh-hans", "login": "登录"},
     "en": {"prefix": "/en", "locale": "en-US", "django": "en", "html": "en", "login": "Log in"},
 }
+FOUND = {
+    "zh": ("[写明核查的事实与依据的合同条款]", "理赔材料已于11月25日补齐，我司已按合同第十二条重新核定并支付理赔款"),
+    "en": ("[state the facts found and the policy terms relied on]", "the claim was reassessed under clause 12"),
+}
 # The clicks of the whole case measured by this test (handler from sign-in to the printed, recorded letter).
 CLICK_CEILING = 19
 
@@ -189,6 +193,8 @@ def test_a_handler_works_a_phone_call_to_a_printed_letter_and_the_supervisor_see
     page.wait_for_url(f"**/do/decide/?template={template.pk}*")
     decision = page.input_value('textarea[name="decision"]')
     assert earlier.tracking_number in decision
+    placeholder, found = FOUND[lang]
+    page.fill('textarea[name="decision"]', decision.replace(placeholder, found))
     for box in page.locator('input[name="remedies"]').all():
         assert box.is_checked()
     page.select_option('select[name="outcome"]', "partly_upheld")
@@ -208,6 +214,7 @@ def test_a_handler_works_a_phone_call_to_a_printed_letter_and_the_supervisor_see
     page.wait_for_url(f"**/complaint/{earlier.pk}/letter/**")
     letter = page.locator("#decision-letter")
     assert earlier.tracking_number in letter.inner_text() and "12378" in letter.inner_text()
+    assert found in letter.inner_text() and placeholder not in letter.inner_text()
     page.emulate_media(media="print")
     assert not page.locator("#header").is_visible() and letter.is_visible()
     folder = os.environ.get("PORTAL_SCREENSHOTS")
