@@ -34,8 +34,8 @@ LANGUAGES = {
     "en": {"prefix": "/en", "locale": "en-US", "django": "en", "html": "en", "login": "Log in"},
 }
 FOUND = {
-    "zh": ("[写明核查的事实与依据的合同条款]", "理赔材料已于11月25日补齐，我司已按合同第十二条重新核定并支付理赔款"),
-    "en": ("[state the facts found and the policy terms relied on]", "the claim was reassessed under clause 12"),
+    "zh": ("[写明核查的事实与依据的合同条款]", "投保时未如实告知既往病史，依据合同第七条"),
+    "en": ("[state the facts found and the policy terms relied on]", "the prior illness was not disclosed (clause 7)"),
 }
 # The clicks of the whole case measured by this test (handler from sign-in to the printed, recorded letter).
 CLICK_CEILING = 19
@@ -197,7 +197,7 @@ def test_a_handler_works_a_phone_call_to_a_printed_letter_and_the_supervisor_see
     page.fill('textarea[name="decision"]', decision.replace(placeholder, found))
     for box in page.locator('input[name="remedies"]').all():
         assert box.is_checked()
-    page.select_option('select[name="outcome"]', "partly_upheld")
+    page.select_option('select[name="outcome"]', "not_upheld")
     look(page, "decide-from-template", check_a11y, lang, clip_to="#content")
     clicks.click('form.cp-action-form input[type="submit"]')
     page.wait_for_url(f"**/complaint/{earlier.pk}/change/**")
