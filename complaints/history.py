@@ -2,17 +2,17 @@
 code) as labelled sentences, and staff named by their names, for the record's timeline. The one mapping from
 a stored key to what staff read."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import roles
 
-from .models import LANGUAGE_CHOICES, Complaint, Status
+from .models import LANGUAGE_CHOICES, CallDirection, CallOutcome, Complaint, Status
+from .models import _choice_label as choice_label
 
 # key -> label; the value is shown after it (a date, a number, a name, a tracking number).
 LABELS = {
@@ -40,6 +40,8 @@ LABELS = {
     "lapsed_requests": _("Extension requests lapsed"),
     "status": _("Status"),
     "item": _("Remediation item"),
+    "direction": _("Call"),
+    "outcome": _("How the call went"),
     "at": _("Time of the call"),
     "language": _("Language"),
 }
@@ -65,6 +67,14 @@ def _field_label(name: str) -> str:
         return name
 
 
+def _changes(value: dict) -> list[tuple[str, str]]:
+    """A reclassification's {field: [before, after]} as one "before → after" line per field."""
+    return [
+        (_field_label(name), f"{choice_label(name, before)} → {choice_label(name, after)}")
+        for name, (before, after) in value.items()
+    ]
+
+
 def _value(key: str, value, names: dict[str, str]) -> str:
     if key in USER_KEYS:
         values = value if isinstance(value, list) else [value]
@@ -87,11 +97,11 @@ def _value(key: str, value, names: dict[str, str]) -> str:
         return str(GROUP_LABELS.get(value, value))
     if key == "language":
         return str(dict(LANGUAGE_CHOICES).get(value, value))
+    if key in ("direction", "outcome"):
+        model = CallDirection if key == "direction" else CallOutcome
+        return str(dict(model.choices).get(value, value))
     if key == "at" and isinstance(value, str):
-        try:
-            return timezone.localtime(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
-        except ValueError:
-            return value
+        return value[:16].replace("T", " ")
     return str(value)
 
 
@@ -115,10 +125,12 @@ def staff_names(events) -> dict[str, str]:
 def describe(event, names: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """The event's details as (label, value) pairs in reading order, without the keys kept for the code."""
     names = names if names is not None else staff_names([event])
-    pairs = list(event.detail_pairs)
-    paired = event.PAIRED_KEYS if pairs else frozenset()
+    pairs = []
     for key, value in (event.data or {}).items():
-        if key in paired or key in HIDDEN or value in (None, "", [], {}) or (key == "files" and not value):
+        if key in HIDDEN or value in (None, "", [], {}):
+            continue
+        if key == "changes" and isinstance(value, dict):
+            pairs.extend(_changes(value))
             continue
         pairs.append((str(LABELS.get(key, key.replace("_", " "))), _value(key, value, names)))
     return pairs

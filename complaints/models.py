@@ -522,9 +522,6 @@ class ComplaintEvent(AppendOnly):
             pairs.append((str(direction), str(outcome)))
         return pairs
 
-    # The keys of `data` that detail_pairs reads.
-    PAIRED_KEYS = frozenset({"changes", "direction", "outcome"})
-
     @property
     def detail_lines(self) -> list[str]:
         return [f"{label}: {value}" for label, value in self.detail_pairs]

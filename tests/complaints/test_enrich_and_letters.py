@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone, translation
 
-from complaints import letters, placeholders, services
+from complaints import history, letters, placeholders, services
 from complaints.models import (
     ComplaintAttachment,
     ComplaintEvent,
@@ -83,6 +83,30 @@ def test_a_reclassification_records_each_field_before_and_after_and_the_history_
         assert "product line: — → Health" in event.detail_lines
     with translation.override("zh-hans"):
         assert not any("claims" in line or "health" in line for line in event.detail_lines)
+
+
+def test_the_timeline_reads_a_reclassification_and_a_call_in_words_not_their_stored_codes(case, people):
+    branch = Branch.objects.order_by("pk").first()
+    services.complaint_reclassify(
+        complaint=case, actor=people["handler"], changes={"product_line": "health", "branch": branch}
+    )
+    services.complaint_log_call(
+        complaint=case,
+        actor=people["handler"],
+        direction="in",
+        outcome="reached",
+        text="来电催办",
+        happened_at=timezone.now(),
+    )
+    with translation.override("en"):
+        details = {item["event"].action: item["details"] for item in history.timeline(case)}
+    assert ("product line", "— → Health") in details[EventAction.RECLASSIFY]
+    assert ("branch", f"— → {branch.name}") in details[EventAction.RECLASSIFY]
+    assert set(details[EventAction.CALL]) == {
+        ("Call", "Incoming call"),
+        ("How the call went", "Reached the complainant"),
+        ("Time of the call", "2026-11-20 10:00"),
+    }
 
 
 def test_a_reclassification_that_changes_nothing_or_gives_an_invalid_value_is_refused(case, people):

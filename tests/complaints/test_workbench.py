@@ -335,7 +335,7 @@ def test_a_reclassification_and_a_call_read_as_words_in_the_timeline(people, des
     for prefix, words in (
         (
             "/en",
-            ("<dt>category</dt>", "→ Sales", "<dt>Outgoing call</dt><dd>No answer</dd>", "<dt>Time of the call</dt>"),
+            ("→ Sales", "<dt>Call</dt><dd>Outgoing call</dd>", "<dd>No answer</dd>", "<dt>Time of the call</dt>"),
         ),
         ("", ("→ 销售", "无人接听")),
     ):
