@@ -30,10 +30,19 @@ from django.conf import settings
 from django.contrib import admin
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, URLPattern, reverse
+from django.utils import translation
 
 from tests.reliability.test_permissions import ROLES, _custom_urls, world  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """The URLs reversed here are the Chinese admin's (an earlier test's request may leave English active)."""
+    with translation.override("zh-hans"):
+        yield
+
 
 DJANGO = Path(django.__file__).parent
 CATALOGS = [
@@ -271,7 +280,6 @@ def test_the_checker_tells_english_ui_from_data():
 
 
 def test_one_english_word_with_two_meanings_has_the_chinese_of_its_meaning():
-    from django.utils import translation
 
     from complaints.models import Complaint
     from notices.models import Notice
