@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import codes
 from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin
-from portal.admin_lists import EstimatedCountPaginator, ListCheckboxMixin
+from portal.admin_lists import EstimatedCountPaginator, ListCheckboxMixin, SearchWithoutDatesMixin
 from portal.messaging.models import Message, StaffAlert
 from portal.phones import display_phone, normalize_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
@@ -164,7 +164,7 @@ class RefusedInAdmin:
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(DeclaredFiltersOnly, ListCheckboxMixin, RefusedInAdmin, admin.ModelAdmin):
+class ComplaintAdmin(SearchWithoutDatesMixin, DeclaredFiltersOnly, ListCheckboxMixin, RefusedInAdmin, admin.ModelAdmin):
     # What a handler decides by, narrow enough for 1280 px in both languages (the rest is on the record).
     list_display = (
         "tracking_number",

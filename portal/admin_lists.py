@@ -7,13 +7,18 @@ row, answered from PostgreSQL's statistics and the index instead.
   million-row list needs; the rows shown are always exact.
 - The row's selection checkbox is written directly (`ListCheckboxMixin`): Django renders a form widget through
   the template engine for each of the page's rows, about a sixth of a 50-row page's time.
+- A search's results come without the date hierarchy (`SearchWithoutDatesMixin`): its years would be found by
+  walking the date index until a row matches the search (≈ 1.5 s for a phone among a million), for a handful of
+  rows that need no date bar.
 - The date hierarchy's years (`SELECT DISTINCT date_trunc('year', …)` over every row, ≈ 2 s) are found by
   probing the field's index: the earliest and latest value, then the first row of each year between them.
 """
 
 from datetime import datetime
+from functools import cache
 
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Max, Min
@@ -76,3 +81,23 @@ class ListCheckboxMixin:
             obj.pk,
             format_html(gettext("Select this object for an action - {}"), str(obj)),
         )
+
+
+class _NoDatesForSearch:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.query:
+            self.date_hierarchy = None
+
+
+@cache
+def _without_dates_for_search(changelist: type[ChangeList]) -> type[ChangeList]:
+    return type(f"SearchWithoutDates{changelist.__name__}", (_NoDatesForSearch, changelist), {})
+
+
+class SearchWithoutDatesMixin:
+    """Mixed into a ModelAdmin with a date hierarchy over a big table (before any mixin with a ChangeList of its
+    own, which it extends): no date bar above a search's results."""
+
+    def get_changelist(self, request, **kwargs):
+        return _without_dates_for_search(super().get_changelist(request, **kwargs))

@@ -61,3 +61,18 @@ def test_the_rows_checkbox_is_the_markup_djangos_widget_renders(language):
     fast = type("Fast", (admin_lists.ListCheckboxMixin, admin.ModelAdmin), {})(Complaint, admin.site)
     with translation.override(language):
         assert parse_html(fast.action_checkbox(complaint)) == parse_html(plain.action_checkbox(complaint))
+
+
+def test_a_search_of_the_complaints_comes_without_the_date_bar_and_the_plain_list_keeps_it(make_user):
+    from django.test import Client
+
+    from portal import roles
+
+    register(received_at=_at(2025), phone="13812345678")
+    client = Client()
+    client.force_login(make_user("supervisor", groups=[roles.SUPERVISOR]))
+    plain = client.get("/en/admin/complaints/complaint/")
+    found = client.get("/en/admin/complaints/complaint/", {"q": "138 1234 5678"})
+    assert plain.context["cl"].date_hierarchy == "received_at" and 'id="date-hierarchy-label"' in plain.text
+    assert found.context["cl"].date_hierarchy is None and found.context["cl"].result_count == 1
+    assert 'id="date-hierarchy-label"' not in found.text
