@@ -284,6 +284,11 @@ def new(request):
     else:
         form = ComplaintForm(initial={**draft.get("data", {}), "token": draft["token"]}, step=step)
         _save_draft(request, draft)
+        # A step nothing has been typed into yet looks the same to everyone: its fields come from a cached
+        # fragment (templates/complaints/new.html); the CSRF and one-time tokens stay outside it.
+        context["pristine"] = (
+            step.slug != "check" and not draft["files"] and not any(draft["data"].get(name) for name in step.fields)
+        )
     if step.slug == "check":
         whole = _draft_form(draft, consent=True, expected=expected)
         if not whole.is_valid() and request.method == "GET":

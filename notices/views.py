@@ -12,7 +12,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from portal.i18n import is_english, other_language, path_in_language
-from portal.pagecache import public_page, remember
+from portal.pagecache import later, public_page, remember
 from portal.profile import current_profile
 from portal.uploads import download_name
 
@@ -128,34 +128,16 @@ def category(request, category):
 def detail(request, category, slug):
     category = _category_or_404(category)
     now = timezone.now()
-    notice = get_object_or_404(
-        Notice.objects.published(now).prefetch_related("attachments"), category=category, slug=slug
-    )
+    notice = get_object_or_404(Notice.objects.published(now), category=category, slug=slug)
     return render_notice(request, notice, now=now)
 
 
 def render_notice(request, notice: Notice, *, now=None, preview: bool = False):
-    """The notice page; the admin's preview of a draft renders exactly this, with a banner."""
+    """The notice page; the admin's preview of a draft renders exactly this, with a banner. Below the notice
+    row itself, the page (attachments, the earlier and later notice) is one fragment: its queries run only
+    when that fragment is not in the cache (always for a preview)."""
     now = now or timezone.now()
     category = Category(notice.category)
-    previous_notice = next_notice = None
-    if notice.publish_at:
-        siblings = (
-            Notice.objects.published(now)
-            .in_category(category)
-            .only("category", "slug", "title_zh_hans", "title_en", "publish_at")
-        )
-        at = notice.publish_at
-        previous_notice = (
-            siblings.filter(Q(publish_at__lt=at) | Q(publish_at=at, pk__lt=notice.pk))
-            .order_by("-publish_at", "-pk")
-            .first()
-        )
-        next_notice = (
-            siblings.filter(Q(publish_at__gt=at) | Q(publish_at=at, pk__gt=notice.pk))
-            .order_by("publish_at", "pk")
-            .first()
-        )
     other = other_language(get_language())
     return render(
         request,
@@ -163,9 +145,10 @@ def render_notice(request, notice: Notice, *, now=None, preview: bool = False):
         {
             "notice": notice,
             "category": category,
-            "attachments": [item for item in notice.attachments.all() if item.offered_in(get_language())],
-            "previous_notice": previous_notice,
-            "next_notice": next_notice,
+            "attachments": later(
+                lambda: [item for item in notice.attachments.all() if item.offered_in(get_language())]
+            ),
+            "siblings": later(lambda: _siblings(notice, category, now)),
             "preview": preview,
             "other_language_notice_url": path_in_language(notice.get_absolute_url(), other),
             "other_language_has_text": other != "en" or bool((notice.title_en or "").strip()),
@@ -177,6 +160,26 @@ def render_notice(request, notice: Notice, *, now=None, preview: bool = False):
             "nav_section": "notices",
         },
     )
+
+
+def _siblings(notice: Notice, category: Category, now) -> dict:
+    """The notices published just before and just after this one in its category."""
+    if not notice.publish_at:
+        return {}
+    siblings = (
+        Notice.objects.published(now)
+        .in_category(category)
+        .only("category", "slug", "title_zh_hans", "title_en", "publish_at")
+    )
+    at = notice.publish_at
+    return {
+        "previous": siblings.filter(Q(publish_at__lt=at) | Q(publish_at=at, pk__lt=notice.pk))
+        .order_by("-publish_at", "-pk")
+        .first(),
+        "next": siblings.filter(Q(publish_at__gt=at) | Q(publish_at=at, pk__gt=notice.pk))
+        .order_by("publish_at", "pk")
+        .first(),
+    }
 
 
 def attachment(request, category, slug, pk):

@@ -150,6 +150,8 @@ AXES_LOCKOUT_TEMPLATE = "portal/lockout.html"
 PORTAL_PROXY_COUNT = int(os.environ["PORTAL_PROXY_COUNT"]) if os.environ.get("PORTAL_PROXY_COUNT", "").strip() else None
 AXES_IPWARE_PROXY_COUNT = PORTAL_PROXY_COUNT or 0
 
+# Database sessions, minus Django's look-up before inserting a new one (portal/sessions.py).
+SESSION_ENGINE = "portal.sessions"
 # Sessions end after eight hours and when the browser closes; staff sessions also after 30 minutes without a
 # request and 8 hours after sign-in, however active (portal/staff_sessions.py).
 SESSION_COOKIE_AGE = 8 * 60 * 60

@@ -14,7 +14,7 @@ from . import registry
 from .display import COOKIE, ELDERLY
 from .i18n import site_url
 from .models import Branch
-from .pagecache import public_page
+from .pagecache import later, public_page
 from .rights import CONSUMER_RIGHTS
 
 RETRY_AFTER_SECONDS = 30
@@ -22,10 +22,14 @@ RETRY_AFTER_SECONDS = 30
 
 @public_page
 def home(request):
-    sections = [
-        {"template": section.template, "elderly_template": section.elderly_template, **section.context(request)}
-        for section in registry.home_sections
-    ]
+    # The page's content is one fragment (templates/portal/home.html): the sections' queries run only when it
+    # is not in the cache.
+    sections = later(
+        lambda: [
+            {"template": section.template, "elderly_template": section.elderly_template, **section.context(request)}
+            for section in registry.home_sections
+        ]
+    )
     return render(request, "portal/home.html", {"sections": sections, "rights": CONSUMER_RIGHTS, "nav_section": "home"})
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal import ratelimit
 from portal.i18n import site_url
 from portal.models import PROVINCES, Branch
-from portal.pagecache import public_page
+from portal.pagecache import later, public_page
 
 from . import services
 from .calendar import branch_calendar
@@ -38,11 +38,27 @@ def _group_by_branch(days) -> list[dict]:
 @public_page
 @require_GET
 def index(request):
-    """Upcoming days grouped by branch, filtered by branch and province (a GET form: no cookie, no token)."""
+    """Upcoming days grouped by branch, filtered by branch and province (a GET form: no cookie, no token).
+
+    The schedule is one fragment (templates/reception/index.html) keyed by the two filter values, the only
+    parameters it depends on: its queries run only when that fragment is not in the cache."""
+    return render(
+        request,
+        "reception/index.html",
+        {
+            "schedule": later(lambda: _schedule(request.GET)),
+            "filter_key": (request.GET.get("branch", ""), request.GET.get("province", "")),
+            "nav_section": "reception",
+            "breadcrumbs": [(_("Reception days"), None)],
+        },
+    )
+
+
+def _schedule(query) -> dict:
     today = timezone.localdate()
     branches = list(Branch.objects.active())
     provinces = [province for province in PROVINCES if any(branch.province == province for branch in branches)]
-    form = ScheduleFilterForm(request.GET or None, branches=branches, provinces=provinces)
+    form = ScheduleFilterForm(query or None, branches=branches, provinces=provinces)
     days = ReceptionDay.objects.upcoming(today)
     filtered = False
     if form.is_bound and form.is_valid():
@@ -52,20 +68,8 @@ def index(request):
         if form.cleaned_data.get("province"):
             days = days.filter(branch__province=form.cleaned_data["province"])
             filtered = True
-    groups = _group_by_branch(days)
     years = [day.year for day in ReceptionDay.objects.past(today).dates("date", "year", order="DESC")]
-    return render(
-        request,
-        "reception/index.html",
-        {
-            "form": form,
-            "groups": groups,
-            "filtered": filtered,
-            "years": years,
-            "nav_section": "reception",
-            "breadcrumbs": [(_("Reception days"), None)],
-        },
-    )
+    return {"form": form, "groups": _group_by_branch(days), "filtered": filtered, "years": years}
 
 
 @public_page

@@ -22,7 +22,7 @@ Requests with a session cookie (staff) or pending messages are never served from
 A cache that cannot be reached (Redis down) only costs speed: the page is rendered as if it were a miss.
 """
 
-from .fragments import remember
+from .fragments import later, remember
 from .front import PageCacheMiddleware, PageCacheWSGIHandler, public_page
 from .keys import enabled, page_key
 from .store import content_version, invalidate, register_horizon, version_file, watch_models
@@ -33,6 +33,7 @@ __all__ = [
     "content_version",
     "enabled",
     "invalidate",
+    "later",
     "page_key",
     "public_page",
     "register_horizon",

@@ -34,3 +34,21 @@ def remember(key_parts: tuple, compute: Callable, request=None):
     except UNREACHABLE:
         logger.warning("page cache unavailable", exc_info=True)
     return value
+
+
+class later:  # used like a function: later(compute)
+    """A value the view leaves to the template: computed the first time the template asks for it (Django
+    templates call callables), then kept. A page's content inside a cached {% fragment %} then costs no query
+    and no Python work when the fragment is in the cache."""
+
+    __slots__ = ("_compute", "_value")
+    _UNSET = object()
+
+    def __init__(self, compute: Callable):
+        self._compute = compute
+        self._value = later._UNSET
+
+    def __call__(self):
+        if self._value is later._UNSET:
+            self._value = self._compute()
+        return self._value

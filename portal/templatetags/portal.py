@@ -42,14 +42,17 @@ def untranslated_note(obj, *fields):
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name: str, vary_on: list, unless=None):
+    def __init__(self, nodelist, name: str, vary_on: list, unless=None, only_if=None):
         self.nodelist = nodelist
         self.name = name
         self.vary_on = vary_on
         self.unless = unless
+        self.only_if = only_if
 
     def render(self, context):
         if self.unless is not None and self.unless.resolve(context):
+            return self.nodelist.render(context)
+        if self.only_if is not None and not self.only_if.resolve(context):
             return self.nodelist.render(context)
         request = context.get("request")
         parts = ("fragment", self.name, get_language() or "", "e" if is_elderly(request) else "s")
@@ -64,18 +67,22 @@ def fragment(parser, token):
     every fragment), and per the values named. For the parts many pages share — the site's header and footer,
     a notice's card — so that a page the page cache does not hold is still rendered mostly from cached parts.
     Only for markup that depends on nothing else: no CSRF token, no per-visitor data. `… unless expr %}` renders
-    afresh when expr is true (a form's fields are shared only while the form is empty)."""
+    afresh when expr is true; `… if expr %}` is shared only when expr is true, and rendered afresh when it is
+    false or missing (a form's fields are shared only while nothing has been typed into them)."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("{% fragment %} needs a name.")
-    unless = None
+    unless = only_if = None
     if len(bits) >= 4 and bits[-2] == "unless":
         unless = parser.compile_filter(bits[-1])
+        bits = bits[:-2]
+    elif len(bits) >= 4 and bits[-2] == "if":
+        only_if = parser.compile_filter(bits[-1])
         bits = bits[:-2]
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     vary_on = [parser.compile_filter(bit) for bit in bits[2:]]
-    return FragmentNode(nodelist, bits[1].strip("\"'"), vary_on, unless)
+    return FragmentNode(nodelist, bits[1].strip("\"'"), vary_on, unless, only_if)
 
 
 class CaptureNode(template.Node):

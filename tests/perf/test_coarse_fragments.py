@@ -1,0 +1,151 @@
+"""A public page the page cache does not hold is rendered from coarse cached parts: the home page's content, the
+rights and contact pages, the reception schedule (per filter) and everything of a notice page below the notice's
+own row. Once a part is cached its queries do not run; a change to public content renews it at once; a form's
+fields are shared only while nothing has been typed into them."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from notices.models import Notice
+from portal.models import Branch, SiteProfile
+from reception.models import ReceptionDay
+
+
+@pytest.fixture
+def content(demo):
+    """The demo's profile and branches, with notices and reception days to come (generate_volume, up to today)."""
+    call_command(
+        "generate_volume", "--notices=30", "--complaints=0", "--reception-days=40", "--seed=3", stdout=StringIO()
+    )
+    return demo
+
+
+@pytest.fixture(autouse=True)
+def _parts_cached_pages_not(settings):
+    # Every request renders its page (as for a page not yet asked for since the last change); parts are kept.
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0
+    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 600
+    cache.clear()
+    translation.activate("zh-hans")
+
+
+def _queries(client: Client, path: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(queries), response.content.decode()
+
+
+def _main(html: str) -> str:
+    return html[html.index('<main id="main"') : html.index("</main>")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/en/", "/rights/", "/contact/", "/reception/", "/en/reception/"])
+def test_a_page_rendered_again_from_its_cached_parts_runs_no_query(content, path):
+    client = Client()
+    client.get("/notices/")  # the site profile, the content version, the shell's parts
+    first_count, first = _queries(client, path)
+    again_count, again = _queries(client, path)
+    assert first_count > 0 or path == "/rights/"  # the rights page is text only
+    assert again_count == 0, path
+    assert again == first
+
+
+@pytest.mark.django_db
+def test_a_notice_page_rendered_again_reads_only_the_notice_itself(content):
+    notice = Notice.objects.published().order_by("publish_at").last()
+    path = notice.get_absolute_url()
+    client = Client()
+    client.get("/")
+    first_count, first = _queries(client, path)
+    again_count, again = _queries(client, path)
+    assert first_count >= 3  # the notice, its attachments, the earlier and the later notice
+    assert again_count == 1
+    assert again == first
+
+
+@pytest.mark.django_db
+def test_the_schedule_is_kept_per_filter_and_an_unknown_branch_shows_the_whole_schedule(content):
+    branch = Branch.objects.filter(reception_days__isnull=False).distinct().order_by("sort_order").first()
+    other = Branch.objects.filter(reception_days__isnull=False).exclude(pk=branch.pk).distinct().first()
+    client = Client()
+    _count, everything = _queries(client, "/reception/")
+    _count, one = _queries(client, f"/reception/?branch={branch.slug}")
+    _count, one_again = _queries(client, f"/reception/?branch={branch.slug}&utm_source=x")
+    _count, unknown = _queries(client, "/reception/?branch=no-such-branch")
+    assert _main(one) == _main(one_again)
+    assert f'id="branch-{branch.slug}"' in one and f'id="branch-{other.slug}"' not in one
+    assert f'id="branch-{other.slug}"' in everything
+    # A branch that does not exist filters nothing (as before): the whole schedule, not one branch's part.
+    assert f'id="branch-{other.slug}"' in _main(unknown) and f'id="branch-{branch.slug}"' in _main(unknown)
+
+
+@pytest.mark.django_db
+def test_an_edit_renews_the_cached_parts_of_every_page_at_once(content):
+    client = Client()
+    for path in ("/", "/contact/", "/reception/"):
+        client.get(path)
+    profile = SiteProfile.objects.get()
+    profile.hotline = "400-123-4567"
+    profile.save()
+    day = ReceptionDay.objects.upcoming(timezone.localdate()).first()
+    day.place = "新的接待地点九号楼"
+    day.save()
+    _count, home = _queries(client, "/")
+    _count, contact = _queries(client, "/contact/")
+    _count, schedule = _queries(client, "/reception/")
+    assert "400-123-4567" in home and "400-123-4567" in contact
+    assert "新的接待地点九号楼" in schedule
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="token" value="([^"]+)"', html).group(1)
+
+
+def _fields(html: str) -> str:
+    return html[html.index('<section class="complaint-step"') : html.index('<div class="wizard-buttons">')]
+
+
+@pytest.mark.django_db
+def test_an_empty_complaint_form_shares_its_fields_but_each_visitor_keeps_their_own_tokens(demo):
+    first, second = Client(), Client()
+    html_first = first.get("/complaints/new/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        html_second = second.get("/complaints/new/").content.decode()
+    assert _fields(html_first) == _fields(html_second)
+    assert _token(html_first) != _token(html_second)
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    # The second visitor's page: their new session stored with one INSERT (no look-up before it) and nothing else.
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    assert [statement for statement in statements if statement not in ("SAVEPOINT", "RELEASE")] == ["INSERT"]
+
+
+@pytest.mark.django_db
+def test_a_visitor_who_typed_an_answer_sees_it_and_not_the_shared_empty_fields(demo):
+    client = Client()
+    html = client.get("/complaints/new/").content.decode()
+    response = client.post(
+        "/complaints/new/",
+        {
+            "step": "who",
+            "token": _token(html),
+            "name": "王秀兰",
+            "phone": "13912345678",
+            "capacity": "self",
+            "website": "",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get("/complaints/new/?step=who").content.decode()
+    assert 'value="王秀兰"' in _fields(html)
+    empty = Client().get("/complaints/new/").content.decode()
+    assert "王秀兰" not in empty and "13912345678" not in empty
