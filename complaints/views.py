@@ -5,9 +5,9 @@ Nothing that identifies a complaint goes into a URL: the receipt and the trackin
 """
 
 import os
-import time
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -41,7 +41,9 @@ from .services import ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 RECEIPT_SESSION_KEY = "complaints:receipt"
 DRAFT_SESSION_KEY = "complaints:draft"
 SENT_SESSION_KEY = "complaints:sent"
-TRACK_SESSION_KEY = "complaints:track"
+# The look-up's access (complaints.views._grant): a signed cookie, not a session row.
+TRACK_COOKIE = "portal_track"
+TRACK_COOKIE_SALT = "complaints.track"
 # A look-up authorises the visitor to see and act on that complaint for this long.
 TRACK_SESSION_SECONDS = 30 * 60
 
@@ -360,12 +362,9 @@ def track(request):
         if form.is_valid():
             complaint = _find(form.cleaned_data["tracking_number"], form.cleaned_data["phone"])
             if complaint is not None:
-                if request.session.session_key is not None:
-                    # A session the visitor arrived with gets a new key (no fixation); a visitor with none
-                    # gets a fresh one when it is saved, so there is nothing to cycle (and two writes fewer).
-                    request.session.cycle_key()
-                request.session[TRACK_SESSION_KEY] = {"id": complaint.pk, "until": time.time() + TRACK_SESSION_SECONDS}
-                return redirect("complaints:status")
+                response = redirect("complaints:status")
+                _grant(response, complaint)
+                return response
             ratelimit.hit("complaint-track", pair)
             context["not_found"] = True
         # A mistyped number is refused before any look-up, but still counts towards the address's ceiling.
@@ -376,12 +375,28 @@ def track(request):
     return render(request, "complaints/track.html", context)
 
 
+def _grant(response, complaint: Complaint) -> None:
+    """Access to the complaint just looked up, for TRACK_SESSION_SECONDS from now: a signed cookie (the
+    complaint's id and the time, under the site's secret), so that a look-up writes no session row. A forged or
+    altered cookie fails its signature; an old one its age."""
+    response.set_signed_cookie(
+        TRACK_COOKIE,
+        str(complaint.pk),
+        salt=TRACK_COOKIE_SALT,
+        max_age=TRACK_SESSION_SECONDS,
+        path="/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 def _tracked(request) -> Complaint | None:
-    grant = request.session.get(TRACK_SESSION_KEY)
-    if not isinstance(grant, dict) or grant.get("until", 0) < time.time():
-        request.session.pop(TRACK_SESSION_KEY, None)
+    try:
+        pk = int(request.get_signed_cookie(TRACK_COOKIE, salt=TRACK_COOKIE_SALT, max_age=TRACK_SESSION_SECONDS))
+    except (KeyError, ValueError, signing.BadSignature):
         return None
-    return Complaint.objects.select_related("merged_into", "review_of").filter(pk=grant.get("id")).first()
+    return Complaint.objects.select_related("merged_into", "review_of").filter(pk=pk).first()
 
 
 def _status_context(complaint: Complaint) -> dict:
@@ -516,5 +531,6 @@ def withdraw(request, complaint):
 @require_http_methods(["POST"])
 def track_end(request):
     """Forget the look-up (a shared computer)."""
-    request.session.pop(TRACK_SESSION_KEY, None)
-    return HttpResponseRedirect(reverse("complaints:track"))
+    response = HttpResponseRedirect(reverse("complaints:track"))
+    response.delete_cookie(TRACK_COOKIE, path="/", samesite="Lax")
+    return response

@@ -204,3 +204,21 @@ def test_the_failure_limit_is_configured_in_the_environment(complaint, monkeypat
     client = Client()
     statuses = [look_up(client, complaint.tracking_number, "13800000000").status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
+
+
+def test_a_look_up_writes_no_session_row_and_its_access_cookie_cannot_be_altered(complaint, supervisor):
+    from django.contrib.sessions.models import Session
+
+    other = register(supervisor, phone="13800001111")
+    client = Client()
+    response = look_up(client, complaint.tracking_number, "13912345678")
+    assert response.status_code == 302
+    assert Session.objects.count() == 0
+    grant = client.cookies["portal_track"]
+    assert grant["httponly"] and grant["samesite"] == "Lax" and int(grant["max-age"]) == 30 * 60
+    assert complaint.tracking_number in client.get("/complaints/track/status/").text
+    # The id of another complaint under the same signature, or any other change, is refused.
+    value, signature = grant.value.split(":", 1)
+    for forged in (f"{other.pk}:{signature}", grant.value[:-1] + ("A" if grant.value[-1] != "A" else "B"), "x"):
+        client.cookies["portal_track"] = forged
+        assert client.get("/complaints/track/status/")["Location"] == "/complaints/track/"
