@@ -218,7 +218,7 @@ def test_a_look_up_writes_no_session_row_and_its_access_cookie_cannot_be_altered
     assert grant["httponly"] and grant["samesite"] == "Lax" and int(grant["max-age"]) == 30 * 60
     assert complaint.tracking_number in client.get("/complaints/track/status/").text
     # The id of another complaint under the same signature, or any other change, is refused.
-    value, signature = grant.value.split(":", 1)
+    _value, signature = grant.value.split(":", 1)
     for forged in (f"{other.pk}:{signature}", grant.value[:-1] + ("A" if grant.value[-1] != "A" else "B"), "x"):
         client.cookies["portal_track"] = forged
         assert client.get("/complaints/track/status/")["Location"] == "/complaints/track/"
