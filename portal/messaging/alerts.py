@@ -7,7 +7,7 @@ periodic runner that runs again alerts nobody twice.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -41,19 +41,30 @@ def staff_alert(
     too when they have an address. Returns the alerts written now (none for a user who already has `key`)."""
     if template not in catalogue.ALERTS:
         raise KeyError(template)
-    written = []
     now = timezone.now()
-    for user in users:
-        if not user.is_active:
-            continue
-        alert, created = StaffAlert.objects.get_or_create(
-            user=user,
-            key=key[:120],
-            defaults={"template": template, "params": params, "reference": reference, "url": url, "created_at": now},
-        )
-        if not created:
-            continue
-        written.append(alert)
+    key = key[:120]
+    active = list({user.pk: user for user in users if user.is_active}.values())
+    # A fixed number of queries however many are alerted: who already has this key, then one insert for the
+    # others. Should another process alert one of them with the same key meanwhile, the insert fails whole and
+    # each is written on its own instead, as before.
+    already = set(StaffAlert.objects.filter(key=key, user__in=active).values_list("user_id", flat=True))
+    fields = {"key": key, "template": template, "params": params, "reference": reference, "url": url, "created_at": now}
+    fresh = [user for user in active if user.pk not in already]
+    if not fresh:
+        return []
+    try:
+        with transaction.atomic():
+            written = StaffAlert.objects.bulk_create([StaffAlert(user=user, **fields) for user in fresh])
+    except IntegrityError:
+        written = []
+        for user in fresh:
+            alert, created = StaffAlert.objects.get_or_create(
+                user=user, key=key, defaults={name: value for name, value in fields.items() if name != "key"}
+            )
+            if created:
+                written.append(alert)
+    for alert in written:
+        user = alert.user
         if email and user.email:
             language = settings.LANGUAGE_CODE
             with translation.override(language):

@@ -138,3 +138,29 @@ def test_the_inbox_shows_each_member_of_staff_only_their_own_alerts_and_opening_
     assert "Inbox: 0 unread alerts" in client.get("/en/admin/complaints/complaint/").text
     # Chinese staff read their inbox in Chinese.
     assert "未读提醒" in client.get("/admin/complaints/complaint/").text
+
+
+def test_alerting_ten_supervisors_costs_the_same_queries_as_alerting_two_and_each_is_alerted_once(team, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.messaging.alerts import staff_alert, users_in_group
+
+    make_user("supervisor2", groups=[roles.SUPERVISOR])
+
+    def alert(key):
+        with CaptureQueriesContext(connection) as queries:
+            written = staff_alert(users=users_in_group(roles.SUPERVISOR), template="unassigned",
+                                  params={"number": "TS-1", "due": "—"}, key=key)  # fmt: skip
+        return len(written), len(queries)
+
+    two = alert("k:1")
+    for number in range(3, 11):
+        make_user(f"supervisor{number}", groups=[roles.SUPERVISOR])
+    ten = alert("k:2")
+    assert two[0] == 2 and ten[0] == 10
+    # The inbox costs the same for ten as for two; each email queued is its message and its delivery task.
+    assert ten[1] - 2 * 10 == two[1] - 2 * 2
+    again = alert("k:2")
+    assert again[0] == 0
+    assert StaffAlert.objects.filter(key="k:2").count() == 10
