@@ -20,9 +20,13 @@ def _clean_cache():
     """Each test starts with an empty cache (rate-limit counters, cached pages and profile)."""
     from django.core.cache import cache
 
+    from portal.pagecache import forget_local
+
     cache.clear()
+    forget_local()
     yield
     cache.clear()
+    forget_local()
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ Requests with a session cookie (staff) or pending messages are never served from
 A cache that cannot be reached (Redis down) only costs speed: the page is rendered as if it were a miss.
 """
 
-from .fragments import later, remember
+from .fragments import forget_local, later, remember
 from .front import PageCacheMiddleware, PageCacheWSGIHandler, public_page
 from .keys import enabled, page_key
 from .store import content_version, invalidate, register_horizon, version_file, watch_models
@@ -32,6 +32,7 @@ __all__ = [
     "PageCacheWSGIHandler",
     "content_version",
     "enabled",
+    "forget_local",
     "invalidate",
     "later",
     "page_key",

@@ -2,35 +2,64 @@
 whole pages — renewed with every change to public content and at the next scheduled change."""
 
 import hashlib
+import threading
+import time
 from collections.abc import Callable
 
 from django.conf import settings
 
 from .store import UNREACHABLE, cache, content_version, logger, timeout_for
 
+# This process's own copies of the fragments it used last (key → (deadline, value)): a page's five to
+# ten fragments then cost no cache round trip and no unpickling. Safe to keep because a fragment's key carries
+# the content version, which every process reads from the shared place on each request and which is never
+# used twice (store.py), and because a copy lives no longer than the shared entry may (the same horizon).
+LOCAL_ENTRIES = 1000
+_local: dict[str, tuple[float, object]] = {}
+_local_lock = threading.Lock()
+
+
+def forget_local() -> None:
+    """Drop this process's copies (with cache.clear(): the next look-ups go to the shared cache)."""
+    with _local_lock:
+        _local.clear()
+
+
+def _keep_local(key: str, value, timeout: int) -> None:
+    with _local_lock:
+        while len(_local) >= LOCAL_ENTRIES:
+            del _local[next(iter(_local))]  # the oldest first
+        _local[key] = (time.time() + timeout, value)
+
 
 def remember(key_parts: tuple, compute: Callable, request=None):
     """A value derived from public content (a rendered fragment, a count), computed once and kept until that
     content changes or its next scheduled change comes: the same rules as whole pages. Off when
-    PORTAL_FRAGMENT_CACHE_SECONDS is 0; a cache that cannot be reached only means computing it every time."""
+    PORTAL_FRAGMENT_CACHE_SECONDS is 0; a cache that cannot be reached only means computing it every time.
+    Values are shared by requests: only immutable ones (strings, numbers)."""
     longest = getattr(settings, "PORTAL_FRAGMENT_CACHE_SECONDS", 0)
     version = content_version(request) if longest > 0 else None
     if version is None:
         return compute()
     raw = "\x1f".join(str(part) for part in (version, *key_parts))
     key = "remember:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    local = _local.get(key)
+    if local is not None and local[0] > time.time():
+        return local[1]
     try:
         value = cache().get(key)
     except UNREACHABLE:
         logger.warning("page cache unavailable", exc_info=True)
         value = None
-    if value is not None:
-        return value
-    value = compute()  # once, outside the cache's error handling: its own errors are the page's
+    computed = value is None
+    if computed:
+        value = compute()  # once, outside the cache's error handling: its own errors are the page's
     try:
         timeout = timeout_for(version, longest)
         if timeout > 0:
-            cache().set(key, value, timeout=timeout)
+            if computed:
+                cache().set(key, value, timeout=timeout)
+            _keep_local(key, value, timeout)
     except UNREACHABLE:
         logger.warning("page cache unavailable", exc_info=True)
     return value

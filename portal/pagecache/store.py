@@ -9,6 +9,7 @@ import logging
 import os
 import secrets
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -71,25 +72,41 @@ def version_file() -> Path:
 
 def _file_version() -> str:
     try:
-        return version_file().read_text()
+        version = version_file().read_text()
     except FileNotFoundError:
-        return ""
+        version = ""
+    if not version:
+        # A version is never used twice, not even after the file was removed (a cleaned /tmp): each process
+        # keeps its own copies of fragments by version (fragments.py), and must not take old ones for new.
+        _write_file_version()
+        version = version_file().read_text()
+    return version
+
+
+def _write_file_version() -> None:
+    path = version_file()
+    # A fresh random token rather than a counter: two processes invalidating at once both change it, with no
+    # read-modify-write race; os.replace makes the new version appear whole.
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    temporary.write_text(secrets.token_hex(8))
+    os.replace(temporary, path)
 
 
 def invalidate() -> None:
     """Make every cached page stale, in every process and on every server."""
     if _process_local():
-        path = version_file()
-        # A fresh random token rather than a counter: two processes invalidating at once both change it, with no
-        # read-modify-write race; os.replace makes the new version appear whole.
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        temporary.write_text(secrets.token_hex(8))
-        os.replace(temporary, path)
+        _write_file_version()
         return
     try:
         cache().incr(VERSION_KEY)
     except ValueError:
-        cache().set(VERSION_KEY, 2, timeout=None)
+        cache().set(VERSION_KEY, _fresh_counter(), timeout=None)
+
+
+def _fresh_counter() -> int:
+    """Where a lost version (a flushed or restarted Redis) starts again: the time in microseconds, so that a
+    version number is never used twice (see _file_version)."""
+    return time.time_ns() // 1000
 
 
 def current_version():
@@ -97,7 +114,7 @@ def current_version():
         return _file_version()
     version = cache().get(VERSION_KEY)
     if version is None:
-        cache().add(VERSION_KEY, 1, timeout=None)
+        cache().add(VERSION_KEY, _fresh_counter(), timeout=None)
         version = cache().get(VERSION_KEY, 1)
     return version
 

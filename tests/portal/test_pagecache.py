@@ -187,3 +187,45 @@ def test_a_form_page_shares_its_empty_fields_but_never_a_visitor_token(demo, set
     assert 'name="name"' in second and 'name="phone"' in second
     typed = Client().post("/en/complaints/new/", {"name": "Typed Name", "description": "short"}).text
     assert 'value="Typed Name"' in typed  # a form sent back with errors keeps what was typed
+
+
+def test_a_fragment_this_process_keeps_is_not_served_after_a_change_anywhere(settings):
+    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 600
+    assert pagecache.remember(("probe",), lambda: "before") == "before"
+    assert pagecache.remember(("probe",), lambda: "never computed") == "before"  # this process's own copy
+    # Another worker's change: the shared version moves; this process's copy is of the old version.
+    pagecache_store._write_file_version()
+    assert pagecache.remember(("probe",), lambda: "after") == "after"
+
+
+def test_a_lost_version_file_never_brings_back_an_old_version(settings):
+    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 600
+    assert pagecache.remember(("probe",), lambda: "old") == "old"
+    seen = pagecache_store.current_version()
+    pagecache_store.version_file().unlink()
+    fresh = pagecache_store.current_version()
+    assert fresh and fresh != seen
+    assert pagecache.remember(("probe",), lambda: "new") == "new"
+
+
+def test_a_version_lost_from_a_shared_redis_starts_again_above_every_earlier_one(settings):
+    import os
+
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": os.environ["PORTAL_TEST_REDIS_URL"],
+            "KEY_PREFIX": "version-probe",
+        }
+    }
+    shared = caches["default"]
+    shared.delete(pagecache_store.VERSION_KEY)
+    first = pagecache_store.current_version()
+    pagecache.invalidate()
+    reached = pagecache_store.current_version()
+    assert reached == first + 1
+    shared.delete(pagecache_store.VERSION_KEY)  # a flushed or restarted Redis
+    assert pagecache_store.current_version() > reached
+    shared.delete(pagecache_store.VERSION_KEY)
