@@ -61,9 +61,14 @@ def _listing(request, category: Category | None):
     count_key = ("notice-count", category, sorted(criteria.items()), get_language())
     paginator = RememberedCountPaginator(notices.without_bodies(), PAGE_SIZE, count_key=count_key, request=request)
     page = paginator.get_page(request.GET.get("page"))
-    # The cards of a page are one fragment keyed by the notices it lists: when it is cached, only their ids are
-    # read (one narrow indexed query), with no model instances and no per-card look-ups.
-    page.card_keys = "-".join(str(pk) for pk in page.object_list.values_list("pk", flat=True))
+    # The cards of a page are one fragment keyed by the notices it lists. Which notices those are is remembered
+    # like the total (until the notices change or the next scheduled publication): a page whose parts are cached
+    # then runs no query at all, and no model instance is made.
+    page.card_keys = remember(
+        (*count_key, "ids", page.number),
+        lambda: "-".join(str(pk) for pk in page.object_list.values_list("pk", flat=True)),
+        request,
+    )
     filtered = any(criteria.values())
     return form, page, filtered
 

@@ -1,7 +1,9 @@
 from django import template
-from django.utils.html import conditional_escape
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from .. import pagecache
 from ..display import is_elderly
@@ -122,3 +124,22 @@ def in_brackets(value) -> str:
         return ""
     text = conditional_escape(value)
     return mark_safe(f" ({text})" if (get_language() or "").startswith("en") else f"（{text}）")  # noqa: S308
+
+
+@register.simple_tag
+def breadcrumbs(trail) -> str:
+    """The trail above a page's heading: Home, then (label, url) pairs; the last one is the page itself. Written
+    here rather than as an included template: it is on nearly every page, and an include costs a template
+    look-up and a context of its own each time."""
+    items = [format_html('<li><a href="{}">{}</a></li>', reverse("portal:home"), _("Home"))]
+    last = len(trail) - 1
+    for index, (label, url) in enumerate(trail):
+        if url and index != last:
+            items.append(format_html('<li><a href="{}">{}</a></li>', url, label))
+        else:
+            items.append(format_html('<li><span aria-current="page">{}</span></li>', label))
+    return format_html(
+        '<nav class="breadcrumbs wrap" aria-label="{}">\n  <ol>\n    {}\n  </ol>\n</nav>',
+        _("Breadcrumb"),
+        mark_safe("\n    ".join(items)),  # noqa: S308 - each item is built by format_html
+    )
