@@ -133,8 +133,45 @@ def category(request, category):
 def detail(request, category, slug):
     category = _category_or_404(category)
     now = timezone.now()
-    notice = get_object_or_404(Notice.objects.published(now), category=category, slug=slug)
-    return render_notice(request, notice, now=now)
+    # Which notice is published at this address, and what the page's head shows of it (title, summary, dates),
+    # is remembered like any fragment: with the page's parts cached, a notice page runs no query. The whole
+    # notice is read only when a part must be rendered.
+    head = remember(
+        ("notice-head", category.value, slug, get_language()), lambda: _notice_head(category, slug, now), request
+    )
+    if head is None:
+        raise Http404
+    return render_notice(request, RememberedNotice(head), now=now)
+
+
+HEAD_FIELDS = ("pk", "category", "slug", "title", "summary", "title_en", "publish_at", "updated_at")
+
+
+def _notice_head(category: Category, slug: str, now) -> tuple | None:
+    notice = Notice.objects.published(now).filter(category=category, slug=slug).first()
+    return None if notice is None else tuple(getattr(notice, name) for name in HEAD_FIELDS)
+
+
+class RememberedNotice:
+    """A public notice as its page first needs it: the remembered head fields, and the whole row from the
+    database only when something else is asked for (a part of the page not in the cache)."""
+
+    def __init__(self, head: tuple):
+        self._head = dict(zip(HEAD_FIELDS, head, strict=True))
+        self._notice = None
+
+    def __getattr__(self, name):
+        head = self.__dict__.get("_head", {})
+        if name in head:
+            return head[name]
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self.__dict__.get("_notice") is None:
+            self._notice = Notice.objects.get(pk=head["pk"])
+        return getattr(self._notice, name)
+
+    def get_absolute_url(self):
+        return reverse("notices:detail", kwargs={"category": self.category, "slug": self.slug})
 
 
 def render_notice(request, notice: Notice, *, now=None, preview: bool = False):
