@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Max, Q
+from django.db import connections, transaction
+from django.db.models import Count, Max, Q, Window
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -34,6 +35,59 @@ class RememberedCountPaginator(Paginator):
         return remember(self.count_key, lambda: Paginator.count.func(self), self.request)
 
 
+SEARCH_LIMIT = 200  # matches shown for one search: 10 pages
+
+
+class CappedSearchPaginator(Paginator):
+    """A search's page and its total from one query: the first SEARCH_LIMIT + 1 matches in list order are
+    taken in a subquery, counted with COUNT(*) OVER () and sliced to the page, so the total never costs a
+    count over every match. More than SEARCH_LIMIT matches: the first SEARCH_LIMIT are offered and the page
+    says the search was cut short (`capped`)."""
+
+    def __init__(self, object_list, per_page, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.capped = False
+
+    def _fetch(self, number: int) -> list:
+        matches = self.object_list.values("pk")[: SEARCH_LIMIT + 1]
+        rows = (
+            self.object_list.model.objects.filter(pk__in=matches)
+            .annotate(found=Window(Count("*")))
+            .order_by(*self.object_list.query.order_by)
+        )
+        rows = rows.defer(*self.object_list.query.deferred_loading[0])
+        bottom = (number - 1) * self.per_page
+        with transaction.atomic(using=self.object_list.db):
+            if connections[self.object_list.db].vendor == "postgresql":
+                # The planner cannot tell how common a pair of characters is in running text and may read
+                # every notice, comparing the stored pairs row by row: the index is always the cheaper way.
+                with connections[self.object_list.db].cursor() as cursor:
+                    cursor.execute("SET LOCAL enable_seqscan = off")
+            return list(rows[bottom : bottom + self.per_page])
+
+    def get_page(self, number):
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        rows = self._fetch(number)
+        if not rows and number > 1:
+            # Past the last page (an old link): the last page, as Paginator.get_page does.
+            rows = self._fetch(1)
+            self._found(rows)
+            number = self.num_pages
+            if number > 1:
+                rows = self._fetch(number)
+        self._found(rows)
+        return self._get_page(rows, number, self)
+
+    def _found(self, rows: list) -> None:
+        found = rows[0].found if rows else 0
+        self.capped = found > SEARCH_LIMIT
+        self.__dict__["count"] = min(found, SEARCH_LIMIT)
+        self.__dict__.pop("num_pages", None)
+
+
 def _category_or_404(slug: str) -> Category:
     if slug not in Category.values:
         raise Http404
@@ -58,12 +112,18 @@ def _listing(request, category: Category | None):
         notices = notices.listed()
     # The total (a count over every published notice) is remembered until the notices change: a list page the
     # page cache does not hold then costs one short query.
-    count_key = ("notice-count", category, sorted(criteria.items()), get_language())
-    paginator = RememberedCountPaginator(notices.without_bodies(), PAGE_SIZE, count_key=count_key, request=request)
-    page = paginator.get_page(request.GET.get("page"))
-    # The cards of a page are one fragment keyed by the notices it lists: when it is cached, only their ids are
-    # read (one narrow indexed query), with no model instances and no per-card look-ups.
-    page.card_keys = "-".join(str(pk) for pk in page.object_list.values_list("pk", flat=True))
+    if criteria.get("q"):
+        # A search: its page and its (capped) total from one query; the rows are read whole (no bodies).
+        paginator = CappedSearchPaginator(notices.without_bodies(), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        page.card_keys = "-".join(str(notice.pk) for notice in page.object_list)
+    else:
+        count_key = ("notice-count", category, sorted(criteria.items()), get_language())
+        paginator = RememberedCountPaginator(notices.without_bodies(), PAGE_SIZE, count_key=count_key, request=request)
+        page = paginator.get_page(request.GET.get("page"))
+        # The cards of a page are one fragment keyed by the notices it lists: when it is cached, only their ids
+        # are read (one narrow indexed query), with no model instances and no per-card look-ups.
+        page.card_keys = "-".join(str(pk) for pk in page.object_list.values_list("pk", flat=True))
     filtered = any(criteria.values())
     return form, page, filtered
 
