@@ -48,22 +48,33 @@ class CappedSearchPaginator(Paginator):
         super().__init__(object_list, per_page, **kwargs)
         self.capped = False
 
-    def _fetch(self, number: int) -> list:
+    def rows(self, number: int):
+        """The page's query: the notices of page `number` of the first SEARCH_LIMIT + 1 matches, each with
+        `found`, how many of those there are."""
         matches = self.object_list.values("pk")[: SEARCH_LIMIT + 1]
         rows = (
             self.object_list.model.objects.filter(pk__in=matches)
             .annotate(found=Window(Count("*")))
             .order_by(*self.object_list.query.order_by)
+            .defer(*self.object_list.query.deferred_loading[0])
         )
-        rows = rows.defer(*self.object_list.query.deferred_loading[0])
         bottom = (number - 1) * self.per_page
-        with transaction.atomic(using=self.object_list.db):
-            if connections[self.object_list.db].vendor == "postgresql":
+        return rows[bottom : bottom + self.per_page]
+
+    def run(self, rows):
+        """`rows` evaluated (or explained: `run(rows.explain)`) the way a page asks for them."""
+        alias = self.object_list.db
+        with transaction.atomic(using=alias):
+            if connections[alias].vendor == "postgresql":
                 # The planner cannot tell how common a pair of characters is in running text and may read
-                # every notice, comparing the stored pairs row by row: the index is always the cheaper way.
-                with connections[self.object_list.db].cursor() as cursor:
+                # every notice, comparing the stored pairs row by row (tens of microseconds each): the
+                # index is always the cheaper way.
+                with connections[alias].cursor() as cursor:
                     cursor.execute("SET LOCAL enable_seqscan = off")
-            return list(rows[bottom : bottom + self.per_page])
+            return rows() if callable(rows) else list(rows)
+
+    def _fetch(self, number: int) -> list:
+        return self.run(self.rows(number))
 
     def get_page(self, number):
         try:
