@@ -77,6 +77,32 @@ class CappedSearchPaginator(Paginator):
         return self.run(self.rows(number))
 
     def get_page(self, number):
+        """The page, its notices read whole (without bodies)."""
+        number, rows = self._page_rows(number)
+        return self._get_page(rows, number, self)
+
+    def get_remembered_page(self, number, *, key: tuple, request):
+        """The page, with which notices it lists and the total remembered until the notices change (like a
+        list's count): a search asked again costs no query unless its cards must be rendered, and then one
+        look-up by id."""
+
+        def compute():
+            page_number, rows = self._page_rows(number)
+            return page_number, [row.pk for row in rows], self.count, self.capped
+
+        page_number, pks, count, self.capped = remember(key, compute, request)
+        self.__dict__["count"] = count
+        self.__dict__.pop("num_pages", None)
+        notices = (
+            self.object_list.model.objects.filter(pk__in=pks)
+            .order_by(*self.object_list.query.order_by)
+            .defer(*self.object_list.query.deferred_loading[0])
+        )
+        page = self._get_page(notices, page_number, self)
+        page.card_keys = "-".join(str(pk) for pk in pks)
+        return page
+
+    def _page_rows(self, number) -> tuple[int, list]:
         try:
             number = max(int(number), 1)
         except (TypeError, ValueError):
@@ -90,7 +116,7 @@ class CappedSearchPaginator(Paginator):
             if number > 1:
                 rows = self._fetch(number)
         self._found(rows)
-        return self._get_page(rows, number, self)
+        return number, rows
 
     def _found(self, rows: list) -> None:
         found = rows[0].found if rows else 0
@@ -124,10 +150,10 @@ def _listing(request, category: Category | None):
     # The total (a count over every published notice) is remembered until the notices change: a list page the
     # page cache does not hold then costs one short query.
     if criteria.get("q"):
-        # A search: its page and its (capped) total from one query; the rows are read whole (no bodies).
+        # A search: its page and its (capped) total from one query, remembered until the notices change.
         paginator = CappedSearchPaginator(notices.without_bodies(), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        page.card_keys = "-".join(str(notice.pk) for notice in page.object_list)
+        key = ("notice-search", category, sorted(criteria.items()), get_language(), request.GET.get("page"))
+        page = paginator.get_remembered_page(request.GET.get("page"), key=key, request=request)
     else:
         count_key = ("notice-count", category, sorted(criteria.items()), get_language())
         paginator = RememberedCountPaginator(notices.without_bodies(), PAGE_SIZE, count_key=count_key, request=request)
