@@ -89,3 +89,18 @@ def test_a_search_with_more_matches_than_the_limit_says_so_in_both_languages(mak
     Notice.objects.filter(slug="fraud-0").delete()
     exact = Client().get("/en/notices/?q=fraud").text
     assert "200 notices found." in exact and "More than" not in exact
+
+
+def test_a_remembered_search_page_shows_a_notice_published_after_it_was_first_asked_for(
+    make_notice, settings, django_assert_max_num_queries
+):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0
+    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 600
+    make_notice(title_zh_hans="警惕理赔骗局")
+    first = Client().get("/notices/?q=欺诈").text
+    assert "找到 1 条公告。" in first
+    with django_assert_max_num_queries(1):
+        assert Client().get("/notices/?q=欺诈").text == first
+    make_notice(title_zh_hans="冒充客服的诈骗电话")
+    again = Client().get("/notices/?q=欺诈").text
+    assert "找到 2 条公告。" in again and "冒充客服的<mark>诈骗</mark>电话" in again
