@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Max, Q
+from django.db import connections, transaction
+from django.db.models import Count, Max, Q, Window
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -34,6 +35,96 @@ class RememberedCountPaginator(Paginator):
         return remember(self.count_key, lambda: Paginator.count.func(self), self.request)
 
 
+SEARCH_LIMIT = 200  # matches shown for one search: 10 pages
+
+
+class CappedSearchPaginator(Paginator):
+    """A search's page and its total from one query: the first SEARCH_LIMIT + 1 matches in list order are
+    taken in a subquery, counted with COUNT(*) OVER () and sliced to the page, so the total never costs a
+    count over every match. More than SEARCH_LIMIT matches: the first SEARCH_LIMIT are offered and the page
+    says the search was cut short (`capped`)."""
+
+    def __init__(self, object_list, per_page, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.capped = False
+
+    def rows(self, number: int):
+        """The page's query: the notices of page `number` of the first SEARCH_LIMIT + 1 matches, each with
+        `found`, how many of those there are."""
+        matches = self.object_list.values("pk")[: SEARCH_LIMIT + 1]
+        rows = (
+            self.object_list.model.objects.filter(pk__in=matches)
+            .annotate(found=Window(Count("*")))
+            .order_by(*self.object_list.query.order_by)
+            .defer(*self.object_list.query.deferred_loading[0])
+        )
+        bottom = (number - 1) * self.per_page
+        return rows[bottom : bottom + self.per_page]
+
+    def run(self, rows):
+        """`rows` evaluated (or explained: `run(rows.explain)`) the way a page asks for them."""
+        alias = self.object_list.db
+        with transaction.atomic(using=alias):
+            if connections[alias].vendor == "postgresql":
+                # The planner cannot tell how common a pair of characters is in running text and may read
+                # every notice, comparing the stored pairs row by row (tens of microseconds each): the
+                # index is always the cheaper way.
+                with connections[alias].cursor() as cursor:
+                    cursor.execute("SET LOCAL enable_seqscan = off")
+            return rows() if callable(rows) else list(rows)
+
+    def _fetch(self, number: int) -> list:
+        return self.run(self.rows(number))
+
+    def get_page(self, number):
+        """The page, its notices read whole (without bodies)."""
+        number, rows = self._page_rows(number)
+        return self._get_page(rows, number, self)
+
+    def get_remembered_page(self, number, *, key: tuple, request):
+        """The page, with which notices it lists and the total remembered until the notices change (like a
+        list's count): a search asked again costs no query unless its cards must be rendered, and then one
+        look-up by id."""
+
+        def compute():
+            page_number, rows = self._page_rows(number)
+            return page_number, tuple(row.pk for row in rows), self.count, self.capped
+
+        page_number, pks, count, self.capped = remember(key, compute, request)
+        self.__dict__["count"] = count
+        self.__dict__.pop("num_pages", None)
+        notices = (
+            self.object_list.model.objects.filter(pk__in=pks)
+            .order_by(*self.object_list.query.order_by)
+            .defer(*self.object_list.query.deferred_loading[0])
+        )
+        page = self._get_page(notices, page_number, self)
+        page.card_keys = "-".join(str(pk) for pk in pks)
+        return page
+
+    def _page_rows(self, number) -> tuple[int, list]:
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        rows = self._fetch(number)
+        if not rows and number > 1:
+            # Past the last page (an old link): the last page, as Paginator.get_page does.
+            rows = self._fetch(1)
+            self._found(rows)
+            number = self.num_pages
+            if number > 1:
+                rows = self._fetch(number)
+        self._found(rows)
+        return number, rows
+
+    def _found(self, rows: list) -> None:
+        found = rows[0].found if rows else 0
+        self.capped = found > SEARCH_LIMIT
+        self.__dict__["count"] = min(found, SEARCH_LIMIT)
+        self.__dict__.pop("num_pages", None)
+
+
 def _category_or_404(slug: str) -> Category:
     if slug not in Category.values:
         raise Http404
@@ -58,17 +149,23 @@ def _listing(request, category: Category | None):
         notices = notices.listed()
     # The total (a count over every published notice) is remembered until the notices change: a list page the
     # page cache does not hold then costs one short query.
-    count_key = ("notice-count", category, sorted(criteria.items()), get_language())
-    paginator = RememberedCountPaginator(notices.without_bodies(), PAGE_SIZE, count_key=count_key, request=request)
-    page = paginator.get_page(request.GET.get("page"))
-    # The cards of a page are one fragment keyed by the notices it lists. Which notices those are is remembered
-    # like the total (until the notices change or the next scheduled publication): a page whose parts are cached
-    # then runs no query at all, and no model instance is made.
-    page.card_keys = remember(
-        (*count_key, "ids", page.number),
-        lambda: "-".join(str(pk) for pk in page.object_list.values_list("pk", flat=True)),
-        request,
-    )
+    if criteria.get("q"):
+        # A search: its page and its (capped) total from one query, remembered until the notices change.
+        paginator = CappedSearchPaginator(notices.without_bodies(), PAGE_SIZE)
+        key = ("notice-search", category, sorted(criteria.items()), get_language(), request.GET.get("page"))
+        page = paginator.get_remembered_page(request.GET.get("page"), key=key, request=request)
+    else:
+        count_key = ("notice-count", category, sorted(criteria.items()), get_language())
+        paginator = RememberedCountPaginator(notices.without_bodies(), PAGE_SIZE, count_key=count_key, request=request)
+        page = paginator.get_page(request.GET.get("page"))
+        # The cards of a page are one fragment keyed by the notices it lists. Which notices those are is
+        # remembered like the total (until the notices change or the next scheduled publication): a page whose
+        # parts are cached then runs no query at all, and no model instance is made.
+        page.card_keys = remember(
+            (*count_key, "ids", page.number),
+            lambda: "-".join(str(pk) for pk in page.object_list.values_list("pk", flat=True)),
+            request,
+        )
     filtered = any(criteria.values())
     return form, page, filtered
 

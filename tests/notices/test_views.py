@@ -302,7 +302,7 @@ def test_search_and_tag_filters_are_served_by_indexes_on_postgresql(make_notice)
     tagged = Notice.objects.with_right("respect").order_by()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        for queryset, index in ((searched, "notice_trgm_title_zh_hans"), (tagged, "notice_tags_rights")):
+        for queryset, index in ((searched, "notice_bigrams_zh_hans"), (tagged, "notice_tags_rights")):
             sql, params = queryset.query.sql_with_params()
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
