@@ -45,7 +45,8 @@ def test_a_future_publish_time_keeps_the_notice_hidden_until_that_moment(make_no
 @pytest.mark.parametrize("category", [Category.FRAUD_WARNINGS, Category.FOREIGNER_GUIDES])
 def test_a_half_translated_fraud_warning_or_guide_is_refused_publication(make_notice, category):
     notice = make_notice(category=category, publish=False, body_en="")
-    with pytest.raises(ValidationError) as refused:
+    # The refusal is worded in the editor's language (English here, whatever an earlier test left active).
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         services.notice_publish(notice=notice, actor=None)
     assert refused.value.code == "incomplete_translation"
     assert "English" in refused.value.messages[0]
