@@ -24,6 +24,40 @@ from .models import CATEGORY_DESCRIPTIONS, Category, Notice, NoticeAttachment, S
 PAGE_SIZE = 20
 
 
+class DeferredQuerySet:
+    """A list's query set, built only when something reads it: with the page's notices and total remembered
+    and its cards cached, a list or search page builds no query at all (building one through the ORM and
+    modeltranslation costs about as much as running it). Slices stay deferred; lists are always ordered."""
+
+    ordered = True
+
+    def __init__(self, build):
+        self._build = build
+        self._built = None
+
+    def _queryset(self):
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._queryset(), name)
+
+    def __getitem__(self, key):
+        return DeferredQuerySet(lambda: self._queryset()[key])
+
+    def __iter__(self):
+        return iter(self._queryset())
+
+    def __len__(self):
+        return len(self._queryset())
+
+    def __bool__(self):
+        return bool(self._queryset())
+
+
 class RememberedCountPaginator(Paginator):
     def __init__(self, object_list, per_page, *, count_key: tuple, request, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -93,10 +127,12 @@ class CappedSearchPaginator(Paginator):
         page_number, pks, count, self.capped = remember(key, compute, request)
         self.__dict__["count"] = count
         self.__dict__.pop("num_pages", None)
-        notices = (
-            self.object_list.model.objects.filter(pk__in=pks)
-            .order_by(*self.object_list.query.order_by)
-            .defer(*self.object_list.query.deferred_loading[0])
+        notices = DeferredQuerySet(
+            lambda: (
+                self.object_list.model.objects.filter(pk__in=pks)
+                .order_by(*self.object_list.query.order_by)
+                .defer(*self.object_list.query.deferred_loading[0])
+            )
         )
         page = self._get_page(notices, page_number, self)
         page.card_keys = "-".join(str(pk) for pk in pks)
@@ -134,29 +170,35 @@ def _category_or_404(slug: str) -> Category:
 def _listing(request, category: Category | None):
     form = NoticeFilterForm(request.GET)
     criteria = form.filters()
-    notices = Notice.objects.published()
-    if category:
-        notices = notices.in_category(category)
-    if criteria.get("right"):
-        notices = notices.with_right(criteria["right"])
-    if criteria.get("audience"):
-        notices = notices.with_audience(criteria["audience"])
-    if criteria.get("q"):
-        notices = notices.search(criteria["q"], get_language())
-    if category == Category.DISCLOSURES:
-        notices = notices.order_by("-disclosure_year", "-pinned", "-publish_at", "-id")
-    else:
-        notices = notices.listed()
+    language = get_language()
+
+    def build():
+        notices = Notice.objects.published()
+        if category:
+            notices = notices.in_category(category)
+        if criteria.get("right"):
+            notices = notices.with_right(criteria["right"])
+        if criteria.get("audience"):
+            notices = notices.with_audience(criteria["audience"])
+        if criteria.get("q"):
+            notices = notices.search(criteria["q"], language)
+        if category == Category.DISCLOSURES:
+            notices = notices.order_by("-disclosure_year", "-pinned", "-publish_at", "-id")
+        else:
+            notices = notices.listed()
+        return notices.without_bodies()
+
+    notices = DeferredQuerySet(build)
     # The total (a count over every published notice) is remembered until the notices change: a list page the
     # page cache does not hold then costs one short query.
     if criteria.get("q"):
         # A search: its page and its (capped) total from one query, remembered until the notices change.
-        paginator = CappedSearchPaginator(notices.without_bodies(), PAGE_SIZE)
+        paginator = CappedSearchPaginator(notices, PAGE_SIZE)
         key = ("notice-search", category, sorted(criteria.items()), get_language(), request.GET.get("page"))
         page = paginator.get_remembered_page(request.GET.get("page"), key=key, request=request)
     else:
         count_key = ("notice-count", category, sorted(criteria.items()), get_language())
-        paginator = RememberedCountPaginator(notices.without_bodies(), PAGE_SIZE, count_key=count_key, request=request)
+        paginator = RememberedCountPaginator(notices, PAGE_SIZE, count_key=count_key, request=request)
         page = paginator.get_page(request.GET.get("page"))
         # The cards of a page are one fragment keyed by the notices it lists. Which notices those are is
         # remembered like the total (until the notices change or the next scheduled publication): a page whose
