@@ -376,12 +376,13 @@ def track(request):
 
 
 def _grant(response, complaint: Complaint) -> None:
-    """Access to the complaint just looked up, for TRACK_SESSION_SECONDS from now: a signed cookie (the
-    complaint's id and the time, under the site's secret), so that a look-up writes no session row. A forged or
-    altered cookie fails its signature; an old one its age."""
+    """Access to the complaint just looked up, for TRACK_SESSION_SECONDS from now: a signed cookie (its
+    tracking number, which the visitor typed, and the time, under the site's secret; not the row's id, which
+    would tell how many complaints there are), so that a look-up writes no session row. A forged or altered
+    cookie fails its signature; an old one its age."""
     response.set_signed_cookie(
         TRACK_COOKIE,
-        str(complaint.pk),
+        complaint.tracking_number,
         salt=TRACK_COOKIE_SALT,
         max_age=TRACK_SESSION_SECONDS,
         path="/",
@@ -393,10 +394,10 @@ def _grant(response, complaint: Complaint) -> None:
 
 def _tracked(request) -> Complaint | None:
     try:
-        pk = int(request.get_signed_cookie(TRACK_COOKIE, salt=TRACK_COOKIE_SALT, max_age=TRACK_SESSION_SECONDS))
-    except (KeyError, ValueError, signing.BadSignature):
+        number = request.get_signed_cookie(TRACK_COOKIE, salt=TRACK_COOKIE_SALT, max_age=TRACK_SESSION_SECONDS)
+    except (KeyError, signing.BadSignature):
         return None
-    return Complaint.objects.select_related("merged_into", "review_of").filter(pk=pk).first()
+    return Complaint.objects.select_related("merged_into", "review_of").filter(tracking_number=number).first()
 
 
 def _status_context(complaint: Complaint) -> dict:

@@ -217,8 +217,13 @@ def test_a_look_up_writes_no_session_row_and_its_access_cookie_cannot_be_altered
     grant = client.cookies["portal_track"]
     assert grant["httponly"] and grant["samesite"] == "Lax" and int(grant["max-age"]) == 30 * 60
     assert complaint.tracking_number in client.get("/complaints/track/status/").text
-    # The id of another complaint under the same signature, or any other change, is refused.
+    assert grant.value.startswith(complaint.tracking_number + ":")  # the number typed, never the row's id
+    # Another complaint's number under the same signature, or any other change, is refused.
     _value, signature = grant.value.split(":", 1)
-    for forged in (f"{other.pk}:{signature}", grant.value[:-1] + ("A" if grant.value[-1] != "A" else "B"), "x"):
+    for forged in (
+        f"{other.tracking_number}:{signature}",
+        grant.value[:-1] + ("A" if grant.value[-1] != "A" else "B"),
+        "x",
+    ):
         client.cookies["portal_track"] = forged
         assert client.get("/complaints/track/status/")["Location"] == "/complaints/track/"
