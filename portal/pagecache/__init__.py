@@ -22,10 +22,10 @@ Requests with a session cookie (staff) or pending messages are never served from
 A cache that cannot be reached (Redis down) only costs speed: the page is rendered as if it were a miss.
 """
 
-from .fragments import forget_local, later, remember
+from .fragments import later, remember
 from .front import PageCacheMiddleware, PageCacheWSGIHandler, public_page
 from .keys import enabled, page_key
-from .store import content_version, invalidate, register_horizon, version_file, watch_models
+from .store import content_version, forget_local, invalidate, register_horizon, version_file, watch_models
 
 __all__ = [
     "PageCacheMiddleware",

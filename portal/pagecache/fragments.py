@@ -2,34 +2,15 @@
 whole pages — renewed with every change to public content and at the next scheduled change."""
 
 import hashlib
-import threading
-import time
 from collections.abc import Callable
 
 from django.conf import settings
 
-from .store import UNREACHABLE, cache, content_version, logger, timeout_for
+from .store import UNREACHABLE, LocalCopies, cache, content_version, logger, timeout_for
 
-# This process's own copies of the fragments it used last (key → (deadline, value)): a page's five to
-# ten fragments then cost no cache round trip and no unpickling. Safe to keep because a fragment's key carries
-# the content version, which every process reads from the shared place on each request and which is never
-# used twice (store.py), and because a copy lives no longer than the shared entry may (the same horizon).
-LOCAL_ENTRIES = 1000
-_local: dict[str, tuple[float, object]] = {}
-_local_lock = threading.Lock()
-
-
-def forget_local() -> None:
-    """Drop this process's copies (with cache.clear(): the next look-ups go to the shared cache)."""
-    with _local_lock:
-        _local.clear()
-
-
-def _keep_local(key: str, value, timeout: int) -> None:
-    with _local_lock:
-        while len(_local) >= LOCAL_ENTRIES:
-            del _local[next(iter(_local))]  # the oldest first
-        _local[key] = (time.time() + timeout, value)
+# This process's own copies of the fragments it used last: a page's five to ten fragments then cost no cache
+# round trip and no unpickling (the key carries the content version; store.LocalCopies says why that is safe).
+_local = LocalCopies(1000)
 
 
 def remember(key_parts: tuple, compute: Callable, request=None):
@@ -44,8 +25,8 @@ def remember(key_parts: tuple, compute: Callable, request=None):
     raw = "\x1f".join(str(part) for part in (version, *key_parts))
     key = "remember:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:40]
     local = _local.get(key)
-    if local is not None and local[0] > time.time():
-        return local[1]
+    if local is not None:
+        return local
     try:
         value = cache().get(key)
     except UNREACHABLE:
@@ -59,7 +40,7 @@ def remember(key_parts: tuple, compute: Callable, request=None):
         if timeout > 0:
             if computed:
                 cache().set(key, value, timeout=timeout)
-            _keep_local(key, value, timeout)
+            _local.put(key, value, timeout)
     except UNREACHABLE:
         logger.warning("page cache unavailable", exc_info=True)
     return value

@@ -4,11 +4,13 @@ The version lives where every process sees it: in the cache when the cache is sh
 when each process has its own memory cache (the workers of one server without REDIS_URL). Horizons: the next
 moment public pages change by time alone, so that nothing is kept past it."""
 
+import functools
 import hashlib
 import logging
 import os
 import secrets
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -62,25 +64,50 @@ def _process_local() -> bool:
 def version_file() -> Path:
     """Where the version lives without a shared cache: one file per deployment (project folder + database)."""
     configured = getattr(settings, "PORTAL_PAGE_CACHE_VERSION_FILE", "")
+    database = settings.DATABASES["default"]
+    return _version_path(
+        configured, str(settings.BASE_DIR), database.get("HOST", ""), database.get("PORT", ""), database.get("NAME")
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _version_path(configured: str, base_dir: str, host, port, name) -> Path:
     if configured:
         return Path(configured)
-    database = settings.DATABASES["default"]
-    identity = f"{settings.BASE_DIR}|{database.get('HOST', '')}|{database.get('PORT', '')}|{database.get('NAME')}"
+    identity = f"{base_dir}|{host}|{port}|{name}"
     digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"portal-pagecache-{digest}.version"
 
 
+# The file's identity (path, inode, change and modification times) when this process last read it, and what it
+# read: a request then costs one stat() instead of opening and reading the file. invalidate() writes a new file
+# and renames it over the old one, which gives it a new inode and new times.
+_file_seen: tuple | None = None
+
+
 def _file_version() -> str:
+    global _file_seen  # this process's memory of the file
+    path = version_file()
     try:
-        version = version_file().read_text()
+        status = os.stat(path)
     except FileNotFoundError:
-        version = ""
-    if not version:
-        # A version is never used twice, not even after the file was removed (a cleaned /tmp): each process
-        # keeps its own copies of fragments by version (fragments.py), and must not take old ones for new.
-        _write_file_version()
-        version = version_file().read_text()
-    return version
+        status = None
+    if status is not None:
+        identity = (path, status.st_ino, status.st_ctime_ns, status.st_mtime_ns, status.st_size)
+        seen = _file_seen
+        if seen is not None and seen[0] == identity:
+            return seen[1]
+        try:
+            version = path.read_text()
+        except FileNotFoundError:
+            version = ""
+        if version:
+            _file_seen = (identity, version)
+            return version
+    # A version is never used twice, not even after the file was removed (a cleaned /tmp): each process keeps
+    # its own copies of pages and fragments by version (LocalCopies), and must not take old ones for new.
+    _write_file_version()
+    return path.read_text()
 
 
 def _write_file_version() -> None:
@@ -131,6 +158,43 @@ def content_version(request=None):
     if request is not None:
         request._portal_content_version = version
     return version
+
+
+class LocalCopies:
+    """This process's own copies of what it last read from the cache (key → (deadline, value)), at most `size`,
+    the oldest dropped first. Safe to keep because every key or value carries the content version, which each
+    request reads from the shared place and which is never used twice, and because a copy lives no longer than
+    the horizon allows (the caller's timeout). Values are shared between requests: immutable ones only."""
+
+    registry: list["LocalCopies"] = []
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: dict = {}
+        self._lock = threading.Lock()
+        LocalCopies.registry.append(self)
+
+    def get(self, key):
+        item = self._items.get(key)
+        return item[1] if item is not None and item[0] > time.time() else None
+
+    def put(self, key, value, timeout: int) -> None:
+        if timeout <= 0:
+            return
+        with self._lock:
+            while len(self._items) >= self.size:
+                del self._items[next(iter(self._items))]
+            self._items[key] = (time.time() + timeout, value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def forget_local() -> None:
+    """Drop this process's copies of pages and fragments (with cache.clear(): the next look-ups go to the cache)."""
+    for copies in LocalCopies.registry:
+        copies.clear()
 
 
 def read(key: str):

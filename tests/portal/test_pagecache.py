@@ -229,3 +229,29 @@ def test_a_version_lost_from_a_shared_redis_starts_again_above_every_earlier_one
     shared.delete(pagecache_store.VERSION_KEY)  # a flushed or restarted Redis
     assert pagecache_store.current_version() > reached
     shared.delete(pagecache_store.VERSION_KEY)
+
+
+def test_a_page_this_process_keeps_is_not_served_after_another_process_changes_the_version(demo):
+    client = Client()
+    assert "Metro line 2 to Wuyi Square" in client.get("/en/contact/").text
+    # Another worker's edit: the row changes and that worker writes a new version; this process's copy of the
+    # page is of the old version and must not be served.
+    Branch.objects.filter(slug="hunan").update(transit_en="Bus 1 to the river.")
+    before = pagecache_store.current_version()
+    pagecache_store._write_file_version()
+    assert pagecache_store.current_version() != before
+    text = client.get("/en/contact/").text
+    assert "Bus 1 to the river." in text and "Metro line 2 to Wuyi Square" not in text
+
+
+def test_the_wsgi_handler_serves_a_kept_page_without_reading_the_cache(demo, django_assert_num_queries):
+    from django.core.cache import cache
+
+    first = Client().get("/en/rights/")
+    cache.clear()  # the shared copy is gone; this process still holds the page of the current version
+    with django_assert_num_queries(0):
+        status, _headers, body = _wsgi("/en/rights/")
+    assert status == "200 OK" and body == first.content
+    pagecache_store._write_file_version()  # a change anywhere: the kept copy is of an old version
+    assert Client().get("/en/rights/").content == first.content  # rendered again, the same text
+    assert pagecache_store.current_version() == pagecache_store._file_version()
