@@ -344,8 +344,9 @@ def receipt(request):
 
 def _find(number: str, phone: str) -> Complaint | None:
     """The complaint with this number and phone, or None. Unknown numbers cost the same comparison."""
-    found = Complaint.objects.filter(tracking_number=number).only("tracking_number", "phone") if number else None
-    complaint = found.first() if found is not None else None
+    complaint = (
+        Complaint.objects.filter(tracking_number=number).only("tracking_number", "phone").first() if number else None
+    )
     return complaint if phones_match(complaint.phone if complaint else None, phone) else None
 
 

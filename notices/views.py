@@ -32,13 +32,7 @@ class DeferredQuerySet:
     ordered = True
 
     def __init__(self, build):
-        self._build = build
-        self._built = None
-
-    def _queryset(self):
-        if self._built is None:
-            self._built = self._build()
-        return self._built
+        self._queryset = later(build)
 
     def __getattr__(self, name):
         if name.startswith("__"):
@@ -189,15 +183,14 @@ def _listing(request, category: Category | None):
         return notices.without_bodies()
 
     notices = DeferredQuerySet(build)
-    # The total (a count over every published notice) is remembered until the notices change: a list page the
-    # page cache does not hold then costs one short query.
     if criteria.get("q"):
         # A search: its page and its (capped) total from one query, remembered until the notices change.
         paginator = CappedSearchPaginator(notices, PAGE_SIZE)
-        key = ("notice-search", category, sorted(criteria.items()), get_language(), request.GET.get("page"))
+        key = ("notice-search", category, sorted(criteria.items()), language, request.GET.get("page"))
         page = paginator.get_remembered_page(request.GET.get("page"), key=key, request=request)
     else:
-        count_key = ("notice-count", category, sorted(criteria.items()), get_language())
+        # The total (a count over every published notice) is remembered until the notices change.
+        count_key = ("notice-count", category, sorted(criteria.items()), language)
         paginator = RememberedCountPaginator(notices, PAGE_SIZE, count_key=count_key, request=request)
         page = paginator.get_page(request.GET.get("page"))
         # The cards of a page are one fragment keyed by the notices it lists. Which notices those are is
@@ -309,8 +302,7 @@ class RememberedNotice:
             self._notice = Notice.objects.get(pk=head["pk"])
         return getattr(self._notice, name)
 
-    def get_absolute_url(self):
-        return reverse("notices:detail", kwargs={"category": self.category, "slug": self.slug})
+    get_absolute_url = Notice.get_absolute_url  # from the head's category and slug
 
 
 def render_notice(request, notice: Notice, *, now=None, preview: bool = False):
