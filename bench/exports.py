@@ -6,8 +6,9 @@ and `complaint_report` for a year.
 Starts a throwaway PostgreSQL (or uses DATABASE_URL, e.g. a database already filled by `generate_volume`: then
 leave out --complaints), migrates and, when asked, generates the volume. Each step runs as its own process under
 GNU time, so the peak resident memory is the whole process's. The reference is
-`psql -c "\\copy (SELECT <the export's columns> …) TO '<file>' CSV HEADER"`: the same rows, columns and order
-with no formatting or masking. Prints a Markdown table; --record also puts it at the top of bench/RESULTS.md.
+`psql -c "\\copy (<the export's query>) TO '<file>' CSV HEADER"`: the same rows, columns (joins and computed
+columns included) and order, with no formatting or masking. Prints a Markdown table; --record also puts it at
+the top of bench/RESULTS.md.
 """
 
 import argparse
@@ -21,13 +22,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import PRODUCTION_ENV, ROOT, append_results, manage, peak_rss_mb, postgres
 
-# The export's rows (complaints/exports.py COLUMNS, oldest first) without its formatting and masking.
-COPY_QUERY = (
-    "SELECT c.tracking_number, c.received_at, c.source, c.regulator_ref, c.channel, c.business_channel, c.category, "
-    "c.province, b.name, c.status, c.due_date, c.decided_at, c.outcome, c.name, c.phone, c.email, c.id_number, "
-    "c.description FROM complaints_complaint c LEFT JOIN portal_branch b ON b.id = c.branch_id "
-    "ORDER BY c.received_at, c.id"
-)
+# The export's own query (its columns and order: rows.ordered and vocabulary.EXPORT_COLUMNS, the joins and
+# computed columns included) with the raw values: what COPY reads without formatting or masking.
+REFERENCE_QUERY = """
+from django.db import connection
+from complaints.models import Complaint
+from complaints.compliance.exports.rows import ordered
+from complaints.compliance.vocabulary import EXPORT_COLUMNS
+query = ordered(Complaint.objects.all()).values_list(*[field for field, _heading in EXPORT_COLUMNS]).query
+sql, params = query.sql_with_params()
+with connection.cursor() as cursor:
+    print(cursor.mogrify(sql, params).decode().replace(chr(10), " "))
+"""
 # Issue 7's targets: (maximum ratio to COPY, maximum peak RSS in MB).
 TARGETS = {"csv": (1.5, 100), "xlsx": (5.0, 100)}
 REPORT_TARGET_SECONDS = 1.0
@@ -59,7 +65,9 @@ def main() -> None:
         )  # fmt: skip
         load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
         copy_file = Path(folder) / "copy.csv"
-        copy_command = ["psql", database_url, "-q", "-c", f"\\copy ({COPY_QUERY}) TO '{copy_file}' CSV HEADER"]
+        reference = manage("shell", "-c", REFERENCE_QUERY, env=env, capture_output=True, text=True)
+        reference = reference.stdout.strip().splitlines()[-1]
+        copy_command = ["psql", database_url, "-q", "-c", f"\\copy ({reference}) TO '{copy_file}' CSV HEADER"]
         commands = {"copy": copy_command}
         for file_format in ("csv", "xlsx"):
             commands[file_format] = [

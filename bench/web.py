@@ -204,19 +204,21 @@ SUBMIT_CONNECTIONS = 16
 
 
 def form_sessions(base: str, count: int) -> str:
-    """`count` browser sessions that have each opened the complaint form, as "sessionid|csrftoken" pairs
-    joined by ";" (bench/lua/submit.lua's BENCH_SESSIONS): the form's one-time token is bound to a session."""
+    """`count` browsers that have each opened the complaint form, as "sessionid|csrftoken" pairs joined by ";"
+    (bench/lua/submit.lua's BENCH_SESSIONS): the form's one-time token is bound to the browser. A first visit
+    gets no session (the session id is empty then): the POST that files the complaint makes it."""
     pairs = []
     for _ in range(count):
         cookie, _page = _get(base, "/complaints/new/")
-        pairs.append(f"{cookie['sessionid'].value}|{cookie['csrftoken'].value}")
+        session = cookie["sessionid"].value if "sessionid" in cookie else ""
+        pairs.append(f"{session}|{cookie['csrftoken'].value}")
     return ";".join(pairs)
 
 
 def _submit_status(base: str, session: str) -> int:
     """One GET and POST as bench/lua/submit.lua sends them, on `session`: 302 means a complaint was filed."""
     sid, csrf_cookie = session.split("|")
-    cookies = f"sessionid={sid}; csrftoken={csrf_cookie}"
+    cookies = f"sessionid={sid}; csrftoken={csrf_cookie}" if sid else f"csrftoken={csrf_cookie}"
     request = urllib.request.Request(base + "/complaints/new/", headers={"Cookie": cookies})  # noqa: S310
     page = urllib.request.urlopen(request, timeout=30).read().decode()  # noqa: S310 - loopback only
     fields = {

@@ -4,10 +4,11 @@ import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
-from portal.forms import HoneypotMixin
+from portal.forms import HoneypotMixin, csrf_token
 from portal.models import PROVINCES, province_label
 from portal.phones import normalize_phone
 from portal.uploads import validate_upload
@@ -114,8 +115,8 @@ class ComplaintForm(HoneypotMixin, forms.Form):
         label=_("I have read the privacy notice and agree that my personal data is used to handle this complaint."),
         error_messages={"required": _("Please agree to the privacy notice: without it we cannot handle your data.")},
     )
-    # One token per form shown, bound to the session that received it: the same form sent twice makes one
-    # complaint, and a token copied into another browser is refused.
+    # One token per form shown, bound to the browser that received it (its session's draft, or browser_token):
+    # the same form sent twice makes one complaint, and a token copied into another browser is refused.
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, expected_tokens=None, step=None, **kwargs):
@@ -152,6 +153,31 @@ class ComplaintForm(HoneypotMixin, forms.Form):
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+_NONCE_CHARS = 24  # secrets.token_urlsafe(18)
+_MAC_CHARS = 24
+
+
+def _browser_mac(nonce: str, secret: str) -> str:
+    return salted_hmac("complaints.form-token", f"{nonce}:{secret}", algorithm="sha256").hexdigest()[:_MAC_CHARS]
+
+
+def browser_token(request) -> str:
+    """A one-time token for a visitor who has no session yet: random, with a MAC over the browser's CSRF secret,
+    so that it is bound to the browser that received it as a session's token is, without writing a session
+    row for every visitor who only opens the form."""
+    csrf_token(request)  # the browser's CSRF secret, made (and its cookie set) if it has none
+    nonce = secrets.token_urlsafe(18)
+    return nonce + _browser_mac(nonce, request.META["CSRF_COOKIE"])
+
+
+def is_browser_token(request, token: str) -> bool:
+    """Whether `token` is one browser_token gave this browser (the CSRF cookie it sent)."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret or not isinstance(token, str) or len(token) != _NONCE_CHARS + _MAC_CHARS:
+        return False
+    return constant_time_compare(token[_NONCE_CHARS:], _browser_mac(token[:_NONCE_CHARS], secret))
 
 
 class Step:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal import codes, ratelimit
 from portal.messaging.models import Message, MessageChannel
+from portal.pagecache.blank import blank_form_page
 from portal.phones import display_phone, phones_match
 from portal.uploads import pending_delete, pending_file, pending_save, validate_upload
 
@@ -31,6 +32,8 @@ from .forms import (
     ReviewRequestForm,
     TrackForm,
     WithdrawForm,
+    browser_token,
+    is_browser_token,
     new_token,
     step_named,
 )
@@ -103,14 +106,24 @@ def _request_too_large(request) -> bool:
     return length > settings.PORTAL_MAX_REQUEST_BYTES
 
 
-def _draft(request) -> dict:
+def _draft(request, posted: str) -> dict:
     """The complaint being written in this session: its one-time token, the answers so far and the files kept.
-    Created on the first visit to the form, so the token is bound to the session that received it."""
+    Kept in the session from the first answer sent; until then the token is a browser_token, bound to the
+    browser without a session row (a POST that carries one, `posted`, continues with it)."""
     draft = request.session.get(DRAFT_SESSION_KEY)
-    if not isinstance(draft, dict) or not isinstance(draft.get("token"), str):
-        draft = {"token": new_token(), "data": {}, "files": []}
-        request.session[DRAFT_SESSION_KEY] = draft
-    return draft
+    if isinstance(draft, dict) and isinstance(draft.get("token"), str):
+        return draft
+    token = posted if is_browser_token(request, posted) else browser_token(request)
+    return {"token": token, "data": {}, "files": []}
+
+
+def _expected_tokens(request, draft: dict, posted: str) -> list[str]:
+    """The tokens this browser may send: its draft's, those of the complaints it sent last (a resent form shows
+    the receipt again), and any browser_token it was given (another tab opened before the first answer)."""
+    expected = [draft["token"], *_sent_tokens(request)]
+    if posted not in expected and is_browser_token(request, posted):
+        expected.append(posted)
+    return expected
 
 
 def _save_draft(request, draft: dict) -> None:
@@ -251,10 +264,13 @@ def new(request):
     one form and sent directly; on an error the whole form comes back, with the files kept."""
     breadcrumbs = [(_("File a complaint"), None)]
     context = {"breadcrumbs": breadcrumbs, "nav_section": "complaint-new"}
-    draft = _draft(request)
-    expected = [draft["token"], *_sent_tokens(request)]
-    if request.method == "POST" and _request_too_large(request):
-        form = ComplaintForm(initial=draft.get("data"))
+    too_large = request.method == "POST" and _request_too_large(request)
+    # What was sent is not read when it is too large.
+    posted = request.POST.get("token", "") if request.method == "POST" and not too_large else ""
+    draft = _draft(request, posted)
+    expected = _expected_tokens(request, draft, posted)
+    if too_large:
+        form = ComplaintForm(initial={**draft.get("data", {}), "token": draft["token"]})
         context.update(_step_context(form, STEPS[0], draft), too_large=True)
         return render(request, "complaints/new.html", context, status=413)
     if request.method == "POST" and "step" not in request.POST:
@@ -284,13 +300,25 @@ def new(request):
             index = STEP_SLUGS.index(step.slug) + (-1 if going_back else 1)
             return redirect(f"{reverse('complaints:new')}?step={STEP_SLUGS[max(index, 0)]}")
     else:
-        form = ComplaintForm(initial={**draft.get("data", {}), "token": draft["token"]}, step=step)
-        _save_draft(request, draft)
         # A step nothing has been typed into yet looks the same to everyone: its fields come from a cached
-        # fragment (templates/complaints/new.html); the CSRF and one-time tokens stay outside it.
+        # fragment (templates/complaints/new.html), or the whole page does for a visitor without a session
+        # (portal.pagecache.blank); the CSRF and one-time tokens are each visitor's own.
         context["pristine"] = (
             step.slug != "check" and not draft["files"] and not any(draft["data"].get(name) for name in step.fields)
         )
+        if context["pristine"] and request.GET.dict() in ({}, {"step": step.slug}):
+            response = blank_form_page(
+                request,
+                "complaints/new.html",
+                lambda slots: {
+                    **context,
+                    **_step_context(ComplaintForm(initial={"token": slots["token"]}, step=step), step, draft),
+                },
+                tokens={"token": draft["token"]},
+            )
+            if response is not None:
+                return response
+        form = ComplaintForm(initial={**draft.get("data", {}), "token": draft["token"]}, step=step)
     if step.slug == "check":
         whole = _draft_form(draft, consent=True, expected=expected)
         if not whole.is_valid() and request.method == "GET":
@@ -342,12 +370,10 @@ def receipt(request):
     )
 
 
-def _find(number: str, phone: str) -> Complaint | None:
-    """The complaint with this number and phone, or None. Unknown numbers cost the same comparison."""
-    complaint = (
-        Complaint.objects.filter(tracking_number=number).only("tracking_number", "phone").first() if number else None
-    )
-    return complaint if phones_match(complaint.phone if complaint else None, phone) else None
+def _find(number: str, phone: str) -> bool:
+    """Whether a complaint has this number and phone. Unknown numbers cost the same comparison."""
+    recorded = Complaint.objects.phone_of(number) if number else None
+    return phones_match(recorded, phone)
 
 
 @never_cache
@@ -362,29 +388,33 @@ def track(request):
         ):
             return _too_many(request, "track")
         if form.is_valid():
-            complaint = _find(form.cleaned_data["tracking_number"], form.cleaned_data["phone"])
-            if complaint is not None:
+            number = form.cleaned_data["tracking_number"]
+            if _find(number, form.cleaned_data["phone"]):
                 response = redirect("complaints:status")
-                _grant(response, complaint)
+                _grant(response, number)
                 return response
             ratelimit.hit("complaint-track", pair)
             context["not_found"] = True
         # A mistyped number is refused before any look-up, but still counts towards the address's ceiling.
         ratelimit.hit("complaint-track-address", address)
     else:
+        if not request.GET:
+            response = blank_form_page(request, "complaints/track.html", {**context, "form": TrackForm()})
+            if response is not None:
+                return response
         form = TrackForm()
     context["form"] = form
     return render(request, "complaints/track.html", context)
 
 
-def _grant(response, complaint: Complaint) -> None:
+def _grant(response, tracking_number: str) -> None:
     """Access to the complaint just looked up, for TRACK_SESSION_SECONDS from now: a signed cookie (its
     tracking number, which the visitor typed, and the time, under the site's secret; not the row's id, which
     would tell how many complaints there are), so that a look-up writes no session row. A forged or altered
     cookie fails its signature; an old one its age."""
     response.set_signed_cookie(
         TRACK_COOKIE,
-        complaint.tracking_number,
+        tracking_number,
         salt=TRACK_COOKIE_SALT,
         max_age=TRACK_SESSION_SECONDS,
         path="/",

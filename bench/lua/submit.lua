@@ -1,5 +1,5 @@
--- wrk: file complaints as browsers do: GET the form (it gives its session a one-time token), then POST it with
--- that token, so that every POST files a new complaint. Run with as many threads as connections
+-- wrk: file complaints as browsers do: GET the form (it gives the browser a one-time token), then POST it with
+-- that token, so that every POST files a new complaint. Without a session id each pair is a first visit. Run with as many threads as connections
 -- (-t16 -c16): each thread's one connection alternates GET and POST, so the latencies are of both.
 -- BENCH_SESSIONS: "sessionid|csrftoken" pairs separated by ";", one per thread (bench/web.py form_sessions).
 local sessions = {}
@@ -25,7 +25,10 @@ function init(args)
 end
 
 function request()
-  local cookie = "sessionid=" .. sid .. "; csrftoken=" .. csrf_cookie
+  local cookie = "csrftoken=" .. csrf_cookie
+  if sid ~= "" then
+    cookie = "sessionid=" .. sid .. "; " .. cookie
+  end
   if token == nil then
     return wrk.format("GET", "/complaints/new/", {["Cookie"] = cookie, ["Accept-Encoding"] = "identity"})
   end

@@ -45,7 +45,13 @@ def page_key(environ) -> str | None:
     """The cache key of the page a request (its WSGI environ, or request.META) asks for, or None when it may
     neither be served from nor stored into the cache. Read from the environ directly, so that a hit costs no
     HttpRequest; both the WSGI handler and the middleware use this one function."""
-    if not enabled() or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+    return anonymous_key(environ) if enabled() else None
+
+
+def anonymous_key(environ) -> str | None:
+    """page_key whether or not whole pages are cached: a key for a GET by a visitor without a session or pending
+    messages (address and display mode), else None. Pages of empty forms (blank.py) are kept under it."""
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return None
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "/")
     if path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):

@@ -273,6 +273,10 @@ def test_an_oversized_request_is_refused_before_it_is_read(client, settings):
     response = client.post("/en/complaints/new/", valid_data(token, attachments=[files.pdf()], description="x" * 2000))
     assert response.status_code == 413 and "too large" in response.text
     assert not Complaint.objects.exists()
+    # The form shown again takes the complaint when it is sent without the oversized parts.
+    again = re.search(r'name="token" value="([^"]+)"', response.text).group(1)
+    assert client.post("/en/complaints/new/", valid_data(again, description="x" * 200)).status_code == 302
+    assert Complaint.objects.count() == 1
 
 
 def test_the_sitemap_lists_the_form_and_the_look_up_in_both_languages(client):
