@@ -6,6 +6,7 @@ from portal.rights import RIGHT_CHOICES
 from .models import Audience
 
 QUERY_MAX_LENGTH = 100
+FILTER_FIELDS = ("q", "right", "audience")
 
 
 class NoticeFilterForm(forms.Form):
@@ -19,7 +20,7 @@ class NoticeFilterForm(forms.Form):
         # What arrives in the address is anything at all: NUL bytes (refused by PostgreSQL) are dropped and
         # an overlong search is cut, so that no address leads to an error page.
         data = params.copy()
-        for key in ("q", "right", "audience"):
+        for key in FILTER_FIELDS:
             value = data.get(key, "")
             value = value.replace("\x00", "").strip()
             if key == "q":
@@ -30,4 +31,4 @@ class NoticeFilterForm(forms.Form):
     def filters(self) -> dict:
         """The valid criteria only; an unknown right or audience is reported on the form and ignored."""
         self.is_valid()
-        return {key: self.cleaned_data.get(key, "") for key in ("q", "right", "audience") if key in self.cleaned_data}
+        return {key: self.cleaned_data.get(key, "") for key in FILTER_FIELDS if key in self.cleaned_data}

@@ -18,7 +18,7 @@ from portal.profile import current_profile
 from portal.uploads import download_name
 
 from . import search
-from .forms import NoticeFilterForm
+from .forms import FILTER_FIELDS, NoticeFilterForm
 from .models import CATEGORY_DESCRIPTIONS, Category, Notice, NoticeAttachment, Status
 
 PAGE_SIZE = 20
@@ -162,8 +162,9 @@ def _category_or_404(slug: str) -> Category:
 
 
 def _listing(request, category: Category | None):
-    form = NoticeFilterForm(request.GET)
-    criteria = form.filters()
+    # A list without filters (most requests) builds no form: the template asks for it inside a cached fragment.
+    form = later(lambda: NoticeFilterForm(request.GET))
+    criteria = form().filters() if any(request.GET.get(key) for key in FILTER_FIELDS) else {}
     language = get_language()
 
     def build():
@@ -202,12 +203,12 @@ def _listing(request, category: Category | None):
             request,
         )
     filtered = any(criteria.values())
-    return form, page, filtered
+    return form, page, filtered, criteria
 
 
-def _search_context(form) -> dict:
+def _search_context(criteria: dict) -> dict:
     """The words to highlight on the result cards, and the synonyms the search added (shown to the visitor)."""
-    query = form.filters().get("q", "")
+    query = criteria.get("q", "")
     groups = search.terms(query, get_language())
     return {
         "search_key": query,
@@ -218,7 +219,7 @@ def _search_context(form) -> dict:
 
 @public_page
 def index(request):
-    form, page, filtered = _listing(request, None)
+    form, page, filtered, criteria = _listing(request, None)
     return render(
         request,
         "notices/list.html",
@@ -228,7 +229,7 @@ def index(request):
             "filtered": filtered,
             "categories": Category.choices,
             "category": None,
-            **_search_context(form),
+            **_search_context(criteria),
             "heading": _("Notices"),
             "intro": _("What we publish for consumers: disclosures, fraud warnings, guides, cases and campaigns."),
             "feed_url": reverse("notices:feed"),
@@ -241,7 +242,7 @@ def index(request):
 @public_page
 def category(request, category):
     category = _category_or_404(category)
-    form, page, filtered = _listing(request, category)
+    form, page, filtered, criteria = _listing(request, category)
     return render(
         request,
         "notices/list.html",
@@ -251,7 +252,7 @@ def category(request, category):
             "filtered": filtered,
             "categories": Category.choices,
             "category": category,
-            **_search_context(form),
+            **_search_context(criteria),
             "heading": category.label,
             "intro": CATEGORY_DESCRIPTIONS[category],
             "feed_url": reverse("notices:category_feed", args=[category.value]),
