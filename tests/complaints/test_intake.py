@@ -56,6 +56,12 @@ def test_the_steps_have_the_contract_field_names_guidance_and_privacy_notice_in_
         assert 'name="consent"' in whole.text and words in whole.text
 
 
+def test_the_step_buttons_read_next_and_back_in_chinese(client):
+    page = client.get("/complaints/new/?step=what").text
+    assert ">下一步</button>" in page and ">上一步</button>" in page
+    assert "最近一次" not in page  # the reception schedule's "next" (the coming day) is another word
+
+
 def step(client, slug, prefix="", **fields):
     token = re.search(r'name="token" value="([^"]+)"', client.get(f"{prefix}/complaints/new/?step={slug}").text)
     return client.post(f"{prefix}/complaints/new/", {"step": slug, "token": token.group(1), "website": "", **fields})
