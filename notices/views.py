@@ -3,6 +3,7 @@ from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import Count, Max, Q, Window
+from django.db.models.expressions import RawSQL
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -72,14 +73,33 @@ class CappedSearchPaginator(Paginator):
     count over every match. More than SEARCH_LIMIT matches: the first SEARCH_LIMIT are offered and the page
     says the search was cut short (`capped`)."""
 
-    def __init__(self, object_list, per_page, **kwargs):
+    def __init__(self, object_list, per_page, *, in_steps=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.capped = False
+        # A callable giving the same list as (the index's candidates, (the checks' SQL, parameters) or None):
+        # NoticeQuerySet.search_in_steps.
+        self.in_steps = in_steps
+
+    def first_matches(self):
+        """The first SEARCH_LIMIT + 1 matches in list order. Where the index only finds candidates, these are
+        read in list order and checked one by one until there are enough (a fenced subquery, then a check per
+        candidate that the planner cannot fold into a join): a common word then checks a few hundred
+        notices' texts, not the thousands the index offers."""
+        split = self.in_steps() if self.in_steps is not None else None
+        if split is None or split[1] is None:
+            return self.object_list.values("pk")[: SEARCH_LIMIT + 1]
+        candidates, (checks, check_params) = split
+        sql, params = candidates.values("pk").query.sql_with_params()
+        return RawSQL(  # noqa: S611 - fixed SQL and the ORM's own; every word is a parameter
+            f"SELECT c.id FROM ({sql} OFFSET 0) AS c (id) "  # noqa: S608
+            f"WHERE (SELECT {checks} FROM notices_notice AS n WHERE n.id = c.id) LIMIT {SEARCH_LIMIT + 1}",
+            (*params, *check_params),
+        )
 
     def rows(self, number: int):
         """The page's query: the notices of page `number` of the first SEARCH_LIMIT + 1 matches, each with
         `found`, how many of those there are."""
-        matches = self.object_list.values("pk")[: SEARCH_LIMIT + 1]
+        matches = self.first_matches()
         rows = (
             self.object_list.model.objects.filter(pk__in=matches)
             .annotate(found=Window(Count("*")))
@@ -167,7 +187,7 @@ def _listing(request, category: Category | None):
     criteria = form().filters() if any(request.GET.get(key) for key in FILTER_FIELDS) else {}
     language = get_language()
 
-    def build():
+    def build(in_steps=False):
         notices = Notice.objects.published()
         if category:
             notices = notices.in_category(category)
@@ -175,18 +195,23 @@ def _listing(request, category: Category | None):
             notices = notices.with_right(criteria["right"])
         if criteria.get("audience"):
             notices = notices.with_audience(criteria["audience"])
+        checks = None
         if criteria.get("q"):
-            notices = notices.search(criteria["q"], language)
+            split = notices.search_in_steps(criteria["q"], language) if in_steps else None
+            if split is None:
+                notices = notices.search(criteria["q"], language)
+            else:
+                notices, checks = split[0], split[1:]
         if category == Category.DISCLOSURES:
             notices = notices.order_by("-disclosure_year", "-pinned", "-publish_at", "-id")
         else:
             notices = notices.listed()
-        return notices.without_bodies()
+        return (notices.without_bodies(), checks) if in_steps else notices.without_bodies()
 
     notices = DeferredQuerySet(build)
     if criteria.get("q"):
         # A search: its page and its (capped) total from one query, remembered until the notices change.
-        paginator = CappedSearchPaginator(notices, PAGE_SIZE)
+        paginator = CappedSearchPaginator(notices, PAGE_SIZE, in_steps=later(lambda: build(in_steps=True)))
         key = ("notice-search", category, sorted(criteria.items()), language, request.GET.get("page"))
         page = paginator.get_remembered_page(request.GET.get("page"), key=key, request=request)
     else:

@@ -7,8 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.utils import translation
 
+from notices import views
 from notices.models import Category, Notice, _plain_search
 from notices.search import terms
 from notices.views import SEARCH_LIMIT, CappedSearchPaginator
@@ -60,6 +62,40 @@ def test_the_indexed_search_finds_exactly_what_the_plain_search_finds(volume, ma
     plain = set(_plain_search(published, suffix, terms(text, language)).values_list("pk", flat=True))
     indexed = set(published.search(text, language).values_list("pk", flat=True))
     assert indexed == plain and (plain or text in ("100%",))
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "category"),
+    [
+        ("fraud", "en", None),
+        ("理赔", "zh-hans", None),
+        ("保险公司", "zh-hans", None),
+        ("退保 欺诈", "zh-hans", None),
+        ("CLAIM payout", "en", None),
+        ("personal data", "en", None),
+        ("scam", "en", Category.FRAUD_WARNINGS),
+    ],
+)
+def test_a_list_that_checks_its_candidates_in_order_shows_what_the_one_step_search_shows(
+    volume, make_notice, settings, text, language, category
+):
+    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 0
+    make_notice(title_zh_hans="谨防理赔骗局", summary_en="Fake claims, real payouts: 100% of them checked")
+    make_notice(title_en="Protecting your personal", summary_en="data and privacy")
+    make_notice(title_zh_hans="理赔退保欺诈草稿", title_en="fraud scam claim payout draft", publish=False)
+    listed = Notice.objects.published().search(text, language).listed()
+    if category:
+        listed = listed.in_category(category)
+    expected = list(listed.values_list("pk", flat=True)[:SEARCH_LIMIT])
+    shown = []
+    for number in range(1, SEARCH_LIMIT // views.PAGE_SIZE + 1):
+        request = RequestFactory().get("/notices/", {"q": text, "page": number})
+        with translation.override(language):
+            _form, page, _filtered, _criteria = views._listing(request, category)
+        if page.number != number:
+            break
+        shown += [notice.pk for notice in page.object_list]
+    assert shown == expected and expected
 
 
 def test_a_notice_saved_through_the_orm_is_found_by_a_two_character_word_at_once(make_notice):
