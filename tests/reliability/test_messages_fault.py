@@ -46,10 +46,6 @@ def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
-def _lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
 def _submit(client: Client, index: int) -> int:
     """One POST of the whole complaint form, with the one-time token the form page gave this session."""
     token = re.search(r'name="token" value="([^"]+)"', client.get("/complaints/new/").text).group(1)
@@ -60,6 +56,20 @@ def _submit(client: Client, index: int) -> int:
          "token": token, "website": ""},
     )  # fmt: skip
     return answer.status_code
+
+
+def _stuck_message(seconds: float) -> Message:
+    """The message the worker is waiting on the slow gateway for: being sent, and still being sent a moment
+    later (the message in flight when the gateway slowed down answers within milliseconds)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        sending = list(Message.objects.filter(status="sending"))
+        if len(sending) == 1:
+            time.sleep(0.3)
+            if Message.objects.filter(pk=sending[0].pk, status="sending", attempts=sending[0].attempts).exists():
+                return sending[0]
+        time.sleep(0.05)
+    raise AssertionError("no message waited on the slow gateway")
 
 
 def _poll(condition, seconds: float) -> None:
@@ -114,8 +124,7 @@ def test_200_submissions_through_a_failing_gateway_and_a_killed_worker_are_each_
         _wait_until(lambda: len(_lines(gateway / "delivered.jsonl")) >= SUBMISSIONS // 3, seconds=60)
         # The gateway slows down so that the kill finds the worker between its claim and the gateway's answer.
         (gateway / "latency").write_text("5")
-        _wait_until(lambda: Message.objects.filter(status="sending").exists(), seconds=20)
-        [in_flight] = Message.objects.filter(status="sending")
+        in_flight = _stuck_message(seconds=20)
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         delivered_before_recovery = len(_lines(gateway / "delivered.jsonl"))
@@ -142,8 +151,9 @@ def test_200_submissions_through_a_failing_gateway_and_a_killed_worker_are_each_
             f"{dict(calls)}, {delivered_before_recovery} delivered before the kill, "
             f"attempts per message {dict(sorted(Counter(row[2] for row in messages).items()))}"
         )
+        errors = Counter(Message.objects.exclude(status="sent").values_list("last_error", flat=True))
         assert len(messages) == SUBMISSIONS and {row[4] for row in messages} == {"complaint.received"}
-        assert {row[1] for row in messages} == {"sent"}
+        assert {row[1] for row in messages} == {"sent"}, errors
         keys = Counter(line["key"] for line in delivered)
         assert set(keys) == {str(row[0]) for row in messages} and set(keys.values()) == {1}  # none lost, none twice
         assert {line["key"]: line["id"] for line in delivered} == {str(row[0]): row[3] for row in messages}
