@@ -399,7 +399,9 @@ def track(request):
         ratelimit.hit("complaint-track-address", address)
     else:
         if not request.GET:
-            response = blank_form_page(request, "complaints/track.html", {**context, "form": TrackForm()})
+            response = blank_form_page(
+                request, "complaints/track.html", lambda _slots: {**context, "form": TrackForm()}
+            )
             if response is not None:
                 return response
         form = TrackForm()
