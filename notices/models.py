@@ -91,7 +91,7 @@ class NoticeQuerySet(models.QuerySet):
     def _with_tag(self, field: str, code: str):
         # PostgreSQL answers `@>` from a GIN index (migration 0002); SQLite keeps JSON as text, where the
         # quoted code is an exact token ("information" never matches "information-security").
-        if self.db and _vendor(self.db) == "postgresql":
+        if self._on_postgresql():
             return self.filter(**{f"{field}__contains": [code]})
         return self.filter(**{f"{field}__icontains": f'"{code}"'})
 
@@ -100,9 +100,8 @@ class NoticeQuerySet(models.QuerySet):
         running text (no word breaks in Chinese) and English words alike. Every term must match; a term
         matches through any of its synonyms (notices/search.py). On PostgreSQL the bigram index of migration
         0006 answers it (`_indexed_search`), with exactly the same results as the plain `icontains` here."""
-        suffix = LANGUAGE_SUFFIXES.get(language, "zh_hans")
-        groups = terms(text, language) or [[text]]
-        if self.db and _vendor(self.db) == "postgresql":
+        suffix, groups = _search_terms(text, language)
+        if self._on_postgresql():
             return _indexed_search(self, suffix, groups)
         return _plain_search(self, suffix, groups)
 
@@ -111,15 +110,22 @@ class NoticeQuerySet(models.QuerySet):
         order: (the notices the index finds, the check each must pass as SQL on a notice's own columns and
         its parameters). None where `search` is one step already: on another database, or when the index
         decides alone (every variant a pair of characters) or cannot help (a 1-character variant)."""
-        suffix = LANGUAGE_SUFFIXES.get(language, "zh_hans")
-        groups = terms(text, language) or [[text]]
-        if not (self.db and _vendor(self.db) == "postgresql"):
+        suffix, groups = _search_terms(text, language)
+        if not self._on_postgresql():
             return None
         parts = _search_sql(self, suffix, groups)
         if parts is None or not parts[2]:
             return None
         pairs, pair_params, checks, check_params = parts
         return self.filter(pk__in=RawSQL(_candidates(pairs), pair_params)), checks, check_params  # noqa: S611
+
+    def _on_postgresql(self) -> bool:
+        return bool(self.db) and _vendor(self.db) == "postgresql"
+
+
+def _search_terms(text: str, language: str) -> tuple[str, list[list[str]]]:
+    """The language's column suffix and the query's terms with their variants (the whole text when it has none)."""
+    return LANGUAGE_SUFFIXES.get(language, "zh_hans"), terms(text, language) or [[text]]
 
 
 def _contains(suffix: str, word: str) -> Q:
