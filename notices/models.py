@@ -4,6 +4,8 @@ Title, summary and body are translated (notices/translation.py). The body is Mar
 HTML made from it is sanitized when it is saved (stored in `body_html`) and again when a page shows it.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import connections, models
 from django.db.models import Q
@@ -70,6 +72,18 @@ class NoticeQuerySet(models.QuerySet):
         scheduled for later appears by itself when its time arrives, with no job to run."""
         now = now or timezone.now()
         return self.filter(status=Status.PUBLISHED, publish_at__isnull=False, publish_at__lte=now)
+
+    def next_publication(self, now) -> datetime | None:
+        """When the next notice scheduled after `now` becomes public, or None: every cold page asks (the page
+        cache's horizon), so it is plain SQL on the index of public notices (the ORM's query building costs
+        ten times the query)."""
+        table = self.model._meta.db_table
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT MIN(publish_at) FROM {table} WHERE status = %s AND publish_at > %s",  # noqa: S608
+                [Status.PUBLISHED.value, now],
+            )
+            return cursor.fetchone()[0]
 
     def in_category(self, category: str):
         return self.filter(category=category)

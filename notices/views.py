@@ -20,7 +20,7 @@ from portal.uploads import download_name
 
 from . import search
 from .forms import FILTER_FIELDS, NoticeFilterForm
-from .models import CATEGORY_DESCRIPTIONS, Category, Notice, NoticeAttachment, Status
+from .models import CATEGORY_DESCRIPTIONS, Category, Notice, NoticeAttachment
 
 PAGE_SIZE = 20
 
@@ -221,10 +221,12 @@ def _listing(request, category: Category | None):
         page = paginator.get_page(request.GET.get("page"))
         # The cards of a page are one fragment keyed by the notices it lists. Which notices those are is
         # remembered like the total (until the notices change or the next scheduled publication): a page whose
-        # parts are cached then runs no query at all, and no model instance is made.
+        # parts are cached then runs no query at all, and no model instance is made. When it is not remembered
+        # (after a change), the cards' fragment is not in the cache either: the page's rows, which the cards
+        # need, are read once for both.
         page.card_keys = remember(
             (*count_key, "ids", page.number),
-            lambda: "-".join(str(pk) for pk in page.object_list.values_list("pk", flat=True)),
+            lambda: "-".join(str(notice.pk) for notice in page.object_list),
             request,
         )
     filtered = any(criteria.values())
@@ -324,11 +326,15 @@ class RememberedNotice:
             return head[name]
         if name.startswith("__"):
             raise AttributeError(name)
-        if self.__dict__.get("_notice") is None:
-            self._notice = Notice.objects.get(pk=head["pk"])
-        return getattr(self._notice, name)
+        return getattr(self.row(), name)
 
     get_absolute_url = Notice.get_absolute_url  # from the head's category and slug
+
+    def row(self) -> Notice:
+        """The whole notice, read from the database the first time anything asks for it."""
+        if self.__dict__.get("_notice") is None:
+            self._notice = Notice.objects.get(pk=self._head["pk"])
+        return self._notice
 
 
 def render_notice(request, notice: Notice, *, now=None, preview: bool = False):
@@ -343,6 +349,9 @@ def render_notice(request, notice: Notice, *, now=None, preview: bool = False):
         "notices/detail.html",
         {
             "notice": notice,
+            # The notice's own part of the page is kept by the notice's content (the whole row), read only
+            # when that part is rendered.
+            "notice_row": later(notice.row if isinstance(notice, RememberedNotice) else lambda: notice),
             "category": category,
             "attachments": later(
                 lambda: [item for item in notice.attachments.all() if item.offered_in(get_language())]
@@ -501,9 +510,4 @@ class LatestNoticesFeed(Feed):
 
 def next_scheduled_change():
     """When the next scheduled notice becomes public (the page cache keeps no page past it)."""
-    return (
-        Notice.objects.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
-        .first()
-    )
+    return Notice.objects.next_publication(timezone.now())

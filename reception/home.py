@@ -15,8 +15,7 @@ def section_context(request) -> dict:
 def next_change() -> datetime | None:
     """The next midnight (Beijing time) at which an upcoming day becomes past: the schedule, the archive and
     the home page change then without any edit, so no cached page may outlive it."""
-    first = ReceptionDay.objects.filter(date__gte=timezone.localdate()).order_by("date").values_list("date", flat=True)
-    first = first.first()
+    first = ReceptionDay.objects.first_date_from(timezone.localdate())
     if first is None:
         return None
     return day_start(first + timedelta(days=1))

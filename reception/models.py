@@ -5,7 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,14 @@ class ReceptionDayQuerySet(models.QuerySet):
     def upcoming(self, today: date):
         """Days from `today` on (cancelled ones included: people must see that a day is off), soonest first."""
         return self.public().filter(date__gte=today).order_by("date", "branch__sort_order", "branch__slug")
+
+    def first_date_from(self, today: date) -> date | None:
+        """The date of the first day from `today` on, of any branch, or None: the page cache's horizon, asked by
+        every cold page, so plain SQL."""
+        table = self.model._meta.db_table
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(f"SELECT MIN(date) FROM {table} WHERE date >= %s", [today])  # noqa: S608
+            return cursor.fetchone()[0]
 
     def past(self, today: date | None = None):
         """Days before `today`, latest first (the archive)."""

@@ -22,7 +22,7 @@ Requests with a session cookie (staff) or pending messages are never served from
 A cache that cannot be reached (Redis down) only costs speed: the page is rendered as if it were a miss.
 """
 
-from .fragments import later, remember
+from .fragments import content_digest, later, remember, remember_content
 from .front import PageCacheMiddleware, PageCacheWSGIHandler, public_page
 from .keys import enabled, page_key
 from .store import content_version, forget_local, invalidate, register_horizon, version_file, watch_models
@@ -30,6 +30,7 @@ from .store import content_version, forget_local, invalidate, register_horizon, 
 __all__ = [
     "PageCacheMiddleware",
     "PageCacheWSGIHandler",
+    "content_digest",
     "content_version",
     "enabled",
     "forget_local",
@@ -39,6 +40,7 @@ __all__ = [
     "public_page",
     "register_horizon",
     "remember",
+    "remember_content",
     "version_file",
     "watch_models",
 ]

@@ -44,12 +44,13 @@ def untranslated_note(obj, *fields):
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name: str, vary_on: list, unless=None, only_if=None):
+    def __init__(self, nodelist, name: str, vary_on: list, unless=None, only_if=None, by_content=False):
         self.nodelist = nodelist
         self.name = name
         self.vary_on = vary_on
         self.unless = unless
         self.only_if = only_if
+        self.by_content = by_content
 
     def render(self, context):
         if self.unless is not None and self.unless.resolve(context):
@@ -59,6 +60,8 @@ class FragmentNode(template.Node):
         request = context.get("request")
         parts = ("fragment", self.name, get_language() or "", "e" if is_elderly(request) else "s")
         parts += tuple(value.resolve(context) for value in self.vary_on)
+        if self.by_content:
+            return pagecache.remember_content(parts, lambda: self.nodelist.render(context))
         return pagecache.remember(parts, lambda: self.nodelist.render(context), request)
 
 
@@ -70,11 +73,18 @@ def fragment(parser, token):
     a notice's card — so that a page the page cache does not hold is still rendered mostly from cached parts.
     Only for markup that depends on nothing else: no CSRF token, no per-visitor data. `… unless expr %}` renders
     afresh when expr is true; `… if expr %}` is shared only when expr is true, and rendered afresh when it is
-    false or missing (a form's fields are shared only while nothing has been typed into them)."""
+    false or missing (a form's fields are shared only while nothing has been typed into them).
+    `… by content %}` (last, after `if`/`unless` if any) keeps the markup by the values named instead of the
+    content version (a model instance by every field it was loaded with: pagecache.remember_content): for
+    markup that depends on nothing but them and the code, such as a notice's card, which a publish elsewhere
+    then does not render again."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("{% fragment %} needs a name.")
     unless = only_if = None
+    by_content = len(bits) >= 4 and bits[-2:] == ["by", "content"]
+    if by_content:
+        bits = bits[:-2]
     if len(bits) >= 4 and bits[-2] == "unless":
         unless = parser.compile_filter(bits[-1])
         bits = bits[:-2]
@@ -84,7 +94,7 @@ def fragment(parser, token):
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     vary_on = [parser.compile_filter(bit) for bit in bits[2:]]
-    return FragmentNode(nodelist, bits[1].strip("\"'"), vary_on, unless, only_if)
+    return FragmentNode(nodelist, bits[1].strip("\"'"), vary_on, unless, only_if, by_content)
 
 
 class CaptureNode(template.Node):

@@ -4,37 +4,18 @@ own row. Once a part is cached its queries do not run; a change to public conten
 fields are shared only while nothing has been typed into them."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from notices.models import Notice
 from portal.models import Branch, SiteProfile
 from reception.models import ReceptionDay
 
-
-@pytest.fixture
-def content(demo):
-    """The demo's profile and branches, with notices and reception days to come (generate_volume, up to today)."""
-    call_command(
-        "generate_volume", "--notices=30", "--complaints=0", "--reception-days=40", "--seed=3", stdout=StringIO()
-    )
-    return demo
-
-
-@pytest.fixture(autouse=True)
-def _parts_cached_pages_not(settings):
-    # Every request renders its page (as for a page not yet asked for since the last change); parts are kept.
-    settings.PORTAL_PAGE_CACHE_SECONDS = 0
-    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 600
-    cache.clear()
-    translation.activate("zh-hans")
+pytestmark = pytest.mark.usefixtures("parts_cached_pages_not")
 
 
 def _queries(client: Client, path: str) -> tuple[int, str]:
