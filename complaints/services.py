@@ -577,7 +577,6 @@ def _create(
     return complaint
 
 
-@transaction.atomic
 def complaint_submit(
     *,
     name: str,
@@ -595,11 +594,8 @@ def complaint_submit(
     principal_name: str = "",
 ) -> Complaint:
     """A complaint filed on the web by the complainant. Idempotent on `idempotency_key`: the same form sent
-    twice (a double click, a resent POST) makes one complaint and returns it both times."""
-    if idempotency_key:
-        existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    twice (a double click, a resent POST) makes one complaint and returns it both times. The complaint, its
+    event, its messages and alerts are one transaction (no savepoint when called on its own)."""
     fields = {
         "name": name.strip(),
         "phone": phone,
@@ -622,7 +618,8 @@ def complaint_submit(
                 actor=None, action=A.SUBMIT, received_at=timezone.now(), fields=fields, attachments=attachments
             )
     except IntegrityError:
-        # The same form, sent twice at once: the other request created it first.
+        # The same form sent again (a double click, a resent POST, or at the same moment): the complaint made
+        # first. The key's unique index decides, before any file is stored, so no look-up comes first.
         if idempotency_key:
             existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:

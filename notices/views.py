@@ -134,8 +134,11 @@ class CappedSearchPaginator(Paginator):
         list's count): a search asked again costs no query unless its cards must be rendered, and then one
         look-up by id."""
 
+        fetched = []  # the rows, when this request read them: its cards need no second query
+
         def compute():
             page_number, rows = self._page_rows(number)
+            fetched.append(rows)
             return page_number, tuple(row.pk for row in rows), self.count, self.capped
 
         page_number, pks, count, self.capped = remember(key, compute, request)
@@ -143,9 +146,13 @@ class CappedSearchPaginator(Paginator):
         self.__dict__.pop("num_pages", None)
         notices = DeferredQuerySet(
             lambda: (
-                self.object_list.model.objects.filter(pk__in=pks)
-                .order_by(*self.object_list.query.order_by)
-                .defer(*self.object_list.query.deferred_loading[0])
+                fetched[0]
+                if fetched
+                else (
+                    self.object_list.model.objects.filter(pk__in=pks)
+                    .order_by(*self.object_list.query.order_by)
+                    .defer(*self.object_list.query.deferred_loading[0])
+                )
             )
         )
         page = self._get_page(notices, page_number, self)

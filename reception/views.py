@@ -59,15 +59,16 @@ def _schedule(query) -> dict:
     branches = list(Branch.objects.active())
     provinces = [province for province in PROVINCES if any(branch.province == province for branch in branches)]
     form = ScheduleFilterForm(query or None, branches=branches, provinces=provinces)
-    days = ReceptionDay.objects.upcoming(today)
+    shown = branches
     filtered = False
     if form.is_bound and form.is_valid():
         if form.cleaned_data.get("branch"):
-            days = days.filter(branch__slug=form.cleaned_data["branch"])
+            shown = [branch for branch in shown if branch.slug == form.cleaned_data["branch"]]
             filtered = True
         if form.cleaned_data.get("province"):
-            days = days.filter(branch__province=form.cleaned_data["province"])
+            shown = [branch for branch in shown if branch.province == form.cleaned_data["province"]]
             filtered = True
+    days = ReceptionDay.objects.upcoming_of(shown, today)
     years = [day.year for day in ReceptionDay.objects.past(today).dates("date", "year", order="DESC")]
     return {"form": form, "groups": _group_by_branch(days), "filtered": filtered, "years": years}
 

@@ -7,7 +7,7 @@ periodic runner that runs again alerts nobody twice.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import connections, router, transaction
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,7 +33,7 @@ def absolute(url: str) -> str:
     return f"{settings.PORTAL_SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a caller's transaction, no savepoint of its own: one INSERT below
 def staff_alert(
     *, users, template: str, params: dict, key: str, reference: str = "", url: str = "", email: bool = True
 ) -> list[StaffAlert]:
@@ -41,28 +41,19 @@ def staff_alert(
     too when they have an address. Returns the alerts written now (none for a user who already has `key`)."""
     if template not in catalogue.ALERTS:
         raise KeyError(template)
-    now = timezone.now()
     key = key[:120]
     active = list({user.pk: user for user in users if user.is_active}.values())
-    # A fixed number of queries however many are alerted: who already has this key, then one insert for the
-    # others. Should another process alert one of them with the same key meanwhile, the insert fails whole and
-    # each is written on its own instead, as before.
-    already = set(StaffAlert.objects.filter(key=key, user__in=active).values_list("user_id", flat=True))
-    fields = {"key": key, "template": template, "params": params, "reference": reference, "url": url, "created_at": now}
-    fresh = [user for user in active if user.pk not in already]
-    if not fresh:
+    if not active:
         return []
-    try:
-        with transaction.atomic():
-            written = StaffAlert.objects.bulk_create([StaffAlert(user=user, **fields) for user in fresh])
-    except IntegrityError:
-        written = []
-        for user in fresh:
-            alert, created = StaffAlert.objects.get_or_create(
-                user=user, key=key, defaults={name: value for name, value in fields.items() if name != "key"}
-            )
-            if created:
-                written.append(alert)
+    fields = {
+        "key": key,
+        "template": template,
+        "params": params,
+        "reference": reference,
+        "url": url,
+        "created_at": timezone.now(),
+    }
+    written = _write_once(active, fields)
     for alert in written:
         user = alert.user
         if email and user.email:
@@ -78,6 +69,33 @@ def staff_alert(
                 params={"title": title, "link": absolute(url)},
                 reference=reference,
             )
+    return written
+
+
+def _write_once(users: list, fields: dict) -> list[StaffAlert]:
+    """The alerts of `fields` for these users in one statement whatever their number, skipping each user who
+    already has the key (written by an earlier run, or by another process a moment ago: the unique constraint
+    decides, with no look-up first and no savepoint). The rows written now, in the users' order."""
+    connection = connections[router.db_for_write(StaffAlert)]
+    meta = StaffAlert._meta
+    values = [meta.get_field(name).get_db_prep_save(value, connection) for name, value in fields.items()]
+    row = "(" + ", ".join(["%s"] * (1 + len(fields))) + ")"
+    quote = connection.ops.quote_name
+    names = [quote(meta.get_field(name).column) for name in ("user", *fields)]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(names)}) VALUES {', '.join([row] * len(users))} "  # noqa: S608 - the model's own names
+        f"ON CONFLICT ({names[0]}, {names[1]}) DO NOTHING RETURNING {quote(meta.pk.column)}, {names[0]}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [part for user in users for part in (user.pk, *values)])
+        made = {user_id: pk for pk, user_id in cursor.fetchall()}
+    written = []
+    for user in users:
+        if user.pk in made:
+            alert = StaffAlert(pk=made[user.pk], user=user, **fields)
+            alert._state.adding = False
+            alert._state.db = connection.alias
+            written.append(alert)
     return written
 
 
