@@ -4,7 +4,7 @@ Title, summary and body are translated (notices/translation.py). The body is Mar
 HTML made from it is sanitized when it is saved (stored in `body_html`) and again when a page shows it.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connections, models
@@ -77,13 +77,16 @@ class NoticeQuerySet(models.QuerySet):
         """When the next notice scheduled after `now` becomes public, or None: every cold page asks (the page
         cache's horizon), so it is plain SQL on the index of public notices (the ORM's query building costs
         ten times the query)."""
-        table = self.model._meta.db_table
-        with connections[self.db].cursor() as cursor:
+        table, connection = self.model._meta.db_table, connections[self.db]
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT MIN(publish_at) FROM {table} WHERE status = %s AND publish_at > %s",  # noqa: S608
-                [Status.PUBLISHED.value, now],
+                [Status.PUBLISHED.value, connection.ops.adapt_datetimefield_value(now)],
             )
-            return cursor.fetchone()[0]
+            first = cursor.fetchone()[0]
+        if isinstance(first, str):  # SQLite (`make run`) gives the text it stores: UTC without an offset
+            first = datetime.fromisoformat(first).replace(tzinfo=UTC)
+        return first
 
     def in_category(self, category: str):
         return self.filter(category=category)

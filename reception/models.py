@@ -44,10 +44,14 @@ class ReceptionDayQuerySet(models.QuerySet):
     def first_date_from(self, today: date) -> date | None:
         """The date of the first day from `today` on, of any branch, or None: the page cache's horizon, asked by
         every cold page, so plain SQL."""
-        table = self.model._meta.db_table
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(f"SELECT MIN(date) FROM {table} WHERE date >= %s", [today])  # noqa: S608
-            return cursor.fetchone()[0]
+        table, connection = self.model._meta.db_table, connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT MIN(date) FROM {table} WHERE date >= %s",  # noqa: S608
+                [connection.ops.adapt_datefield_value(today)],
+            )
+            first = cursor.fetchone()[0]
+        return date.fromisoformat(first) if isinstance(first, str) else first  # SQLite gives the text it stores
 
     def past(self, today: date | None = None):
         """Days before `today`, latest first (the archive)."""
