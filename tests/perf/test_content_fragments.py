@@ -163,3 +163,16 @@ def test_a_value_that_could_print_as_its_address_cannot_name_a_fragment():
         pagecache.content_digest(object())
     with pytest.raises(TypeError):
         pagecache.content_digest(("fine", object()))
+
+
+@pytest.mark.django_db
+def test_the_fraud_report_box_follows_the_profile(content):
+    client = Client()
+    _rendered, html = _get(client, "/notices/fraud-warnings/")
+    assert 'class="callout notice-report"' in html
+    profile = SiteProfile.objects.get()
+    profile.email = "report@example.com"
+    profile.save()
+    _rendered, html = _get(client, "/notices/fraud-warnings/")
+    box = html[html.index('class="callout notice-report"') : html.index("</aside>", html.index("notice-report"))]
+    assert "report@example.com" in box
