@@ -33,10 +33,10 @@ class ReceptionDayQuerySet(models.QuerySet):
         return self.public().filter(date__gte=today).order_by("date", "branch__sort_order", "branch__slug")
 
     def upcoming_of(self, branches, today: date) -> list:
-        """upcoming(today) for these branches (read already), soonest first, each day given its branch from them
-        rather than from a join: a schedule of 75 days makes 75 objects, not 150."""
+        """upcoming(today) for these branches (read already), each day given its branch from them rather than
+        read with it: a schedule of 75 days makes 75 objects, not 150."""
         by_id = {branch.pk: branch for branch in branches}
-        days = list(self.filter(branch_id__in=list(by_id), date__gte=today).order_by("date", "branch_id"))
+        days = list(self.upcoming(today).select_related(None).filter(branch_id__in=list(by_id)))
         for day in days:
             day.branch = by_id[day.branch_id]
         return days
