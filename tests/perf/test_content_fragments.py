@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.test.signals import template_rendered
 from django.utils import timezone
 
 from notices import services as notice_services
@@ -19,31 +18,11 @@ from reception.models import ReceptionDay
 pytestmark = pytest.mark.usefixtures("parts_cached_pages_not")
 
 
-class _Rendered:
-    """Which templates a request rendered (Django's test signal), by name."""
-
-    def __init__(self):
-        self.names: list[str] = []
-
-    def __enter__(self):
-        template_rendered.connect(self._seen)
-        return self
-
-    def __exit__(self, *exc):
-        template_rendered.disconnect(self._seen)
-
-    def _seen(self, sender, template, context, **kwargs):
-        self.names.append(template.name)
-
-    def count(self, name: str) -> int:
-        return self.names.count(name)
-
-
-def _get(client: Client, path: str) -> tuple[_Rendered, str]:
-    with _Rendered() as rendered:
-        response = client.get(path)
+def _get(client: Client, path: str) -> tuple[list[str], str]:
+    """The page, and the names of the templates its request rendered (the test client records them)."""
+    response = client.get(path)
     assert response.status_code == 200, path
-    return rendered, response.content.decode()
+    return [template.name for template in response.templates], response.content.decode()
 
 
 def _publish(title: str) -> Notice:
