@@ -1,5 +1,6 @@
 """The regulator's route: besides complaining to us, a consumer may complain to the national financial regulator
-(国家金融监督管理总局), whose consumer hotline is 12378. Consumer pages and decision letters name it (DOMAIN.md)."""
+(国家金融监督管理总局), whose consumer hotline is 12378. Consumer pages and decision letters name it
+(docs/domain.md)."""
 
 from django.utils.translation import gettext_lazy as _
 

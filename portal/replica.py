@@ -37,11 +37,6 @@ def _reachable() -> bool:
     return True
 
 
-def read_alias() -> str:
-    """The database the read-heavy work reads from now: the replica inside `reading_from_replica()`."""
-    return _reading_from.get() or DEFAULT_DB_ALIAS
-
-
 @contextlib.contextmanager
 def reading_from_replica():
     """Inside this block, reads go to the replica when there is one that answers, else to the primary."""

@@ -9,7 +9,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -333,10 +332,6 @@ LOGGING = {
     },
 }
 
-PORTAL_DEMO_ADMIN = env_bool("PORTAL_DEMO_ADMIN", False)
-
-# Shown on error pages rendered without the database.
-PORTAL_FALLBACK_NAME = _("Consumer protection")
 AXES_VERBOSE = False
 
 # The site's public address, for canonical and hreflang links, the sitemap and robots.txt (pages are cached by

@@ -38,7 +38,7 @@ urlpatterns = [
     ),
 ]
 
-# Chinese without a prefix, English under /en/ (DESIGN.md: URLs).
+# Chinese without a prefix, English under /en/ (docs/design.md, the URL contract).
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("notices/", include("notices.urls")),

@@ -7,7 +7,7 @@ from django.conf import settings
 
 
 def pytest_configure(config):
-    # The manifest storage needs `collectstatic`; tests serve the source files instead (TOOLCHAIN.md).
+    # The manifest storage needs `collectstatic`; tests serve the source files instead (docs/design.md, testing).
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

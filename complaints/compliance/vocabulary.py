@@ -65,11 +65,6 @@ OTHER_SPELLINGS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 
-def short_label(field: str, code: str) -> str:
-    """The short label of a code, or the code itself when it has none."""
-    return SHORT_LABELS[field].get(code, code)
-
-
 def read_forms(field: str) -> dict[str, str]:
     """Every short spelling the importer accepts for `field` (label or other spelling) -> code."""
     forms = {label: code for code, label in SHORT_LABELS.get(field, {}).items()}
@@ -118,9 +113,6 @@ EXPORT_COLUMNS = (
     ("desired_outcome", "诉求"),
     ("root_cause", "原因分析"),
 )
-# Moments and days: real date cells in a workbook (Beijing time), "2024-03-01 08:30" and "2024-03-01" in CSV.
-EXPORT_MOMENTS = ("received_at",)
-EXPORT_DAYS = ("due_date", "regulator_deadline", "late_since", "decided_at", "ended_on")
 # Numbers that identify (a phone, an ID or policy number, a reference): always text, never a number a
 # spreadsheet rounds (an 18-digit ID read as 1.1010519491231E+017).
 EXPORT_IDENTIFIERS = ("regulator_ref", "phone", "id_number", "policy_number")

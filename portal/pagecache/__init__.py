@@ -1,4 +1,4 @@
-"""Whole-page cache for public pages (DESIGN.md §11), shared by every process of a deployment.
+"""Whole-page cache for public pages (docs/design.md, caching), shared by every process of a deployment.
 
 How it works:
 - A view opts in with `@public_page`: its 200 responses to anonymous GETs are stored whole (status line, every

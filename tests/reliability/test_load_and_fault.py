@@ -83,7 +83,7 @@ class Submission:
         try:
             if self.fields is None:
                 _status, _location, page = self._fetch(self.base + "/complaints/new/")
-                # The whole form at once (DESIGN.md's form contract), not the guided first step.
+                # The whole form at once (the form contract in docs/design.md), not the guided first step.
                 self.fields = {name: value for name, value in HIDDEN.findall(page) if name != "step"}
                 self.fields.update(
                     name="测试用户",

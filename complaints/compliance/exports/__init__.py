@@ -1,5 +1,6 @@
 """Exports of complaint data: one entry point, `complaint_export`, for the command, the admin's export page,
-background jobs and the changelist's "export selected" action (DESIGN.md 8: exports are generators).
+background jobs and the changelist's "export selected" action. Exports are generators: each row is written as
+it is read.
 
 The rules:
 - `filters` says which complaints (checked by filters.clean_filters, stored in that form in the log); the
