@@ -18,7 +18,7 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         from portal import pagecache, registry, roles
 
-        from . import demo, escalation, services, volume
+        from . import demo, escalation, services
         from .compliance import alerts, jobs, statistics
         from .compliance import demo as compliance_demo
         from .compliance.models import PublishedStatistics, ensure_root_causes
@@ -33,7 +33,10 @@ class ComplaintsConfig(AppConfig):
         registry.register_demo_loader(30, "complaints", demo.load)
         registry.register_demo_loader(33, "record of last year", compliance_demo.load)
         registry.register_demo_loader(35, "statistics", statistics.load_demo)
-        registry.register_volume_generator(30, "complaints", volume.generate)
+        # Benchmark tooling: complaints/volume/ is imported only when `manage.py generate_volume` runs.
+        registry.register_volume_generator(
+            30, "complaints", lambda options, stdout: import_module(f"{self.name}.volume").generate(options, stdout)
+        )
         # No query: the section says how complaints are handled and links to the forms.
         registry.register_home_section(30, "complaints/home_section.html")
         roles.keep_groups(self, GROUP_PERMISSIONS)

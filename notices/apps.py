@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ class NoticesConfig(AppConfig):
     def ready(self):
         from portal import pagecache, registry, roles
 
-        from . import demo, views, volume
+        from . import demo, views
         from .models import Notice, NoticeAttachment
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import NoticeListSitemap, NoticeSitemap
@@ -18,7 +20,10 @@ class NoticesConfig(AppConfig):
         registry.register_sitemap("notice-lists", NoticeListSitemap)
         registry.register_sitemap("notices", NoticeSitemap)
         registry.register_demo_loader(20, "notices", demo.load)
-        registry.register_volume_generator(20, "notices", volume.generate)
+        # Benchmark tooling: notices/volume/ is imported only when `manage.py generate_volume` runs.
+        registry.register_volume_generator(
+            20, "notices", lambda options, stdout: import_module(f"{self.name}.volume").generate(options, stdout)
+        )
         pagecache.watch_models(Notice, NoticeAttachment)
         pagecache.register_horizon(views.next_scheduled_change)
         roles.keep_groups(self, GROUP_PERMISSIONS)

@@ -20,6 +20,7 @@ DEMO_MODULES = sorted(
         *ROOT.glob("*/demo.py"),
         *ROOT.glob("*/demo_*.py"),
         *ROOT.glob("*/volume.py"),
+        *ROOT.glob("*/volume/*.py"),
     ]
 )
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))

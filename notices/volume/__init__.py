@@ -4,6 +4,9 @@ The texts are the demo notices' (both languages; some English left empty, as hap
 every title is distinct; the HTML is rendered once per demo body by the same Markdown renderer the model uses.
 Categories follow a realistic mix (many announcements and cases, few disclosures); five years of publication
 dates, with some drafts, archived notices and notices scheduled for later. The same seed gives the same rows.
+
+Benchmark tooling, not part of the running site: nothing imports this package but `manage.py generate_volume`
+(through the generators each app registers without importing them) and the benchmarks' tests.
 """
 
 import json
@@ -14,9 +17,9 @@ from portal.beijing import BEIJING
 from portal.rights import RIGHT_CHOICES
 from portal.volume import bulk_load, copy_rows, next_id, reset_sequence, weighted
 
-from .demo import NOTICES
-from .markup import render_markdown
-from .models import Audience, Notice, Status
+from ..demo import NOTICES
+from ..markup import render_markdown
+from ..models import Audience, Notice, Status
 
 CATEGORIES = {
     "announcements": 35,

@@ -2,6 +2,9 @@
 
 Each app's generator yields plain tuples; `copy_rows` turns them into COPY's text format through a file-like
 object that is filled on demand, so a million rows never sit in memory at once and no model is instantiated.
+
+Benchmark tooling, not part of the running site: only `manage.py generate_volume` and the apps' own volume
+packages (complaints/volume/, notices/volume/, reception/volume/) import it.
 """
 
 import contextlib

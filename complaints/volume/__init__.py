@@ -5,6 +5,9 @@ accepted, work started, perhaps extended or paused, decided, closed — with eve
 Steps that would lie after the last day are cut off, so recent complaints are still open in every status and
 old ones are mostly closed, as in a real register. The due date comes from complaints.deadlines.compute_deadline
 over the kept clock events, as the services compute it. The same seed gives the same rows.
+
+Benchmark tooling, not part of the running site: nothing imports this package but `manage.py generate_volume`
+(through the generators each app registers without importing them) and the benchmarks' tests.
 """
 
 import json
@@ -16,9 +19,9 @@ from portal.beijing import day_start
 from portal.models import PROVINCES, Branch
 from portal.volume import bulk_load, copy_lines, next_id, reset_sequence, row_line, weighted
 
-from .deadlines import CLOCK_ACTIONS, ClockEvent, compute_deadline
-from .models import Complaint, ComplaintEvent, EventAction, Status
-from .services import TRACKING_PREFIX
+from ..deadlines import CLOCK_ACTIONS, ClockEvent, compute_deadline
+from ..models import Complaint, ComplaintEvent, EventAction, Status
+from ..services import TRACKING_PREFIX
 
 A = EventAction
 S = Status

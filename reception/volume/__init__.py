@@ -3,6 +3,9 @@
 Each active branch gets a day every week going back from two months ahead of the last day, in turn, skipping
 dates a branch already has; a few days are moved or cancelled (with their reason, as the rules require).
 Texts in both languages. The same seed gives the same rows.
+
+Benchmark tooling, not part of the running site: nothing imports this package but `manage.py generate_volume`
+(through the generators each app registers without importing them) and the benchmarks' tests.
 """
 
 import random
@@ -13,7 +16,7 @@ from django.utils import timezone
 from portal.models import Branch
 from portal.volume import copy_rows, next_id, reset_sequence
 
-from .models import DayStatus, ReceptionDay
+from ..models import DayStatus, ReceptionDay
 
 COLUMNS = (
     "id", "branch_id", "date", "start_time", "end_time", "receptionist", "title", "title_zh_hans", "title_en",
