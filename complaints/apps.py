@@ -18,9 +18,8 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         from portal import pagecache, registry, roles
 
-        from . import demo, escalation, services
+        from . import escalation, services
         from .compliance import alerts, jobs, statistics
-        from .compliance import demo as compliance_demo
         from .compliance.models import PublishedStatistics, ensure_root_causes
         from .compliance.sitemaps import StatisticsSitemap
         from .roles import GROUP_PERMISSIONS
@@ -30,8 +29,13 @@ class ComplaintsConfig(AppConfig):
         registry.register_sitemap("statistics", StatisticsSitemap)
         # The public statistics change exactly when a period is published.
         pagecache.watch_models(PublishedStatistics)
-        registry.register_demo_loader(30, "complaints", demo.load)
-        registry.register_demo_loader(33, "record of last year", compliance_demo.load)
+        # The demo modules and their data are imported only when `manage.py load_demo` runs.
+        registry.register_demo_loader(
+            30, "complaints", lambda stdout=None: import_module(f"{self.name}.demo").load(stdout)
+        )
+        registry.register_demo_loader(
+            33, "record of last year", lambda stdout=None: import_module(f"{self.name}.compliance.demo").load(stdout)
+        )
         registry.register_demo_loader(35, "statistics", statistics.load_demo)
         # Benchmark tooling: complaints/volume/ is imported only when `manage.py generate_volume` runs.
         registry.register_volume_generator(

@@ -11,7 +11,7 @@ class NoticesConfig(AppConfig):
     def ready(self):
         from portal import pagecache, registry, roles
 
-        from . import demo, views
+        from . import views
         from .models import Notice, NoticeAttachment
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import NoticeListSitemap, NoticeSitemap
@@ -19,7 +19,10 @@ class NoticesConfig(AppConfig):
         registry.register_home_section(20, "notices/home_section.html", views.home_section_context)
         registry.register_sitemap("notice-lists", NoticeListSitemap)
         registry.register_sitemap("notices", NoticeSitemap)
-        registry.register_demo_loader(20, "notices", demo.load)
+        # The demo modules and their data are imported only when `manage.py load_demo` runs.
+        registry.register_demo_loader(
+            20, "notices", lambda stdout=None: import_module(f"{self.name}.demo").load(stdout)
+        )
         # Benchmark tooling: notices/volume/ is imported only when `manage.py generate_volume` runs.
         registry.register_volume_generator(
             20, "notices", lambda options, stdout: import_module(f"{self.name}.volume").generate(options, stdout)

@@ -12,7 +12,7 @@ class ReceptionConfig(AppConfig):
         from complaints.compliance.retention import register_retention_step
         from portal import pagecache, registry, roles
 
-        from . import demo, home, retention
+        from . import home, retention
         from .models import ReceptionDay
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import ReceptionSitemap
@@ -21,7 +21,10 @@ class ReceptionConfig(AppConfig):
             40, "reception/home_section.html", home.section_context, elderly_template="reception/home_elderly.html"
         )
         registry.register_sitemap("reception", ReceptionSitemap)
-        registry.register_demo_loader(40, "reception", demo.load)
+        # The demo modules and their data are imported only when `manage.py load_demo` runs.
+        registry.register_demo_loader(
+            40, "reception", lambda stdout=None: import_module(f"{self.name}.demo").load(stdout)
+        )
         # Benchmark tooling: reception/volume/ is imported only when `manage.py generate_volume` runs.
         registry.register_volume_generator(
             40, "reception", lambda options, stdout: import_module(f"{self.name}.volume").generate(options, stdout)

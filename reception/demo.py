@@ -1,7 +1,9 @@
 """Demo schedule: the Beijing branch's published 2023 table (the project's copy, in reception/data/), and upcoming
-days for the demo branches counted from today, so that the schedule always has something ahead. Idempotent."""
+days for the demo branches counted from today, so that the schedule always has something ahead (demo_data/
+schedule.toml). Idempotent."""
 
-from datetime import date, time
+import tomllib
+from datetime import date
 from pathlib import Path
 
 from django.db.models import Q
@@ -17,22 +19,14 @@ from .rules import nth_weekday
 
 PUBLISHED_2023 = Path(__file__).resolve().parent / "data" / "reception_beijing_2023_as_published.csv"
 
+_DATA = tomllib.loads((Path(__file__).resolve().parent / "demo_data" / "schedule.toml").read_text("utf-8"))
+DAY = _DATA["day"]
 # Staff names in Latin letters for the English pages (pinyin, family name first).
-LATIN_NAMES = {
-    "张丹": "Zhang Dan",
-    "张颖": "Zhang Ying",
-    "王珊珊": "Wang Shanshan",
-    "李明": "Li Ming",
-    "陈静": "Chen Jing",
-    "王强": "Wang Qiang",
-    "刘芳": "Liu Fang",
-}
-
+LATIN_NAMES = _DATA["latin_names"]
 UPCOMING = {
     # slug: (weekday, nth, months ahead, receptionist, liaison): a monthly day into next year
-    "beijing": (2, 2, 13, "张丹", "张颖"),
-    "jiangsu": (1, 2, 13, "李明", "陈静"),
-    "hunan": (3, 3, 13, "王强", "刘芳"),
+    row["branch"]: (row["weekday"], row["nth"], row["months"], row["receptionist"], row["liaison"])
+    for row in _DATA["upcoming"]
 }
 
 
@@ -53,8 +47,8 @@ def _romanise_names() -> None:
         before = (day.receptionist_latin, day.liaison_latin, day.title_en)
         day.receptionist_latin = day.receptionist_latin or LATIN_NAMES.get(day.receptionist, "")
         day.liaison_latin = day.liaison_latin or LATIN_NAMES.get(day.liaison, "")
-        if day.title_zh_hans == "总经理" and not day.title_en:
-            day.title_en = "General manager"
+        if day.title_zh_hans == DAY["title_zh_hans"] and not day.title_en:
+            day.title_en = DAY["title_en"]
         if (day.receptionist_latin, day.liaison_latin, day.title_en) != before:
             day.save(update_fields=["receptionist_latin", "liaison_latin", "title_en"])
             changed = True
@@ -82,10 +76,10 @@ def load(stdout=None) -> None:
         days = services.reception_days_generate(
             branch=branch,
             dates=_upcoming_dates(today, weekday, nth, count),
-            start_time=time(9, 0),
-            end_time=time(11, 30),
+            start_time=DAY["start"],
+            end_time=DAY["end"],
             receptionist=receptionist,
-            title="总经理",
+            title=DAY["title_zh_hans"],
             place=branch.address_zh_hans or branch.name_zh_hans,
             phone=branch.phone,
             liaison=liaison,

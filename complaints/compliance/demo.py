@@ -5,12 +5,15 @@ province, closed, outcome), generated from a fixed seed and loaded through the i
 the same events as any imported record. The year's disclosure is then drafted through `disclosure_draft`, as a
 compliance officer would from the dashboard: a draft notice that an editor reviews before publishing. Idempotent:
 the importer leaves rows it has seen alone, and a year that has a disclosure (draft or published) gets no second.
+The draw's weights and texts are data, in demo_data/record.toml.
 """
 
 import csv
 import io
 import random
+import tomllib
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -21,41 +24,21 @@ from portal.beijing import BEIJING
 from .disclosure import disclosure_draft
 from .importer import complaint_import
 
-ROWS = 64
+_DATA = tomllib.loads((Path(__file__).resolve().parent / "demo_data" / "record.toml").read_text("utf-8"))
+ROWS = _DATA["rows"]
 COLUMNS = (
     "received_at", "source", "regulator_ref", "channel", "business_channel", "category", "province", "name",
     "phone", "description", "closed_at", "outcome",
 )  # fmt: skip
-CATEGORIES = {"sales": 30, "policy_service": 27, "claims": 21, "service": 12, "underwriting": 4, "other": 6}
-CHANNELS = {"phone": 46, "letter": 12, "visit": 9, "web": 18, "wechat": 9, "email": 6}
-BUSINESS = {"agency": 55, "bancassurance": 22, "broker": 8, "internet": 10, "group": 5}
-PROVINCES = {"北京": 30, "江苏": 24, "湖南": 22, "广东": 8, "山东": 6, "浙江": 5, "河南": 5}
-OUTCOMES = {"upheld": 38, "partly_upheld": 34, "not_upheld": 28}
-MOBILE_BLOCKS = ("135", "136", "137", "138", "139", "150", "151", "158", "159", "186", "187", "188", "189")
-SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗"
-DESCRIPTIONS = {
-    "sales": (
-        "业务员介绍产品时只讲收益，没有说明犹豫期和退保损失。",
-        "在银行网点办理存款时被推荐购买了分红险，当时被告知是存款产品。",
-        "业务员承诺的年收益与合同载明的保证利率不一致。",
-    ),
-    "policy_service": (
-        "申请变更投保人后迟迟没有办理结果。",
-        "退保金额与合同现金价值表不一致，要求说明计算方法。",
-        "续期保费扣款失败后没有收到任何提醒，保单险些失效。",
-    ),
-    "claims": (
-        "住院医疗理赔材料已交齐，超过约定时间仍未赔付。",
-        "重疾理赔被拒，拒赔理由与医院诊断不符。",
-        "意外伤残理赔金额偏低，对伤残等级认定有异议。",
-    ),
-    "service": (
-        "客服热线长时间无人接听，反映的问题没有回音。",
-        "柜面要求重复提交已经交过的材料。",
-    ),
-    "underwriting": ("投保时如实告知了既往病史，承保时被加费却没有书面说明理由。",),
-    "other": ("保单贷款利率的计算方式不清楚，多次询问未得到解答。",),
-}
+CATEGORIES = _DATA["weights"]["categories"]
+CHANNELS = _DATA["weights"]["channels"]
+BUSINESS = _DATA["weights"]["business"]
+PROVINCES = _DATA["weights"]["provinces"]
+OUTCOMES = _DATA["weights"]["outcomes"]
+MOBILE_BLOCKS = tuple(_DATA["people"]["mobile_blocks"])
+SURNAMES = _DATA["people"]["surnames"]
+TITLES = tuple(_DATA["people"]["titles"])
+DESCRIPTIONS = {category: tuple(texts) for category, texts in _DATA["descriptions"].items()}
 
 
 def _pick(rng: random.Random, weights: dict) -> str:
@@ -86,7 +69,7 @@ def last_year_rows(year: int) -> list[dict[str, str]]:
                 "business_channel": _pick(rng, BUSINESS),
                 "category": category,
                 "province": _pick(rng, PROVINCES),
-                "name": rng.choice(SURNAMES) + rng.choice(("先生", "女士")),
+                "name": rng.choice(SURNAMES) + rng.choice(TITLES),
                 "phone": f"{rng.choice(MOBILE_BLOCKS)}{rng.randrange(10**8):08d}",
                 "description": rng.choice(DESCRIPTIONS[category]),
                 "closed_at": closed.strftime("%Y-%m-%d %H:%M"),

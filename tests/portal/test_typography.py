@@ -8,6 +8,7 @@ demo modules (English docstrings with a Chinese gloss, "Accept (受理) the comp
 import io
 import re
 import tokenize
+import tomllib
 from pathlib import Path
 
 import polib
@@ -23,6 +24,8 @@ DEMO_MODULES = sorted(
         *ROOT.glob("*/volume/*.py"),
     ]
 )
+# The demo's texts, kept as data beside the demo modules.
+DEMO_DATA = sorted([*ROOT.glob("*/demo_data/*.toml"), *ROOT.glob("*/*/demo_data/*.toml")])
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -100,6 +103,23 @@ def module_findings(path: Path) -> list[str]:
     return [text for _, _, text in python_strings(path) if _is_chinese_text(text) and full_width(text) != text]
 
 
+def data_strings(value):
+    """Every string in a parsed data file, at any depth."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from data_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from data_strings(item)
+
+
+def data_findings(path: Path) -> list[str]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [text for text in data_strings(data) if _is_chinese_text(text) and full_width(text) != text]
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
@@ -131,4 +151,5 @@ def test_templates_use_full_width_punctuation_in_chinese_text():
 def test_demo_content_uses_full_width_punctuation():
     assert DEMO_MODULES, "no demo module found"
     findings = {str(path.relative_to(ROOT)): module_findings(path) for path in DEMO_MODULES if path.exists()}
+    findings |= {str(path.relative_to(ROOT)): data_findings(path) for path in DEMO_DATA}
     assert {path: texts for path, texts in findings.items() if texts} == {}
