@@ -27,7 +27,6 @@ STAFF = {
     role: (row["username"], getattr(roles, row["group"]), row["first_name"], row["last_name"])
     for role, row in _DATA["staff"].items()
 }
-HANDLER_USERNAME = STAFF["handler"][0]
 
 # key, days ago received, channel, category, business channel, branch slug, language, name, phone, description,
 # steps (what happens to it after registration, each "step@N": N days after receipt).

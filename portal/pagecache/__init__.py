@@ -24,15 +24,13 @@ A cache that cannot be reached (Redis down) only costs speed: the page is render
 
 from .fragments import content_digest, later, remember, remember_content
 from .front import PageCacheMiddleware, PageCacheWSGIHandler, public_page
-from .keys import enabled, page_key
-from .store import content_version, forget_local, invalidate, register_horizon, version_file, watch_models
+from .keys import page_key
+from .store import forget_local, invalidate, register_horizon, watch_models
 
 __all__ = [
     "PageCacheMiddleware",
     "PageCacheWSGIHandler",
     "content_digest",
-    "content_version",
-    "enabled",
     "forget_local",
     "invalidate",
     "later",
@@ -41,6 +39,5 @@ __all__ = [
     "register_horizon",
     "remember",
     "remember_content",
-    "version_file",
     "watch_models",
 ]
