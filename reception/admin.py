@@ -19,14 +19,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from complaints.models import Category
 from portal.admin import DeclaredFiltersOnly, ScopedHistory
-from portal.models import Branch
+from portal.models import Branch, Holiday, HolidayKind
 from portal.phones import validate_phone
 from portal.privacy import mask_name, mask_phone
 from portal.roles import BRANCH_STAFF
 from portal.tabular import ImportRefused
 
 from . import importer, rules, services
-from .models import Booking, BookingStatus, BranchStaff, Holiday, HolidayKind, ReceptionDay, staff_branch_ids
+from .models import Booking, BookingStatus, BranchStaff, ReceptionDay, staff_branch_ids
 
 SESSION_IMPORT = "reception_import_file"
 WEEKDAYS = [
@@ -440,8 +440,9 @@ class BookingAdmin(ScopedHistory, DeclaredFiltersOnly, admin.ModelAdmin):
         messages.success(request, _("%(count)s bookings cancelled.") % {"count": queryset.count()})
 
 
+# The working-day calendar is portal's model; its admin stays here beside the reception days it moves.
 @admin.register(Holiday)
-class HolidayAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
+class HolidayAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin):
     list_display = ("date", "name", "kind")
     list_filter = ("kind", ("date", admin.DateFieldListFilter))
     search_fields = ("name",)
