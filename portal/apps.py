@@ -28,7 +28,7 @@ class PortalConfig(AppConfig):
         from . import registry, roles
         from .messaging.outbox import messages_sweep
 
-        # Who reads the outbox in the admin (everyone reads their own inbox).
-        roles.keep_groups(self, {roles.SUPERVISOR: ["view_message"], roles.COMPLIANCE_OFFICER: ["view_message"]})
+        # Who reads the outbox in the admin and who keeps the working-day calendar.
+        roles.keep_groups(self, roles.GROUP_PERMISSIONS)
 
         registry.register_periodic(10, "messages", lambda now: messages_sweep(now=now))

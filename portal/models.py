@@ -1,10 +1,12 @@
-"""The organisation the portal serves: its profile (one row) and its branches."""
+"""The organisation the portal serves: its profile (one row), its branches and its working-day calendar
+(public holidays and make-up working days)."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .phones import validate_phone
 
@@ -147,6 +149,30 @@ def province_label(name: str) -> str:
     if (get_language() or "").startswith("en"):
         return PROVINCE_ENGLISH.get(name, name)
     return name
+
+
+class HolidayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday (no work)")
+    WORKDAY = "workday", _("Make-up working day")
+
+
+class Holiday(models.Model):
+    """A day off by law (法定节假日), or a weekend day made a working day in exchange (调休): the working-day
+    calendar that moves reception days (portal/workdays.py has its rules). Every change is kept with who made it
+    and when (`history`)."""
+
+    date = models.DateField(pgettext_lazy("holiday", "date"), unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=10, choices=HolidayKind.choices, default=HolidayKind.HOLIDAY)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
 
 
 class RateCount(models.Model):

@@ -17,6 +17,12 @@ _NOT_DIGITS = re.compile(r"[^0-9]")
 # What str.split() splits an ASCII name on.
 ASCII_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
 
+# What replaces personal data past retention (complaints, bookings): bilingual, so staff reading either
+# language's admin know why the text is gone.
+ANONYMISED = "[已匿名化 anonymised]"
+# A phone no typed number ever normalises to (E.164 starts with "+"): an anonymised record cannot be looked up.
+ANONYMISED_PHONE = "-"
+
 
 def sql_literal(text: str) -> str:
     """A PostgreSQL string literal (with standard_conforming_strings only the quote is special)."""

@@ -82,3 +82,13 @@ def register_periodic(order: int, name: str, run: Callable) -> None:
     if not any(job.name == name for job in periodic_jobs):
         periodic_jobs.append(PeriodicJob(order, name, run))
         periodic_jobs.sort()
+
+
+# Other personal data under the complaints' retention period (reception's bookings): name -> step(cutoff=,
+# dry_run=) returning what it anonymised. Apps register theirs from AppConfig.ready(); the complaints retention
+# run (complaints.compliance.retention.retention_apply) calls every one after anonymising complaints.
+retention_steps: dict[str, Callable] = {}
+
+
+def register_retention_step(name: str, step: Callable) -> None:
+    retention_steps[name] = step

@@ -23,6 +23,15 @@ SENIOR_MANAGER = gettext_noop("Senior manager")
 COMPLIANCE_OFFICER = gettext_noop("Compliance officer")
 BRANCH_STAFF = gettext_noop("Branch staff")
 
+# The portal app's own share of the roles: who reads the outbox in the admin (everyone reads their own inbox),
+# and who keeps the working-day calendar (public holidays and make-up working days: branch staff read it to
+# plan their reception days, supervisors keep it).
+GROUP_PERMISSIONS = {
+    BRANCH_STAFF: ["view_holiday"],
+    SUPERVISOR: ["view_message", "view_holiday", "add_holiday", "change_holiday", "delete_holiday"],
+    COMPLIANCE_OFFICER: ["view_message"],
+}
+
 
 def _declared(app_label: str, apps) -> set[str]:
     """The permission codenames app `app_label`'s models declare in `apps` (a migration's state or the live one)."""
@@ -81,3 +90,8 @@ def keep_groups(app_config, groups: dict[str, list[str]]) -> None:
     """Called from an app's ready(): its groups get their permissions back after every migrate and flush."""
     _KEPT[app_config.label] = groups
     post_migrate.connect(_after_migrate, sender=app_config, dispatch_uid=f"{app_config.label}-groups")
+
+
+def sync_groups(apps=global_apps) -> None:
+    """The portal app's share of the groups (GROUP_PERMISSIONS), for its data migrations."""
+    sync_app_groups("portal", GROUP_PERMISSIONS, apps)

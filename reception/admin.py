@@ -19,14 +19,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from complaints.models import Category
 from portal.admin import DeclaredFiltersOnly, ScopedHistory
-from portal.models import Branch
+from portal.models import Branch, Holiday, HolidayKind
 from portal.phones import validate_phone
 from portal.privacy import mask_name, mask_phone
 from portal.roles import BRANCH_STAFF
 from portal.tabular import ImportRefused
 
 from . import importer, rules, services
-from .models import Booking, BookingStatus, BranchStaff, Holiday, HolidayKind, ReceptionDay, staff_branch_ids
+from .models import Booking, BookingStatus, BranchStaff, ReceptionDay, staff_branch_ids
 
 SESSION_IMPORT = "reception_import_file"
 WEEKDAYS = [
@@ -199,7 +199,7 @@ class ReceptionDayAdmin(
         return obj.booked
 
     def save_model(self, request, obj, form, change):
-        services.reception_day_save(day=obj, changed=form.changed_data if change else [])
+        services.reception_day_save(day=obj, changed=form.changed_data if change else [], actor=request.user)
 
     def get_urls(self):
         urls = [
@@ -222,7 +222,6 @@ class ReceptionDayAdmin(
         """Upload a schedule; the preview shows what would change, nothing is saved until staff confirm."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        allowed = staff_branch_ids(request.user)
         context = self._context(request, _("Import a reception schedule"))
         if request.method == "POST" and "confirm" in request.POST:
             stored = request.session.pop(SESSION_IMPORT, None)
@@ -231,7 +230,7 @@ class ReceptionDayAdmin(
                 return redirect("admin:reception_receptionday_import")
             parsed = importer.parse(base64.b64decode(stored["data"]), year=stored["year"])
             try:
-                outcome = services.reception_import(rows=parsed.rows, allowed_branch_ids=allowed) if parsed.ok else None
+                outcome = services.reception_import(rows=parsed.rows, actor=request.user) if parsed.ok else None
             except ImportRefused as refused:
                 parsed.problems = refused.problems
                 outcome = None
@@ -258,7 +257,7 @@ class ReceptionDayAdmin(
             outcome = None
             if parsed.ok:
                 try:
-                    outcome = services.reception_import(rows=parsed.rows, allowed_branch_ids=allowed, dry_run=True)
+                    outcome = services.reception_import(rows=parsed.rows, actor=request.user, dry_run=True)
                 except ImportRefused as refused:
                     parsed.problems = refused.problems
             if outcome is not None:
@@ -441,8 +440,9 @@ class BookingAdmin(ScopedHistory, DeclaredFiltersOnly, admin.ModelAdmin):
         messages.success(request, _("%(count)s bookings cancelled.") % {"count": queryset.count()})
 
 
+# The working-day calendar is portal's model; its admin stays here beside the reception days it moves.
 @admin.register(Holiday)
-class HolidayAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
+class HolidayAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin):
     list_display = ("date", "name", "kind")
     list_filter = ("kind", ("date", admin.DateFieldListFilter))
     search_fields = ("name",)

@@ -9,7 +9,6 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Reception days")
 
     def ready(self):
-        from complaints.compliance.retention import register_retention_step
         from portal import pagecache, registry, roles
 
         from . import home, retention
@@ -33,4 +32,4 @@ class ReceptionConfig(AppConfig):
         pagecache.register_horizon(home.next_change)
         roles.keep_groups(self, GROUP_PERMISSIONS)
         # Bookings' personal data fall under the complaints' retention period (the one retention run).
-        register_retention_step("bookings", retention.bookings_anonymise)
+        registry.register_retention_step("bookings", retention.bookings_anonymise)

@@ -1,5 +1,5 @@
-"""General-manager reception days (总经理接待日), the public holidays that move them, visit bookings and the
-link between branch staff and the branches whose schedule they keep."""
+"""General-manager reception days (总经理接待日), visit bookings and the link between branch staff and the
+branches whose schedule they keep. (The public holidays that move the days are portal.models.Holiday.)"""
 
 from datetime import date
 
@@ -224,27 +224,6 @@ def _person(name: str, latin: str) -> str:
     if is_english() and latin.strip() and name.strip():
         return f"{latin.strip()} ({name.strip()})"
     return name
-
-
-class HolidayKind(models.TextChoices):
-    HOLIDAY = "holiday", _("Public holiday (no work)")
-    WORKDAY = "workday", _("Make-up working day")
-
-
-class Holiday(models.Model):
-    """A day off by law (法定节假日), or a weekend day made a working day in exchange (调休)."""
-
-    date = models.DateField(pgettext_lazy("holiday", "date"), unique=True)
-    name = models.CharField(_("name"), max_length=60)
-    kind = models.CharField(_("kind"), max_length=10, choices=HolidayKind.choices, default=HolidayKind.HOLIDAY)
-
-    class Meta:
-        verbose_name = _("public holiday")
-        verbose_name_plural = _("public holidays")
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.name}"
 
 
 class BookingStatus(models.TextChoices):

@@ -2,13 +2,14 @@
 is kept as long as a complaint's, counted from the reception day, then anonymised with the same marker
 (PIPL Art. 19 and 47). The day, the branch, the booking number, its status and the link to a complaint stay,
 so the schedule's history still adds up. A booking whose complaint is on legal hold is kept in full.
-The complaints app's retention run (`apply_retention`) calls `bookings_anonymise`, which this app registers."""
+The complaints app's retention run (`apply_retention`) calls `bookings_anonymise`, which this app registers
+through `portal.registry.register_retention_step`."""
 
 from datetime import date
 
 from django.db import transaction
 
-from complaints.compliance.retention import ANONYMISED, ANONYMISED_PHONE
+from portal.privacy import ANONYMISED, ANONYMISED_PHONE
 
 from .models import Booking
 

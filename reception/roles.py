@@ -5,6 +5,7 @@ from django.apps import apps as global_apps
 from portal.roles import BRANCH_STAFF, SUPERVISOR, sync_app_groups
 
 # Branch staff keep their own branch's schedule and bookings (the admin narrows every list to their branches).
+# The public holidays that move the days are portal's (portal.roles.GROUP_PERMISSIONS).
 GROUP_PERMISSIONS = {
     BRANCH_STAFF: [
         "view_receptionday",
@@ -12,7 +13,6 @@ GROUP_PERMISSIONS = {
         "change_receptionday",
         "view_booking",
         "change_booking",
-        "view_holiday",
     ],
     SUPERVISOR: [
         "view_receptionday",
@@ -21,10 +21,6 @@ GROUP_PERMISSIONS = {
         "delete_receptionday",
         "view_booking",
         "change_booking",
-        "view_holiday",
-        "add_holiday",
-        "change_holiday",
-        "delete_holiday",
         "view_branchstaff",
         "add_branchstaff",
         "change_branchstaff",

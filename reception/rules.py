@@ -1,9 +1,12 @@
 """Proposing a year of reception days from a rule, e.g. "the second Tuesday of each month, moved to the next
-working day when it is a public holiday". Pure functions: the holidays are passed in."""
+working day when it is a public holiday". Pure functions: the holidays are passed in; the working-day rules
+are portal.workdays'."""
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+
+from portal.workdays import next_working_day
 
 
 @dataclass(frozen=True)
@@ -24,19 +27,6 @@ def nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
         if day.month == month and day.weekday() == weekday
     ]
     return days[nth - 1] if nth > 0 else days[-1]
-
-
-def is_working_day(day: date, holidays: set[date], workdays: set[date]) -> bool:
-    """Monday to Friday unless a public holiday; a weekend day made a working day in exchange (调休) works."""
-    if day in workdays:
-        return True
-    return day.weekday() < 5 and day not in holidays
-
-
-def next_working_day(day: date, holidays: set[date], workdays: set[date]) -> date:
-    while not is_working_day(day, holidays, workdays):
-        day += timedelta(days=1)
-    return day
 
 
 def propose_year(

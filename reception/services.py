@@ -4,6 +4,7 @@ visit into a complaint record. Views, admin actions and the import command all c
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from complaints import services as complaint_services
 from complaints.models import Category, Channel, Complaint, EventAction
 from portal import codes
+from portal.actors import is_system_actor
 from portal.models import PROVINCE_ENGLISH, PROVINCES, Branch
 from portal.phones import normalize_phone, phones_match
 from portal.tabular import ImportRefused
@@ -41,6 +43,23 @@ class ImportOutcome:
     @property
     def total(self) -> int:
         return len(self.created) + len(self.updated) + len(self.unchanged)
+
+
+def _check_actor(actor, permission: str, branch_ids=()) -> None:
+    """PermissionDenied unless `actor` is the system actor (every branch), or holds `permission` and every branch
+    in `branch_ids` is within their branch scope (see models.staff_branch_ids)."""
+    if is_system_actor(actor):
+        return
+    if actor is None or not actor.has_perm(permission):
+        raise PermissionDenied
+    allowed = staff_branch_ids(actor)
+    if allowed is not None and any(branch_id not in allowed for branch_id in branch_ids):
+        raise PermissionDenied
+
+
+def _branch_scope(actor) -> list[int] | None:
+    """The ids of the branches `actor` may work on, or None for every branch (the system actor's too)."""
+    return None if is_system_actor(actor) else staff_branch_ids(actor)
 
 
 def _squash(text: str) -> str:
@@ -109,13 +128,14 @@ def _day_values(row: ScheduleRow) -> dict:
 
 
 @transaction.atomic
-def reception_import(
-    *, rows: list[ScheduleRow], allowed_branch_ids: list[int] | None = None, dry_run: bool = False
-) -> ImportOutcome:
+def reception_import(*, rows: list[ScheduleRow], actor, dry_run: bool = False) -> ImportOutcome:
     """Write a parsed schedule, all or nothing: one row per branch and date, updated when it exists (so importing
-    the same file twice changes nothing). Unknown branches are created, except for staff limited to their own
-    branches (`allowed_branch_ids`), whose file is refused when it names another branch. With `dry_run` the
-    outcome is computed and everything is rolled back (the admin's preview)."""
+    the same file twice changes nothing). `actor` needs the permission to add reception days (PermissionDenied
+    otherwise; the system actor may import everything). Unknown branches are created, except for staff limited to
+    their own branches, whose file is refused (ImportRefused, naming the row) when it names another branch. With
+    `dry_run` the outcome is computed and everything is rolled back (the admin's preview)."""
+    _check_actor(actor, "reception.add_receptionday")
+    allowed_branch_ids = _branch_scope(actor)
     outcome = ImportOutcome()
     index = _branch_index()
     problems = []
@@ -161,9 +181,14 @@ NOTIFIED_FIELDS = {"date", "start_time", "end_time", "place_zh_hans", "place_en"
 
 
 @transaction.atomic
-def reception_day_save(*, day: ReceptionDay, changed: list[str]) -> ReceptionDay:
-    """Save staff's edit of a day. When its date, time, place or status changed, everyone with an active
-    booking is told by text message, in the language they booked in (queued with the change)."""
+def reception_day_save(*, day: ReceptionDay, changed: list[str], actor) -> ReceptionDay:
+    """Save staff's edit of a day (or a new day). `actor` needs the permission to change (or add) reception days,
+    and both the day's branch and, for an existing day, the branch it had must be within their branch scope:
+    PermissionDenied otherwise. When its date, time, place or status changed, everyone with an active booking is
+    told by text message, in the language they booked in (queued with the change)."""
+    stored = ReceptionDay.objects.filter(pk=day.pk).values_list("branch_id", flat=True).first() if day.pk else None
+    permission = "reception.change_receptionday" if stored is not None else "reception.add_receptionday"
+    _check_actor(actor, permission, [day.branch_id, *([stored] if stored is not None else [])])
     day.full_clean()
     day.save()
     if NOTIFIED_FIELDS & set(changed):

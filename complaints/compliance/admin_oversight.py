@@ -15,9 +15,9 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin
 
-from ..models import Complaint
+from ..models import Complaint, RemediationItem, RootCause
 from . import alerts, remediation
-from .models import OversightWarning, RemediationItem, RootCause
+from .models import OversightWarning
 
 
 @admin.register(OversightWarning)

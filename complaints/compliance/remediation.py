@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import services
-from ..models import Complaint, EventAction
-from .models import RemediationItem
+from ..models import Complaint, EventAction, RemediationItem
 
 ADD_PERMISSION = "complaints.add_remediationitem"
 CHANGE_PERMISSION = "complaints.change_remediationitem"

@@ -37,8 +37,8 @@ from portal.models import province_label
 from portal.replica import on_replica
 from portal.tabular import Percent, xlsx_write
 
-from ..models import ACTIVE_STATUSES, BusinessChannel, Category, Channel, Complaint, ProductLine, Source
-from .models import ReportingVolume, RootCause
+from ..models import ACTIVE_STATUSES, BusinessChannel, Category, Channel, Complaint, ProductLine, RootCause, Source
+from .models import ReportingVolume
 from .vocabulary import RATE, REPORT_FIGURES
 
 WITHIN_DAYS = (15, 30, 60)

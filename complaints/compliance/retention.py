@@ -19,15 +19,13 @@ from django.db import connection, transaction
 from django.tasks import task
 from django.utils import timezone
 
+from portal import registry
 from portal.messaging.models import Message
+from portal.privacy import ANONYMISED, ANONYMISED_PHONE
 
 from .. import services
 from ..models import ENDED_STATUSES, UNFINISHED_STATUSES, Complaint, ComplaintAttachment, ComplaintEvent, EventAction
 
-# What replaces removed text: bilingual, so staff reading either language admin know why the text is gone.
-ANONYMISED = "[已匿名化 anonymised]"
-# A phone no typed number ever normalises to (E.164 starts with "+"): an anonymised complaint cannot be looked up.
-ANONYMISED_PHONE = "-"
 _TEXT_FIELDS = ("description", "desired_outcome", "decision", "root_cause", "remediation")
 
 
@@ -68,15 +66,6 @@ class RetentionReport:
     dry_run: bool = False
     # What other apps' steps anonymised (e.g. {"bookings": [numbers]}).
     others: dict[str, list[str]] = field(default_factory=dict)
-
-
-# Other personal data under the same retention period (reception's bookings): name -> step(cutoff=, dry_run=)
-# returning what it anonymised. Apps register theirs from AppConfig.ready(); complaints imports none of them.
-RETENTION_STEPS: dict = {}
-
-
-def register_retention_step(name: str, step) -> None:
-    RETENTION_STEPS[name] = step
 
 
 def _allow_event_anonymisation() -> None:
@@ -142,7 +131,8 @@ def retention_apply(*, today: date | None = None, dry_run: bool = False, actor=N
         report.anonymised.append(number)
         if not dry_run:
             report.files_deleted += complaint_anonymise(complaint=Complaint(pk=pk), actor=actor, years=years)
-    for name, step in RETENTION_STEPS.items():
+    # Other apps' personal data under the same period (reception's bookings), registered in portal.registry.
+    for name, step in registry.retention_steps.items():
         report.others[name] = step(cutoff=report.cutoff, dry_run=dry_run)
     return report
 

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import RootCause
+from ..models import RootCause
 
 
 @register(RootCause)

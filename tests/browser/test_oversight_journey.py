@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from complaints.compliance import alerts
 from complaints.compliance.importer import complaint_import
-from complaints.compliance.models import PublishedStatistics, RemediationItem
+from complaints.compliance.models import PublishedStatistics
+from complaints.models import RemediationItem
 from portal import roles
 from tests.complaints.compliance.files import csv_bytes, seed_year_rows
 from tests.complaints.compliance.test_alerts import CATEGORIES, PROVINCES, _make

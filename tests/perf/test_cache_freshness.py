@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from notices import services as notice_services
 from notices.models import Category, Notice
 from portal import pagecache
+from portal.actors import system_actor
 from portal.models import Branch
 from portal.pagecache import store as pagecache_store
 from reception import importer
@@ -119,7 +120,7 @@ def test_a_reception_import_shows_on_the_cached_schedule_at_once(demo, django_as
         )
         parsed = importer.parse(table.encode(), year=2026)
         assert parsed.ok
-        reception_services.reception_import(rows=parsed.rows)
+        reception_services.reception_import(rows=parsed.rows, actor=system_actor())
         text = client.get("/en/reception/").text
         assert "day-beijing-20261216" in text
 

@@ -284,8 +284,8 @@ def test_one_english_word_with_two_meanings_has_the_chinese_of_its_meaning():
     from complaints.models import Complaint
     from notices.models import Notice
     from portal.messaging.models import Message
-    from portal.models import Branch
-    from reception.models import Booking, DayStatus, Holiday, ReceptionDay
+    from portal.models import Branch, Holiday
+    from reception.models import Booking, DayStatus, ReceptionDay
 
     def label(model, field):
         return str(model._meta.get_field(field).verbose_name)

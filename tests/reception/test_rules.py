@@ -1,6 +1,7 @@
 from datetime import date
 
-from reception.rules import next_working_day, nth_weekday, propose_year
+from portal.workdays import next_working_day
+from reception.rules import nth_weekday, propose_year
 
 
 def test_second_tuesday_of_each_month():

@@ -16,8 +16,7 @@ from portal.phones import display_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone, scrub_text
 from portal.tabular import csv_stream, xlsx_write
 
-from ...models import Outcome, Status
-from ..models import RemediationItem
+from ...models import Outcome, RemediationItem, Status
 from ..vocabulary import EXPORT_COLUMNS as COLUMNS
 from ..vocabulary import EXPORT_IDENTIFIERS, ON_TIME_LABELS, REMEDIATION_LABELS, SHORT_LABELS
 from .filters import ExportRefused

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from portal.actors import system_actor
 from portal.tabular import ImportRefused
 from reception import importer, services
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         if not parsed.ok:
             raise CommandError(self._refusal(parsed.problems))
         try:
-            outcome = services.reception_import(rows=parsed.rows, dry_run=dry_run)
+            outcome = services.reception_import(rows=parsed.rows, actor=system_actor(), dry_run=dry_run)
         except ImportRefused as refused:
             raise CommandError(self._refusal(refused.problems)) from None
         for name in outcome.new_branches:

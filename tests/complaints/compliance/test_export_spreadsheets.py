@@ -110,8 +110,8 @@ def test_an_unmasked_csv_opened_by_libreoffice_keeps_the_18_digit_id_and_the_lea
 
 
 def test_remediation_state_is_done_once_every_item_ended(closed_complaint, tmp_path):
-    from complaints.compliance.models import RemediationItem
     from complaints.compliance.remediation import remediation_update
+    from complaints.models import RemediationItem
 
     with time_machine.travel(NOW + timedelta(days=1), tick=False):
         remediation_update(

@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from complaints import services
-from complaints.compliance.models import RemediationItem
 from complaints.compliance.performance import performance
 from complaints.compliance.remediation import remediation_add, remediation_update
 from complaints.compliance.reports import Period, complaint_report
+from complaints.models import RemediationItem
 from portal import roles
 from portal.models import Branch
 from tests.complaints.factories import register

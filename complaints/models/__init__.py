@@ -1,0 +1,85 @@
+"""The complaints app's models, one module per part; every name is importable from `complaints.models`.
+
+- `vocabulary`: statuses and the status sets every rule uses, sources, channels, categories, the event
+  log's actions (the one place; every rule imports them from here)
+- `complaint`: the complaint and its queryset (the one SQL rule of timeliness)
+- `events`: the append-only event log and the audit of full personal-data views
+- `extensions`: requests to extend the time limit
+- `attachments`: the complaint's files
+- `letters`: decision-letter templates
+- `causes`: root-cause codes and remediation items
+
+The compliance sub-package's own models (complaints/compliance/models.py) belong to this app too.
+"""
+
+from .attachments import PREVIEW_TYPES, ComplaintAttachment
+from .causes import RemediationItem, RemediationQuerySet, RootCause
+from .complaint import Complaint, ComplaintQuerySet
+from .events import AppendOnly, ComplaintEvent, PersonalDataView, _choice_label
+from .extensions import ExtensionRequest, ExtensionRequestQuerySet
+from .letters import LetterTemplate
+from .vocabulary import (
+    ACTIVE_STATUSES,
+    COMPLAINANT_ACTIONS,
+    ENDED_STATUSES,
+    FULL_DATA_PERMISSION,
+    LANGUAGE_CHOICES,
+    OPEN_STATUSES,
+    PUBLIC_NOTE_ACTIONS,
+    UNFINISHED_STATUSES,
+    BusinessChannel,
+    CallDirection,
+    CallOutcome,
+    Capacity,
+    Category,
+    Channel,
+    EventAction,
+    ExtensionStatus,
+    IdType,
+    Outcome,
+    ProductLine,
+    Remedy,
+    Source,
+    Status,
+    _in,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "COMPLAINANT_ACTIONS",
+    "ENDED_STATUSES",
+    "FULL_DATA_PERMISSION",
+    "LANGUAGE_CHOICES",
+    "OPEN_STATUSES",
+    "PREVIEW_TYPES",
+    "PUBLIC_NOTE_ACTIONS",
+    "UNFINISHED_STATUSES",
+    "AppendOnly",
+    "BusinessChannel",
+    "CallDirection",
+    "CallOutcome",
+    "Capacity",
+    "Category",
+    "Channel",
+    "Complaint",
+    "ComplaintAttachment",
+    "ComplaintEvent",
+    "ComplaintQuerySet",
+    "EventAction",
+    "ExtensionRequest",
+    "ExtensionRequestQuerySet",
+    "ExtensionStatus",
+    "IdType",
+    "LetterTemplate",
+    "Outcome",
+    "PersonalDataView",
+    "ProductLine",
+    "RemediationItem",
+    "RemediationQuerySet",
+    "Remedy",
+    "RootCause",
+    "Source",
+    "Status",
+    "_choice_label",
+    "_in",
+]
