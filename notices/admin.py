@@ -3,26 +3,23 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
-from django.views.decorators.cache import never_cache
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import DeclaredFiltersOnly, ScopedHistory
+from portal.admin import DeclaredFiltersOnly, ScopedHistory, staff_urls
 from portal.rights import RIGHT_CHOICES
 from portal.uploads import safe_display_name, validate_upload
 
 from . import services
 from .models import LANGUAGE_SUFFIXES, Audience, Category, Notice, NoticeAttachment, Status
-from .views import render_notice
+from .staff import urls
 
 TAG_FIELDS = {"rights": RIGHT_CHOICES, "audiences": Audience.choices}
 
@@ -358,24 +355,7 @@ class NoticeAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin, Tabbed
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_urls(self):
-        return [
-            path(
-                "<int:object_id>/preview/",
-                self.admin_site.admin_view(self.preview_view),
-                name="notices_notice_preview",
-            ),
-            *super().get_urls(),
-        ]
-
-    @method_decorator(never_cache)
-    def preview_view(self, request, object_id):
-        """The public page of any notice, draft or scheduled, exactly as it will look; staff only."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        notice = get_object_or_404(Notice.objects.prefetch_related("attachments"), pk=object_id)
-        response = render_notice(request, notice, now=timezone.now(), preview=True)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+        return [*staff_urls(self.admin_site, urls.urlpatterns), *super().get_urls()]
 
 
 def _published_message(notice: Notice) -> str:

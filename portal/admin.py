@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.views.main import ChangeList
 from django.http import Http404, HttpResponseNotAllowed
+from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -14,6 +16,31 @@ logger = logging.getLogger("portal.admin")
 admin.site.site_header = _("Consumer protection portal")
 admin.site.site_title = _("Consumer protection portal")
 admin.site.index_title = _("Administration")
+
+
+def staff_urls(admin_site, patterns) -> list:
+    """A staff package's URL list (plain views) mounted in a ModelAdmin's get_urls: each view behind the admin
+    site's admin_view (signed-in staff, never cached), with its path and name unchanged."""
+    wrap = admin_site.admin_view
+    return [path(str(pattern.pattern), wrap(pattern.callback), name=pattern.name) for pattern in patterns]
+
+
+def staff_context(request, title, *, crumbs=(), **extra) -> dict:
+    """The context of a custom staff page (templates/admin/staff_page.html): the admin site's own, the page's
+    title, and its breadcrumbs between Home and the page as (url, label) pairs."""
+    return {**admin.site.each_context(request), "title": title, "crumbs": list(crumbs), **extra}
+
+
+def model_crumbs(opts) -> list[tuple[str, str]]:
+    """The breadcrumbs of a model's pages: its app, then its list."""
+    return [
+        app_crumb(opts),
+        (reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"), capfirst(opts.verbose_name_plural)),
+    ]
+
+
+def app_crumb(opts) -> tuple[str, str]:
+    return reverse("admin:app_list", kwargs={"app_label": opts.app_label}), opts.app_config.verbose_name
 
 
 class DeclaredFiltersChangeList(ChangeList):

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from complaints import services
-from complaints.admin_forms import ACTION_FORMS
 from complaints.models import Complaint, PersonalDataView
 from complaints.services import TRANSITIONS
+from complaints.staff.forms import ACTION_FORMS
 from portal import roles
 
 from . import files

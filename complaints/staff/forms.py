@@ -1,4 +1,4 @@
-"""Staff forms of the admin: one small form per workflow action, and the registration of a complaint.
+"""The staff pages' forms: one small form per workflow action, and the registration of a complaint.
 
 Each action maps to (form class, function calling the service). The forms only check input; the services
 decide whether the action is allowed.
@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from portal import codes
 from portal.models import Branch
 
-from . import letters, services
-from .forms import AttachmentsField, PhoneField, province_choices
-from .models import (
+from .. import letters, services
+from ..forms import AttachmentsField, PhoneField, province_choices
+from ..models import (
     LANGUAGE_CHOICES,
     BusinessChannel,
     CallDirection,

@@ -1,4 +1,4 @@
-"""Forms of the compliance pages in the admin: the period picker, the export, the import upload."""
+"""Forms of the compliance staff pages: the period picker, the export, the import upload."""
 
 from django import forms
 from django.utils import timezone
@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Branch
 
-from .exports import FORMATS
-from .reports import Period
+from ..exports import FORMATS
+from ..reports import Period
 
 QUARTER_CHOICES = [("", _("Whole year")), ("1", "Q1"), ("2", "Q2"), ("3", "Q3"), ("4", "Q4")]
 

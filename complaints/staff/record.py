@@ -1,0 +1,54 @@
+"""What a complaint's record page (the admin's change page) shows beside its fields: the timeline, the days
+left, the messages, the attachments, the steps this user may take, the extension requests and possible repeats."""
+
+from portal.messaging.models import Message
+
+from .. import history, services
+from ..models import FULL_DATA_PERMISSION
+from .common import REPEATS_SHOWN, days_left, display_user, personal_data_seen
+from .forms import ACTION_FORMS
+
+# The complainant's identifying data in full, for those with the permission.
+FULL_FIELDS = ("name", "phone_in_full", "email", "id_number")
+
+
+def record_context(request, complaint) -> dict:
+    if request.user.has_perm(FULL_DATA_PERMISSION):
+        # The page shows the complainant's data in full: who saw it, and when, is kept (PIPL; JR/T 0171).
+        personal_data_seen(request.user, complaint, where="admin:complaint", fields=",".join(FULL_FIELDS))
+    left = days_left(complaint)
+    requests = list(complaint.extension_requests.select_related("requested_by", "decided_by", "complaint"))
+    return {
+        "timeline": history.timeline(complaint),
+        "days_left": left,
+        "days_late": -left if left is not None and left < 0 else 0,
+        "handler_name": display_user(complaint.handler) if complaint.handler_id else "",
+        "outbox_messages": Message.objects.about(complaint),
+        "attachments": complaint.attachments.select_related("uploaded_by"),
+        "workflow_actions": [
+            (action, services.ACTION_LABELS[action])
+            for action in ACTION_FORMS
+            if services.can_act(request.user, complaint, action)
+        ],
+        "can_print_letter": services.can_act(request.user, complaint, services.A.LETTER),
+        "can_add_documents": services.can_act(request.user, complaint, services.A.ATTACH),
+        "extension_requests": [
+            (extension, services.can_decide_extension(request.user, extension)) for extension in requests
+        ],
+        "conflicted": services.is_conflicted(request.user, complaint),
+        "repeats": _repeats(request, complaint),
+    }
+
+
+def _repeats(request, complaint):
+    """Possible repeats of the complaint (same phone or policy within 90 days), each with whether this user
+    may merge the complaint into it with one click."""
+    merge_allowed = services.can_act(request.user, complaint, services.A.MERGE)
+    return [
+        {
+            "complaint": repeat,
+            "handler": services.handler_label(repeat),
+            "can_merge": services.can_merge_into(request.user, complaint, repeat, merge_allowed=merge_allowed),
+        }
+        for repeat in services.possible_repeats(complaint)[:REPEATS_SHOWN]
+    ]

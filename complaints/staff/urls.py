@@ -1,0 +1,22 @@
+"""The complaints' staff pages, as URL lists the ModelAdmins mount (portal.admin.staff_urls): under
+admin/complaints/complaint/ and admin/complaints/extensionrequest/, with the names the templates reverse."""
+
+from django.urls import path
+
+from .views import complaint, extensions, registration
+
+complaint_urls = [
+    path("register/", registration.register_view, name="complaints_complaint_register"),
+    path("<int:pk>/do/<str:action>/", complaint.action_view, name="complaints_complaint_action"),
+    path("attachment/<int:pk>/", complaint.attachment_view, name="complaints_complaint_attachment"),
+    path(
+        "attachment/<int:pk>/preview/",
+        complaint.attachment_preview_view,
+        name="complaints_complaint_attachment_preview",
+    ),
+    path("<int:pk>/letter/", complaint.letter_view, name="complaints_complaint_letter"),
+]
+
+extension_request_urls = [
+    path("<int:pk>/decide/", extensions.decide_view, name="complaints_extensionrequest_decide"),
+]
