@@ -84,6 +84,7 @@ def load(stdout=None) -> None:
             place=branch.address_zh_hans or branch.name_zh_hans,
             phone=branch.phone,
             liaison=liaison,
+            actor=system_actor(),
         )
         for day in days:
             day.place_en = branch.address_en

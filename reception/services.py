@@ -216,9 +216,12 @@ def reception_days_generate(
     capacity: int = 10,
     moved: dict[date, date] | None = None,
     reason: str = "",
+    actor,
 ) -> list[ReceptionDay]:
     """Create the days staff kept from a proposed year. A date the branch already has is left as it is (staff
-    edit existing days one by one); a day the rule moved off a holiday is marked moved, with the original date."""
+    edit existing days one by one); a day the rule moved off a holiday is marked moved, with the original date.
+    `actor` needs the permission to add reception days and the branch within their scope (PermissionDenied)."""
+    _check_actor(actor, "reception.add_receptionday", [branch.pk])
     moved = moved or {}
     existing = set(ReceptionDay.objects.filter(branch=branch, date__in=dates).values_list("date", flat=True))
     created = []

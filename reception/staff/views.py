@@ -116,6 +116,7 @@ def generate_view(request):
                 capacity=data["capacity"],
                 moved={day.date: day.rule_date for day in kept if day.moved},
                 reason=_("Moved to the next working day because of a public holiday."),
+                actor=request.user,
             )
             messages.success(request, _("%(count)s reception days saved.") % {"count": len(created)})
             return redirect("admin:reception_receptionday_changelist")
