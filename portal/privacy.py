@@ -144,3 +144,28 @@ def sql_scrub_text(column: str) -> str:
         text = f"regexp_replace({text}, {sql_literal(pattern)}, {sql_literal(SCRUBBED)}, 'g')"
     # Most texts hold no run of seven digits and no @: one match decides, only the others are rewritten.
     return f"CASE WHEN {column} ~ '[0-9]{{7}}|@|[0-9] [0-9]|[0-9]-[0-9]' THEN {text} ELSE coalesce({column}, '') END"
+
+
+# --- personal data seen in full --------------------------------------------------------------------------------
+
+
+def personal_data_seen(user, subject, *, where: str, fields: str) -> None:
+    """Log that `user` saw personal data in full: one row of portal.audit.PersonalDataSeen, with the time.
+
+    `subject` is the record seen (a complaint, a booking: any model instance), or a model class when no one
+    record is meant (a search of complaints by a guess at a masked phone); `where` names the page
+    ("admin:complaint"), `fields` the field codes shown ("name,phone_in_full", "attachment:12"). The caller
+    decides whether the user sees data in full; someone who sees it masked never reaches this."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .audit import PersonalDataSeen
+
+    whole_kind = isinstance(subject, type)
+    PersonalDataSeen.objects.create(
+        user=user,
+        where=where,
+        fields=fields,
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=None if whole_kind else subject.pk,
+        label="" if whole_kind else str(subject)[:200],
+    )
