@@ -4,8 +4,10 @@ writes it. Rows are written once and never changed or removed (the database refu
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,3 +63,19 @@ class PersonalDataSeen(AppendOnly):
 
     def __str__(self):
         return f"{self.user_id} {self.where} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+
+    def fields_in_words(self) -> list[str]:
+        """The field codes seen ("name,phone_in_full", "attachment:12") as the record's own field labels."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        return [_field_label(model, code) for code in self.fields.split(",") if code]
+
+
+def _field_label(model, code: str) -> str:
+    kind, _colon, number = code.partition(":")
+    if kind == "attachment":
+        return gettext("attachment %(number)s") % {"number": number}
+    name = {"phone_in_full": "phone"}.get(kind, kind)
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except (AttributeError, FieldDoesNotExist):
+        return code

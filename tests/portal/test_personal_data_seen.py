@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from complaints.models import Complaint
 from portal.models import Branch, PersonalDataSeen
@@ -95,3 +95,24 @@ def test_the_migration_copies_the_complaints_earlier_log_with_user_time_place_an
     assert (letter.user, letter.at, letter.fields) == (handler, full.at, "name")
     assert (letter.object_id, letter.label) == (complaint.pk, complaint.tracking_number)
     assert (searched.at, searched.object_id, searched.label) == (search.at, None, "")
+
+
+def test_a_day_of_bookings_printed_in_full_writes_one_row_per_booking_at_once(
+    booking, make_user, django_assert_num_queries
+):
+    staff = make_user("bj", groups=["Branch staff"])
+    other = reception_services.booking_create(day_id=booking.day_id, name="王五", phone="13912345678", topic="理赔")
+    ContentType.objects.get_for_model(booking)  # cached, as in a running server
+    with django_assert_num_queries(1):
+        personal_data_seen(staff, [booking, other], where="admin:day-bookings", fields="name,phone,topic")
+    assert {row.label for row in PersonalDataSeen.objects.filter(where="admin:day-bookings")} == {
+        booking.number,
+        other.number,
+    }
+
+
+def test_the_fields_seen_read_as_the_records_own_field_labels(booking, make_user):
+    staff = make_user("bj", groups=["Branch staff"])
+    personal_data_seen(staff, booking, where="admin:booking", fields="phone_in_full,topic,attachment:7,nonsense")
+    with translation.override("en"):
+        assert PersonalDataSeen.objects.get().fields_in_words() == ["phone", "topic", "attachment 7", "nonsense"]
