@@ -5,7 +5,7 @@ the letter, an extension's decision) live in complaints/staff/ and are mounted h
 """
 
 from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -29,7 +29,6 @@ from .models import (
     ExtensionRequest,
     ExtensionStatus,
     LetterTemplate,
-    PersonalDataView,
 )
 from .staff import actions as staff_actions
 from .staff import urls
@@ -408,32 +407,6 @@ class ComplaintEventAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         visible = Complaint.objects.visible_to(request.user)
         return super().get_queryset(request).filter(complaint__in=visible)
-
-
-def _field_label(code: str) -> str:
-    """A field code of the personal-data audit log as the complaint's field label."""
-    kind, _colon, number = code.partition(":")
-    if kind == "attachment":
-        return gettext("attachment %(number)s") % {"number": number}
-    name = {"phone_in_full": "phone"}.get(kind, kind)
-    try:
-        return str(Complaint._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return code
-
-
-@admin.register(PersonalDataView)
-class PersonalDataViewAdmin(ReadOnlyAdmin):
-    list_display = ("at", "user", "complaint", "where", "fields_seen")
-    list_select_related = ("user", "complaint")
-    search_fields = ("complaint__tracking_number", "user__username")
-    fields = ("at", "user", "complaint", "where", "fields_seen")
-    readonly_fields = fields
-
-    @admin.display(description=_("fields"))
-    def fields_seen(self, obj):
-        """The record's field codes ("name,phone_in_full", "attachment:12") in words."""
-        return "、".join(_field_label(code) for code in obj.fields.split(",") if code)
 
 
 @admin.register(ExtensionRequest)

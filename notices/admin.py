@@ -271,8 +271,11 @@ class NoticeAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin, Tabbed
                     language=data.get("language") or "",
                 )
             elif instance.pk and {"sort_order", "language"} & set(attachment_form.changed_data):
-                NoticeAttachment.objects.filter(pk=instance.pk).update(
-                    sort_order=data["sort_order"], language=data.get("language") or ""
+                services.notice_attachment_update(
+                    attachment=instance,
+                    actor=request.user,
+                    sort_order=data["sort_order"],
+                    language=data.get("language") or "",
                 )
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 

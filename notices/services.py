@@ -1,9 +1,10 @@
 """Every change to a notice goes through these functions: the admin, the demo loader and other apps
-(complaints' draft disclosure) call them. Each records who made the change in the edit history."""
+(complaints' draft disclosure) call them. Each records who made the change in the edit history; the attachment
+services also check that the actor may keep attachments."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -207,6 +208,24 @@ def notice_archive(*, notice: Notice, actor) -> Notice:
     return _save(notice, actor, "archived")
 
 
+def _check_attachment_actor(actor, action: str) -> None:
+    """Attachments are kept by whoever may `action` ("add", "change", "delete") them (content editors); no actor
+    is the system itself (the demo loader)."""
+    if actor is not None and not actor.has_perm(f"notices.{action}_noticeattachment"):
+        raise PermissionDenied
+
+
+def _check_attachment_language(language: str) -> None:
+    if language not in {code for code, _label in NoticeAttachment._meta.get_field("language").choices}:
+        raise ValidationError(_("Choose the language of the document."), code="invalid")
+
+
+def _attachment_changed(notice: Notice) -> None:
+    # The notice's own "updated" time moves with its attachments (the sitemap, the feeds and its revision date
+    # read it).
+    Notice.objects.filter(pk=notice.pk).update(updated_at=timezone.now())
+
+
 @transaction.atomic
 def notice_attachment_add(
     *,
@@ -220,8 +239,8 @@ def notice_attachment_add(
     """Attach a PDF or image, judged by its content (not its name) and at most 10 MB. It is stored under
     a random name and served through a view that checks the notice may be read. `language` ("zh-hans",
     "en" or "" for both) says on which language's page it is offered."""
-    if language not in {code for code, _label in NoticeAttachment._meta.get_field("language").choices}:
-        raise ValidationError(_("Choose the language of the document."), code="invalid")
+    _check_attachment_actor(actor, "add")
+    _check_attachment_language(language)
     kind = validate_upload(upload, allowed=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)
     display = safe_display_name(name or upload.name or "")
     # The name shown and offered on download ends with what the file really is.
@@ -237,13 +256,30 @@ def notice_attachment_add(
     attachment.file.save(random_storage_name("notices", kind), upload, save=False)
     attachment._history_user = actor
     attachment.save()
-    Notice.objects.filter(pk=notice.pk).update(updated_at=timezone.now())
+    _attachment_changed(notice)
+    return attachment
+
+
+@transaction.atomic
+def notice_attachment_update(
+    *, attachment: NoticeAttachment, actor, sort_order: int, language: str
+) -> NoticeAttachment:
+    """Change where an attachment is listed (`sort_order`) and on which language's page it is offered
+    (`language`: "zh-hans", "en" or "" for both); the file itself is replaced by removing and adding."""
+    _check_attachment_actor(actor, "change")
+    _check_attachment_language(language)
+    attachment = NoticeAttachment.objects.select_for_update().get(pk=attachment.pk)
+    attachment.sort_order, attachment.language = sort_order, language
+    attachment._history_user = actor
+    attachment.save(update_fields=["sort_order", "language"])
+    _attachment_changed(attachment.notice)
     return attachment
 
 
 @transaction.atomic
 def notice_attachment_remove(*, attachment: NoticeAttachment, actor) -> None:
     """Remove an attachment and its stored file (after the transaction commits, so a rollback keeps it)."""
+    _check_attachment_actor(actor, "delete")
     storage, path = attachment.file.storage, attachment.file.name
     attachment._history_user = actor
     attachment.delete()

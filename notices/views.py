@@ -65,6 +65,8 @@ class RememberedCountPaginator(Paginator):
 
 
 SEARCH_LIMIT = 200  # matches shown for one search: 10 pages
+# The largest page number a URL may ask for; larger ones are read as this one (past the last page).
+MAX_PAGE = 1_000_000
 
 
 class CappedSearchPaginator(Paginator):
@@ -161,7 +163,9 @@ class CappedSearchPaginator(Paginator):
 
     def _page_rows(self, number) -> tuple[int, list]:
         try:
-            number = max(int(number), 1)
+            # Bounded before it reaches the database: a page past the last one is answered as the last page, and
+            # a number too large for an OFFSET is simply one of those.
+            number = min(max(int(number), 1), MAX_PAGE)
         except (TypeError, ValueError):
             number = 1
         rows = self._fetch(number)

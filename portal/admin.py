@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from .models import Branch, SiteProfile
+from .models import Branch, PersonalDataSeen, SiteProfile
 
 logger = logging.getLogger("portal.admin")
 
@@ -169,6 +169,21 @@ class BranchAdmin(DeclaredFiltersOnly, TabbedTranslationAdmin):
     list_editable = ("is_active", "sort_order")
     search_fields = ("name", "slug", "address")
     prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(PersonalDataSeen)
+class PersonalDataSeenAdmin(ReadOnlyAdmin):
+    """The log of personal data seen in full, for every kind of record (complaints, bookings)."""
+
+    list_display = ("at", "user", "content_type", "label", "where", "fields_seen")
+    list_select_related = ("user", "content_type")
+    search_fields = ("label", "user__username")
+    fields = ("at", "user", "content_type", "label", "where", "fields_seen")
+    readonly_fields = fields
+
+    @admin.display(description=_("fields"))
+    def fields_seen(self, obj):
+        return "、".join(obj.fields_in_words())
 
 
 from . import admin_auth, admin_tasks  # noqa: E402, F401  (auth, sign-in records, task results: translated)

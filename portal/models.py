@@ -191,3 +191,6 @@ class RateCount(models.Model):
 
     def __str__(self):
         return self.key
+
+
+from .audit import PersonalDataSeen  # noqa: E402, F401  (the personal-data log: portal/audit.py)

@@ -150,3 +150,36 @@ def sql_scrub_text(column: str) -> str:
         text = f"regexp_replace({text}, {sql_literal(pattern)}, {sql_literal(SCRUBBED)}, 'g')"
     # Most texts hold no run of seven digits and no @: one match decides, only the others are rewritten.
     return f"CASE WHEN {column} ~ '[0-9]{{7}}|@|[0-9] [0-9]|[0-9]-[0-9]' THEN {text} ELSE coalesce({column}, '') END"
+
+
+# --- personal data seen in full --------------------------------------------------------------------------------
+
+
+def personal_data_seen(user, subject, *, where: str, fields: str) -> None:
+    """Log that `user` saw personal data in full: rows of portal.audit.PersonalDataSeen, with the time.
+
+    `subject` is the record seen (a complaint, a booking: any model instance), a list of records shown together
+    (a day's bookings, printed: one row each, written at once), or a model class when no one record is meant (a
+    search of complaints by a guess at a masked phone); `where` names the page ("admin:complaint"), `fields` the
+    field codes shown ("name,phone_in_full", "attachment:12"). The caller decides whether the user sees data in
+    full; someone who sees it masked never reaches this."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .audit import PersonalDataSeen
+
+    def row(record, kind):
+        return PersonalDataSeen(
+            user=user,
+            where=where,
+            fields=fields,
+            content_type=ContentType.objects.get_for_model(kind),
+            object_id=None if record is None else record.pk,
+            label="" if record is None else str(record)[:200],
+        )
+
+    if isinstance(subject, type):
+        row(None, subject).save()
+    elif isinstance(subject, list | tuple):
+        PersonalDataSeen.objects.bulk_create([row(record, record) for record in subject])
+    else:
+        row(subject, subject).save()

@@ -28,8 +28,15 @@ BRANCH_STAFF = gettext_noop("Branch staff")
 # plan their reception days, supervisors keep it).
 GROUP_PERMISSIONS = {
     BRANCH_STAFF: ["view_holiday"],
-    SUPERVISOR: ["view_message", "view_holiday", "add_holiday", "change_holiday", "delete_holiday"],
-    COMPLIANCE_OFFICER: ["view_message"],
+    SUPERVISOR: [
+        "view_message",
+        "view_personaldataseen",
+        "view_holiday",
+        "add_holiday",
+        "change_holiday",
+        "delete_holiday",
+    ],
+    COMPLIANCE_OFFICER: ["view_message", "view_personaldataseen"],
 }
 
 

@@ -1,4 +1,5 @@
 from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as register_history
 
 from .models import Branch, SiteProfile
 
@@ -13,3 +14,10 @@ class SiteProfileTranslation(TranslationOptions):
 class BranchTranslation(TranslationOptions):
     fields = ("name", "address", "counter_hours", "transit")
     required_languages = ("zh-hans",)
+
+
+# The configuration's change history: who changed what, and when (the request's user, through simple-history's
+# middleware). Registered here, after the translation fields exist, so that each historical record keeps every
+# language's text (as notices/translation.py does for notices).
+register_history(SiteProfile, app="portal", excluded_fields=["updated_at"])
+register_history(Branch, app="portal")

@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import DeclaredFiltersOnly, ScopedHistory, staff_urls
 from portal.models import Holiday
-from portal.privacy import mask_name, mask_phone
+from portal.privacy import mask_name, mask_phone, personal_data_seen
 
 from . import services
 from .models import Booking, BranchStaff, ReceptionDay
@@ -67,9 +67,13 @@ class BookingInline(admin.TabularInline):
     model = Booking
     extra = 0
     can_delete = False
-    fields = ("number", "name", "masked", "status", "created_at")
+    fields = ("number", "masked_name", "masked", "status", "created_at")
     readonly_fields = fields
     show_change_link = True
+
+    @admin.display(description=gettext_lazy("name"))
+    def masked_name(self, obj):
+        return mask_name(obj.name)
 
     @admin.display(description=gettext_lazy("phone"))
     def masked(self, obj):
@@ -142,6 +146,13 @@ class BookingAdmin(ScopedHistory, DeclaredFiltersOnly, admin.ModelAdmin):
     fields = readonly_fields
     form = BookingForm
     actions = ["cancel_bookings", staff_actions.register_complaints]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The record shows the visitor's name and phone in full: each view of it is logged."""
+        booking = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if booking is not None and self.has_view_permission(request, booking):
+            personal_data_seen(request.user, booking, where="admin:booking", fields="name,phone")
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_fields(self, request, obj=None):
         if obj is not None and self.has_change_permission(request, obj):

@@ -1,6 +1,7 @@
 from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as register_history
 
-from .models import ReceptionDay
+from .models import BranchStaff, ReceptionDay
 
 
 @register(ReceptionDay)
@@ -13,3 +14,8 @@ class ReceptionDayTranslation(TranslationOptions):
 @register(ReceptionDay.history.model)
 class HistoricalReceptionDayTranslation(TranslationOptions):
     fields = ("title", "place", "notes", "status_reason")
+
+
+# The configuration's change history: who changed what, and when (the request's user, through simple-history's
+# middleware), kept like the other configuration models' (portal/translation.py, complaints/compliance/translation.py).
+register_history(BranchStaff, app="reception")

@@ -15,7 +15,7 @@ The compliance sub-package's own models (complaints/compliance/models.py) belong
 from .attachments import PREVIEW_TYPES, ComplaintAttachment
 from .causes import RemediationItem, RemediationQuerySet, RootCause
 from .complaint import Complaint, ComplaintQuerySet
-from .events import AppendOnly, ComplaintEvent, PersonalDataView, _choice_label
+from .events import AppendOnly, ComplaintEvent, _choice_label
 from .extensions import ExtensionRequest, ExtensionRequestQuerySet
 from .letters import LetterTemplate
 from .vocabulary import (
@@ -72,7 +72,6 @@ __all__ = [
     "IdType",
     "LetterTemplate",
     "Outcome",
-    "PersonalDataView",
     "ProductLine",
     "RemediationItem",
     "RemediationQuerySet",

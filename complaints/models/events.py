@@ -1,7 +1,7 @@
-"""The append-only event log of a complaint and the audit of full personal-data views.
+"""The append-only event log of a complaint.
 
 A complaint's status only changes through complaints/services.py, which writes a ComplaintEvent in the same
-transaction. The event log and the audit log refuse updates and deletes (in Python here, and in PostgreSQL
+transaction. The event log refuses updates and deletes (in Python here, and in PostgreSQL
 through the triggers installed by migration 0002).
 """
 
@@ -10,23 +10,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit import AppendOnly
+
 from .complaint import Complaint
 from .vocabulary import COMPLAINANT_ACTIONS, PUBLIC_NOTE_ACTIONS, CallDirection, CallOutcome, EventAction, Status, _in
-
-
-class AppendOnly(models.Model):
-    """Rows are written once and never changed or removed (the database enforces it too)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError(f"{type(self).__name__} rows cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError(f"{type(self).__name__} rows cannot be deleted.")
 
 
 class ComplaintEvent(AppendOnly):
@@ -106,23 +93,3 @@ def _choice_label(field_name: str, value) -> str:
         return "—"
     choices = dict(Complaint._meta.get_field(field_name).flatchoices or ())
     return str(choices.get(value, value))
-
-
-class PersonalDataView(AppendOnly):
-    """Who saw a complainant's personal data in full, when and where (PIPL; JR/T 0171)."""
-
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT)
-    complaint = models.ForeignKey(
-        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, null=True, blank=True
-    )
-    where = models.CharField(_("where"), max_length=200)
-    fields = models.CharField(_("fields"), max_length=200)
-
-    class Meta:
-        verbose_name = _("full view of personal data")
-        verbose_name_plural = _("full views of personal data")
-        ordering = ["-at", "-id"]
-
-    def __str__(self):
-        return f"{self.user_id} {self.where} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

@@ -28,7 +28,7 @@ UNFINISHED_STATUSES = (*ACTIVE_STATUSES, Status.DECIDED)
 # The procedure is over: decided and closed, withdrawn, not a complaint, or merged into another.
 ENDED_STATUSES = (Status.CLOSED, Status.WITHDRAWN, Status.REJECTED, Status.MERGED)
 
-# Who may read a complainant's personal data in full (every full view is logged in PersonalDataView).
+# Who may read a complainant's personal data in full (each full view is logged: portal.privacy.personal_data_seen).
 FULL_DATA_PERMISSION = "complaints.view_full_personal_data"
 
 

@@ -1,5 +1,5 @@
 """What the complaints' staff pages share: who may see a complaint, the admin's page for one out of reach, a
-step refused in the admin's look, and the one record of personal data seen in full."""
+step refused in the admin's look."""
 
 from functools import wraps
 
@@ -13,16 +13,10 @@ from django.utils.translation import gettext
 from portal.admin import app_crumb, model_crumbs, staff_context
 
 from .. import services
-from ..models import OPEN_STATUSES, Complaint, PersonalDataView
+from ..models import OPEN_STATUSES, Complaint
 
 # The possible repeats listed on a record and at registration (the earliest first).
 REPEATS_SHOWN = 20
-
-
-def personal_data_seen(user, complaint, *, where: str, fields: str) -> None:
-    """Who saw a complainant's data in full (or searched the masked list by it), where, and which fields (PIPL;
-    JR/T 0171): every such record of the staff pages is written here."""
-    PersonalDataView.objects.create(user=user, complaint=complaint, where=where, fields=fields)
 
 
 def display_user(user) -> str:

@@ -2,10 +2,11 @@
 left, the messages, the attachments, the steps this user may take, the extension requests and possible repeats."""
 
 from portal.messaging.models import Message
+from portal.privacy import personal_data_seen
 
 from .. import history, services
 from ..models import FULL_DATA_PERMISSION
-from .common import REPEATS_SHOWN, days_left, display_user, personal_data_seen
+from .common import REPEATS_SHOWN, days_left, display_user
 from .forms import ACTION_FORMS
 
 # The complainant's identifying data in full, for those with the permission.

@@ -5,10 +5,10 @@ from django.db.models import Q
 
 from portal import codes
 from portal.phones import normalize_phone
+from portal.privacy import personal_data_seen
 
 from .. import services
-from ..models import FULL_DATA_PERMISSION, Source
-from .common import personal_data_seen
+from ..models import FULL_DATA_PERMISSION, Complaint, Source
 
 
 def search_complaints(request, queryset, search_term):
@@ -26,7 +26,7 @@ def search_complaints(request, queryset, search_term):
     if not request.user.has_perm(FULL_DATA_PERMISSION):
         # Whoever sees complainants masked may still test a guess (a masked phone's four hidden digits)
         # against the list: each such search is logged, like a full view, without the term itself.
-        personal_data_seen(request.user, None, where="admin:search", fields="phone,name,id_number")
+        personal_data_seen(request.user, Complaint, where="admin:search", fields="phone,name,id_number")
     found = (
         Q(name=term)
         | Q(policy_number__iexact=term)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal.admin import model_crumbs, staff_context
 from portal.models import Holiday, HolidayKind
+from portal.privacy import personal_data_seen
 from portal.roles import BRANCH_STAFF
 from portal.tabular import ImportRefused
 
@@ -138,6 +139,7 @@ def bookings_view(request, pk: int):
     if not (request.user.has_perm("reception.view_receptionday") or request.user.has_perm(CHANGE_DAY)):
         raise PermissionDenied
     bookings = list(day.bookings.active().order_by("created_at"))
+    personal_data_seen(request.user, bookings, where="admin:day-bookings", fields="name,phone,topic")
     context = _context(request, _("Bookings for %(day)s") % {"day": day})
     context["crumbs"].append((reverse("admin:reception_receptionday_change", args=[day.pk]), str(day)))
     context["current"] = _("Bookings")
@@ -152,7 +154,7 @@ def user_autocomplete_view(request):
         raise PermissionDenied
     term = request.GET.get("term", "").strip()[:60]
     try:
-        page = max(1, int(request.GET.get("page", "1")))
+        page = min(max(1, int(request.GET.get("page", "1"))), 10_000)  # bounded before the OFFSET
     except ValueError:
         page = 1
     users = eligible_branch_staff().order_by("username")

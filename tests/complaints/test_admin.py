@@ -8,10 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from complaints import services
-from complaints.models import Complaint, PersonalDataView
+from complaints.models import Complaint
 from complaints.services import TRANSITIONS
 from complaints.staff.forms import ACTION_FORMS
 from portal import roles
+from portal.models import PersonalDataSeen
 
 from . import files
 from .factories import register, shanghai
@@ -65,7 +66,7 @@ def test_every_group_against_every_complaint_admin_page(people, complaints):
         "register": f"{ADMIN}register/",
         "attachment": f"{ADMIN}attachment/{attachment.pk}/",
         "events": "/en/admin/complaints/complaintevent/",
-        "audit log": "/en/admin/complaints/personaldataview/",
+        "audit log": "/en/admin/portal/personaldataseen/",
         "add redirects to register": f"{ADMIN}add/",
         "remediation queue": "/en/admin/complaints/remediationitem/",
         "early warnings": "/en/admin/complaints/oversightwarning/",
@@ -172,7 +173,7 @@ def test_the_complainants_text_is_read_only_and_shown_as_text_and_personal_data_
     assert "z***@example.com" in text and "zhang@example.com" not in text
     assert "1101**********1234" in text and "110101199001011234" not in text
     assert 'name="description"' not in text
-    assert not PersonalDataView.objects.exists()
+    assert not PersonalDataSeen.objects.exists()
     for who in ("compliance", "supervisor", "handler"):
         listing = client_for(people[who]).get(ADMIN).text
         # The list shows the masked name; the phone is on the record (the list is narrowed to 1280 px).
@@ -187,9 +188,9 @@ def test_with_the_permission_personal_data_is_shown_in_full_and_every_view_is_lo
         text = client.get(f"{ADMIN}{mine.pk}/change/").text
         assert "138 1234 5678" in text and "110101199001011234" in text and "zhang@example.com" in text
         assert "this view has been logged" in text
-    views = PersonalDataView.objects.filter(user=people["handler"], complaint=mine)
+    views = PersonalDataSeen.objects.about(mine).filter(user=people["handler"])
     assert views.count() == 2
-    audit = client_for(people["compliance"]).get("/en/admin/complaints/personaldataview/").text
+    audit = client_for(people["compliance"]).get("/en/admin/portal/personaldataseen/").text
     assert mine.tracking_number in audit
 
 

@@ -14,11 +14,10 @@ from complaints.models import (
     ComplaintEvent,
     EventAction,
     LetterTemplate,
-    PersonalDataView,
     Status,
 )
 from portal import roles
-from portal.models import Branch
+from portal.models import Branch, PersonalDataSeen
 
 from . import files
 from .factories import register
@@ -238,9 +237,11 @@ def test_the_preview_serves_an_image_inline_sandboxed_with_the_download_headers_
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
-    assert PersonalDataView.objects.filter(
-        user=people["handler"], complaint=case, where="admin:attachment-preview", fields=f"attachment:{image.pk}"
-    ).exists()
+    assert (
+        PersonalDataSeen.objects.about(case)
+        .filter(user=people["handler"], where="admin:attachment-preview", fields=f"attachment:{image.pk}")
+        .exists()
+    )
     record = client.get(f"{ADMIN}{case.pk}/change/").text
     pdf = case.attachments.get(content_type="application/pdf")
     docx = case.attachments.exclude(content_type__in=["application/pdf", "image/png"]).get()
@@ -255,7 +256,7 @@ def test_the_preview_is_refused_without_the_full_data_permission_to_others_and_f
         response = client_for(people[who]).get(f"{ADMIN}attachment/{image.pk}/preview/")
         assert response.status_code in (403, 404), who
     assert client_for(people["handler"]).get(f"{ADMIN}attachment/{docx.pk}/preview/").status_code == 404
-    assert not PersonalDataView.objects.filter(where="admin:attachment-preview").exclude(user=people["handler"])
+    assert not PersonalDataSeen.objects.filter(where="admin:attachment-preview").exclude(user=people["handler"])
 
 
 def test_a_template_with_an_unknown_placeholder_is_refused_with_a_translated_error(people):
@@ -346,7 +347,7 @@ def test_the_letter_page_renders_the_facts_and_recording_it_keeps_the_text_in_th
     assert f"投诉编号：{complaint.tracking_number}" in page and "尊敬的张三：" in page
     assert "2026年11月20日" in page and "五个工作日内支付理赔款" in page
     assert "申请复核" in page and "12378" in page and "letter.css" in page
-    assert PersonalDataView.objects.filter(user=people["handler"], where="admin:letter", complaint=complaint).exists()
+    assert PersonalDataSeen.objects.about(complaint).filter(user=people["handler"], where="admin:letter").exists()
     assert 'data-action="letter"' in client.get(f"{ADMIN}{complaint.pk}/change/").text
     response = client.post(url)
     assert response.status_code == 302

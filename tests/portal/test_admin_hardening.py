@@ -86,7 +86,7 @@ PROBES = {
     ],
     "complaints_complaintevent": ["complaint__phone__startswith=138", "actor__username__startswith=qzxs"],
     "complaints_extensionrequest": ["complaint__phone__startswith=138", "requested_by__username__startswith=qzxh"],
-    "complaints_personaldataview": ["complaint__id_number__startswith=qzx1", "user__username__startswith=qzxs"],
+    "portal_personaldataseen": ["label__startswith=qzx1", "user__username__startswith=qzxs"],
     "complaints_exportlog": ["user__username__startswith=qzxc"],
     "complaints_remediationitem": ["complaint__phone__startswith=138"],
     "reception_booking": [

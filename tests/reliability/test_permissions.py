@@ -19,9 +19,11 @@ from django.urls import NoReverseMatch, URLResolver, reverse
 
 from complaints import services
 from complaints.compliance.models import ExportLog
-from complaints.models import ComplaintAttachment, PersonalDataView
+from complaints.models import ComplaintAttachment
 from portal import roles
 from portal.messaging.models import StaffAlert
+from portal.models import PersonalDataSeen
+from portal.privacy import personal_data_seen
 from tests.complaints.factories import register
 from tests.complaints.files import pdf
 
@@ -40,7 +42,7 @@ CHECKS = Counter()
 
 # Pages nobody reaches, whatever their permissions: the records are written by the services only, and the
 # logs are evidence that must not be edited (PIPL; JR/T 0171).
-APPEND_ONLY = {"complaints.complaintevent", "complaints.personaldataview", "complaints.exportlog"}
+APPEND_ONLY = {"complaints.complaintevent", "portal.personaldataseen", "complaints.exportlog"}
 NEVER = {(model, page) for model in APPEND_ONLY for page in ("add", "delete")} | {
     ("complaints.complaint", "delete"),
     # Requests for an extension are made on the complaint and decided on their own page, through the services.
@@ -136,7 +138,7 @@ def world(make_user, settings):
         outcome="not_upheld",
         remedies=["review"],
     )
-    PersonalDataView.objects.create(user=users["supervisor"], complaint=complaint, where="test", fields="phone")
+    personal_data_seen(users["supervisor"], complaint, where="test", fields="phone")
     ExportLog.objects.create(user=users["compliance"], via="admin", filters={}, file_format="csv", rows=1, masked=True)
     from reception.models import Booking
 
@@ -341,7 +343,7 @@ def test_a_handler_cannot_open_act_on_or_download_from_a_complaint_not_assigned_
         reverse("admin:complaints_complaint_letter", args=[world["decided"].pk]),
     ):
         assert not _allowed(client.get(url)), url
-    assert not PersonalDataView.objects.filter(user=other).exists()
+    assert not PersonalDataSeen.objects.filter(user=other).exists()
 
 
 def _export(client, complaint):
@@ -375,24 +377,24 @@ def test_a_full_data_view_and_an_attachment_download_are_in_the_audit_log(world)
     assert client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk])).status_code == 200
     response = client.get(reverse("admin:complaints_complaint_attachment", args=[complaint.attachments.get().pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
-    wheres = list(PersonalDataView.objects.filter(user=supervisor, complaint=complaint).values_list("where", flat=True))
+    wheres = list(PersonalDataSeen.objects.about(complaint).filter(user=supervisor).values_list("where", flat=True))
     assert "admin:complaint" in wheres and "admin:attachment" in wheres
-    audit = _client(world["users"]["compliance"]).get(reverse("admin:complaints_personaldataview_changelist"))
+    audit = _client(world["users"]["compliance"]).get(reverse("admin:portal_personaldataseen_changelist"))
     assert complaint.tracking_number in audit.text
 
 
 @pytest.mark.parametrize("role", ["supervisor", "compliance", "superuser"])
 def test_nobody_can_change_or_delete_the_audit_and_export_logs_through_the_admin(world, role):
     client = _client(world["users"][role])
-    view = PersonalDataView.objects.first()
+    view = PersonalDataSeen.objects.first()
     log = ExportLog.objects.first()
-    for model, obj in (("personaldataview", view), ("exportlog", log)):
-        change = reverse(f"admin:complaints_{model}_change", args=[obj.pk])
+    for model, obj in (("portal_personaldataseen", view), ("complaints_exportlog", log)):
+        change = reverse(f"admin:{model}_change", args=[obj.pk])
         client.post(change, {"where": "edited", "rows": 99})
-        delete = reverse(f"admin:complaints_{model}_delete", args=[obj.pk])
+        delete = reverse(f"admin:{model}_delete", args=[obj.pk])
         assert client.post(delete, {"post": "yes"}).status_code in (302, 403)
         client.post(
-            reverse(f"admin:complaints_{model}_changelist"),
+            reverse(f"admin:{model}_changelist"),
             {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
         )
     view.refresh_from_db()
@@ -431,7 +433,7 @@ def test_group_permissions_are_as_designed():
     assert not any(p.startswith("auth.") for name in ROLES.values() if name for p in perms[name])
     for name in ROLES.values():
         if name:
-            assert not {"complaints.change_complaintevent", "complaints.delete_personaldataview"} & perms[name]
+            assert not {"complaints.change_complaintevent", "portal.delete_personaldataseen"} & perms[name]
 
 
 def _undeclared_lookup(model) -> str:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from portal.admin import model_crumbs, staff_context
+from portal.privacy import personal_data_seen
 from portal.uploads import download_name
 
 from ... import letters, services
@@ -18,7 +19,6 @@ from ..common import (
     Unavailable,
     can_view_complaints,
     explaining_unavailable,
-    personal_data_seen,
     refused,
     unavailable,
     visible,

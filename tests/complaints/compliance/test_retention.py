@@ -20,8 +20,9 @@ from complaints.compliance.retention import (
     retention_apply,
 )
 from complaints.compliance.retention import apply_retention as retention_task
-from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, EventAction, PersonalDataView
+from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, EventAction
 from portal import roles
+from portal.models import PersonalDataSeen
 from tests.complaints.factories import register
 from tests.complaints.files import pdf
 
@@ -176,7 +177,7 @@ def test_an_anonymised_complaint_cannot_be_tracked_and_its_admin_page_still_open
     response = client.get(f"/en/admin/complaints/complaint/{complaints['old'].pk}/change/")
     assert response.status_code == 200 and ANONYMISED in response.text
     assert "13912345678" not in response.text and "139 1234 5678" not in response.text
-    assert PersonalDataView.objects.filter(complaint=complaints["old"]).count() == 1
+    assert PersonalDataSeen.objects.about(complaints["old"]).count() == 1
 
 
 def test_the_event_log_still_refuses_changes_outside_anonymisation(complaints):
