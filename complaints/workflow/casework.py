@@ -18,9 +18,7 @@ from .core import (
     _require,
     _staff_actor,
 )
-from .intake import (
-    _store_attachments,
-)
+from .intake import _store_attachments
 from .transitions import (
     _apply,
     _begin,

@@ -12,9 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import notifications
-from ..deadlines import (
-    MAX_EXTENSIONS,
-)
+from ..deadlines import MAX_EXTENSIONS
 from ..models import (
     OPEN_STATUSES,
     Complaint,

@@ -20,9 +20,7 @@ from django.utils.translation import pgettext_lazy
 from portal.actors import is_system_actor
 from portal.beijing import day_start
 
-from ..deadlines import (
-    CLOCK_ACTIONS,
-)
+from ..deadlines import CLOCK_ACTIONS
 from ..models import (
     ACTIVE_STATUSES,
     Complaint,

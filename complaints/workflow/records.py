@@ -34,9 +34,7 @@ from .core import (
     recording_history,
 )
 from .intake import IMPORT_PERMISSION
-from .steps import (
-    _root_cause,
-)
+from .steps import _root_cause
 from .transitions import (
     _apply,
     _begin,
@@ -61,8 +59,8 @@ CORRECTION_PERMISSION = IMPORT_PERMISSION
 def complaint_correct(*, complaint: Complaint, actor, changes: dict, note: str = "") -> Complaint:
     """Correct facts recorded wrongly (a later list from the regulator, a mistyped name or phone). Only the
     fields in CORRECTABLE_FIELDS; the status and the clock are untouched. The event names every changed field
-    with its value before and after, personal values masked. Allowed to the system (actor None: an import run
-    by an operator), to whoever may import complaints, and to the complaint's handler."""
+    with its value before and after, personal values masked. Allowed to the system (its account, or None: an
+    import run by an operator), to whoever may import complaints, and to the complaint's handler."""
     complaint = _locked(complaint)
     _check_conflict(actor, complaint)
     if not acts_unchecked(actor) and not actor.has_perm(CORRECTION_PERMISSION):
@@ -107,8 +105,8 @@ def complaint_record_closed(
     (recording_history): the rules are judged on that day, so a complaint closed after its limit is late in the
     reports exactly as one worked in the portal, and one closed in time is not. The events keep the moment they
     were recorded beside the day they happened, and their note says where the record came from. The outcome is
-    stored as recorded, blank when the record gives none. For the system (actor None) and for whoever may
-    import complaints."""
+    stored as recorded, blank when the record gives none. For the system (its account, or None) and for
+    whoever may import complaints."""
     if not acts_unchecked(actor) and not actor.has_perm(CORRECTION_PERMISSION):
         raise PermissionDenied(_("You do not have permission to do this."))
     _check_conflict(actor, complaint)

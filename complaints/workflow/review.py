@@ -22,12 +22,8 @@ from .core import (
     _require,
     _today,
 )
-from .intake import (
-    _create,
-)
-from .transitions import (
-    _transition,
-)
+from .intake import _create
+from .transitions import _transition
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,7 @@ from .core import (
     _today,
     conflicted_ids,
 )
-from .timing import (
-    _step_day,
-)
+from .timing import _step_day
 from .transitions import (
     _apply,
     _begin,
