@@ -151,16 +151,6 @@ def limit_has_passed(due: date, today: date) -> bool:
     return due < today
 
 
-def closed_on_time(*, closed_on: date | None, due: date | None, late: date | None) -> bool | None:
-    """On time, late, or None while the complaint is still being handled. A complaint once late is never on
-    time, whatever due date it has now (a restart, a reopening)."""
-    if closed_on is None:
-        return None
-    if late is not None or due is None:
-        return False
-    return closed_on <= due
-
-
 class DateRefused(ValueError):
     """A date given for a step that the rules do not accept; `code` says which rule."""
 

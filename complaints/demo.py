@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from portal import roles
+from portal.actors import system_actor
 from portal.models import Branch
 
 from . import notifications, services
@@ -129,13 +130,17 @@ def _apply(complaint: Complaint, step: str, language: str, made: dict, staff: di
     elif step == "withdraw":
         services.complaint_withdraw(complaint=complaint, note="已电话解答，客户撤回")
     elif step == "reject":
-        services.complaint_reject(complaint=complaint, actor=None, reason="Not a complaint: a request for brochures.")
+        services.complaint_reject(
+            complaint=complaint, actor=system_actor(), reason="Not a complaint: a request for brochures."
+        )
     elif step == "review":
         review = services.complaint_request_review(complaint=complaint, reason="不认可扣减比例，申请上级机构核查。")
         services.complaint_assign(complaint=review, actor=staff["supervisor"], handler=staff["reviewer"])
         services.complaint_accept(complaint=review, actor=staff["reviewer"])
     elif step.startswith("merge:"):
-        services.complaint_merge(complaint=complaint, into=made[step.split(":", 1)[1]], actor=None, note="同一事项")
+        services.complaint_merge(
+            complaint=complaint, into=made[step.split(":", 1)[1]], actor=system_actor(), note="同一事项"
+        )
 
 
 # Two decision-letter templates, one per language, as a supervisor would keep them (complaints.letters):
@@ -175,7 +180,7 @@ def _load(stdout) -> None:
             # the rules are judged on that day (services.recording_history), and the history shows that moment.
             with _clock(received_at), services.recording_history(received_at):
                 complaint = services.complaint_register(
-                    actor=None,
+                    actor=system_actor(),
                     channel=channel,
                     received_at=received_at,
                     name=name,

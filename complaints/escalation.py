@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal import roles
+from portal.actors import system_actor
 from portal.messaging.alerts import admin_url, staff_alert, users_in_group
 
 from . import services
@@ -95,7 +96,7 @@ def complaint_escalate(*, complaint: Complaint, level: int, days: int, group: st
     services.record_event(
         complaint,
         EventAction.ESCALATE,
-        actor=None,
+        actor=system_actor(),
         data={"level": level, "due": due, "days": days, "to": group, "users": [user.get_username() for user in users]},
     )
     handler = complaint.handler.get_username() if complaint.handler_id else "—"

@@ -4,14 +4,13 @@ a stored key to what staff read."""
 
 from datetime import date
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from portal import roles
 
-from .models import LANGUAGE_CHOICES, CallDirection, CallOutcome, Complaint, Status
+from .models import LANGUAGE_CHOICES, CallDirection, CallOutcome, Complaint, RemediationItem, Status
 from .models import _choice_label as choice_label
 
 # key -> label; the value is shown after it (a date, a number, a name, a tracking number).
@@ -84,9 +83,8 @@ def _value(key: str, value, names: dict[str, str]) -> str:
     if key == "fields":
         return "、".join(_field_label(name) for name in value)
     if key == "status":
-        # A remediation item's status or a complaint's (the compliance package's model, through the registry).
-        remediation = apps.get_model("complaints", "RemediationItem")
-        choices = {**dict(remediation._meta.get_field("status").choices), **dict(Status.choices)}
+        # A remediation item's status or a complaint's.
+        choices = {**dict(RemediationItem.Status.choices), **dict(Status.choices)}
         return str(choices.get(value, value))
     if key in ("due", "due_date", "decided_on") and isinstance(value, str):
         try:

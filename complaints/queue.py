@@ -50,7 +50,6 @@ QUEUES = (
     Queue("approvals", _("Extension requests waiting for your decision"), TEAM, "due_date"),
     Queue("regulator_due_soon", _("Forwarded by the regulator, reply due within 3 days"), TEAM, "regulator_deadline"),
 )
-BY_KEY = {queue.key: queue for queue in QUEUES}
 
 
 def is_supervisor(user) -> bool:

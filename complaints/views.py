@@ -39,7 +39,7 @@ from .forms import (
 )
 from .models import Complaint, Status
 from .next_step import next_step
-from .services import ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from .services import ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, intake_values
 
 RECEIPT_SESSION_KEY = "complaints:receipt"
 DRAFT_SESSION_KEY = "complaints:draft"
@@ -202,16 +202,7 @@ def _send(request, draft: dict, data: dict, *, form, uploads=()):
     kept = [file for file in (pending_file(meta) for meta in _kept_files(draft)) if file is not None]
     try:
         complaint = services.complaint_submit(
-            name=data["name"],
-            phone=data["phone"],
-            email=data["email"],
-            category=data["category"],
-            description=data["description"],
-            desired_outcome=data["desired_outcome"],
-            policy_number=data["policy_number"],
-            province=data["province"],
-            capacity=data["capacity"],
-            principal_name=data["principal_name"],
+            **intake_values(data),
             attachments=[*kept, *uploads][:MAX_ATTACHMENTS],
             language=_language(),
             idempotency_key=token,
@@ -260,7 +251,7 @@ def new(request):
     """The guided complaint: who you are → what happened → what you want → documents → check and send, one
     short page each, working without JavaScript; answers and files wait in the session until sent.
 
-    A POST that carries every field at once and no step (DESIGN.md's form contract, for tools) is checked as
+    A POST that carries every field at once and no step (the form contract of docs/design.md, for tools) is checked as
     one form and sent directly; on an error the whole form comes back, with the files kept."""
     breadcrumbs = [(_("File a complaint"), None)]
     context = {"breadcrumbs": breadcrumbs, "nav_section": "complaint-new"}

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from complaints import services as complaint_services
-from complaints.models import Category, Channel, Complaint, EventAction
+from complaints.models import Category, Complaint, EventAction
 from portal import codes
 from portal.actors import is_system_actor
 from portal.models import PROVINCE_ENGLISH, PROVINCES, Branch
@@ -333,9 +333,8 @@ def booking_register_complaint(
         "date": day.date.isoformat(),
         "number": booking.number,
     }
-    complaint = complaint_services.complaint_register(
+    complaint = complaint_services.complaint_register_visit(
         actor=actor,
-        channel=Channel.VISIT,
         received_at=datetime.combine(day.date, day.start_time, tzinfo=timezone.get_default_timezone()),
         name=booking.name,
         phone=booking.phone,

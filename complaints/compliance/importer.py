@@ -4,9 +4,10 @@ The rules:
 - All or nothing. Every row is checked before anything is written; one bad row refuses the whole file, and the
   refusal names every bad row and column. The writes then run in one transaction, so a failure half-way leaves
   nothing behind either.
-- Each new complaint is registered through `complaints.services.complaint_register` (and, when the file says it
-  was closed, accepted, decided and closed through the workflow services), so it carries the same events as a
-  complaint registered by hand. The complainants are not notified: they were answered through the channel they used.
+- Each row is checked by `complaints.services.validate_intake`, as every complaint coming in, and each new
+  complaint is registered through `complaints.services.complaint_register_imported` (and, when the file says
+  it was closed, accepted, decided and closed through the workflow services), so it carries the same events as
+  a complaint registered by hand. The complainants are not notified: they were answered through the channel they used.
 - A regulator-forwarded row whose `regulator_ref` is already known corrects that complaint instead of adding one
   (`complaint_correct`: an event names every changed field), and closes it through the workflow when the
   list says it was closed.
@@ -20,12 +21,13 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from portal.actors import is_system_actor, system_actor
 from portal.models import PROVINCE_ENGLISH, PROVINCES
 from portal.phones import normalize_phone
 from portal.tabular import ImportRefused, TableError, read_table
@@ -155,6 +157,22 @@ class RowProblem:
         return _("Row %(row)d, %(column)s: %(message)s") % {"row": self.row, "column": label, "message": self.message}
 
 
+# The columns a new complaint is registered with (complaint_register_imported's arguments of the same names).
+REGISTERED_FIELDS = (
+    "received_at",
+    "source",
+    "regulator_ref",
+    "regulator_deadline",
+    "channel",
+    "business_channel",
+    "category",
+    "province",
+    "name",
+    "phone",
+    "description",
+)
+
+
 @dataclass
 class ImportRow:
     number: int
@@ -174,6 +192,10 @@ class ImportRow:
     action: str = "create"  # create, update, unchanged
     existing: Complaint | None = None
     changes: dict = field(default_factory=dict)
+
+    def registration(self) -> dict:
+        """The row's values as complaint_register_imported's keyword arguments."""
+        return {name: getattr(self, name) for name in REGISTERED_FIELDS}
 
     @property
     def natural_key(self) -> tuple:
@@ -251,8 +273,6 @@ def _check_row(number: int, values: dict[str, str], problems: list[RowProblem], 
                 bad("received_at", _("before 2000."))
     source = coded("source", required=True)
     regulator_ref = text("regulator_ref")
-    if source == Source.REGULATOR and not regulator_ref:
-        bad("regulator_ref", _("required for a complaint forwarded by the regulator."))
     regulator_deadline = None
     raw_deadline = text("regulator_deadline")
     if raw_deadline:
@@ -260,9 +280,14 @@ def _check_row(number: int, values: dict[str, str], problems: list[RowProblem], 
             regulator_deadline = timezone.localdate(parse_moment(raw_deadline)[0])
         except BadValue as error:
             bad("regulator_deadline", str(error))
-        else:
-            if received_at and regulator_deadline < timezone.localdate(received_at):
-                bad("regulator_deadline", _("before the complaint was received."))
+    # The checks of every complaint coming in, as registration makes them, with the same messages.
+    for column, refusal in services.validate_intake(
+        received_at=received_at or now,
+        source=source,
+        regulator_ref=regulator_ref,
+        regulator_deadline=regulator_deadline if received_at else None,
+    ).items():
+        bad(column, " ".join(refusal.messages))
     channel = coded("channel", required=True)
     business_channel = coded("business_channel", required=False)
     category = coded("category", required=True)
@@ -413,7 +438,12 @@ def _close(complaint: Complaint, row: ImportRow, note: str, actor) -> None:
 @transaction.atomic
 def complaint_import(*, data: bytes, name: str = "", actor=None) -> ImportPlan:
     """Import a CSV or XLSX file of complaints, all or nothing (see the module's docstring for the rules).
-    Returns the plan carried out: how many rows were created, updated and left unchanged."""
+    Returns the plan carried out: how many rows were created, updated and left unchanged. Allowed to staff
+    holding complaints.import_complaints and to the system (`actor` None is the system: the import is then
+    recorded as the system's account)."""
+    actor = system_actor() if actor is None else actor
+    if not is_system_actor(actor) and not (actor.is_active and actor.has_perm(services.IMPORT_PERMISSION)):
+        raise PermissionDenied(_("You do not have permission to import complaints."))
     plan = plan_import(data, name)
     label = name.rsplit("/", 1)[-1][:80] or "file"
     with notifications.muted():
@@ -425,19 +455,9 @@ def complaint_import(*, data: bytes, name: str = "", actor=None) -> ImportPlan:
                     # complaint would be found late before its recorded decision could count.
                     history = services.recording_history(row.closed_at) if row.closed_at else nullcontext()
                     with history:
-                        complaint = services.complaint_register(
+                        complaint = services.complaint_register_imported(
                             actor=actor,
-                            channel=row.channel,
-                            received_at=row.received_at,
-                            name=row.name,
-                            phone=row.phone,
-                            description=row.description,
-                            category=row.category,
-                            business_channel=row.business_channel,
-                            province=row.province,
-                            source=row.source,
-                            regulator_ref=row.regulator_ref,
-                            regulator_deadline=row.regulator_deadline,
+                            **row.registration(),
                             note=note,
                             idempotency_key=row.idempotency_key,
                         )

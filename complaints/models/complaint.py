@@ -183,7 +183,7 @@ class Complaint(models.Model):
     remedies = models.JSONField(_("remedies"), default=list, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     cause = models.ForeignKey(
-        "complaints.RootCause",
+        "complaints.RootCause",  # a string: models/causes.py imports this module
         verbose_name=_("root cause code"),
         on_delete=models.PROTECT,
         null=True,

@@ -30,6 +30,7 @@ from ..models import (
     Outcome,
     ProductLine,
     Remedy,
+    RootCause,
     Source,
 )
 
@@ -152,7 +153,7 @@ class DeliveryForm(ActionForm):
 class CloseForm(ActionForm):
     cause = forms.ModelChoiceField(
         label=_("Root cause code"),
-        queryset=Complaint._meta.get_field("cause").related_model.objects.filter(is_active=True),
+        queryset=RootCause.objects.filter(is_active=True),
         to_field_name="code",
     )
     root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

@@ -14,6 +14,7 @@ from django.utils import translation
 from complaints import escalation, services
 from complaints.models import EventAction
 from portal import roles
+from portal.actors import is_system_actor
 from portal.messaging.models import Message, StaffAlert
 
 from .factories import extend, register
@@ -99,7 +100,7 @@ def test_a_late_complaint_goes_to_the_supervisors_after_one_day_and_to_the_senio
         (1, 1, roles.SUPERVISOR),
         (2, 5, roles.SENIOR_MANAGER),
     ]
-    assert all(event.actor is None and not event.public for event in events)
+    assert all(is_system_actor(event.actor) and not event.public for event in events)
     senior_alert = StaffAlert.objects.get(user=team["senior"])
     assert "5" in senior_alert.title and "handler" in senior_alert.title
 

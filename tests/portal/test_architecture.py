@@ -95,8 +95,6 @@ def _compliance_model_names() -> set[str]:
 def test_the_workflow_core_never_reaches_compliance_models_by_string():
     # The core (complaints/ outside compliance/) names no compliance model as "complaints.<Model>" nor through
     # apps.get_model(...): only the models of the core (root causes and remediation items among them) are its own.
-    # NOTE: complaints/services.py is being split by another change; its string references must follow this rule
-    # once merged.
     names = {name.lower() for name in _compliance_model_names()}
     assert {"exportlog", "reportingvolume"} <= names
     found = []
@@ -112,6 +110,19 @@ def test_the_workflow_core_never_reaches_compliance_models_by_string():
                 for arg in node.args:
                     if isinstance(arg, ast.Constant) and str(arg.value).lower() in names:
                         found.append(f"{module}:{node.lineno} get_model({arg.value!r})")
+    assert found == []
+
+
+def test_the_workflow_core_reaches_root_causes_and_remediation_by_import_not_through_the_app_registry():
+    found = []
+    for module, path in _modules().items():
+        if not module.startswith("complaints") or module.startswith("complaints.compliance"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "get_model":
+                found.append(f"{module}:{node.lineno}")
+            elif isinstance(node, ast.Attribute) and node.attr == "related_model":
+                found.append(f"{module}:{node.lineno}")
     assert found == []
 
 

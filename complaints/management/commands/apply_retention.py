@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from complaints.compliance.retention import retention_apply
+from portal.actors import system_actor
 
 
 class Command(BaseCommand):
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Report what would be anonymised; change nothing.")
 
     def handle(self, *args, dry_run=False, **options):
-        report = retention_apply(dry_run=dry_run)
+        report = retention_apply(dry_run=dry_run, actor=system_actor())
         verb = "Would anonymise" if dry_run else "Anonymised"
         for number in report.anonymised:
             self.stdout.write(f"{verb} {number}")

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.compliance.importer import ImportRefused, complaint_import
+from portal.actors import system_actor
 from portal.management.users import user_named
 from portal.tabular import MAX_IMPORT_BYTES
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        actor = user_named(options["user"])
+        actor = user_named(options["user"]) or system_actor()
         try:
             with path.open("rb") as handle:
                 data = handle.read(MAX_IMPORT_BYTES + 1)

@@ -1,0 +1,130 @@
+"""Repeats of the same complaint: finding possible repeats and merging one into the original."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import notifications
+from ..models import (
+    ACTIVE_STATUSES,
+    Complaint,
+)
+from .core import (
+    A,
+    S,
+    WorkflowError,
+    _aware,
+    _locked,
+    _today,
+    acts_unchecked,
+    handler_label,
+    is_conflicted,
+    record_event,
+)
+from .transitions import (
+    _transition,
+    can_act,
+)
+
+
+def _check_merge_target(actor, original: Complaint) -> None:
+    """Merging writes on the original too: the actor must be allowed to act on it as on the repeat."""
+    if acts_unchecked(actor):
+        return
+    if is_conflicted(actor, original):
+        raise PermissionDenied(
+            _("You are named in complaint %(number)s, or decided the decision under review: you cannot merge into it.")
+            % {"number": original.tracking_number}
+        )
+    if not (actor.has_perm("complaints.view_all_complaints") or original.handler_id == actor.pk):
+        raise WorkflowError(
+            _(
+                "Complaint %(number)s is not assigned to you (its handler: %(handler)s): "
+                "ask a supervisor to merge into it."
+            ),
+            code="merge_not_yours",
+            params={"number": original.tracking_number, "handler": handler_label(original)},
+        )
+
+
+def can_merge_into(user, complaint: Complaint, original: Complaint, *, merge_allowed: bool | None = None) -> bool:
+    """Whether `user` may merge `complaint` into `original` now: the merge is legal on the repeat for them
+    (`merge_allowed`, when the caller has asked can_act already), the original is open, received before it and
+    theirs to act on (the one-click merge of a possible repeat)."""
+    if merge_allowed is None:
+        merge_allowed = can_act(user, complaint, A.MERGE)
+    if original.pk == complaint.pk or not merge_allowed:
+        return False
+    if original.status not in ACTIVE_STATUSES or original.merged_into_id:
+        return False
+    if original.received_at > complaint.received_at:
+        return False
+    try:
+        _check_merge_target(user, original)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+# Complaints from the same phone or about the same policy received this close to each other may be repeats.
+REPEAT_WINDOW = timedelta(days=90)
+
+
+def possible_repeats(complaint: Complaint | None = None, *, phone: str = "", policy_number: str = "", received_at=None):
+    """Complaints that may be the same as `complaint` (or as one being registered with `phone`, in E.164, and
+    `policy_number`, received at `received_at`): the same phone or the same policy number (any case), received
+    within 90 days before or after, neither itself nor merged nor anonymised. Each condition is answered from an index
+    (phone and received_at; UPPER(policy_number) and received_at)."""
+    if complaint is not None:
+        if complaint.anonymised_at is not None:
+            return Complaint.objects.none()  # its phone and policy are gone (retention)
+        phone, policy_number, received_at = complaint.phone, complaint.policy_number, complaint.received_at
+    policy_number = (policy_number or "").strip()
+    match = Q(phone=phone) if phone else Q()
+    if policy_number:
+        match |= Q(policy_number__iexact=policy_number)
+    if not match:
+        return Complaint.objects.none()
+    received_at = _aware(received_at or timezone.now())
+    repeats = (
+        Complaint.objects.filter(match)
+        .filter(received_at__gte=received_at - REPEAT_WINDOW, received_at__lte=received_at + REPEAT_WINDOW)
+        .exclude(status=S.MERGED)
+        .filter(anonymised_at__isnull=True)
+        .select_related("handler")
+        .order_by("received_at", "id")
+    )
+    if complaint is not None:
+        repeats = repeats.exclude(pk=complaint.pk)
+    return repeats
+
+
+@transaction.atomic
+def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str = "") -> Complaint:
+    """Merge a repeat of the same complaint, made within the original's limit, into the original (Art. 20).
+    The repeat ends (late if its own limit had passed); the original, received first, keeps its own clock."""
+    if into.pk == complaint.pk:
+        raise WorkflowError(_("A complaint cannot be merged into itself."), code="merge_self")
+    original = _locked(into)
+    _check_merge_target(actor, original)
+    if original.status not in ACTIVE_STATUSES or original.merged_into_id:
+        raise WorkflowError(_("The original complaint must still be open."), code="merge_target")
+    if original.received_at > complaint.received_at:
+        raise WorkflowError(
+            _("A complaint is merged into the one received before it, not into a later one."), code="merge_later"
+        )
+    complaint = _transition(
+        complaint,
+        A.MERGE,
+        actor=actor,
+        note=note,
+        data={"into": original.tracking_number},
+        fields={"merged_into": original, "ended_on": _today()},
+    )
+    record_event(original, A.MERGED_IN, actor=actor, note=note, data={"repeat": complaint.tracking_number})
+    notifications.notify(complaint, notifications.MERGED)
+    return complaint

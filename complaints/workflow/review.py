@@ -1,0 +1,97 @@
+"""The complainant's review of a decision (Art. 26): whether one may be asked now, and opening it."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (
+    Channel,
+    Complaint,
+)
+from ..review import review_unit, review_window_ends
+from .core import (
+    ACTION_LABELS,
+    TRANSITIONS,
+    A,
+    S,
+    WorkflowError,
+    _locked,
+    _now,
+    _require,
+    _today,
+)
+from .intake import _create
+from .transitions import _transition
+
+
+@dataclass(frozen=True)
+class ReviewEligibility:
+    """Whether the complainant may ask for a review now, until when, and if not, why (a WorkflowError)."""
+
+    until: date | None
+    refusal: WorkflowError | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+
+def review_eligibility(complaint: Complaint, today: date | None = None) -> ReviewEligibility:
+    """The one rule for asking a review (Art. 26): the decision is made (decided or closed), the complainant
+    received it no more than 30 days ago (review_window_ends), and no review of it is already under way (a
+    withdrawn or rejected one does not count). The status page asks this before offering the button;
+    complaint_request_review enforces it."""
+    today = today or _today()
+    until = review_window_ends(complaint)
+    refusal = None
+    if complaint.status not in TRANSITIONS[A.REQUEST_REVIEW][0]:
+        refusal = WorkflowError(
+            _("“%(action)s” is not possible while the complaint is “%(status)s”."),
+            code="illegal_transition",
+            params={"action": ACTION_LABELS[A.REQUEST_REVIEW], "status": complaint.get_status_display()},
+        )
+    elif until is not None and today > until:
+        refusal = WorkflowError(
+            _("A review must be requested within 30 days of receiving the decision."), code="review_too_late"
+        )
+    elif complaint.reviews.exclude(status__in=[S.WITHDRAWN, S.REJECTED]).exists():
+        refusal = WorkflowError(_("A review of this decision has already been requested."), code="review_exists")
+    return ReviewEligibility(until=until, refusal=refusal)
+
+
+# What a review complaint takes over from the complaint under review (the complainant need not repeat it).
+_REVIEW_COPIED_FIELDS = (
+    "name", "phone", "email", "id_type", "id_number", "capacity", "principal_name", "power_of_attorney",
+    "language", "category", "business_channel", "province", "policy_number", "source", "named_employee",
+)  # fmt: skip
+
+
+@transaction.atomic
+def complaint_request_review(*, complaint: Complaint, reason: str, actor=None) -> Complaint:
+    """A complainant who disagrees asks the superior unit for a review within 30 days of receiving the decision
+    (Art. 26). Opens a linked review complaint at that unit (review_unit) with its own clock — the company's
+    review limit (settings.PORTAL_REVIEW_LIMIT_DAYS) — and returns it. Whoever decided the original, or is
+    named in it, takes no step on the review."""
+    reason = _require(reason, _("Say why you disagree with the decision."))
+    current = _locked(complaint)
+    refusal = review_eligibility(current).refusal
+    if refusal is not None:
+        raise refusal
+    _transition(complaint, A.REQUEST_REVIEW, actor=actor, note=reason)
+    unit = review_unit(current)
+    review = _create(
+        actor=actor,
+        action=A.SUBMIT if actor is None else A.REGISTER,
+        received_at=_now(),
+        note=str(_("Review of %(number)s") % {"number": current.tracking_number}),
+        fields={field: getattr(current, field) for field in _REVIEW_COPIED_FIELDS}
+        | {
+            "description": reason,
+            "channel": Channel.WEB if actor is None else current.channel,
+            "review_of": current,
+            "branch": unit,
+        },
+    )
+    return review

@@ -1,0 +1,166 @@
+"""The clock of a complaint: its due date computed by complaints.deadlines from the events, the day a dated step
+happened, and the record that its limit has passed (lateness), written as the system.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.actors import system_actor
+
+from .. import deadlines
+from ..deadlines import (
+    BACKDATE_FREE_DAYS,
+    BASE_DAYS,
+    CLOCK_ACTIONS,
+    ClockEvent,
+    DateRefused,
+    compute_deadline,
+    effective_due,
+    extension_room,
+)
+from ..models import (
+    ACTIVE_STATUSES,
+    Complaint,
+    ExtensionRequest,
+    ExtensionStatus,
+    Source,
+)
+from .core import (
+    _CLOCK_STEPS,
+    PAST_DATES_PERMISSION,
+    A,
+    S,
+    WorkflowError,
+    _today,
+    record_event,
+)
+
+
+def _limit_passed(complaint: Complaint) -> bool:
+    return complaint.late_since is not None or (
+        complaint.due_date is not None and deadlines.limit_has_passed(complaint.due_date, _today())
+    )
+
+
+def _limit_passed_error(complaint: Complaint) -> WorkflowError:
+    return WorkflowError(
+        _("The time limit ended on %(due)s; record the late decision instead."),
+        code="limit_passed",
+        params={"due": _passed_due(complaint).isoformat()},
+    )
+
+
+def _passed_due(complaint: Complaint) -> date:
+    """The due date that passed: the day before the complaint became late, or its due date."""
+    if complaint.late_since is not None:
+        return date.fromordinal(complaint.late_since.toordinal() - 1)
+    return complaint.due_date
+
+
+def _pending_request(complaint: Complaint) -> ExtensionRequest | None:
+    cached = getattr(complaint, "_pending_request", False)
+    if cached is False:
+        cached = complaint.extension_requests.filter(status=ExtensionStatus.PENDING).first()
+        complaint._pending_request = cached
+    return cached
+
+
+def _base_days(complaint: Complaint) -> int:
+    """15 days for a complaint (Art. 20); a review has the company's own limit."""
+    return int(settings.PORTAL_REVIEW_LIMIT_DAYS) if complaint.review_of_id else BASE_DAYS
+
+
+def _store_deadline(complaint: Complaint, events: list[ClockEvent]) -> deadlines.Deadline:
+    deadline = compute_deadline(timezone.localdate(complaint.received_at), events, base_days=_base_days(complaint))
+    complaint.statutory_due_date = deadline.due
+    complaint.due_date = effective_due(deadline.due, complaint.regulator_deadline)
+    complaint.extensions = deadline.extensions
+    return deadline
+
+
+def _clock_events(complaint: Complaint) -> list[ClockEvent]:
+    return [
+        ClockEvent(event.action, event.day, event.data.get("days") if event.action == A.EXTEND else None)
+        for event in complaint.events.filter(action__in=CLOCK_ACTIONS).order_by("at", "id")
+    ]
+
+
+def _refresh_deadline(complaint: Complaint) -> deadlines.Deadline:
+    return _store_deadline(complaint, _clock_events(complaint))
+
+
+def extension_days_available(complaint: Complaint) -> int:
+    """How many days the next extension of `complaint` may add (Art. 20: to 30 days, then a further 30)."""
+    deadline = compute_deadline(
+        timezone.localdate(complaint.received_at), _clock_events(complaint), base_days=_base_days(complaint)
+    )
+    return extension_room(deadline.limit_days, deadline.extensions)
+
+
+def _mark_late(complaint: Complaint) -> bool:
+    """Record, once, that the complaint's time limit has passed without a decision: the day it became late
+    and an event. A request for an extension still waiting lapses with it. Returns whether it was marked.
+    (The caller saves the complaint.)"""
+    if complaint.late_since is not None or complaint.status not in ACTIVE_STATUSES or complaint.due_date is None:
+        return False
+    today = _today()
+    regulator_deadline = complaint.regulator_deadline if complaint.source == Source.REGULATOR else None
+    rule = {"due": complaint.due_date, "regulator_deadline": regulator_deadline, "today": today}
+    since = deadlines.late_since(**rule, paused=complaint.status == S.PAUSED)
+    if since is None:
+        return False
+    reopened = complaint.events.filter(action=A.REOPEN).order_by("-at", "-id").first()
+    if reopened is not None:
+        since = deadlines.late_since(**rule, paused=complaint.status == S.PAUSED, active_since=reopened.day)
+    passed = date.fromordinal(since.toordinal() - 1)
+    complaint.late_since = since
+    lapsed = _lapse_requests(complaint)
+    record_event(
+        complaint,
+        A.LATE,
+        actor=system_actor(),
+        happened_on=since,
+        data={"due": passed.isoformat(), "lapsed_requests": lapsed} if lapsed else {"due": passed.isoformat()},
+    )
+    return True
+
+
+def _lapse_requests(complaint: Complaint) -> int:
+    """Requests for an extension still waiting end when the complaint no longer can be extended."""
+    complaint._pending_request = None
+    return ExtensionRequest.objects.filter(complaint=complaint, status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.LAPSED, decided_at=timezone.now()
+    )
+
+
+def _step_day(complaint: Complaint, day: date | None, actor, *, clock: bool = True, after=()) -> date:
+    """The day a step happened, checked (complaints.deadlines.check_step_day): today when none is given. It may
+    not come before the clock's previous step, nor before the steps of the kinds in `after`."""
+    today = _today()
+    previous = None
+    if clock:
+        last = complaint.events.filter(action__in=(*_CLOCK_STEPS, *after)).order_by("-at", "-id").first()
+        previous = last.day if last is not None else None
+    try:
+        return deadlines.check_step_day(
+            day or today,
+            today=today,
+            received_on=timezone.localdate(complaint.received_at),
+            previous_clock_day=previous,
+            may_backdate=actor is not None and actor.has_perm(PAST_DATES_PERMISSION),
+        )
+    except DateRefused as refused:
+        messages = {
+            "future": _("The date cannot be in the future."),
+            "before_receipt": _("The date cannot be before the complaint was received (%(day)s)."),
+            "before_previous": _("The date cannot be before the previous step of the clock (%(day)s)."),
+            "needs_supervisor": _("A date more than %(days)d days back must be recorded by a supervisor."),
+        }
+        raise WorkflowError(
+            messages[refused.code],
+            code=f"date_{refused.code}",
+            params={"day": refused.limit.isoformat() if refused.limit else "", "days": BACKDATE_FREE_DAYS},
+        ) from None
