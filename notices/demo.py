@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from portal.actors import system_actor
+
 from .models import Notice, Status
 from .services import notice_attachment_add, notice_create, notice_publish, notice_update
 
@@ -85,18 +87,18 @@ def load(stdout=None) -> None:
         values["pinned"] = bool(values["pinned"])
         notice = Notice.objects.filter(category=data["category"], slug=data["slug"]).first()
         if notice is None:
-            notice = notice_create(actor=None, category=data["category"], slug=data["slug"], **values)
+            notice = notice_create(actor=system_actor(), category=data["category"], slug=data["slug"], **values)
             created += 1
         elif any(getattr(notice, name) != value for name, value in values.items()):
-            notice = notice_update(notice=notice, actor=None, **values)
+            notice = notice_update(notice=notice, actor=system_actor(), **values)
             changed += 1
         if notice.status != Status.PUBLISHED:
-            notice_publish(notice=notice, actor=None)
+            notice_publish(notice=notice, actor=system_actor())
         if data.get("attachment_name_en") and not notice.attachments.exists():
             # The key figures in each language, each offered on its own language's page.
             for language, suffix in (("zh-hans", "zh_hans"), ("en", "en")):
                 pdf = summary_pdf(data[f"attachment_lines_{suffix}"], chinese=language == "zh-hans")
                 upload = SimpleUploadedFile(data[f"attachment_name_{suffix}"], pdf)
-                notice_attachment_add(notice=notice, actor=None, upload=upload, language=language)
+                notice_attachment_add(notice=notice, actor=system_actor(), upload=upload, language=language)
     if stdout:
         stdout.write(f"notices: {len(NOTICES)} demo notices ({created} new, {changed} updated)\n")

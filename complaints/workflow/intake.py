@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
+from portal.actors import is_system_actor
 from portal.phones import normalize_phone
 from portal.uploads import DOCX, JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
 
@@ -30,7 +31,6 @@ from .core import (
     S,
     WorkflowError,
     _aware,
-    acts_unchecked,
     record_event,
 )
 from .timing import (
@@ -222,10 +222,12 @@ def validate_intake(
 
 
 def _check_registrar(actor, *permissions: str) -> None:
-    """Registering is allowed to the system and to staff holding one of `permissions`. (None, the system
-    acting without its account, is allowed as before.)"""
-    if acts_unchecked(actor):
+    """Registering is allowed to the system's account (portal.actors) and to staff holding one of
+    `permissions`; a registration always names who registered it, so no actor (None) is refused too."""
+    if actor is not None and is_system_actor(actor):
         return
+    if actor is None:
+        raise PermissionDenied(_("You do not have permission to do this."))
     if not (actor.is_active and any(actor.has_perm(permission) for permission in permissions)):
         raise PermissionDenied(_("You do not have permission to do this."))
 

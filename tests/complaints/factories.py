@@ -5,11 +5,13 @@ from datetime import datetime
 from django.utils import timezone
 
 from complaints import services
+from portal.actors import system_actor
 
 
 def register(actor=None, *, received_at=None, **overrides):
+    """A complaint registered by `actor`, or by the system's account when none is given."""
     values = {
-        "actor": actor,
+        "actor": actor or system_actor(),
         "channel": "phone",
         "received_at": received_at or timezone.now(),
         "name": "张三",

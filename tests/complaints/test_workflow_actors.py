@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 import time_machine
-from complaints.admin_forms import handlers
+from complaints.staff.forms import handlers
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import timezone

@@ -119,9 +119,9 @@ def test_the_workflow_core_reaches_root_causes_and_remediation_by_import_not_thr
         if not module.startswith("complaints") or module.startswith("complaints.compliance"):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "get_model":
-                found.append(f"{module}:{node.lineno}")
-            elif isinstance(node, ast.Attribute) and node.attr == "related_model":
+            if (
+                isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "get_model"
+            ) or (isinstance(node, ast.Attribute) and node.attr == "related_model"):
                 found.append(f"{module}:{node.lineno}")
     assert found == []
 
