@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin, staff_urls
+from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin, ScopedHistory, staff_urls
 from portal.admin_lists import EstimatedCountPaginator, ListCheckboxMixin, SearchWithoutDatesMixin
 from portal.messaging.models import StaffAlert
 from portal.phones import display_phone
@@ -363,7 +364,7 @@ class ComplaintAdmin(SearchWithoutDatesMixin, DeclaredFiltersOnly, ListCheckboxM
 
 
 @admin.register(LetterTemplate)
-class LetterTemplateAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
+class LetterTemplateAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin):
     """Decision-letter templates, kept by supervisors; handlers read them and start decisions from them."""
 
     list_display = ("template_name", "language", "outcome", "is_active", "updated_by", "updated_at")

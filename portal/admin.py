@@ -8,8 +8,9 @@ from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Branch, PersonalDataSeen, SiteProfile
+from .models import Branch, Holiday, PersonalDataSeen, SiteProfile
 
 logger = logging.getLogger("portal.admin")
 
@@ -144,7 +145,7 @@ class ReadOnlyAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
 
 
 @admin.register(SiteProfile)
-class SiteProfileAdmin(DeclaredFiltersOnly, TabbedTranslationAdmin):
+class SiteProfileAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ("name", "hotline", "email", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "short_name", "hotline", "email", "wechat_account")}),
@@ -162,13 +163,23 @@ class SiteProfileAdmin(DeclaredFiltersOnly, TabbedTranslationAdmin):
 
 
 @admin.register(Branch)
-class BranchAdmin(DeclaredFiltersOnly, TabbedTranslationAdmin):
+class BranchAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ("name", "slug", "province", "parent", "phone", "is_active", "sort_order")
     list_filter = ("province", "is_active")
     list_select_related = ("parent",)
     list_editable = ("is_active", "sort_order")
     search_fields = ("name", "slug", "address")
     prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(Holiday)
+class HolidayAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin):
+    """The working-day calendar: public holidays and the weekend days made working days in exchange."""
+
+    list_display = ("date", "name", "kind")
+    list_filter = ("kind", ("date", admin.DateFieldListFilter))
+    search_fields = ("name",)
+    date_hierarchy = "date"
 
 
 @admin.register(PersonalDataSeen)

@@ -1,4 +1,4 @@
-"""WSGI entry point: Django's handler with the page cache in front (portal/pagecache.py)."""
+"""WSGI entry point: Django's handler with the page cache in front (portal/pagecache/)."""
 
 import os
 

@@ -1,4 +1,4 @@
-"""Reception in the admin: reception days (branch staff see their own branches'), their bookings, holidays and
+"""Reception in the admin: reception days (branch staff see their own branches'), their bookings and
 the links of branch staff to their branches. The staff pages beside them (import, generation, a day's bookings,
 visits registered as complaints, the user autocomplete) live in reception/staff/ and are mounted here."""
 
@@ -13,7 +13,6 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import DeclaredFiltersOnly, ScopedHistory, staff_urls
-from portal.models import Holiday
 from portal.privacy import mask_name, mask_phone, personal_data_seen
 
 from . import services
@@ -211,16 +210,8 @@ class BookingAdmin(ScopedHistory, DeclaredFiltersOnly, admin.ModelAdmin):
         messages.success(request, _("%(count)s bookings cancelled.") % {"count": queryset.count()})
 
 
-@admin.register(Holiday)
-class HolidayAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin):
-    list_display = ("date", "name", "kind")
-    list_filter = ("kind", ("date", admin.DateFieldListFilter))
-    search_fields = ("name",)
-    date_hierarchy = "date"
-
-
 @admin.register(BranchStaff)
-class BranchStaffAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
+class BranchStaffAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin):
     """Supervisors link members of the Branch staff group to their branches. The user is chosen through an
     autocomplete of its own (the users admin is closed to supervisors): active members of that group only, by
     username or name, answering only the username and the name."""

@@ -5,5 +5,5 @@ data, and the compliance pages of the admin.
 
 It is part of the complaints app (same app label, tables and permissions). Its modules import the workflow
 core (complaints.models, complaints.services, complaints.notifications); the core imports nothing from here
-except the exporter, which the case admin's "export selected" action calls.
+except the exporter, which the staff pages' "export selected" action (complaints/staff/actions.py) calls.
 """

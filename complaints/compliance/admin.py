@@ -5,8 +5,9 @@ import json
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin, staff_urls
+from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin, ScopedHistory, staff_urls
 
 from .models import ComplianceDashboard, ExportLog, ReportingVolume
 from .staff.common import DASHBOARD_PERMISSION
@@ -29,7 +30,7 @@ class ComplianceDashboardAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReportingVolume)
-class ReportingVolumeAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
+class ReportingVolumeAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin):
     list_display = ("__str__", "premium", "policies", "insured", "note", "updated_at")
     list_filter = ("year",)
 

@@ -12,8 +12,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin
+from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin, ScopedHistory
 
 from ..models import Complaint, RemediationItem, RootCause
 from . import alerts, remediation
@@ -47,7 +48,7 @@ class OversightWarningAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RootCause)
-class RootCauseAdmin(DeclaredFiltersOnly, TabbedTranslationAdmin):
+class RootCauseAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ("code", "name", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
 

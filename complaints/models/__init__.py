@@ -3,7 +3,7 @@
 - `vocabulary`: statuses and the status sets every rule uses, sources, channels, categories, the event
   log's actions (the one place; every rule imports them from here)
 - `complaint`: the complaint and its queryset (the one SQL rule of timeliness)
-- `events`: the append-only event log and the audit of full personal-data views
+- `events`: the append-only event log of a complaint
 - `extensions`: requests to extend the time limit
 - `attachments`: the complaint's files
 - `letters`: decision-letter templates

@@ -5,7 +5,6 @@ from io import StringIO
 
 import pytest
 import time_machine
-from complaints.staff.forms import handlers
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils import timezone
 from complaints import services
 from complaints.compliance.importer import ImportRefused, complaint_import
 from complaints.models import Complaint, ComplaintEvent, EventAction
+from complaints.staff.forms import handlers
 from portal.actors import is_system_actor, system_actor
 from portal.roles import BRANCH_STAFF, COMPLAINT_HANDLER, COMPLIANCE_OFFICER
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.compliance.disclosure import disclosure_draft
+from portal.actors import system_actor
 from portal.management.users import user_named
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not 2000 <= options["year"] <= 2100:
             raise CommandError("--year must be between 2000 and 2100.")
-        actor = user_named(options["user"])
+        actor = user_named(options["user"]) or system_actor()
         try:
             notice, created = disclosure_draft(year=options["year"], actor=actor)
         except ValidationError as error:

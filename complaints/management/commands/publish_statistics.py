@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from complaints.compliance.reports import Period
 from complaints.compliance.statistics import statistics_publish
+from portal.actors import system_actor
 from portal.management.users import user_named
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             period = Period(options["year"], options["quarter"])
         except ValueError as error:
             raise CommandError(str(error)) from None
-        actor = user_named(options["user"])
+        actor = user_named(options["user"]) or system_actor()
         try:
             row = statistics_publish(period=period, actor=actor, note=options["note"])
         except (ValidationError, PermissionDenied) as error:
