@@ -16,7 +16,6 @@ from complaints.models import (
     LetterTemplate,
     Status,
 )
-from portal import roles
 from portal.models import Branch, PersonalDataSeen
 
 from . import files
@@ -32,16 +31,6 @@ NOW = "2026-11-20 10:00 +0800"
 def _frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def people(make_user, demo):
-    return {
-        "handler": make_user("handler", groups=[roles.COMPLAINT_HANDLER]),
-        "other_handler": make_user("other", groups=[roles.COMPLAINT_HANDLER]),
-        "supervisor": make_user("supervisor", groups=[roles.SUPERVISOR]),
-        "compliance": make_user("compliance", groups=[roles.COMPLIANCE_OFFICER]),
-    }
 
 
 @pytest.fixture
