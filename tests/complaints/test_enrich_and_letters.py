@@ -3,7 +3,6 @@ documents, sandboxed previews) and decision letters (templates kept by superviso
 from one, the printable letter kept in the history)."""
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone, translation
@@ -17,6 +16,7 @@ from complaints.models import (
     Status,
 )
 from portal.models import Branch, PersonalDataSeen
+from tests.complaints.factories import frozen_at
 
 from . import files
 from .factories import register
@@ -27,10 +27,7 @@ ADMIN = "/en/admin/complaints/complaint/"
 NOW = "2026-11-20 10:00 +0800"
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_at(NOW)
 
 
 @pytest.fixture
