@@ -5,19 +5,16 @@ import re
 
 import pytest
 
-from complaints.compliance.importer import complaint_import
 from notices.models import Notice
-from portal import roles
-from tests.complaints.compliance.files import csv_bytes, seed_year_rows
+
+from .conftest import compliance_officer_and_year
 
 PASSWORD = "a-long-officer-password-5"
 
 
 @pytest.fixture
 def officer_and_year(transactional_db, make_user, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    make_user("officer", groups=[roles.COMPLIANCE_OFFICER], password=PASSWORD)
-    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    compliance_officer_and_year(make_user, settings, PASSWORD)
 
 
 @pytest.mark.parametrize(

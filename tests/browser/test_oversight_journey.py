@@ -8,21 +8,18 @@ import pytest
 from django.utils import timezone
 
 from complaints.compliance import alerts
-from complaints.compliance.importer import complaint_import
 from complaints.compliance.models import PublishedStatistics
 from complaints.models import RemediationItem
-from portal import roles
-from tests.complaints.compliance.files import csv_bytes, seed_year_rows
 from tests.complaints.compliance.test_alerts import CATEGORIES, PROVINCES, _make
+
+from .conftest import compliance_officer_and_year
 
 PASSWORD = "a-long-officer-password-6"
 
 
 @pytest.fixture
 def officer_and_spike(transactional_db, make_user, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    make_user("officer", groups=[roles.COMPLIANCE_OFFICER], password=PASSWORD)
-    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    compliance_officer_and_year(make_user, settings, PASSWORD)
     yesterday = timezone.localdate() - timedelta(days=1)
     baseline = [
         (yesterday - timedelta(days=8 + (index * 5) % 80), CATEGORIES[index % 5 + 1], PROVINCES[index % 6])
