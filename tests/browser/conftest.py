@@ -101,3 +101,11 @@ def compliance_officer_and_year(make_user, settings, password: str) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     make_user("officer", groups=[roles.COMPLIANCE_OFFICER], password=password)
     complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+
+
+def officer_signed_in(page, base: str, password: str, login: str) -> None:
+    """Sign the compliance officer in on the admin's sign-in page at `base` (`login`: the button's words)."""
+    page.goto(f"{base}/admin/")
+    page.fill("#id_username", "officer")
+    page.fill("#id_password", password)
+    page.get_by_role("button", name=login).click()

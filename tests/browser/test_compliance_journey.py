@@ -7,7 +7,7 @@ import pytest
 
 from notices.models import Notice
 
-from .conftest import compliance_officer_and_year
+from .conftest import compliance_officer_and_year, officer_signed_in
 
 PASSWORD = "a-long-officer-password-5"
 
@@ -32,10 +32,7 @@ def test_an_officer_goes_from_the_dashboard_to_an_export_to_the_draft_disclosure
 ):
     context = browser.new_context(locale=language, viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{live_server.url}{prefix}/admin/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name=texts["login"]).click()
+    officer_signed_in(page, f"{live_server.url}{prefix}", PASSWORD, texts["login"])
 
     page.get_by_role("link", name=texts["dashboard"]).first.click()
     page.select_option("#id_year", "2023")
@@ -69,10 +66,7 @@ def test_an_officer_goes_from_the_dashboard_to_an_export_to_the_draft_disclosure
 def test_the_dashboard_fits_a_360_pixel_screen(officer_and_year, live_server, browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 800})
     page = context.new_page()
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    officer_signed_in(page, live_server.url, PASSWORD, "登录")
     page.goto(f"{live_server.url}/admin/complaints/compliancedashboard/?year=2023")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0

@@ -12,7 +12,7 @@ from complaints.compliance.models import PublishedStatistics
 from complaints.models import RemediationItem
 from tests.complaints.compliance.test_alerts import CATEGORIES, PROVINCES, _make
 
-from .conftest import compliance_officer_and_year
+from .conftest import compliance_officer_and_year, officer_signed_in
 
 PASSWORD = "a-long-officer-password-6"
 
@@ -46,10 +46,7 @@ def test_an_officer_follows_a_warning_to_the_complaints_sets_a_remediation_item_
 ):
     context = browser.new_context(locale=language, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}{prefix}/admin/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name=texts["login"]).click()
+    officer_signed_in(page, f"{live_server.url}{prefix}", PASSWORD, texts["login"])
     page.get_by_role("link", name=texts["dashboard"]).first.click()
 
     page.locator("#early-warnings").click()
