@@ -255,31 +255,8 @@ def _search_context(criteria: dict) -> dict:
     }
 
 
-@public_page
-def index(request):
-    form, page, filtered, criteria = _listing(request, None)
-    return render(
-        request,
-        "notices/list.html",
-        {
-            "form": form,
-            "page": page,
-            "filtered": filtered,
-            "categories": Category.choices,
-            "category": None,
-            **_search_context(criteria),
-            "heading": _("Notices"),
-            "intro": _("What we publish for consumers: disclosures, fraud warnings, guides, cases and campaigns."),
-            "feed_url": reverse("notices:feed"),
-            "breadcrumbs": [(_("Notices"), None)],
-            "nav_section": "notices",
-        },
-    )
-
-
-@public_page
-def category(request, category):
-    category = _category_or_404(category)
+def _list_page(request, category, heading, intro, feed_url, breadcrumbs):
+    """The notices list, of one category or (category None) of all."""
     form, page, filtered, criteria = _listing(request, category)
     return render(
         request,
@@ -291,12 +268,37 @@ def category(request, category):
             "categories": Category.choices,
             "category": category,
             **_search_context(criteria),
-            "heading": category.label,
-            "intro": CATEGORY_DESCRIPTIONS[category],
-            "feed_url": reverse("notices:category_feed", args=[category.value]),
-            "breadcrumbs": [(_("Notices"), reverse("notices:index")), (category.label, None)],
+            "heading": heading,
+            "intro": intro,
+            "feed_url": feed_url,
+            "breadcrumbs": breadcrumbs,
             "nav_section": "notices",
         },
+    )
+
+
+@public_page
+def index(request):
+    return _list_page(
+        request,
+        None,
+        heading=_("Notices"),
+        intro=_("What we publish for consumers: disclosures, fraud warnings, guides, cases and campaigns."),
+        feed_url=reverse("notices:feed"),
+        breadcrumbs=[(_("Notices"), None)],
+    )
+
+
+@public_page
+def category(request, category):
+    category = _category_or_404(category)
+    return _list_page(
+        request,
+        category,
+        heading=category.label,
+        intro=CATEGORY_DESCRIPTIONS[category],
+        feed_url=reverse("notices:category_feed", args=[category.value]),
+        breadcrumbs=[(_("Notices"), reverse("notices:index")), (category.label, None)],
     )
 
 

@@ -30,12 +30,19 @@ sitemaps: dict = {}
 demo_loaders: list[DemoLoader] = []
 
 
+def _add_once(entries: list, entry, key: str = "name") -> None:
+    """Add `entry` to `entries` (kept in order) unless one with the same `key` is there (a second ready())."""
+    if not any(getattr(existing, key) == getattr(entry, key) for existing in entries):
+        entries.append(entry)
+        entries.sort()
+
+
 def register_home_section(
     order: int, template: str, context: Callable | None = None, *, elderly_template: str = ""
 ) -> None:
-    if not any(section.template == template for section in home_sections):
-        home_sections.append(HomeSection(order, template, context or (lambda request: {}), elderly_template))
-        home_sections.sort()
+    _add_once(
+        home_sections, HomeSection(order, template, context or (lambda request: {}), elderly_template), "template"
+    )
 
 
 def register_sitemap(name: str, sitemap) -> None:
@@ -43,9 +50,7 @@ def register_sitemap(name: str, sitemap) -> None:
 
 
 def register_demo_loader(order: int, name: str, load: Callable) -> None:
-    if not any(loader.name == name for loader in demo_loaders):
-        demo_loaders.append(DemoLoader(order, name, load))
-        demo_loaders.sort()
+    _add_once(demo_loaders, DemoLoader(order, name, load))
 
 
 @dataclass(order=True)
@@ -61,9 +66,7 @@ volume_generators: list[VolumeGenerator] = []
 
 def register_volume_generator(order: int, name: str, generate: Callable) -> None:
     """Synthetic data for benchmarks (`manage.py generate_volume`); each app fills its own tables."""
-    if not any(generator.name == name for generator in volume_generators):
-        volume_generators.append(VolumeGenerator(order, name, generate))
-        volume_generators.sort()
+    _add_once(volume_generators, VolumeGenerator(order, name, generate))
 
 
 @dataclass(order=True)
@@ -79,9 +82,7 @@ periodic_jobs: list[PeriodicJob] = []
 
 def register_periodic(order: int, name: str, run: Callable) -> None:
     """A job of `manage.py run_periodic` (digests, escalations, retries of messages)."""
-    if not any(job.name == name for job in periodic_jobs):
-        periodic_jobs.append(PeriodicJob(order, name, run))
-        periodic_jobs.sort()
+    _add_once(periodic_jobs, PeriodicJob(order, name, run))
 
 
 # Other personal data under the complaints' retention period (reception's bookings): name -> step(cutoff=,

@@ -145,23 +145,31 @@ def book(request, day_id: int):
     return render(request, "reception/book.html", context)
 
 
-@never_cache
-@require_GET
-def booked(request):
-    """The confirmation with the booking number, shown to the browser that booked (the id is in its session)."""
-    booking_id = request.session.get(SESSION_BOOKED)
+def _session_booking_page(request, key: str, template: str, label, back: str):
+    """The page about the booking whose id this browser's session keeps under `key` (booked or cancelled
+    here); without one, a redirect to `back`."""
+    booking_id = request.session.get(key)
     booking = Booking.objects.select_related("day__branch").filter(pk=booking_id).first() if booking_id else None
     if booking is None:
-        return redirect("reception:index")
+        return redirect(back)
     return render(
         request,
-        "reception/booked.html",
+        template,
         {
             "booking": booking,
             "day": booking.day,
             "nav_section": "reception",
-            "breadcrumbs": [(_("Reception days"), reverse("reception:index")), (_("Visit booked"), None)],
+            "breadcrumbs": [(_("Reception days"), reverse("reception:index")), (label, None)],
         },
+    )
+
+
+@never_cache
+@require_GET
+def booked(request):
+    """The confirmation with the booking number, shown to the browser that booked (the id is in its session)."""
+    return _session_booking_page(
+        request, SESSION_BOOKED, "reception/booked.html", _("Visit booked"), back="reception:index"
     )
 
 
@@ -198,17 +206,6 @@ def cancel(request):
 @never_cache
 @require_GET
 def cancelled(request):
-    booking_id = request.session.get(SESSION_CANCELLED)
-    booking = Booking.objects.select_related("day__branch").filter(pk=booking_id).first() if booking_id else None
-    if booking is None:
-        return redirect("reception:cancel")
-    return render(
-        request,
-        "reception/cancelled.html",
-        {
-            "booking": booking,
-            "day": booking.day,
-            "nav_section": "reception",
-            "breadcrumbs": [(_("Reception days"), reverse("reception:index")), (_("Booking cancelled"), None)],
-        },
+    return _session_booking_page(
+        request, SESSION_CANCELLED, "reception/cancelled.html", _("Booking cancelled"), back="reception:cancel"
     )

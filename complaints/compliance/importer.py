@@ -372,16 +372,10 @@ def _match_existing(rows: list[ImportRow], problems: list[RowProblem]) -> None:
     seen_keys: dict[tuple, int] = {}
     for row in rows:
         if row.regulator_ref:
-            if row.regulator_ref in seen_refs:
-                problems.append(
-                    RowProblem(
-                        row.number,
-                        "regulator_ref",
-                        _("the same reference as row %(row)d.") % {"row": seen_refs[row.regulator_ref]},
-                    )
-                )
+            if _repeated(
+                row, row.regulator_ref, seen_refs, problems, "regulator_ref", _("the same reference as row %(row)d.")
+            ):
                 continue
-            seen_refs[row.regulator_ref] = row.number
             complaint = known.get(row.regulator_ref)
             if complaint is None:
                 continue
@@ -392,18 +386,20 @@ def _match_existing(rows: list[ImportRow], problems: list[RowProblem]) -> None:
             closes = row.closed_at is not None and complaint.status in CLOSABLE
             row.action = "update" if row.changes or closes else "unchanged"
             continue
-        if row.natural_key in seen_keys:
-            problems.append(
-                RowProblem(
-                    row.number,
-                    "description",
-                    _("the same complaint as row %(row)d.") % {"row": seen_keys[row.natural_key]},
-                )
-            )
+        if _repeated(row, row.natural_key, seen_keys, problems, "description", _("the same complaint as row %(row)d.")):
             continue
-        seen_keys[row.natural_key] = row.number
         if row.natural_key in existing_keys:
             row.action = "unchanged"
+
+
+def _repeated(row, key, seen: dict, problems: list, field: str, message) -> bool:
+    """Whether `key` was already seen on an earlier row of the file (a problem for `field`, `message` naming
+    that row as %(row)d); else remember it as this row's."""
+    if key in seen:
+        problems.append(RowProblem(row.number, field, message % {"row": seen[key]}))
+        return True
+    seen[key] = row.number
+    return False
 
 
 def plan_import(data: bytes, name: str = "") -> ImportPlan:

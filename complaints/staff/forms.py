@@ -324,42 +324,23 @@ class ExtensionDecisionForm(forms.Form):
         return cleaned
 
 
+def _passing(service: str, *fields):
+    """A call of the workflow service named `service` with the complaint, the actor and the form's `fields`
+    (each passed under its own name); the service is looked up when called."""
+    return lambda c, u, d: getattr(services, service)(complaint=c, actor=u, **{name: d[name] for name in fields})
+
+
 # action -> (form class, call(complaint, actor, cleaned_data))
 ACTION_FORMS = {
-    A.ASSIGN: (AssignForm, lambda c, u, d: services.complaint_assign(complaint=c, actor=u, handler=d["handler"])),
-    A.ACCEPT: (NoteForm, lambda c, u, d: services.complaint_accept(complaint=c, actor=u, note=d["note"])),
-    A.START: (NoteForm, lambda c, u, d: services.complaint_start(complaint=c, actor=u, note=d["note"])),
-    A.REQUEST_EXTENSION: (
-        RequestExtensionForm,
-        lambda c, u, d: services.complaint_request_extension(complaint=c, actor=u, reason=d["reason"], days=d["days"]),
-    ),
-    A.PAUSE: (
-        PauseForm,
-        lambda c, u, d: services.complaint_pause(complaint=c, actor=u, reason=d["reason"], started_on=d["started_on"]),
-    ),
-    A.RESUME: (
-        ResumeForm,
-        lambda c, u, d: services.complaint_resume(complaint=c, actor=u, note=d["note"], ended_on=d["ended_on"]),
-    ),
-    A.RESTART: (RequiredNoteForm, lambda c, u, d: services.complaint_restart(complaint=c, actor=u, note=d["note"])),
-    A.DECIDE: (
-        DecideForm,
-        lambda c, u, d: services.complaint_decide(
-            complaint=c,
-            actor=u,
-            decision=d["decision"],
-            outcome=d["outcome"],
-            remedies=d["remedies"],
-            note=d["note"],
-            delivered_on=d["delivered_on"],
-        ),
-    ),
-    A.DELIVER: (
-        DeliveryForm,
-        lambda c, u, d: services.complaint_record_delivery(
-            complaint=c, actor=u, delivered_on=d["delivered_on"], note=d["note"]
-        ),
-    ),
+    A.ASSIGN: (AssignForm, _passing("complaint_assign", "handler")),
+    A.ACCEPT: (NoteForm, _passing("complaint_accept", "note")),
+    A.START: (NoteForm, _passing("complaint_start", "note")),
+    A.REQUEST_EXTENSION: (RequestExtensionForm, _passing("complaint_request_extension", "reason", "days")),
+    A.PAUSE: (PauseForm, _passing("complaint_pause", "reason", "started_on")),
+    A.RESUME: (ResumeForm, _passing("complaint_resume", "note", "ended_on")),
+    A.RESTART: (RequiredNoteForm, _passing("complaint_restart", "note")),
+    A.DECIDE: (DecideForm, _passing("complaint_decide", "decision", "outcome", "remedies", "note", "delivered_on")),
+    A.DELIVER: (DeliveryForm, _passing("complaint_record_delivery", "delivered_on", "note")),
     A.CLOSE: (
         CloseForm,
         lambda c, u, d: services.complaint_close(
@@ -373,50 +354,21 @@ ACTION_FORMS = {
             note=d["note"],
         ),
     ),
-    A.MERGE: (
-        MergeForm,
-        lambda c, u, d: services.complaint_merge(complaint=c, into=d["into"], actor=u, note=d["note"]),
-    ),
-    A.REJECT: (ReasonForm, lambda c, u, d: services.complaint_reject(complaint=c, actor=u, reason=d["reason"])),
-    A.WITHDRAW: (
-        WithdrawForm,
-        lambda c, u, d: services.complaint_withdraw(complaint=c, actor=u, note=d["note"], received_on=d["received_on"]),
-    ),
-    A.REQUEST_REVIEW: (
-        ReviewForm,
-        lambda c, u, d: services.complaint_request_review(complaint=c, actor=u, reason=d["reason"]),
-    ),
-    A.REOPEN: (ReasonForm, lambda c, u, d: services.complaint_reopen(complaint=c, actor=u, reason=d["reason"])),
+    A.MERGE: (MergeForm, _passing("complaint_merge", "into", "note")),
+    A.REJECT: (ReasonForm, _passing("complaint_reject", "reason")),
+    A.WITHDRAW: (WithdrawForm, _passing("complaint_withdraw", "note", "received_on")),
+    A.REQUEST_REVIEW: (ReviewForm, _passing("complaint_request_review", "reason")),
+    A.REOPEN: (ReasonForm, _passing("complaint_reopen", "reason")),
     A.RECLASSIFY: (
         ReclassifyForm,
         lambda c, u, d: services.complaint_reclassify(
             complaint=c, actor=u, changes={name: d[name] for name in ReclassifyForm.FIELDS}, note=d["note"]
         ),
     ),
-    A.NOTE: (InternalNoteForm, lambda c, u, d: services.complaint_add_note(complaint=c, actor=u, text=d["text"])),
-    A.CALL: (
-        CallLogForm,
-        lambda c, u, d: services.complaint_log_call(
-            complaint=c,
-            actor=u,
-            direction=d["direction"],
-            outcome=d["outcome"],
-            text=d["text"],
-            happened_at=d["happened_at"],
-        ),
-    ),
-    A.ATTACH: (
-        StaffAttachmentForm,
-        lambda c, u, d: services.complaint_add_staff_attachments(
-            complaint=c, actor=u, files=d["files"], note=d["note"]
-        ),
-    ),
-    A.REPORT_BACK: (
-        ReportBackForm,
-        lambda c, u, d: services.complaint_report_back(
-            complaint=c, actor=u, reference=d["reference"], reported_on=d["reported_on"], note=d["note"]
-        ),
-    ),
+    A.NOTE: (InternalNoteForm, _passing("complaint_add_note", "text")),
+    A.CALL: (CallLogForm, _passing("complaint_log_call", "direction", "outcome", "text", "happened_at")),
+    A.ATTACH: (StaffAttachmentForm, _passing("complaint_add_staff_attachments", "files", "note")),
+    A.REPORT_BACK: (ReportBackForm, _passing("complaint_report_back", "reference", "reported_on", "note")),
 }
 
 

@@ -55,6 +55,13 @@ CORRECTABLE_FIELDS = {
 CORRECTION_PERMISSION = IMPORT_PERMISSION
 
 
+def _refuse_unknown(changes: dict, allowed, message) -> None:
+    """Refuse `changes` naming any field not in `allowed`; `message` names the refused fields as %(fields)s."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise WorkflowError(message, code="field", params={"fields": ", ".join(sorted(unknown))})
+
+
 @transaction.atomic
 def complaint_correct(*, complaint: Complaint, actor, changes: dict, note: str = "") -> Complaint:
     """Correct facts recorded wrongly (a later list from the regulator, a mistyped name or phone). Only the
@@ -65,13 +72,7 @@ def complaint_correct(*, complaint: Complaint, actor, changes: dict, note: str =
     _check_conflict(actor, complaint)
     if not acts_unchecked(actor) and not actor.has_perm(CORRECTION_PERMISSION):
         _check_actor(actor, complaint, A.CORRECT)
-    unknown = set(changes) - set(CORRECTABLE_FIELDS)
-    if unknown:
-        raise WorkflowError(
-            _("These fields cannot be corrected: %(fields)s."),
-            code="field",
-            params={"fields": ", ".join(sorted(unknown))},
-        )
+    _refuse_unknown(changes, CORRECTABLE_FIELDS, _("These fields cannot be corrected: %(fields)s."))
     if "phone" in changes:
         changes = {**changes, "phone": normalize_phone(changes["phone"])}
     changed = {name: value for name, value in changes.items() if getattr(complaint, name) != value}
@@ -224,13 +225,7 @@ def complaint_reclassify(*, complaint: Complaint, actor, changes: dict, note: st
     changed field's value before and after (codes and names; the history shows their labels), never public.
     A complaint given a branch is from then on that branch's: its reports, exports and lists by branch."""
     _staff_actor(actor)
-    unknown = set(changes) - set(RECLASSIFIABLE_FIELDS)
-    if unknown:
-        raise WorkflowError(
-            _("These fields cannot be reclassified: %(fields)s."),
-            code="field",
-            params={"fields": ", ".join(sorted(unknown))},
-        )
+    _refuse_unknown(changes, RECLASSIFIABLE_FIELDS, _("These fields cannot be reclassified: %(fields)s."))
     current = _begin(complaint, A.RECLASSIFY, actor=actor)
     values = {name: _checked_value(current, name, value) for name, value in changes.items()}
     changed = {name: value for name, value in values.items() if getattr(current, name) != value}

@@ -5,19 +5,16 @@ import re
 
 import pytest
 
-from complaints.compliance.importer import complaint_import
 from notices.models import Notice
-from portal import roles
-from tests.complaints.compliance.files import csv_bytes, seed_year_rows
+
+from .conftest import compliance_officer_and_year, officer_signed_in
 
 PASSWORD = "a-long-officer-password-5"
 
 
 @pytest.fixture
 def officer_and_year(transactional_db, make_user, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    make_user("officer", groups=[roles.COMPLIANCE_OFFICER], password=PASSWORD)
-    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    compliance_officer_and_year(make_user, settings, PASSWORD)
 
 
 @pytest.mark.parametrize(
@@ -35,10 +32,7 @@ def test_an_officer_goes_from_the_dashboard_to_an_export_to_the_draft_disclosure
 ):
     context = browser.new_context(locale=language, viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{live_server.url}{prefix}/admin/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name=texts["login"]).click()
+    officer_signed_in(page, f"{live_server.url}{prefix}", PASSWORD, texts["login"])
 
     page.get_by_role("link", name=texts["dashboard"]).first.click()
     page.select_option("#id_year", "2023")
@@ -72,10 +66,7 @@ def test_an_officer_goes_from_the_dashboard_to_an_export_to_the_draft_disclosure
 def test_the_dashboard_fits_a_360_pixel_screen(officer_and_year, live_server, browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 800})
     page = context.new_page()
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    officer_signed_in(page, live_server.url, PASSWORD, "登录")
     page.goto(f"{live_server.url}/admin/complaints/compliancedashboard/?year=2023")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0

@@ -8,21 +8,18 @@ import pytest
 from django.utils import timezone
 
 from complaints.compliance import alerts
-from complaints.compliance.importer import complaint_import
 from complaints.compliance.models import PublishedStatistics
 from complaints.models import RemediationItem
-from portal import roles
-from tests.complaints.compliance.files import csv_bytes, seed_year_rows
 from tests.complaints.compliance.test_alerts import CATEGORIES, PROVINCES, _make
+
+from .conftest import compliance_officer_and_year, officer_signed_in
 
 PASSWORD = "a-long-officer-password-6"
 
 
 @pytest.fixture
 def officer_and_spike(transactional_db, make_user, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    make_user("officer", groups=[roles.COMPLIANCE_OFFICER], password=PASSWORD)
-    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    compliance_officer_and_year(make_user, settings, PASSWORD)
     yesterday = timezone.localdate() - timedelta(days=1)
     baseline = [
         (yesterday - timedelta(days=8 + (index * 5) % 80), CATEGORIES[index % 5 + 1], PROVINCES[index % 6])
@@ -49,10 +46,7 @@ def test_an_officer_follows_a_warning_to_the_complaints_sets_a_remediation_item_
 ):
     context = browser.new_context(locale=language, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}{prefix}/admin/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name=texts["login"]).click()
+    officer_signed_in(page, f"{live_server.url}{prefix}", PASSWORD, texts["login"])
     page.get_by_role("link", name=texts["dashboard"]).first.click()
 
     page.locator("#early-warnings").click()

@@ -26,6 +26,18 @@ def compliance(make_user):
 
 
 @pytest.fixture
+def people(make_user, demo):
+    """A handler, another handler, a supervisor and a compliance officer, on the demo data (a test file may
+    define its own `people`)."""
+    return {
+        "handler": make_user("handler", groups=[roles.COMPLAINT_HANDLER]),
+        "other_handler": make_user("other", groups=[roles.COMPLAINT_HANDLER]),
+        "supervisor": make_user("supervisor", groups=[roles.SUPERVISOR]),
+        "compliance": make_user("compliance", groups=[roles.COMPLIANCE_OFFICER]),
+    }
+
+
+@pytest.fixture
 def sms_outbox(settings):
     settings.PORTAL_SMS_BACKEND = "memory"
     MemorySMSBackend.outbox = []

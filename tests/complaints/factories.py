@@ -1,8 +1,11 @@
 """Small makers for complaint tests (unit and browser)."""
 
+from contextlib import nullcontext
 from datetime import datetime
 
-from django.utils import timezone
+import pytest
+import time_machine
+from django.utils import timezone, translation
 
 from complaints import services
 from portal.actors import system_actor
@@ -31,3 +34,15 @@ def extend(complaint, *, requester, approver, reason="需要调取录音", days=
 
 def shanghai(year, month, day, hour=10, minute=0):
     return timezone.make_aware(datetime(year, month, day, hour, minute))
+
+
+def frozen_at(now, *, language: str | None = None):
+    """An autouse fixture for a test module: the clock held at `now` (not ticking) and, when `language` is
+    given, that language active."""
+
+    @pytest.fixture(autouse=True)
+    def _frozen():
+        with time_machine.travel(now, tick=False), translation.override(language) if language else nullcontext():
+            yield
+
+    return _frozen

@@ -11,7 +11,6 @@ from complaints import services
 from complaints.models import Complaint
 from complaints.services import TRANSITIONS
 from complaints.staff.forms import ACTION_FORMS
-from portal import roles
 from portal.models import PersonalDataSeen
 
 from . import files
@@ -21,16 +20,6 @@ pytestmark = pytest.mark.django_db
 
 MARKUP = '<script>alert("x")</script><b>粗体</b> 😀'
 ADMIN = "/en/admin/complaints/complaint/"
-
-
-@pytest.fixture
-def people(make_user, demo):
-    return {
-        "handler": make_user("handler", groups=[roles.COMPLAINT_HANDLER]),
-        "other_handler": make_user("other", groups=[roles.COMPLAINT_HANDLER]),
-        "supervisor": make_user("supervisor", groups=[roles.SUPERVISOR]),
-        "compliance": make_user("compliance", groups=[roles.COMPLIANCE_OFFICER]),
-    }
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ documents, sandboxed previews) and decision letters (templates kept by superviso
 from one, the printable letter kept in the history)."""
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone, translation
@@ -16,8 +15,8 @@ from complaints.models import (
     LetterTemplate,
     Status,
 )
-from portal import roles
 from portal.models import Branch, PersonalDataSeen
+from tests.complaints.factories import frozen_at
 
 from . import files
 from .factories import register
@@ -28,20 +27,7 @@ ADMIN = "/en/admin/complaints/complaint/"
 NOW = "2026-11-20 10:00 +0800"
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def people(make_user, demo):
-    return {
-        "handler": make_user("handler", groups=[roles.COMPLAINT_HANDLER]),
-        "other_handler": make_user("other", groups=[roles.COMPLAINT_HANDLER]),
-        "supervisor": make_user("supervisor", groups=[roles.SUPERVISOR]),
-        "compliance": make_user("compliance", groups=[roles.COMPLIANCE_OFFICER]),
-    }
+_frozen = frozen_at(NOW)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import re
 from datetime import datetime
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from complaints.compliance.models import ExportJob, ExportLog
 from complaints.models import Complaint
 from notices.models import Notice
 from portal import roles
+from tests.complaints.factories import frozen_at
 
 from .files import csv_bytes, row, seed_year_rows
 
@@ -25,11 +25,7 @@ NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
 DASHBOARD = "/admin/complaints/compliancedashboard/"
 
 
-@pytest.fixture(autouse=True)
-def _frozen(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_at(NOW)
 
 
 @pytest.fixture

@@ -13,13 +13,14 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from complaints.compliance import exports, jobs
 from complaints.compliance.importer import complaint_import
 from complaints.compliance.models import ExportJob, ExportLog
 from portal import roles
+from tests.complaints.factories import frozen_at
 
 from .files import csv_bytes, row, seed_year_rows
 
@@ -29,11 +30,7 @@ NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
 FULL_PHONE = re.compile(r"1[3-9]\d{9}")
 
 
-@pytest.fixture(autouse=True)
-def _frozen(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with time_machine.travel(NOW, tick=False), translation.override("en"):
-        yield
+_frozen = frozen_at(NOW, language="en")
 
 
 @pytest.fixture

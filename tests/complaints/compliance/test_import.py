@@ -5,13 +5,13 @@ from datetime import datetime
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from complaints.compliance.importer import ImportRefused, complaint_import, plan_import
 from complaints.models import Complaint, ComplaintEvent, Status
 from portal.messaging.sms import MemorySMSBackend
+from tests.complaints.factories import frozen_at
 
 from .files import CHINESE_HEADER, csv_bytes, row, seed_year_rows, xlsx_bytes
 
@@ -20,11 +20,7 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
 
 
-@pytest.fixture(autouse=True)
-def _frozen_and_in_english(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with time_machine.travel(NOW, tick=False), translation.override("en"):
-        yield
+_frozen = frozen_at(NOW, language="en")
 
 
 def _snapshot():

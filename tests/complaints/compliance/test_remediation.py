@@ -15,17 +15,14 @@ from complaints.compliance.reports import Period, complaint_report
 from complaints.models import RemediationItem
 from portal import roles
 from portal.models import Branch
-from tests.complaints.factories import register
+from tests.complaints.factories import frozen_at, register
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 3, 10, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_at(NOW)
 
 
 @pytest.fixture

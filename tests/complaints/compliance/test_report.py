@@ -9,14 +9,14 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.utils import timezone, translation
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from complaints import services
 from complaints.compliance.importer import complaint_import
 from complaints.compliance.models import ReportingVolume
 from complaints.compliance.reports import Period, complaint_report
-from tests.complaints.factories import extend, register, shanghai
+from tests.complaints.factories import extend, frozen_at, register, shanghai
 
 from .files import csv_bytes, row, seed_year_rows
 
@@ -25,11 +25,7 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
 
 
-@pytest.fixture(autouse=True)
-def _frozen(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with time_machine.travel(NOW, tick=False), translation.override("en"):
-        yield
+_frozen = frozen_at(NOW, language="en")
 
 
 def _report_json(*args) -> dict:

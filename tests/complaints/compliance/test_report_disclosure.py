@@ -5,7 +5,6 @@ from datetime import datetime
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -13,6 +12,7 @@ from complaints.compliance.disclosure import disclosure_draft
 from complaints.compliance.importer import complaint_import
 from notices import services as notice_services
 from notices.models import Notice
+from tests.complaints.factories import frozen_at
 
 from .files import csv_bytes, row, seed_year_rows
 
@@ -21,11 +21,7 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
 
 
-@pytest.fixture(autouse=True)
-def _frozen(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_at(NOW)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import re
 from datetime import datetime
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -15,6 +14,7 @@ from complaints.compliance.models import PublishedStatistics
 from complaints.compliance.reports import Period
 from complaints.compliance.statistics import shown, statistics_publish
 from portal import pagecache
+from tests.complaints.factories import frozen_at
 
 from .files import csv_bytes, row, seed_year_rows
 
@@ -23,10 +23,7 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_at(NOW)
 
 
 def _text(response) -> str:

@@ -10,41 +10,54 @@ from ..common import DASHBOARD, DISCLOSURE_PERMISSION, require
 from ..forms import PublishForm, YearForm
 
 
-def publish_view(request):
-    require(request, statistics.PUBLISH_PERMISSION)
+def _posted(request, form_class, invalid_message, act):
+    """The valid posted form and what `act(form)` returned; None after saying why not (no POST; the form
+    invalid, said by `invalid_message(form)`; the service refused)."""
     if request.method != "POST":
-        return redirect(DASHBOARD)
-    form = PublishForm(request.POST)
+        return None
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-        return redirect(DASHBOARD)
-    period = form.period()
+        messages.error(request, invalid_message(form))
+        return None
     try:
-        row = statistics.statistics_publish(period=period, actor=request.user, note=form.cleaned_data["note"])
+        return form, act(form)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return None
+
+
+def publish_view(request):
+    require(request, statistics.PUBLISH_PERMISSION)
+    done = _posted(
+        request,
+        PublishForm,
+        lambda form: " ".join(error for errors in form.errors.values() for error in errors),
+        lambda form: statistics.statistics_publish(
+            period=form.period(), actor=request.user, note=form.cleaned_data["note"]
+        ),
+    )
+    if done is None:
         return redirect(DASHBOARD)
+    form, row = done
     messages.success(
         request,
         _("The statistics of %(period)s are published (version %(version)d).")
-        % {"period": period.label, "version": row.version},
+        % {"period": form.period().label, "version": row.version},
     )
     return redirect(DASHBOARD)
 
 
 def disclosure_view(request):
     require(request, DISCLOSURE_PERMISSION)
-    if request.method != "POST":
+    done = _posted(
+        request,
+        YearForm,
+        lambda form: _("Choose a year."),
+        lambda form: disclosure.disclosure_draft(year=form.cleaned_data["year"], actor=request.user),
+    )
+    if done is None:
         return redirect(DASHBOARD)
-    form = YearForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a year."))
-        return redirect(DASHBOARD)
-    try:
-        notice, created = disclosure.disclosure_draft(year=form.cleaned_data["year"], actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(DASHBOARD)
+    form, (notice, created) = done
     messages.success(
         request,
         (
