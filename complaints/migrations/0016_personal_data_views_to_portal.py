@@ -1,6 +1,6 @@
 """The complaints' log of personal data seen in full moves into the portal's log (portal.PersonalDataSeen), which
 covers bookings too: same user, time, place and fields; the complaint becomes the record seen (a search over
-complaints names the kind only). Then the complaints' own table goes."""
+complaints names the kind only). Then the complaints' own table goes, with its content type and permissions."""
 
 from django.db import migrations
 
@@ -19,6 +19,14 @@ def copy_complaint_views(apps, schema_editor):
         )
 
 
+def remove_content_type(apps, schema_editor):
+    """The removed model's content type goes, and with it its permissions (no group or user keeps a right to a
+    table that no longer exists)."""
+    apps.get_model("contenttypes", "ContentType").objects.filter(
+        app_label="complaints", model="personaldataview"
+    ).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("complaints", "0015_configuration_history"),
@@ -29,4 +37,5 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(copy_complaint_views, migrations.RunPython.noop),
         migrations.DeleteModel(name="PersonalDataView"),
+        migrations.RunPython(remove_content_type, migrations.RunPython.noop),
     ]
