@@ -7,11 +7,14 @@ from django.conf import settings
 
 
 def pytest_configure(config):
-    # The manifest storage needs `collectstatic`; tests serve the source files instead (TOOLCHAIN.md).
+    # The manifest storage needs `collectstatic`; tests serve the source files instead.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # One fast hasher for every test (and the live server they start): the production hasher's deliberate cost
+    # is not what any test measures, and a staff user is made in hundreds of them.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

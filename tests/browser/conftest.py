@@ -1,4 +1,4 @@
-"""Playwright on Debian's Chromium against Django's live server (TOOLCHAIN.md).
+"""Playwright on Debian's Chromium against Django's live server.
 
 Browser tests use the `live_server` fixture (a real server thread on the test database) and these fixtures:
 `page` (English browser locale), `zh_page` (zh-CN locale), `check_a11y(page)` (axe-core WCAG 2.1 AA).

@@ -18,8 +18,7 @@ PASSWORD = "a-long-officer-password-6"
 
 
 @pytest.fixture
-def officer_and_spike(transactional_db, make_user, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def officer_and_spike(transactional_db, make_user):
     make_user("officer", groups=[roles.COMPLIANCE_OFFICER], password=PASSWORD)
     complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
     yesterday = timezone.localdate() - timedelta(days=1)

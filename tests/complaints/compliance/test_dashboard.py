@@ -26,8 +26,7 @@ DASHBOARD = "/admin/complaints/compliancedashboard/"
 
 
 @pytest.fixture(autouse=True)
-def _frozen(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _frozen():
     with time_machine.travel(NOW, tick=False):
         yield
 

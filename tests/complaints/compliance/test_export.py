@@ -30,8 +30,7 @@ FULL_PHONE = re.compile(r"1[3-9]\d{9}")
 
 
 @pytest.fixture(autouse=True)
-def _frozen(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _frozen():
     with time_machine.travel(NOW, tick=False), translation.override("en"):
         yield
 

@@ -21,8 +21,7 @@ NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
 
 
 @pytest.fixture(autouse=True)
-def _frozen_and_in_english(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _frozen_and_in_english():
     with time_machine.travel(NOW, tick=False), translation.override("en"):
         yield
 
