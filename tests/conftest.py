@@ -16,6 +16,21 @@ def pytest_configure(config):
     # is not what any test measures, and a staff user is made in hundreds of them.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # `make test` migrates one database before pytest starts; each test process's database is a copy of it
+    # (CREATE DATABASE ... TEMPLATE), and the migrations Django then runs find nothing left to apply.
+    template = os.environ.get("PORTAL_TEST_DB_TEMPLATE")
+    if template:
+        settings.DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = template
+
+
+CRAWL = "tests/browser/test_crawl.py::test_every_sitemap_page"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The crawl first (pytest-django's order otherwise kept): the longest test by far, it then runs beside the
+    others in a parallel run instead of alone at its end."""
+    items.sort(key=lambda item: not item.nodeid.startswith(CRAWL))
 
 
 @pytest.fixture(autouse=True)
