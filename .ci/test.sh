@@ -4,8 +4,8 @@
 #                         test but the fault tests on all cores (pytest-xdist, a database per process), then the fault
 #                         tests (they start clusters and servers, restart PostgreSQL and kill processes) on their own,
 #                         one after another. Ends with one line that counts both: "N passed, N failed".
-#   .ci/test.sh --check   (make check) the same lint and checks, then the unit tests on all cores: no browser and
-#                         no fault tests.
+#   .ci/test.sh --check   (make check) the same lint and checks, then the unit tests on all cores: no browser, no
+#                         fault and no slow tests (tests/conftest.py names those).
 #   .ci/test.sh ARGS...   one pytest run with these arguments, in one process, without lint (for a few tests while
 #                         working; add `-n 2` for more).
 set -euo pipefail
@@ -102,7 +102,7 @@ run() {
 }
 wait_for "$template_job" "$results/template.log"
 if [ "$mode" = check ]; then
-  run unit -n "$workers" --dist worksteal -m "not browser and not fault"
+  run unit -n "$workers" --dist worksteal -m "not browser and not fault and not slow"
 else
   run parallel -n "$workers" --dist worksteal -m "not fault"
   wait_for "$cluster_job" "$results/migrated.log"
