@@ -1,6 +1,9 @@
 # Quick start: `make run` serves the site on http://127.0.0.1:8000/ (`PORT=8001 make run` on another port),
-# `make test` runs every check.
-.PHONY: run test messages lint format bench
+# `make test` runs every check: lint, Django's checks, migrations and translations, the unit and browser tests on
+# every core, then the fault tests on their own (what CI runs).
+# `make check` is the quick loop (under three minutes): the same lint and checks, then the unit tests on every core,
+# without the browser and fault tests.
+.PHONY: run test check messages lint format bench
 
 PORT ?= 8000
 
@@ -17,6 +20,9 @@ run:
 
 test:
 	@.ci/test.sh
+
+check:
+	@.ci/test.sh --check
 
 # Extract UI strings into both catalogs (then translate the new entries in locale/*/LC_MESSAGES/django.po).
 messages:

@@ -12,7 +12,44 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # One fast hasher for every test (and the live server they start): the production hasher's deliberate cost
+    # is not what any test measures, and a staff user is made in hundreds of them.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # `make test` migrates one database before pytest starts; each test process's database is a copy of it
+    # (CREATE DATABASE ... TEMPLATE), and the migrations Django then runs find nothing left to apply.
+    template = os.environ.get("PORTAL_TEST_DB_TEMPLATE")
+    if template:
+        settings.DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = template
+
+
+CRAWL = "tests/browser/test_crawl.py::test_every_sitemap_page"
+# Marked `slow` and left out of `make check` (`make test` runs them): ten seconds or more each, for running the
+# load_demo command itself, sweeping every admin page, generating hundreds of requests, or a dump and restore.
+SLOW = (
+    "tests/complaints/test_demo.py::",
+    "tests/complaints/compliance/test_demo_record.py::",
+    "tests/notices/test_demo.py::",
+    "tests/portal/test_shell.py::test_load_demo_twice_changes_nothing",
+    "tests/portal/test_admin_chinese.py::test_every_admin_page_of_every_role_in_chinese_shows_no_english_ui_text",
+    "tests/portal/test_admin_hardening.py::test_every_declared_filter_and_date_hierarchy_of_every_admin_still_filters",
+    "tests/portal/test_operations.py::test_database_outage_answers_503_with_retry_after_on_every_page_and_in_healthz",
+    "tests/reliability/test_bad_input.py::",
+    "tests/reliability/test_backup_restore.py::",
+    "tests/reliability/test_permissions.py::test_every_role_against_every_registered_admin_page",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The crawl first (pytest-django's order otherwise kept): the longest test by far, it then runs beside the
+    others in a parallel run instead of alone at its end."""
+    items.sort(key=lambda item: not item.nodeid.startswith(CRAWL))
+
+
+def pytest_itemcollected(item):
+    if item.nodeid.startswith(SLOW):
+        item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

@@ -92,13 +92,12 @@ def shoot(page, folder: Path, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def compliance_officer_and_year(make_user, settings, password: str) -> None:
+def compliance_officer_and_year(make_user, password: str) -> None:
     """A compliance officer who signs in with `password`, and the year 2023's complaints imported."""
     from complaints.compliance.importer import complaint_import
     from portal import roles
     from tests.complaints.compliance.files import csv_bytes, seed_year_rows
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     make_user("officer", groups=[roles.COMPLIANCE_OFFICER], password=password)
     complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
 

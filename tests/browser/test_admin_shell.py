@@ -1,16 +1,15 @@
 """Staff in the admin: sign in, edit the site profile in both languages through translation tabs, under the CSP."""
 
-import io
-
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from tests.demo_snapshot import load_demo
 
 
 @pytest.fixture
 def admin_user(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     return User.objects.create_superuser("root", "root@example.com", "a-long-admin-password-42")
 
 

@@ -35,8 +35,7 @@ LANGUAGES = {
 
 
 @pytest.fixture
-def site(transactional_db, make_user, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def site(transactional_db, make_user):
     portal_demo.load()
     return {
         "handler": make_user("handler", groups=[roles.COMPLAINT_HANDLER], password=PASSWORD),

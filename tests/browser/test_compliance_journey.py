@@ -13,8 +13,8 @@ PASSWORD = "a-long-officer-password-5"
 
 
 @pytest.fixture
-def officer_and_year(transactional_db, make_user, settings):
-    compliance_officer_and_year(make_user, settings, PASSWORD)
+def officer_and_year(transactional_db, make_user):
+    compliance_officer_and_year(make_user, PASSWORD)
 
 
 @pytest.mark.parametrize(

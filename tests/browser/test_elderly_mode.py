@@ -1,10 +1,9 @@
 """The elderly mode (适老化) on a phone: the page's main action inside the first 360×800 screen in both
 languages, a simplified home of three large actions, and a read-aloud button that uses the browser's own speech."""
 
-import io
-
 import pytest
-from django.core.management import call_command
+
+from tests.demo_snapshot import load_demo
 
 from .conftest import format_findings
 
@@ -21,7 +20,7 @@ MAIN_ACTIONS = [
 
 @pytest.fixture
 def demo_site(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
 
 
 def elderly_phone(browser, live_server, locale):

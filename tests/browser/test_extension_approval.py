@@ -30,8 +30,7 @@ REASONS = {
 
 
 @pytest.fixture
-def site(transactional_db, make_user, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def site(transactional_db, make_user):
     portal_demo.load()
     people = {
         "handler": make_user("handler", groups=[roles.COMPLAINT_HANDLER], password=PASSWORD),

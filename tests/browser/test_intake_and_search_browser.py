@@ -25,8 +25,7 @@ LANGUAGES = {
 
 
 @pytest.fixture
-def handler(transactional_db, make_user, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def handler(transactional_db, make_user):
     portal_demo.load()
     return make_user("handler", groups=[roles.COMPLAINT_HANDLER], password=PASSWORD)
 

@@ -29,8 +29,7 @@ FOUND = {
 
 
 @pytest.fixture
-def site(transactional_db, make_user, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def site(transactional_db, make_user):
     portal_demo.load()
     complaints_demo._load_letter_templates()
     return {

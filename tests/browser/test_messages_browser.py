@@ -24,7 +24,6 @@ def _shots(page, name):
 def test_the_complainant_sees_what_we_told_them_and_staff_see_every_message_and_their_alerts(
     lang, transactional_db, make_user, settings, live_server, browser, request, check_a11y, run_worker
 ):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PORTAL_SMS_BACKEND = "memory"
     portal_demo.load()
     handler = make_user("handler", groups=[roles.COMPLAINT_HANDLER], password=PASSWORD)

@@ -18,8 +18,8 @@ PASSWORD = "a-long-officer-password-6"
 
 
 @pytest.fixture
-def officer_and_spike(transactional_db, make_user, settings):
-    compliance_officer_and_year(make_user, settings, PASSWORD)
+def officer_and_spike(transactional_db, make_user):
+    compliance_officer_and_year(make_user, PASSWORD)
     yesterday = timezone.localdate() - timedelta(days=1)
     baseline = [
         (yesterday - timedelta(days=8 + (index * 5) % 80), CATEGORIES[index % 5 + 1], PROVINCES[index % 6])

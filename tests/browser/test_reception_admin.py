@@ -4,11 +4,11 @@
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from portal.models import Branch
 from portal.roles import BRANCH_STAFF
 from reception.models import BranchStaff, ReceptionDay
+from tests.demo_snapshot import load_demo
 
 PUBLISHED = Path(__file__).parents[1] / "reception" / "fixtures" / "reception_beijing_2023_as_published.csv"
 SHOTS = Path("/tmp/shots-reception")
@@ -16,8 +16,7 @@ SHOTS = Path("/tmp/shots-reception")
 
 @pytest.fixture
 def beijing_staff(transactional_db, make_user):
-    with open("/dev/null", "w") as sink:
-        call_command("load_demo", stdout=sink)
+    load_demo()
     ReceptionDay.objects.filter(date__year=2023).delete()
     user = make_user("bj-staff", groups=[BRANCH_STAFF])
     BranchStaff.objects.create(user=user, branch=Branch.objects.get(slug="beijing"))

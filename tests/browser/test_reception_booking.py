@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from reception.models import Booking, BookingStatus, ReceptionDay
+from tests.demo_snapshot import load_demo
 
 from . import conftest
 
@@ -14,8 +14,7 @@ SHOTS = Path("/tmp/shots-reception")
 
 @pytest.fixture
 def demo_site(transactional_db):
-    with open("/dev/null", "w") as sink:
-        call_command("load_demo", stdout=sink)
+    load_demo()
 
 
 def shoot(page, name):

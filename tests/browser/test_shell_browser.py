@@ -1,14 +1,13 @@
 """The shell in a real browser: language switch, elderly mode without JavaScript, and the CSP staying quiet."""
 
-import io
-
 import pytest
-from django.core.management import call_command
+
+from tests.demo_snapshot import load_demo
 
 
 @pytest.fixture
 def demo_site(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
 
 
 def test_visitor_switches_language_and_stays_on_the_same_page(demo_site, live_server, zh_page):

@@ -20,8 +20,7 @@ LANGUAGES = {"zh": ("zh-CN", "", "登录"), "en": ("en-US", "/en", "Log in")}
 
 
 @pytest.fixture
-def team(transactional_db, make_user, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def team(transactional_db, make_user):
     portal_demo.load()
     handler = make_user("handler", groups=[roles.COMPLAINT_HANDLER], password=PASSWORD)
     handler.first_name, handler.last_name = "伟", "李"

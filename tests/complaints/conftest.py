@@ -47,9 +47,3 @@ def sms_outbox(settings):
 @pytest.fixture
 def groups(db):
     return {group.name: group for group in Group.objects.all()}
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Staff users are made in most tests here; the production hasher's cost is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

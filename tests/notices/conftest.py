@@ -22,12 +22,6 @@ def _png() -> bytes:
 PNG_BYTES = _png()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Staff users are made in most of these tests; the real hasher's deliberate slowness buys nothing here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def editor(make_user):
     return make_user("editor", groups=["Content editor"])

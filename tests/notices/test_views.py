@@ -6,7 +6,6 @@ import time_machine
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -14,6 +13,7 @@ from django.utils import timezone, translation
 from notices import services
 from notices.models import Category
 from portal.profile import current_profile
+from tests.demo_snapshot import load_demo
 
 from .conftest import PDF_BYTES, PNG_BYTES
 
@@ -23,7 +23,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def demo_notices(demo):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_demo()
 
 
 def page_text(response) -> str:

@@ -27,6 +27,7 @@ from portal.models import Branch
 from portal.passwords import RepeatedOrSequentialCharactersValidator, longest_run
 from reception.models import Booking, BranchStaff, ReceptionDay
 from tests.complaints.factories import register
+from tests.demo_snapshot import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +36,6 @@ def _client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _day(slug: str, day: date = date(2026, 12, 9), **fields) -> ReceptionDay:
@@ -102,8 +98,8 @@ PROBES = {
 
 
 @pytest.fixture
-def demo_world(make_user, fast_passwords):
-    call_command("load_demo", stdout=io.StringIO())
+def demo_world(make_user):
+    load_demo()
     supervisor = make_user("supervisor", groups=[roles.SUPERVISOR])
     compliance = make_user("compliance", groups=[roles.COMPLIANCE_OFFICER])
     handler = make_user("handler", groups=[roles.COMPLAINT_HANDLER])
@@ -203,7 +199,7 @@ def test_the_early_warnings_links_into_the_complaint_list_still_open_it(demo_wor
 
 
 @pytest.fixture
-def beijing_staff(make_user, demo, fast_passwords):
+def beijing_staff(make_user, demo):
     user = make_user("bj", groups=[roles.BRANCH_STAFF])
     BranchStaff.objects.create(user=user, branch=Branch.objects.get(slug="beijing"))
     return user
@@ -387,7 +383,7 @@ def _signed_in(make_user, **kwargs):
     return client
 
 
-def test_a_staff_session_ends_after_thirty_idle_minutes(make_user, fast_passwords):
+def test_a_staff_session_ends_after_thirty_idle_minutes(make_user):
     with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), tick=False) as clock:
         client = _signed_in(make_user)
         assert client.get("/en/admin/").status_code == 200
@@ -402,7 +398,7 @@ def test_a_staff_session_ends_after_thirty_idle_minutes(make_user, fast_password
         assert "You were signed out after 30 minutes without activity." in login.text
 
 
-def test_a_staff_session_ends_eight_hours_after_sign_in_however_active(make_user, fast_passwords):
+def test_a_staff_session_ends_eight_hours_after_sign_in_however_active(make_user):
     with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), tick=False) as clock:
         client = _signed_in(make_user)
         for _step in range(16):  # a request every 29 minutes for 7 h 44 min

@@ -3,7 +3,6 @@ root-cause codes, letter templates) leaves a history record with who made it and
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from complaints.compliance.models import ReportingVolume
@@ -11,11 +10,6 @@ from complaints.models import LetterTemplate, RootCause
 from portal.models import Branch, SiteProfile
 from portal.roles import BRANCH_STAFF, COMPLIANCE_OFFICER, SUPERVISOR
 from reception.models import BranchStaff
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _signed_in(client, user):

@@ -1,15 +1,15 @@
 """What search engines and readers see: canonical and hreflang links, the sitemap and robots.txt in agreement,
 search results kept out of the index, a description and Open Graph per page."""
 
-import io
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
+
+from tests.demo_snapshot import load_demo
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 
@@ -17,7 +17,7 @@ NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.or
 @pytest.fixture
 def site(db, settings):
     settings.PORTAL_SITE_URL = "https://consumer.example"
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     return Client()
 
 

@@ -20,7 +20,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -115,10 +114,10 @@ def _run(args, env, **kwargs):
     return subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True, text=True, **kwargs)
 
 
-def test_every_receipted_complaint_exists_exactly_once_through_a_database_restart_and_a_killed_worker(tmp_path):
-    # Not under tmp_path: the postgres user must be able to reach the cluster's folder.
-    cluster = Path(tempfile.mkdtemp(prefix="portal-fault-pg."))
-    database_url = _run([str(ROOT / ".ci" / "pg"), "start", str(cluster)], os.environ.copy()).stdout.strip()
+def test_every_receipted_complaint_exists_exactly_once_through_a_database_restart_and_a_killed_worker(
+    tmp_path, clone_cluster, static_root
+):
+    cluster, database_url = clone_cluster()  # migrated already
     port = _free_port()
     env = {
         **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PORTAL_"))},
@@ -128,7 +127,7 @@ def test_every_receipted_complaint_exists_exactly_once_through_a_database_restar
         "PORTAL_HTTPS": "0",
         "PORTAL_RATE_LIMITS": "off",
         "PORTAL_MEDIA_ROOT": str(tmp_path / "media"),
-        "PORTAL_STATIC_ROOT": str(tmp_path / "static"),
+        "PORTAL_STATIC_ROOT": str(static_root),
         "PORTAL_LOG_LEVEL": "ERROR",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "4",
@@ -137,8 +136,6 @@ def test_every_receipted_complaint_exists_exactly_once_through_a_database_restar
     }
     server = None
     try:
-        _run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env, timeout=300)
-        _run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], env, timeout=300)
         server_log = tmp_path / "gunicorn.log"
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "-c", "portal/gunicorn.conf.py", "portal.wsgi"],

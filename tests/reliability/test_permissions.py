@@ -7,13 +7,11 @@ delete page — except for records nobody may write through the admin (NEVER bel
 listed by URL name; a test fails when an admin URL exists that this file does not classify.
 """
 
-import io
 from collections import Counter
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, reverse
 
@@ -26,6 +24,7 @@ from portal.models import PersonalDataSeen
 from portal.privacy import personal_data_seen
 from tests.complaints.factories import register
 from tests.complaints.files import pdf
+from tests.demo_snapshot import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -114,9 +113,8 @@ def _report_size():
 
 
 @pytest.fixture
-def world(make_user, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("load_demo", stdout=io.StringIO())
+def world(make_user):
+    load_demo()
     users = {name: make_user(name, groups=[group]) for name, group in ROLES.items() if group}
     users["superuser"] = make_user("root", superuser=True)
     from portal.models import Branch

@@ -20,7 +20,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import urllib.error
 import urllib.parse
@@ -87,11 +86,10 @@ def _form(visitor: Visitor, url: str) -> dict:
 
 
 @contextlib.contextmanager
-def _servers(tmp_path, *, count: int, workers: int, redis_url: str | None):
-    """`count` gunicorn instances of `workers` workers each on a PostgreSQL cluster of their own; yields their
-    base URLs, their environment and the database URL."""
-    cluster = Path(tempfile.mkdtemp(prefix="portal-two-servers-pg."))
-    database_url = _run([str(ROOT / ".ci" / "pg"), "start", str(cluster)], os.environ.copy()).stdout.strip()
+def _servers(tmp_path, clone_cluster, static_root, *, count: int, workers: int, redis_url: str | None):
+    """`count` gunicorn instances of `workers` workers each on a PostgreSQL cluster of their own (a copy of the
+    migrated one); yields their base URLs, their environment and the database URL."""
+    cluster, database_url = clone_cluster()
     env = {
         **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PORTAL_", "GUNICORN_"))},
         "DATABASE_URL": database_url,
@@ -99,7 +97,7 @@ def _servers(tmp_path, *, count: int, workers: int, redis_url: str | None):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "PORTAL_HTTPS": "0",
         "PORTAL_MEDIA_ROOT": str(tmp_path / "media"),
-        "PORTAL_STATIC_ROOT": str(tmp_path / "static"),
+        "PORTAL_STATIC_ROOT": str(static_root),
         "PORTAL_LOG_LEVEL": "ERROR",
         "PORTAL_SMS_BACKEND": "memory",
         "GUNICORN_WORKERS": str(workers),
@@ -109,12 +107,6 @@ def _servers(tmp_path, *, count: int, workers: int, redis_url: str | None):
         env["REDIS_URL"] = redis_url
     servers = []
     try:
-        # collectstatic needs no database: it runs beside the migrations.
-        static = subprocess.Popen(
-            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env
-        )
-        _run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env, timeout=300)
-        assert static.wait(timeout=300) == 0
         bases = []
         for _ in range(count):
             port = _free_port()
@@ -140,19 +132,20 @@ def _servers(tmp_path, *, count: int, workers: int, redis_url: str | None):
 
 
 @pytest.fixture
-def two_servers(tmp_path):
+def two_servers(tmp_path, clone_cluster, static_root):
     redis_url = os.environ.get("PORTAL_TEST_REDIS_URL")
     assert redis_url, "run through .ci/test.sh, which starts Redis and sets PORTAL_TEST_REDIS_URL"
     # A database of its own in the shared Redis, emptied first: nothing left over from another run counts.
     redis_url = re.sub(r"/\d*$", "", redis_url) + "/5"
     redis.Redis.from_url(redis_url).flushdb()
-    with _servers(tmp_path, count=2, workers=1, redis_url=redis_url) as servers:
+    with _servers(tmp_path, clone_cluster, static_root, count=2, workers=1, redis_url=redis_url) as servers:
         yield servers
 
 
 @pytest.fixture(scope="module")
-def one_server_without_redis(tmp_path_factory):
-    with _servers(tmp_path_factory.mktemp("one-server"), count=1, workers=4, redis_url=None) as servers:
+def one_server_without_redis(tmp_path_factory, clone_cluster, static_root):
+    folder = tmp_path_factory.mktemp("one-server")
+    with _servers(folder, clone_cluster, static_root, count=1, workers=4, redis_url=None) as servers:
         yield servers
 
 
