@@ -33,6 +33,7 @@ from ..models import (
     RootCause,
     Source,
 )
+from ..placeholders import HINT_CLOSE, HINT_OPEN, hint_words
 
 A = services.A
 
@@ -131,7 +132,8 @@ class DecideForm(ActionForm):
         super().__init__(*args, **kwargs)
         # The rule of services.complaint_decide (Art. 21): the decision names at least one further remedy;
         # unticking them all says which ones there are to choose from.
-        names = pgettext("list separator", ", ").join(str(label) for _value, label in Remedy.choices)
+        names_separator = pgettext("list separator", ", ")
+        names = names_separator.join(str(label) for _value, label in Remedy.choices)
         self.fields["remedies"].error_messages["required"] = gettext(
             "Tick at least one further remedy open to the complainant: %(remedies)s."
         ) % {"remedies": names}
@@ -150,6 +152,12 @@ class DecideForm(ActionForm):
                 self.initial["outcome"] = self.chosen_template.outcome
         if self.chosen_template is not None:
             self.initial["from_template"] = self.chosen_template.pk
+            hints = [HINT_OPEN + word + HINT_CLOSE for word in hint_words(self.chosen_template.body)]
+            if hints:
+                self.fields["decision"].help_text = gettext(
+                    "Replace each hint in double square brackets with the facts of this case: %(hints)s. A decision "
+                    "still holding one is refused."
+                ) % {"hints": names_separator.join(hints)}
         elif not (self.is_bound and self.data.get("from_template")):
             # No template: no template outcome to differ from.
             del self.fields["outcome_reason"]

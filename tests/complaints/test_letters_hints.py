@@ -128,6 +128,8 @@ def test_the_decide_page_refuses_a_decision_with_a_hint_naming_it_and_keeps_what
     assert response.status_code == 200
     assert "处理决定中仍有模板提示语[[写明核查的事实与依据的合同条款]]" in response.text
     assert "投诉（编号" in response.text  # the decision typed is kept
+    page = client.get(f"{ADMIN}{case.pk}/do/decide/?template={templates['zh-hans'].pk}").text
+    assert f"请将双方括号中的提示语逐一改写为本案的事实：{ZH_HINT}。" in page
     assert Complaint.objects.get(pk=case.pk).status == Status.ACCEPTED
 
 
@@ -176,6 +178,7 @@ def test_the_decide_form_carries_its_template_and_asks_why_when_the_outcome_diff
     page = client.get(f"/en{ADMIN}{case.pk}/do/decide/?template={template.pk}").text
     assert f'name="from_template" value="{template.pk}"' in page
     assert "Why the outcome differs from the template&#x27;s" in page
+    assert f"Replace each hint in double square brackets with the facts of this case: {EN_HINT}." in page
     form = {
         "decision": "We found that part of the bill is covered; we will pay that part.",
         "outcome": "partly_upheld",
