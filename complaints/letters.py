@@ -4,20 +4,48 @@ A template's text is the staff's own wording with placeholders in braces ({track
 names in PLACEHOLDERS exist; they are checked when a template is saved and substituted as plain text, so nothing a
 supervisor types is ever run as a template or reaches an attribute of the case. Everything is written in the
 complainant's language (the fixed sentences through the catalog, under translation.override).
+
+A template's hints, [[state the facts found]], are left as written when it is filled: the handler replaces them.
+`hints_in` finds those left in a decision or a letter (the [[…]] marks, and any template's hint words left in place),
+and the services refuse to decide, print or issue until none is left.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.utils import formats, timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from portal import regulator
 from portal.models import SiteProfile
 
-from .models import Complaint, Remedy
-from .placeholders import substitute
+from .models import Complaint, LetterTemplate, Remedy
+from .placeholders import find_hints, hint_words, substitute
 from .review import review_unit, review_window_ends
+
+
+def template_hint_words() -> list[str]:
+    """The hint words of every template, in use or not (a decision may have been started from an older one)."""
+    words = []
+    for body in LetterTemplate.objects.values_list("body", flat=True):
+        words.extend(word for word in hint_words(body) if word not in words)
+    return words
+
+
+def hints_in(text: str) -> list[str]:
+    """The hints `text` still holds, as they appear in it (placeholders.find_hints, with every template's words)."""
+    return find_hints(text, template_hint_words())
+
+
+def hints_message(hints: list[str]) -> str:
+    """Why a letter holding `hints` is neither printed nor issued (the service's refusal, the preview's warning)."""
+    return ngettext(
+        "The letter still holds the template's hint %(hints)s. It cannot be printed or recorded as issued until "
+        "the decision states the facts of this case.",
+        "The letter still holds the template's hints %(hints)s. It cannot be printed or recorded as issued until "
+        "the decision states the facts of this case.",
+        len(hints),
+    ) % {"hints": pgettext("list separator", ", ").join(hints)}
 
 
 def letter_date(day: date | None, language: str) -> str:
@@ -104,6 +132,11 @@ class Letter:
     def paragraphs(self) -> list[str]:
         """The body's paragraphs: one for each line written."""
         return [line.strip() for line in self.body.splitlines() if line.strip()]
+
+    @property
+    def hints(self) -> list[str]:
+        """The templates' hints the letter still holds: it may not be printed or issued while any is left."""
+        return hints_in(self.body)
 
     @property
     def text(self) -> str:

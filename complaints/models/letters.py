@@ -5,14 +5,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..placeholders import check_placeholders
+from ..placeholders import check_hints, check_placeholders
 from .vocabulary import LANGUAGE_CHOICES, Outcome, _in
 
 
 class LetterTemplate(models.Model):
     """A decision letter's wording kept by supervisors: the decide form starts from one, filled with the case's
     facts. Placeholders are names in braces from complaints.placeholders.PLACEHOLDERS ({tracking_number}, {name},
-    ...), checked when the template is saved; they are substituted as plain text (never a template engine)."""
+    ...), checked when the template is saved; they are substituted as plain text (never a template engine). Hints
+    for the handler are written [[like this]]; a decision or a letter that still holds one is refused. A decision
+    whose outcome is not the template's (when it names one) needs a reason."""
 
     name = models.CharField(_("template name"), max_length=100)
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, default="zh-hans")
@@ -21,7 +23,10 @@ class LetterTemplate(models.Model):
         max_length=16,
         choices=Outcome.choices,
         blank=True,
-        help_text=_("The outcome this wording suits; empty for any."),
+        help_text=_(
+            "The outcome this wording suits; empty for any. A decision written from it with another outcome "
+            "needs a reason, kept in the history."
+        ),
     )
     body = models.TextField(
         _("text"),
@@ -29,7 +34,9 @@ class LetterTemplate(models.Model):
         help_text=_(
             "The decision as told to the complainant. Placeholders in braces are filled with the case's facts: "
             "{tracking_number}, {name}, {received_date}, {due_date}, {decision_date}, {decision}, {remedies}, "
-            "{regulator_route}, {insurer}, {today}."
+            "{regulator_route}, {insurer}, {today}. Write what the handler must replace with the case's own facts "
+            "as a hint in double square brackets: [[state the facts found and the policy terms relied on]]. A "
+            "decision or a letter that still holds a hint is refused."
         ),
     )
     is_active = models.BooleanField(_("in use"), default=True)
@@ -70,3 +77,4 @@ class LetterTemplate(models.Model):
 
     def clean(self):
         check_placeholders(self.body)
+        check_hints(self.body)

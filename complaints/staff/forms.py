@@ -33,6 +33,7 @@ from ..models import (
     RootCause,
     Source,
 )
+from ..placeholders import HINT_CLOSE, HINT_OPEN, hint_words
 
 A = services.A
 
@@ -115,12 +116,24 @@ class DecideForm(ActionForm):
         _("The 30 days for asking for a review count from this day. More than 3 days back needs a supervisor."),
     )
     note = _note()
+    # The template the decision was written from (from ?template=): its outcome is checked by the service.
+    from_template = forms.ModelChoiceField(
+        queryset=LetterTemplate.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    outcome_reason = forms.CharField(
+        label=_("Why the outcome differs from the template's"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Needed only when the outcome is not the one the template is written for; kept in the history."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The rule of services.complaint_decide (Art. 21): the decision names at least one further remedy;
         # unticking them all says which ones there are to choose from.
-        names = pgettext("list separator", ", ").join(str(label) for _value, label in Remedy.choices)
+        names_separator = pgettext("list separator", ", ")
+        names = names_separator.join(str(label) for _value, label in Remedy.choices)
         self.fields["remedies"].error_messages["required"] = gettext(
             "Tick at least one further remedy open to the complainant: %(remedies)s."
         ) % {"remedies": names}
@@ -137,6 +150,17 @@ class DecideForm(ActionForm):
             self.initial["decision"] = letters.fill(self.chosen_template, self.complaint)
             if self.chosen_template.outcome:
                 self.initial["outcome"] = self.chosen_template.outcome
+        if self.chosen_template is not None:
+            self.initial["from_template"] = self.chosen_template.pk
+            hints = [HINT_OPEN + word + HINT_CLOSE for word in hint_words(self.chosen_template.body)]
+            if hints:
+                self.fields["decision"].help_text = gettext(
+                    "Replace each hint in double square brackets with the facts of this case: %(hints)s. A decision "
+                    "still holding one is refused."
+                ) % {"hints": names_separator.join(hints)}
+        elif not (self.is_bound and self.data.get("from_template")):
+            # No template: no template outcome to differ from.
+            del self.fields["outcome_reason"]
 
 
 class DeliveryForm(ActionForm):
@@ -339,7 +363,20 @@ ACTION_FORMS = {
     A.PAUSE: (PauseForm, _passing("complaint_pause", "reason", "started_on")),
     A.RESUME: (ResumeForm, _passing("complaint_resume", "note", "ended_on")),
     A.RESTART: (RequiredNoteForm, _passing("complaint_restart", "note")),
-    A.DECIDE: (DecideForm, _passing("complaint_decide", "decision", "outcome", "remedies", "note", "delivered_on")),
+    A.DECIDE: (
+        DecideForm,
+        lambda c, u, d: services.complaint_decide(
+            complaint=c,
+            actor=u,
+            decision=d["decision"],
+            outcome=d["outcome"],
+            remedies=d["remedies"],
+            note=d["note"],
+            delivered_on=d["delivered_on"],
+            template=d["from_template"],
+            outcome_reason=d.get("outcome_reason", ""),
+        ),
+    ),
     A.DELIVER: (DeliveryForm, _passing("complaint_record_delivery", "delivered_on", "note")),
     A.CLOSE: (
         CloseForm,

@@ -116,10 +116,14 @@ def complaint_add_staff_attachments(*, complaint: Complaint, actor, files, note:
 @transaction.atomic
 def complaint_issue_letter(*, complaint: Complaint, actor) -> Complaint:
     """Record that the decision letter was printed and sent (to a complainant who came by letter, visit or
-    phone): the event keeps the letter's text as issued, in the complainant's language."""
+    phone): the event keeps the letter's text as issued, in the complainant's language. A letter that still holds
+    a template's hint (a decision recorded before hints were refused) is refused, naming it."""
     _staff_actor(actor)
     current = _begin(complaint, A.LETTER, actor=actor)
     if not current.decision:
         raise WorkflowError(_("There is no decision to send yet."), code="no_decision")
     letter = letters.decision_letter(current)
+    hints = letter.hints
+    if hints:
+        raise WorkflowError(letters.hints_message(hints), code="hint")
     return _apply(current, A.LETTER, actor=actor, note=letter.text, public=False, data={"language": letter.language})

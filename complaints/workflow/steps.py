@@ -5,9 +5,10 @@ reject, assign, and the reply to the regulator.
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import notifications, staff_alerts
+from .. import letters, notifications, staff_alerts
 from ..models import (
     Complaint,
     Outcome,
@@ -56,17 +57,25 @@ def complaint_decide(
     remedies: list[str],
     note: str = "",
     delivered_on: date | None = None,
+    template=None,
+    outcome_reason: str = "",
 ) -> Complaint:
     """The decision, as told to the complainant (Art. 20: decided and told within the limit). It must name the
     further remedies open to them (Art. 21: review, mediation, arbitration, litigation). `delivered_on` is the
     day the complainant received it (today by default: the portal tells them when it is recorded); the 30 days
-    for asking for a review count from it. A decision recorded after the limit is late, whatever that day."""
+    for asking for a review count from it. A decision recorded after the limit is late, whatever that day.
+
+    No template hint may be left in it ([[…]], or a template's hint words): it is published, printed and announced
+    as written. `template` is the letter template it was written from: when the template names an outcome and
+    `outcome` is another, the decision needs `outcome_reason`, kept in the event with the template's name."""
     decision = _require(decision, _("Write the decision as it will be told to the complainant."))
     if outcome not in Outcome.values:
         raise WorkflowError(_("Choose the outcome."), code="outcome")
     remedies = [code for code in Remedy.values if code in set(remedies or [])]
     if not remedies:
         raise WorkflowError(_("Name at least one further remedy open to the complainant."), code="remedies")
+    _refuse_hints(decision)
+    data = _template_data(template, outcome, outcome_reason)
     current = _begin(complaint, A.DECIDE, actor=actor)
     day = _step_day(current, delivered_on, actor)
     complaint = _apply(
@@ -75,6 +84,7 @@ def complaint_decide(
         actor=actor,
         note=note,
         happened_on=day,
+        data=data,
         fields={
             "decision": decision,
             "outcome": outcome,
@@ -85,6 +95,45 @@ def complaint_decide(
     )
     notifications.notify(complaint, notifications.REVIEW_DECIDED if complaint.review_of_id else notifications.DECIDED)
     return complaint
+
+
+def _refuse_hints(decision: str) -> None:
+    hints = letters.hints_in(decision)
+    if hints:
+        raise WorkflowError(
+            ngettext(
+                "The decision still holds the template's hint %(hints)s. Replace it with the facts of this case.",
+                "The decision still holds the template's hints %(hints)s. Replace each with the facts of this case.",
+                len(hints),
+            )
+            % {"hints": pgettext("list separator", ", ").join(hints)},
+            code="hint",
+        )
+
+
+def _template_data(template, outcome: str, reason: str) -> dict | None:
+    """The decide event's note of the template the decision was written from, and the reason its outcome differs
+    from the template's; refused without one."""
+    if template is None:
+        return None
+    data = {"template": template.name}
+    if template.outcome and template.outcome != outcome:
+        reason = (reason or "").strip()
+        if not reason:
+            raise WorkflowError(
+                gettext(
+                    "The template “%(template)s” is written for the outcome “%(expected)s”, not “%(chosen)s”. "
+                    "Choose the template's outcome, or say why this decision's outcome differs."
+                )
+                % {
+                    "template": template.name,
+                    "expected": Outcome(template.outcome).label,
+                    "chosen": Outcome(outcome).label,
+                },
+                code="template_outcome",
+            )
+        data["outcome_reason"] = reason[:2000]
+    return data
 
 
 def _root_cause(code: str, *, active: bool = False):

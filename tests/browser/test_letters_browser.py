@@ -23,8 +23,11 @@ LANGUAGES = {
     "en": {"prefix": "/en", "locale": "en-US", "django": "en", "login": "Log in", "fill": "Fill in the decision"},
 }
 FOUND = {
-    "zh": ("[写明核查的事实与依据的合同条款]", "投保时未如实告知既往病史，依据合同第七条"),
-    "en": ("[state the facts found and the policy terms relied on]", "the prior illness was not disclosed (clause 7)"),
+    "zh": ("[[写明核查的事实与依据的合同条款]]", "投保时未如实告知既往病史，依据合同第七条"),
+    "en": (
+        "[[state the facts found and the policy terms relied on]]",
+        "the prior illness was not disclosed (clause 7)",
+    ),
 }
 
 
@@ -121,4 +124,36 @@ def test_a_handler_decides_from_a_template_and_prints_the_letter(lang, site, liv
     if os.environ.get("PORTAL_SCREENSHOTS"):
         page.wait_for_timeout(2500)  # the viewer draws the page after the document has loaded
     keep(page, f"pdf-preview-{lang}")
+    context.close()
+
+
+REFUSED = {
+    "zh": "处理决定中仍有模板提示语",
+    "en": "The decision still holds the template's hint",
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_decision_with_an_unfilled_hint_is_refused_with_the_hint_named(lang, site, live_server, browser):
+    words = LANGUAGES[lang]
+    base = live_server.url + words["prefix"]
+    complaint = register(site["supervisor"], name="王芳" if lang == "zh" else "Daniel Weber", language=words["django"])
+    services.complaint_assign(complaint=complaint, actor=site["supervisor"], handler=site["handler"])
+    services.complaint_accept(complaint=complaint, actor=site["handler"])
+    template = LetterTemplate.objects.get(language=words["django"])
+    context, page = signed_in(browser, words, base, "handler")
+
+    page.goto(f"{base}/admin/complaints/complaint/{complaint.pk}/do/decide/")
+    page.select_option("#id_template", str(template.pk))
+    page.get_by_role("button", name=words["fill"]).click()
+    page.wait_for_url(f"**/do/decide/?template={template.pk}")
+    page.click('form.cp-action-form input[type="submit"]')
+    error = page.locator("ul.errorlist.nonfield")
+    error.wait_for()
+    placeholder, _found = FOUND[lang]
+    assert REFUSED[lang] in error.inner_text() and placeholder in error.inner_text()
+    keep(page, f"decide-hint-refused-{lang}")
+    assert placeholder in page.input_value('textarea[name="decision"]')  # what was typed is kept
+    complaint.refresh_from_db()
+    assert not complaint.decision and not complaint.events.filter(action=EventAction.DECIDE).exists()
     context.close()

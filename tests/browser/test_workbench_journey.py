@@ -34,8 +34,11 @@ LANGUAGES = {
     "en": {"prefix": "/en", "locale": "en-US", "django": "en", "html": "en", "login": "Log in"},
 }
 FOUND = {
-    "zh": ("[写明核查的事实与依据的合同条款]", "投保时未如实告知既往病史，依据合同第七条"),
-    "en": ("[state the facts found and the policy terms relied on]", "the prior illness was not disclosed (clause 7)"),
+    "zh": ("[[写明核查的事实与依据的合同条款]]", "投保时未如实告知既往病史，依据合同第七条"),
+    "en": (
+        "[[state the facts found and the policy terms relied on]]",
+        "the prior illness was not disclosed (clause 7)",
+    ),
 }
 # The clicks of the whole case measured by this test (handler from sign-in to the printed, recorded letter).
 CLICK_CEILING = 19

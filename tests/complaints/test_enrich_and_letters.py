@@ -291,7 +291,7 @@ def test_the_decide_form_starts_from_a_template_and_the_handler_decides(case, pe
     page = client.get(f"{ADMIN}{case.pk}/do/decide/?template={template.pk}").text
     assert f"您于2026年11月20日提出的投诉（编号{case.tracking_number}）已收悉" in page
     assert '<option value="not_upheld" selected>' in page
-    decision = letters.fill(template, case).replace("[写明核查的事实与依据的合同条款]", "理赔材料显示既往症未告知")
+    decision = letters.fill(template, case).replace("[[写明核查的事实与依据的合同条款]]", "理赔材料显示既往症未告知")
     response = client.post(
         f"{ADMIN}{case.pk}/do/decide/",
         {

@@ -144,13 +144,17 @@ def letter_view(request, pk):
         return redirect("admin:complaints_complaint_letter", complaint.pk)
     # The letter names the complainant in full.
     personal_data_seen(request.user, complaint, where="admin:letter", fields="name")
+    letter = letters.decision_letter(complaint)
+    hints = letter.hints
     context = staff_context(
         request,
         gettext("Decision letter · %(number)s") % {"number": complaint.tracking_number},
         crumbs=_record_crumbs(complaint),
         current=gettext("Decision letter"),
         complaint=complaint,
-        letter=letters.decision_letter(complaint),
+        letter=letter,
+        hints=hints,
+        hints_message=letters.hints_message(hints) if hints else "",
         issued=complaint.events.filter(action=services.A.LETTER).select_related("actor").order_by("-at").first(),
     )
     return TemplateResponse(request, "admin/complaints/complaint/letter.html", context)
