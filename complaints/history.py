@@ -43,6 +43,8 @@ LABELS = {
     "outcome": _("How the call went"),
     "at": _("Time of the call"),
     "language": _("Language"),
+    "template": _("Letter template"),
+    "outcome_reason": _("Why the outcome differs from the template's"),
 }
 GROUP_LABELS = {
     roles.COMPLAINT_HANDLER: _("Complaint handlers"),
