@@ -101,6 +101,12 @@ class Message(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=MessageStatus.values), name="message_status_valid"),
             models.CheckConstraint(condition=Q(channel__in=MessageChannel.values), name="message_channel_valid"),
+            # A held message says why; no other message has a reason to be held.
+            models.CheckConstraint(
+                condition=Q(status=MessageStatus.HELD, held_reason__in=HeldReason.values)
+                | (~Q(status=MessageStatus.HELD) & Q(held_reason="")),
+                name="message_held_has_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="message_pending_idx"),

@@ -3,7 +3,6 @@ a phone, reaches one phone at most a few times a Beijing day; beyond that the me
 reason, the complaint itself stored and receipted on screen. Messages a case step sends are never held. (Bookings:
 tests/reception/test_booking_limits.py.)"""
 
-
 import pytest
 import time_machine
 from django.test import Client
@@ -138,3 +137,14 @@ def test_staff_see_held_messages_and_why_in_the_messages_admin(open_forms, make_
     assert "138****5678" in page and "13812345678" not in page
     chinese = client.get("/admin/portal/message/?held_reason=receipts").text
     assert held.reference in chinese and "已暂缓，未发送" in chinese
+
+
+@time_machine.travel("2026-11-02 10:00 +08:00", tick=False)
+def test_the_database_keeps_a_held_message_with_its_reason_and_no_other_message_with_one(open_forms):
+    from django.db import IntegrityError, transaction
+
+    _submit()
+    message = _receipts().get()
+    for status, reason in ((MessageStatus.HELD, ""), (MessageStatus.QUEUED, HeldReason.RECEIPTS)):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Message.objects.filter(pk=message.pk).update(status=status, held_reason=reason)
