@@ -105,3 +105,50 @@ def test_the_booking_form_refuses_a_third_upcoming_booking_at_the_phone_field_in
     chinese = Client().post(f"/reception/book/{days[2].pk}/", FORM)
     assert "该手机号已有2个待进行的预约" in chinese.text
     assert Booking.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_four_bookings_for_one_phone_at_the_same_moment_take_only_the_phones_two_places(demo):
+    import threading
+    from datetime import time
+
+    from django.db import connection
+
+    from portal.models import Branch
+    from reception.models import ReceptionDay
+
+    days = [
+        ReceptionDay.objects.create(
+            branch=Branch.objects.get(slug="beijing"),
+            date=date(2026, 12, n),
+            start_time=time(9),
+            end_time=time(11, 30),
+            receptionist="张丹",
+            place_zh_hans="某地",
+            capacity=5,
+        )
+        for n in (7, 8, 9, 10)
+    ]
+    barrier = threading.Barrier(4)
+    outcomes = []
+
+    def take(day):
+        try:
+            barrier.wait()
+            _book(day)
+            outcomes.append("booked")
+        except reception_services.BookingRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    with time_machine.travel("2026-11-21 10:00 +0800", tick=False):
+        threads = [threading.Thread(target=take, args=(day,)) for day in days]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(outcomes) == ["booked", "booked", "refused", "refused"]
+    assert Booking.objects.filter(phone=PHONE).count() == 2
+    sent = Message.objects.filter(template="booking.confirmed", status=MessageStatus.QUEUED).count()
+    assert sent == 2
