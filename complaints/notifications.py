@@ -14,7 +14,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from portal.messaging.models import MessageChannel
+from portal.messaging.models import HeldReason, MessageChannel
 from portal.messaging.outbox import message_queue
 
 from .deadlines import review_deadline
@@ -23,6 +23,11 @@ from .models import Complaint, Remedy
 RECEIVED, ACCEPTED, EXTENDED, PAUSED, DECIDED = "received", "accepted", "extended", "paused", "decided"
 RESUMED, RESTARTED, REJECTED, MERGED, WITHDRAWN = "resumed", "restarted", "rejected", "merged", "withdrawn"
 REOPENED, REVIEW_OPENED, REVIEW_DECIDED = "reopened", "review_opened", "review_decided"
+
+# Receipts: anyone who types a phone into the complaint form (or asks for a review) makes the portal send one, so
+# they count against the daily limit per recipient (portal/messaging/outbox.py); beyond it they are held, and the
+# complaint is stored and receipted on screen all the same. Messages a case step sends are never limited.
+LIMITED = {RECEIVED: HeldReason.RECEIPTS, REVIEW_OPENED: HeldReason.RECEIPTS}
 
 _muted: ContextVar[bool] = ContextVar("complaint_notifications_muted", default=False)
 
@@ -93,4 +98,5 @@ def notify(complaint: Complaint, kind: str, **extra) -> None:
             params=values,
             about=complaint,
             reference=complaint.tracking_number,
+            limit=LIMITED.get(kind, ""),
         )

@@ -281,6 +281,12 @@ PORTAL_MESSAGE_LEASE_SECONDS = float(os.environ.get("PORTAL_MESSAGE_LEASE_SECOND
 # Links in staff emails use PORTAL_SITE_URL (below; empty: site-relative links).
 # The handlers' daily digest goes out with the first `run_periodic` at or after this hour (Beijing time).
 PORTAL_DIGEST_HOUR = int(os.environ.get("PORTAL_DIGEST_HOUR", "8"))
+# Limits per recipient (docs/messages.md): messages anyone can trigger by typing a phone or an address reach one
+# recipient at most so many times a Beijing day; beyond that they are held in the outbox, not sent. Messages a case
+# step sends are never limited. A phone holds at most PORTAL_BOOKINGS_PER_PHONE upcoming bookings.
+PORTAL_DAILY_RECEIPTS_PER_RECIPIENT = int(os.environ.get("PORTAL_DAILY_RECEIPTS_PER_RECIPIENT", "3"))
+PORTAL_DAILY_BOOKING_MESSAGES_PER_RECIPIENT = int(os.environ.get("PORTAL_DAILY_BOOKING_MESSAGES_PER_RECIPIENT", "3"))
+PORTAL_BOOKINGS_PER_PHONE = int(os.environ.get("PORTAL_BOOKINGS_PER_PHONE", "2"))
 
 # Rate limits on public forms. `PORTAL_RATE_LIMITS=off` switches them off for load tests (docs/deploy.md).
 PORTAL_RATE_LIMITS = os.environ.get("PORTAL_RATE_LIMITS", "on").strip().lower() != "off"

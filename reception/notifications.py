@@ -4,12 +4,17 @@ visitor booked in, with the texts of portal/messaging/catalogue.py and the gatew
 
 from django.utils import translation
 
-from portal.messaging.models import MessageChannel
+from portal.messaging.models import HeldReason, MessageChannel
 from portal.messaging.outbox import message_queue
 
 from .models import Booking
 
 CONFIRMED, MOVED, DAY_CANCELLED, CANCELLED = "confirmed", "moved", "day_cancelled", "cancelled"
+
+# What anyone with a phone number (and a booking number) can make the portal send: booking and cancelling count
+# against the daily limit per recipient (portal/messaging/outbox.py); beyond it the message is held and the page
+# still shows the booking. The branch's changes to a day (moved, cancelled) are never limited.
+LIMITED = {CONFIRMED: HeldReason.BOOKINGS, CANCELLED: HeldReason.BOOKINGS}
 
 
 def notify(booking: Booking, kind: str) -> None:
@@ -32,4 +37,5 @@ def notify(booking: Booking, kind: str) -> None:
         params=params,
         about=booking,
         reference=booking.number,
+        limit=LIMITED.get(kind, ""),
     )

@@ -4,11 +4,12 @@ visit into a complaint record. Views, admin actions and the import command all c
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from complaints import services as complaint_services
@@ -253,17 +254,37 @@ def reception_days_generate(
 
 
 class BookingRefused(Exception):
-    """A booking the day cannot take; the message is for the consumer."""
+    """A booking the day cannot take; the message is for the consumer. `field` names the form field it is about
+    (None: the whole form)."""
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _lock_phone(phone: str) -> None:
+    """Serialise bookings for one phone until the transaction ends (two at the same moment cannot both take the
+    phone's last upcoming booking). Taken after the day's row, in every booking, so the order never crosses."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"booking-phone:{phone}"])
+
+
+def upcoming_bookings_of(phone: str, today: date) -> int:
+    """How many active bookings `phone` (E.164) holds for days from `today` on."""
+    return Booking.objects.active().filter(phone=phone, day__date__gte=today).count()
 
 
 @transaction.atomic
 def booking_create(
     *, day_id: int, name: str, phone: str, topic: str, tracking_number: str = "", today: date | None = None
 ) -> Booking:
-    """Book a visit on an upcoming day that is not cancelled, within its capacity.
+    """Book a visit on an upcoming day that is not cancelled, within its capacity, for a phone that holds fewer
+    than PORTAL_BOOKINGS_PER_PHONE upcoming bookings (a number typed by anyone must not fill the days).
 
     The day's row is locked (SELECT … FOR UPDATE) while the active bookings are counted, so two people taking
-    the last place at the same moment cannot both get it."""
+    the last place at the same moment cannot both get it; the phone's bookings are counted under a lock of its
+    own, for the same reason."""
     today = today or timezone.localdate()
     day = ReceptionDay.objects.select_for_update().filter(pk=day_id).first()
     ended = day is not None and day.date == today and timezone.localtime().time() >= day.end_time
@@ -275,11 +296,26 @@ def booking_create(
         raise BookingRefused(
             _("This reception day is fully booked. Choose another day or call the branch to ask about places.")
         )
+    phone = normalize_phone(phone)
+    _lock_phone(phone)
+    most = settings.PORTAL_BOOKINGS_PER_PHONE
+    if upcoming_bookings_of(phone, today) >= most:
+        raise BookingRefused(
+            ngettext(
+                "This phone number already holds %(count)s upcoming booking, the most one number may hold. "
+                "Cancel it (with its booking number) before booking another visit.",
+                "This phone number already holds %(count)s upcoming bookings, the most one number may hold. "
+                "Cancel one of them (with its booking number) before booking another visit.",
+                most,
+            )
+            % {"count": most},
+            field="phone",
+        )
     booking = Booking.objects.create(
         day=day,
         number=codes.generate("BK", timezone.localdate()),
         name=name.strip(),
-        phone=normalize_phone(phone),
+        phone=phone,
         topic=topic.strip(),
         tracking_number=codes.normalize(tracking_number) if tracking_number else "",
         language=(get_language() or "zh-hans")[:10],

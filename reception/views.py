@@ -137,7 +137,8 @@ def book(request, day_id: int):
             try:
                 booking = services.booking_create(day_id=day.pk, today=today, **form.booking_fields())
             except services.BookingRefused as refused:
-                form.add_error(None, str(refused))
+                # A refusal about the phone (it holds the most upcoming bookings) stands at the phone field.
+                form.add_error(refused.field if refused.field in form.fields else None, str(refused))
             else:
                 request.session[SESSION_BOOKED] = booking.pk
                 return redirect("reception:booked")

@@ -1,5 +1,6 @@
-"""The outbox in the admin (read-only: what was sent, to whom masked, when, or why not) and each staff member's
-inbox of alerts (their own only; opening one marks it read and goes to its case)."""
+"""The outbox in the admin (read-only: what was sent, to whom masked, when, or why not — failed, given up, or held
+at a recipient's daily limit, with the reason) and each staff member's inbox of alerts (their own only; opening one
+marks it read and goes to its case)."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -24,10 +25,11 @@ class MessageAdmin(ReadOnlyAdmin):
         "channel",
         "masked_recipient",
         "status",
+        "held_reason",
         "attempts",
         "sent_at",
     )
-    list_filter = ("status", "channel", "template")
+    list_filter = ("status", "held_reason", "channel", "template")
     search_fields = ("reference",)
     date_hierarchy = "created_at"
     fields = (
@@ -39,6 +41,7 @@ class MessageAdmin(ReadOnlyAdmin):
         "subject",
         "text",
         "status",
+        "held_reason",
         "attempts",
         "created_at",
         "next_attempt_at",

@@ -30,6 +30,15 @@ class MessageStatus(models.TextChoices):
     SENT = "sent", _("Delivered to the gateway")
     FAILED = "failed", _("Failed, will be retried")
     GIVEN_UP = "given_up", _("Given up")
+    HELD = "held", _("Held, not sent")
+
+
+class HeldReason(models.TextChoices):
+    """Why a message was held instead of sent (outbox.RECIPIENT_LIMITS): a message anyone can make the portal
+    send, to a recipient who had already been sent the day's limit of its kind."""
+
+    RECEIPTS = "receipts", _("Daily limit of complaint receipts to this recipient reached")
+    BOOKINGS = "bookings", _("Daily limit of booking messages to this recipient reached")
 
 
 # Waiting for delivery: the worker picks these up when their next attempt is due.
@@ -70,6 +79,14 @@ class Message(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    limit = models.CharField(
+        _("counted against"),
+        max_length=16,
+        blank=True,
+        editable=False,
+        help_text=_("The daily limit per recipient this message counts against, if any."),
+    )
+    held_reason = models.CharField(_("why held"), max_length=16, choices=HeldReason.choices, blank=True)
     provider_id = models.CharField(_("provider's id"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("queued at"))
     sent_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
@@ -84,10 +101,17 @@ class Message(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=MessageStatus.values), name="message_status_valid"),
             models.CheckConstraint(condition=Q(channel__in=MessageChannel.values), name="message_channel_valid"),
+            # A held message says why; no other message has a reason to be held.
+            models.CheckConstraint(
+                condition=Q(status=MessageStatus.HELD, held_reason__in=HeldReason.values)
+                | (~Q(status=MessageStatus.HELD) & Q(held_reason="")),
+                name="message_held_has_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="message_pending_idx"),
             models.Index(fields=["content_type", "object_id", "created_at"], name="message_about_idx"),
+            models.Index(fields=["limit", "created_at"], name="message_limit_day_idx"),
         ]
 
     def __str__(self):

@@ -14,6 +14,12 @@ A worker killed between 1 and 3 leaves the row `sending` with a lease that runs 
 later claim) sends it again under the same key, which the gateway uses to accept it once (the test gateway
 does; SMTP receivers see the same Message-ID; Tencent Cloud returns the key in its delivery receipts). A message
 is therefore never lost, and not sent twice by a gateway that honours the key.
+
+Limits per recipient (`RECIPIENT_LIMITS`): a message anyone can make the portal send by typing a phone or an address
+into a public form (a complaint's receipt, a booking's messages) names its `limit`; when the recipient has already
+been sent that many of its kind this Beijing day, the message is still written, with everything it would have said,
+but `held` with its reason and never handed to the worker. Messages a case step sends (decision, extension, …)
+name no limit and are never held.
 """
 
 from datetime import timedelta
@@ -21,21 +27,63 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import Signal
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from portal.beijing import BEIJING, day_start
 from portal.profile import current_profile
 
 from . import catalogue
-from .models import PENDING_STATUSES, Message, MessageChannel, MessageStatus
+from .models import PENDING_STATUSES, HeldReason, Message, MessageChannel, MessageStatus
 from .sms import SMS, SMSFailure, get_backend
 
 
 def retry_delays() -> list[timedelta]:
     return [timedelta(seconds=seconds) for seconds in settings.PORTAL_MESSAGE_RETRY_DELAYS]
+
+
+# The daily limits per recipient: a limit's name (a HeldReason) and the setting that holds how many messages of
+# that kind one recipient may be sent a Beijing day.
+RECIPIENT_LIMITS = {
+    HeldReason.RECEIPTS: "PORTAL_DAILY_RECEIPTS_PER_RECIPIENT",
+    HeldReason.BOOKINGS: "PORTAL_DAILY_BOOKING_MESSAGES_PER_RECIPIENT",
+}
+
+
+def recipient_limit(limit: str) -> int:
+    return int(getattr(settings, RECIPIENT_LIMITS[limit]))
+
+
+def _lock_recipient(limit: str, recipient: str) -> None:
+    """Serialise the count of one recipient's messages of one kind until the caller's transaction ends, so two
+    submissions at the same moment cannot both take the last place."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"outbox:{limit}:{recipient.lower()}"])
+
+
+def sent_today(*, recipient: str, limit: str, now=None) -> int:
+    """How many messages counted against `limit` went (or are going) to `recipient` this Beijing day; held ones
+    do not count."""
+    now = now or timezone.now()
+    start = day_start(now.astimezone(BEIJING).date())
+    return (
+        Message.objects.filter(recipient__iexact=recipient, limit=limit, created_at__gte=start)
+        .exclude(status=MessageStatus.HELD)
+        .count()
+    )
+
+
+def _held_reason(limit: str, recipient: str, now) -> str:
+    """The reason to hold a message counted against `limit` to `recipient` now, or "" to send it. Public limits
+    are off with PORTAL_RATE_LIMITS=off (load tests)."""
+    if not limit or not settings.PORTAL_RATE_LIMITS:
+        return ""
+    _lock_recipient(limit, recipient)
+    return limit if sent_today(recipient=recipient, limit=limit, now=now) >= recipient_limit(limit) else ""
 
 
 def message_queue(
@@ -48,17 +96,25 @@ def message_queue(
     about=None,
     reference: str = "",
     recipient_user=None,
+    limit: str = "",
 ) -> Message | None:
     """Write a message to be sent and its delivery task, in the caller's transaction. The text is rendered now,
     in `language`, from the catalogue; an SMS carries the 【signature】 Chinese gateways require. Nothing is
-    queued for an empty recipient (no email address given)."""
+    queued for an empty recipient (no email address given).
+
+    `limit` (a HeldReason) names the daily limit per recipient the message counts against: past it, the message
+    is written `held` with that reason and no delivery task (a message a stranger could trigger). Without one it
+    is never held."""
     recipient = (recipient or "").strip()
     if not recipient:
         return None
+    if limit and limit not in RECIPIENT_LIMITS:
+        raise ValueError(f"unknown recipient limit {limit!r}")
     subject, text = catalogue.render(template, params, language)
     if channel == MessageChannel.SMS:
         text = catalogue.signature() + text
     now = timezone.now()
+    held = _held_reason(limit, recipient, now)
     message = Message.objects.create(
         content_type=ContentType.objects.get_for_model(about) if about is not None else None,
         object_id=about.pk if about is not None else None,
@@ -72,9 +128,13 @@ def message_queue(
         text=text,
         params={name: str(params[name]) for name in catalogue.TEMPLATES[template].params},
         created_at=now,
-        next_attempt_at=now,
+        limit=limit,
+        status=MessageStatus.HELD if held else MessageStatus.QUEUED,
+        held_reason=held,
+        next_attempt_at=None if held else now,
     )
-    _enqueue(message.pk)
+    if not held:
+        _enqueue(message.pk)
     return message
 
 
