@@ -187,15 +187,26 @@ def _answers(form: ComplaintForm) -> list[dict]:
     return sections
 
 
+def _sent_entry(entry) -> tuple[int | None, str]:
+    """(complaint id, submission key) of a token this session sent; a key of "" for entries without one."""
+    if isinstance(entry, list) and len(entry) == 2:
+        return entry[0], str(entry[1])
+    return (entry if isinstance(entry, int) else None), ""
+
+
 def _send(request, draft: dict, data: dict, *, form, uploads=()):
     """Make the complaint from checked answers, with the kept files and any just sent; the receipt's redirect,
-    or None when the service refused (the form then says why). The same token again shows this session's
-    receipt; the per-address limit counts new complaints only."""
+    or None when the service refused (the form then says why). The same token with the same answers again shows
+    the first receipt; the same token with other answers (a session that could not be saved after the first
+    complaint still offers its token) is a new complaint (services.submission_key). The per-address limit
+    counts new complaints only."""
     token = data["token"]
-    if token in _sent_tokens(request):
-        request.session[RECEIPT_SESSION_KEY] = _sent_tokens(request)[token]
+    key = services.submission_key(token, intake_values(data))
+    pk, sent_key = _sent_entry(_sent_tokens(request).get(token))
+    if pk is not None and sent_key == key:
+        request.session[RECEIPT_SESSION_KEY] = pk
         return redirect("complaints:receipt")
-    duplicate = Complaint.objects.filter(idempotency_key=token).exists()
+    duplicate = Complaint.objects.filter(idempotency_key=key).exists()
     ip = ratelimit.client_ip(request)
     if not duplicate and ratelimit.is_limited("complaint-submit", [ip], limit=_submit_limit()):
         return _too_many(request, "submit")
@@ -212,14 +223,15 @@ def _send(request, draft: dict, data: dict, *, form, uploads=()):
         return None
     if not duplicate:
         ratelimit.hit("complaint-submit", ip)
-    return _sent(request, draft, complaint)
+    return _sent(request, draft, complaint, token=token)
 
 
-def _sent(request, draft: dict, complaint) -> HttpResponseRedirect:
+def _sent(request, draft: dict, complaint, *, token: str) -> HttpResponseRedirect:
     for meta in _kept_files(draft):
         pending_delete(meta)
     sent = _sent_tokens(request)
-    sent[draft["token"]] = complaint.pk
+    sent.pop(token, None)  # the newest last, so that the five kept are the latest
+    sent[token] = [complaint.pk, complaint.idempotency_key]
     request.session[SENT_SESSION_KEY] = dict(list(sent.items())[-5:])
     request.session[DRAFT_SESSION_KEY] = {"token": new_token(), "data": {}, "files": []}
     request.session[RECEIPT_SESSION_KEY] = complaint.pk
