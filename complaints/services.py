@@ -54,6 +54,7 @@ from .workflow.intake import (
     complaint_register_visit,
     complaint_submit,
     intake_values,
+    submission_key,
     validate_intake,
 )
 from .workflow.records import (
@@ -106,5 +107,5 @@ __all__ = [
     "complaint_set_legal_hold", "complaint_start", "complaint_submit", "complaint_withdraw", "conflicted_ids",
     "decidable_extensions", "extension_days_available", "extension_grant", "extension_refuse", "handler_label",
     "intake_values", "is_conflicted", "mark_late", "mark_late_complaints", "possible_repeats", "record_event",
-    "recording_history", "review_eligibility", "review_window_ends", "validate_intake", "why_not_now",
+    "recording_history", "review_eligibility", "review_window_ends", "submission_key", "validate_intake", "why_not_now",
 ]  # fmt: skip

@@ -23,7 +23,7 @@ from portal.pagecache.blank import blank_form_page
 from portal.phones import display_phone, phones_match
 from portal.uploads import pending_delete, pending_file, pending_save, validate_upload
 
-from . import services
+from . import services, tracking
 from .forms import (
     STEP_SLUGS,
     STEPS,
@@ -187,15 +187,26 @@ def _answers(form: ComplaintForm) -> list[dict]:
     return sections
 
 
+def _sent_entry(entry) -> tuple[int | None, str]:
+    """(complaint id, submission key) of a token this session sent; a key of "" for entries without one."""
+    if isinstance(entry, list) and len(entry) == 2:
+        return entry[0], str(entry[1])
+    return (entry if isinstance(entry, int) else None), ""
+
+
 def _send(request, draft: dict, data: dict, *, form, uploads=()):
     """Make the complaint from checked answers, with the kept files and any just sent; the receipt's redirect,
-    or None when the service refused (the form then says why). The same token again shows this session's
-    receipt; the per-address limit counts new complaints only."""
+    or None when the service refused (the form then says why). The same token with the same answers again shows
+    the first receipt; the same token with other answers (a session that could not be saved after the first
+    complaint still offers its token) is a new complaint (services.submission_key). The per-address limit
+    counts new complaints only."""
     token = data["token"]
-    if token in _sent_tokens(request):
-        request.session[RECEIPT_SESSION_KEY] = _sent_tokens(request)[token]
+    key = services.submission_key(token, intake_values(data))
+    pk, sent_key = _sent_entry(_sent_tokens(request).get(token))
+    if pk is not None and sent_key == key:
+        request.session[RECEIPT_SESSION_KEY] = pk
         return redirect("complaints:receipt")
-    duplicate = Complaint.objects.filter(idempotency_key=token).exists()
+    duplicate = Complaint.objects.filter(idempotency_key=key).exists()
     ip = ratelimit.client_ip(request)
     if not duplicate and ratelimit.is_limited("complaint-submit", [ip], limit=_submit_limit()):
         return _too_many(request, "submit")
@@ -212,14 +223,15 @@ def _send(request, draft: dict, data: dict, *, form, uploads=()):
         return None
     if not duplicate:
         ratelimit.hit("complaint-submit", ip)
-    return _sent(request, draft, complaint)
+    return _sent(request, draft, complaint, token=token)
 
 
-def _sent(request, draft: dict, complaint) -> HttpResponseRedirect:
+def _sent(request, draft: dict, complaint, *, token: str) -> HttpResponseRedirect:
     for meta in _kept_files(draft):
         pending_delete(meta)
     sent = _sent_tokens(request)
-    sent[draft["token"]] = complaint.pk
+    sent.pop(token, None)  # the newest last, so that the five kept are the latest
+    sent[token] = [complaint.pk, complaint.idempotency_key]
     request.session[SENT_SESSION_KEY] = dict(list(sent.items())[-5:])
     request.session[DRAFT_SESSION_KEY] = {"token": new_token(), "data": {}, "files": []}
     request.session[RECEIPT_SESSION_KEY] = complaint.pk
@@ -402,12 +414,13 @@ def track(request):
 
 def _grant(response, tracking_number: str) -> None:
     """Access to the complaint just looked up, for TRACK_SESSION_SECONDS from now: a signed cookie (its
-    tracking number, which the visitor typed, and the time, under the site's secret; not the row's id, which
-    would tell how many complaints there are), so that a look-up writes no session row. A forged or altered
-    cookie fails its signature; an old one its age."""
+    tracking number, which the visitor typed, a random grant and the time, under the site's secret; not the
+    row's id, which would tell how many complaints there are), so that a look-up writes no session row. A forged
+    or altered cookie fails its signature; an old one its age; an ended one (track_end) its grant, refused by
+    every worker (complaints.tracking)."""
     response.set_signed_cookie(
         TRACK_COOKIE,
-        tracking_number,
+        f"{tracking_number}:{tracking.new_grant()}",
         salt=TRACK_COOKIE_SALT,
         max_age=TRACK_SESSION_SECONDS,
         path="/",
@@ -417,12 +430,25 @@ def _grant(response, tracking_number: str) -> None:
     )
 
 
-def _tracked(request) -> Complaint | None:
+def _track_grant(request) -> tuple[str, str] | None:
+    """(tracking number, grant) of this browser's look-up cookie, when its signature and age are good."""
     try:
-        number = request.get_signed_cookie(TRACK_COOKIE, salt=TRACK_COOKIE_SALT, max_age=TRACK_SESSION_SECONDS)
+        value = request.get_signed_cookie(TRACK_COOKIE, salt=TRACK_COOKIE_SALT, max_age=TRACK_SESSION_SECONDS)
     except (KeyError, signing.BadSignature):
         return None
-    return Complaint.objects.select_related("merged_into", "review_of").filter(tracking_number=number).first()
+    number, _colon, grant = value.rpartition(":")
+    if not number or not tracking.is_grant(grant):
+        return None  # a cookie of before grants were named: it cannot be ended, so it opens nothing
+    return number, grant
+
+
+def _tracked(request) -> Complaint | None:
+    granted = _track_grant(request)
+    if granted is None:
+        return None
+    number, grant = granted
+    complaints = Complaint.objects.select_related("merged_into", "review_of")
+    return complaints.filter(tracking.still_granted(grant), tracking_number=number).first()
 
 
 def _status_context(complaint: Complaint) -> dict:
@@ -556,7 +582,12 @@ def withdraw(request, complaint):
 @never_cache
 @require_http_methods(["POST"])
 def track_end(request):
-    """Forget the look-up (a shared computer)."""
+    """End the look-up (a shared computer): the cookie is deleted in this browser, and its grant is ended on the
+    server, so that a copy of the cookie (kept by the browser, or taken from it) no longer opens the status,
+    adding information or withdrawing."""
+    granted = _track_grant(request)
+    if granted is not None:
+        tracking.grant_revoke(granted[1], seconds=TRACK_SESSION_SECONDS)
     response = HttpResponseRedirect(reverse("complaints:track"))
     response.delete_cookie(TRACK_COOKIE, path="/", samesite="Lax")
     return response

@@ -18,6 +18,8 @@ from .calendar import branch_calendar
 from .forms import BookingForm, CancelForm, ScheduleFilterForm
 from .models import Booking, DayStatus, ReceptionDay
 
+# The largest id a day's address may carry (a bigint's): a larger number is not found, before it reaches the database.
+MAX_ID = 2**63 - 1
 CANCEL_LIMIT = 10  # failed cancellations per hour, per IP address and per booking number
 BOOK_LIMIT = 20  # bookings per hour and IP address
 SESSION_BOOKED = "reception_booked"
@@ -118,6 +120,8 @@ def _too_many(request, template: str, context: dict):
 @require_http_methods(["GET", "POST"])
 def book(request, day_id: int):
     """The booking form of one upcoming day (its own page; the schedule page stays cacheable)."""
+    if not 1 <= day_id <= MAX_ID:
+        raise Http404
     today = timezone.localdate()
     day = get_object_or_404(ReceptionDay.objects.upcoming(today).with_booking_counts(), pk=day_id)
     places_left = max(day.capacity - day.booked, 0)

@@ -45,7 +45,14 @@ def index(request):
     return render(request, "complaints/statistics/index.html", context)
 
 
+# A period's address is a year and perhaps a quarter (2025, 2025-q3): anything longer is not found before a number
+# is read from it (a 5,000-digit "year" would make int() refuse it, a 400-digit one the database).
+PERIOD_SLUG_MAX = len("2025-q3")
+
+
 def _published(period_slug: str):
+    if len(period_slug) > PERIOD_SLUG_MAX:
+        raise Http404
     row = statistics.find(period_slug)
     if row is None:
         raise Http404

@@ -8,6 +8,7 @@
 - `attachments`: the complaint's files
 - `letters`: decision-letter templates
 - `causes`: root-cause codes and remediation items
+- `tracking`: tracking look-ups ended before their time (revoked access cookies)
 
 The compliance sub-package's own models (complaints/compliance/models.py) belong to this app too.
 """
@@ -18,6 +19,7 @@ from .complaint import Complaint, ComplaintQuerySet
 from .events import AppendOnly, ComplaintEvent, _choice_label
 from .extensions import ExtensionRequest, ExtensionRequestQuerySet
 from .letters import LetterTemplate
+from .tracking import TrackingRevocation
 from .vocabulary import (
     ACTIVE_STATUSES,
     COMPLAINANT_ACTIONS,
@@ -79,6 +81,7 @@ __all__ = [
     "RootCause",
     "Source",
     "Status",
+    "TrackingRevocation",
     "_choice_label",
     "_in",
 ]

@@ -3,6 +3,8 @@
 validate_intake and complaint_register). Their files are checked by their content.
 """
 
+import hashlib
+import json
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -146,6 +148,17 @@ def intake_values(data: dict, fields=INTAKE_FIELDS) -> dict:
     return {name: data[name] for name in fields}
 
 
+def submission_key(token: str, answers: dict) -> str:
+    """The idempotency key of a complaint filed on the web: its form's one-time token and a digest of what the
+    complaint says (the INTAKE_FIELDS, stripped as stored). The same form sent again (a double click, a resend
+    after an error) has the same key and gets the first receipt; a used token arriving with different answers
+    (a session that could not be saved after the first complaint keeps offering its token) is a new complaint,
+    never the earlier one's receipt. 64 hexadecimal characters, the column's width."""
+    content = {name: str(answers.get(name) or "").strip() for name in INTAKE_FIELDS}
+    digest = json.dumps(content, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{token}\n{digest}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def complaint_submit(
     *,
     name: str,
@@ -163,9 +176,10 @@ def complaint_submit(
     principal_name: str = "",
 ) -> Complaint:
     """A complaint filed on the web by the complainant (the actor None: the complainant). Idempotent on
-    `idempotency_key`: the same form sent twice (a double click, a resent POST) makes one complaint and returns
-    it both times. The complaint, its event, its messages and alerts are one transaction (no savepoint when
-    called on its own)."""
+    `idempotency_key` (the form's one-time token) together with the answers (submission_key): the same form sent
+    twice (a double click, a resent POST) makes one complaint and returns it both times; the same token with
+    other answers makes a new complaint. The complaint, its event, its messages and alerts are one transaction
+    (no savepoint when called on its own)."""
     fields = {
         "name": name.strip(),
         "phone": phone,
@@ -180,8 +194,9 @@ def complaint_submit(
         "principal_name": principal_name.strip(),
         "channel": Channel.WEB,
         "source": Source.SELF,
-        "idempotency_key": idempotency_key,
     }
+    key = submission_key(idempotency_key, fields) if idempotency_key else ""
+    fields["idempotency_key"] = key
     try:
         with transaction.atomic():
             return _create(
@@ -190,8 +205,8 @@ def complaint_submit(
     except IntegrityError:
         # The same form sent again (a double click, a resent POST, or at the same moment): the complaint made
         # first. The key's unique index decides, before any file is stored, so no look-up comes first.
-        if idempotency_key:
-            existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
+        if key:
+            existing = Complaint.objects.filter(idempotency_key=key).first()
             if existing is not None:
                 return existing
         raise

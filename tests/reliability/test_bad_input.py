@@ -5,6 +5,7 @@ Bodies are built byte by byte (not by the test client's encoder) so that they ca
 really send: invalid UTF-8, lone surrogates (UTF-8-encoded, as a broken client would send them), NUL bytes,
 right-to-left overrides, 200 KB fields, missing, repeated and unknown fields, and uploads with empty, wrong,
 polyglot content under long, unicode and path-traversal names. Every answer must be below 500.
+tests/reliability/test_every_public_parameter.py walks every public parameter with each hostile value in turn.
 """
 
 import contextlib
@@ -75,6 +76,8 @@ NASTY = [
     b"9" * 60,
     b"-1",
     b"99999999999999999999999999",
+    b"9" * 400,
+    str(2**63).encode(),
     b"1e309",
     b"NaN",
     b"[]",
@@ -504,7 +507,7 @@ def test_cancelling_a_booking_answers_any_post_without_a_server_error(no_limits,
 
 QUERY_PARAMS = {
     "q": ["欺诈".encode(), b"fraud", b""],
-    "page": [b"1", b"2", b"0", b"-1", b"last", b"999999999999999999999"],
+    "page": [b"1", b"2", b"0", b"-1", b"last", b"999999999999999999999", b"9" * 400, str(2**63).encode(), b"1e309"],
     "right": [b"", b"information"],
     "audience": [b"", b"elderly"],
     "branch": [b"", b"beijing"],

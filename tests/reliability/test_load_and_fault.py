@@ -4,7 +4,8 @@ gunicorn (production settings: 4 workers of 2 threads) runs against its own Post
 complaints through the real web form (GET the form, POST it, follow the redirect to the receipt) while the
 database is restarted once and a gunicorn worker is SIGKILLed once. Then every failed submission is sent again
 once, exactly as a browser would resend the same form. Afterwards, read straight from the database:
-- every submission that got a receipt exists exactly once, under the tracking number it was shown;
+- every submission that got a receipt exists exactly once, under the tracking number it was shown, holding the
+  text it was sent with (a receipt shown for another submission's complaint would drop this one's text);
 - no submission exists twice; every failure was a 503 or 429 or a connection cut by the killed worker (a
   session that could not be saved during the restart is a 503 too, not a 400).
 
@@ -199,6 +200,7 @@ def test_every_receipted_complaint_exists_exactly_once_through_a_database_restar
             )
             half_written = cursor.fetchone()[0]
         by_number = Counter(number for number, _ in stored)
+        text_of = dict(stored)
         by_marker = Counter(description.split(":")[0] for _, description in stored)
         lost = sum(1 for s in submissions if s.outcome == "receipt" and by_number[s.tracking_number] != 1)
 
@@ -215,6 +217,8 @@ def test_every_receipted_complaint_exists_exactly_once_through_a_database_restar
         assert len(receipted) == SUBMISSIONS, final
         for submission in receipted:
             assert by_number[submission.tracking_number] == 1, submission.tracking_number
+            # The complaint the receipt names is this submission's, with the text it was sent with.
+            assert text_of[submission.tracking_number] == submission.fields["description"], submission.tracking_number
         assert all(count == 1 for count in by_marker.values()), "a submission was stored twice"
         assert len(stored) == SUBMISSIONS
         assert half_written == 0 and lost == 0
