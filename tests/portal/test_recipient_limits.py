@@ -148,3 +148,17 @@ def test_the_database_keeps_a_held_message_with_its_reason_and_no_other_message_
     for status, reason in ((MessageStatus.HELD, ""), (MessageStatus.QUEUED, HeldReason.RECEIPTS)):
         with pytest.raises(IntegrityError), transaction.atomic():
             Message.objects.filter(pk=message.pk).update(status=status, held_reason=reason)
+
+
+@time_machine.travel("2026-11-02 10:00 +08:00", tick=False)
+def test_the_complainants_status_page_says_a_held_receipt_was_not_sent_rather_than_on_its_way(open_forms):
+    for _ in range(3):
+        _submit()
+    _submit()
+    fourth = Complaint.objects.order_by("id").last()
+    client = Client()
+    found = client.post("/en/complaints/track/", {"tracking_number": fourth.tracking_number, "phone": "13812345678"})
+    assert found.status_code == 302
+    page = client.get(found["Location"]).text
+    assert "Text message not sent: this phone has had today's messages" in page
+    assert "Text message on its way" not in page
