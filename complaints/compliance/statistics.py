@@ -93,7 +93,9 @@ def _counts(figures: dict) -> dict:
 def withheld(figures: dict) -> dict:
     """The snapshot's withheld cells: {breakdown: [codes], "on_time": bool}. A snapshot published before they
     were stored is judged alone."""
-    return figures.get("withheld") or suppression.standalone(figures, BREAKDOWNS)
+    if "withheld" not in figures:
+        figures["withheld"] = suppression.standalone(figures, BREAKDOWNS)  # once per snapshot read
+    return figures["withheld"]
 
 
 def _with_withheld(period: Period) -> dict:
