@@ -125,3 +125,7 @@ def test_the_demo_year_withholds_a_second_category_so_the_small_one_is_not_its_d
         statistics_publish(period=Period(2025, quarter))
     assert every_determined_cell() == []
     assert row_.figures["total"] == 64 and "< 5" in text
+    # The review's case: the categories no longer leave one small cell as the difference from the total.
+    assert "不公布" in text and len(row_.figures["withheld"]["by_category"]) >= 2
+    english = client.get("/en/statistics/2025.csv").content.decode("utf-8-sig")
+    assert "withheld" in english
