@@ -88,5 +88,10 @@ def _database_hit(key: str, expires_at: datetime) -> int:
     return value
 
 
+def identity(*parts: str) -> str:
+    """One identity made of several (a booking number tried from one address): counted together, never apart."""
+    return "\x1f".join(parts)
+
+
 def is_limited(scope: str, identities: list[str], *, limit: int, window: int = 3600) -> bool:
     return any(count(scope, identity, window=window) >= limit for identity in identities if identity)

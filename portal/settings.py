@@ -131,7 +131,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # No long runs of one character or of consecutive ones ("aaaaaaaaaaaa", "123456789012"): portal/passwords.py.
     {"NAME": "portal.passwords.RepeatedOrSequentialCharactersValidator", "OPTIONS": {"max_run": 4}},
+    # Hard to guess: zxcvbn's score at least 3 of 4, the user's and the company's names counted as guessable.
+    {"NAME": "portal.passwords.GuessablePasswordValidator", "OPTIONS": {"min_score": 3}},
 ]
+# Words every password is checked against besides the site profile's company names (portal/passwords.py).
+PORTAL_PASSWORD_COMPANY_WORDS = ("xiaokang",)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -20,7 +20,10 @@ from .models import Booking, DayStatus, ReceptionDay
 
 # The largest id a day's address may carry (a bigint's): a larger number is not found, before it reaches the database.
 MAX_ID = 2**63 - 1
-CANCEL_LIMIT = 10  # failed cancellations per hour, per IP address and per booking number
+# Failed cancellations per hour: ten from one address, five for one booking number from one address. Never per
+# number alone: whoever knows a booking's number must not be able to lock its owner out of cancelling it.
+CANCEL_LIMIT = 10
+CANCEL_NUMBER_LIMIT = 5
 BOOK_LIMIT = 20  # bookings per hour and IP address
 SESSION_BOOKED = "reception_booked"
 SESSION_CANCELLED = "reception_cancelled"
@@ -181,7 +184,8 @@ def booked(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def cancel(request):
-    """Cancel with booking number and phone. Ten failed tries an hour per address or per number answer 429."""
+    """Cancel with booking number and phone. Ten failed tries an hour from one address, or five for one number from
+    one address, answer 429; failures from other addresses never count against the number's owner."""
     context = {
         "nav_section": "reception",
         "breadcrumbs": [(_("Reception days"), reverse("reception:index")), (_("Cancel a booking"), None)],
@@ -190,13 +194,17 @@ def cancel(request):
     if request.method == "POST":
         ip = ratelimit.client_ip(request)
         number = form.typed_number()
-        if ratelimit.is_limited("reception-cancel", [ip, number], limit=CANCEL_LIMIT):
+        number_here = ratelimit.identity(number, ip) if number else ""
+        if ratelimit.is_limited("reception-cancel", [ip], limit=CANCEL_LIMIT) or ratelimit.is_limited(
+            "reception-cancel-number", [number_here], limit=CANCEL_NUMBER_LIMIT
+        ):
             return _too_many(request, "reception/cancel.html", {**context, "form": CancelForm()})
         if form.is_valid():
             booking = services.booking_find(number=form.cleaned_data["number"], phone=form.cleaned_data["phone"])
             if booking is None:
                 ratelimit.hit("reception-cancel", ip)
-                ratelimit.hit("reception-cancel", number)
+                if number_here:
+                    ratelimit.hit("reception-cancel-number", number_here)
                 form.add_error(None, _("No booking matches this number and phone number."))
             elif booking.day.date < timezone.localdate():
                 form.add_error(None, _("This visit's day has passed; it can no longer be cancelled."))

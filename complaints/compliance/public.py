@@ -1,7 +1,7 @@
 """The public statistics pages (/statistics/): published snapshots only, cached whole like every public page
 (portal.pagecache; publishing a period invalidates the cache through watch_models)."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,8 +20,8 @@ def _period_context(row) -> dict:
         "slug": statistics.slug(row),
         "label": figures["period"]["label"],
         "figures": figures,
-        "total": statistics.shown(figures["total"]),
-        "closed": statistics.shown(figures["closed"]),
+        "total": figures["total"],
+        "closed": figures["closed"],
         "on_time_rate": statistics.on_time_rate(figures),
         "charts": [
             {"key": key, "title": titles[key], "chart": statistics.chart(figures, key)} for key in statistics.BREAKDOWNS
@@ -36,7 +36,7 @@ def index(request):
     rows = statistics.latest_versions()
     periods = [{"row": row, "slug": statistics.slug(row), "label": row.figures["period"]["label"]} for row in rows]
     for period in periods:
-        period["total"] = statistics.shown(period["row"].figures["total"])
+        period["total"] = period["row"].figures["total"]
     context = {
         "periods": periods,
         "current": _period_context(rows[0]) if rows else None,
@@ -79,4 +79,14 @@ def period_csv(request, period_slug):
     row = _published(period_slug)
     response = HttpResponse(statistics.csv_text(row), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="complaint-statistics-{statistics.slug(row)}.csv"'
+    return response
+
+
+@public_page
+@require_GET
+def period_json(request, period_slug):
+    """The same figures as JSON: withheld counts are null, with the marker the page shows."""
+    row = _published(period_slug)
+    response = JsonResponse(statistics.as_json(row), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'inline; filename="complaint-statistics-{statistics.slug(row)}.json"'
     return response

@@ -9,9 +9,11 @@ The rules:
   why (a correction); the page shows each period's latest version and says it was corrected.
 - Only aggregates are stored: counts by category, channel, business channel and province, closed and closed
   on time. No name, number or text of any complaint.
-- On the page and in the CSV any count under SMALL_CELL (5) shows as "< 5", and the on-time rate is withheld
-  when fewer than SMALL_CELL complaints were closed, so that no small group can be singled out; charts draw
-  no bar for a withheld cell.
+- Small cells are withheld so that no small group can be singled out, and no withheld cell can be worked out by
+  subtraction (from the total, from the year against its quarters, from a correction against its first version):
+  suppression.py chooses them when the period is published and the snapshot stores them (`withheld`). On the page,
+  in the CSV and in the JSON a withheld count under SMALL_CELL (5) shows as "< 5", a count withheld to protect
+  another as "withheld"; the on-time rate may be withheld the same way; charts draw no bar for a withheld cell.
 """
 
 import csv
@@ -21,14 +23,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal.actors import is_system_actor
 
-from . import charts
+from . import charts, suppression
 from .models import PublishedStatistics
 from .reports import Period, complaint_report, label_for
 
-SMALL_CELL = 5
+SMALL_CELL = suppression.SMALL_CELL
 SUPPRESSED = "< 5"
 PUBLISH_PERMISSION = "complaints.publish_statistics"
 BREAKDOWNS = ("by_category", "by_channel", "by_business_channel", "by_province")
@@ -61,10 +64,10 @@ def statistics_publish(*, period: Period, actor=None, note: str = "") -> Publish
         .order_by("-version")
         .first()
     )
-    figures = public_figures(complaint_report(period=period))
+    figures = _with_withheld(period)
     note = (note or "").strip()[:300]
     if latest is not None:
-        if latest.figures == figures:
+        if _counts(latest.figures) == _counts(figures):
             raise ValidationError(
                 _("The statistics of %(period)s are published and have not changed.") % {"period": period.label}
             )
@@ -81,6 +84,33 @@ def statistics_publish(*, period: Period, actor=None, note: str = "") -> Publish
         note=note,
         published_by=actor,
     )
+
+
+def _counts(figures: dict) -> dict:
+    return {key: value for key, value in figures.items() if key != "withheld"}
+
+
+def withheld(figures: dict) -> dict:
+    """The snapshot's withheld cells: {breakdown: [codes], "on_time": bool}. A snapshot published before they
+    were stored is judged alone."""
+    if "withheld" not in figures:
+        figures["withheld"] = suppression.standalone(figures, BREAKDOWNS)  # once per snapshot read
+    return figures["withheld"]
+
+
+def _with_withheld(period: Period) -> dict:
+    """The period's public figures, with the cells to withhold given its year's other published periods."""
+    family = {suppression.YEAR: Period(period.year), **{q: Period(period.year, q) for q in suppression.QUARTERS}}
+    figures = {index: public_figures(complaint_report(period=member)) for index, member in family.items()}
+    published: dict = {}
+    for row in PublishedStatistics.objects.filter(year=period.year).order_by("quarter", "version"):
+        published.setdefault(row.quarter, []).append(withheld(row.figures))
+    target = period.quarter or suppression.YEAR
+    own = figures[target]
+    own["withheld"] = suppression.withhold(
+        figures=figures, target=target, visible=set(published), published=published, keys=BREAKDOWNS
+    )
+    return own
 
 
 def latest_versions() -> list[PublishedStatistics]:
@@ -106,33 +136,72 @@ def find(period_slug: str) -> PublishedStatistics | None:
 
 
 def shown(count: int) -> str:
-    """A count as published: "< 5" under SMALL_CELL."""
+    """A count under SMALL_CELL as published: "< 5"."""
     return SUPPRESSED if count < SMALL_CELL else str(count)
+
+
+def cell(figures: dict, key: str, code: str) -> str:
+    """A breakdown's count as published: the number, "< 5", or "withheld" (withheld to protect another cell)."""
+    count = figures[key].get(code, 0)
+    if code not in withheld(figures).get(key, ()):
+        return str(count)
+    return SUPPRESSED if count < SMALL_CELL else pgettext("statistics cell", "withheld")
 
 
 def on_time_rate(figures: dict) -> str | None:
     closed = figures["closed"]
-    if closed < SMALL_CELL:
+    if closed < SMALL_CELL or withheld(figures).get(suppression.ON_TIME):
         return None
     return f"{figures['closed_on_time'] * 100 / closed:.1f}%"
 
 
-def breakdown_rows(figures: dict, key: str) -> list[tuple[str, int]]:
-    """(label, count), largest first; withheld cells after the others in the order of their labels, so that
-    not even their order gives their counts away. Provinces without complaints are left out."""
-    rows = [(label_for(key, code), count) for code, count in figures[key].items()]
-    if key == "by_province":
-        rows = [(label, count) for label, count in rows if count]
-    return sorted(rows, key=lambda row: (-row[1] if row[1] >= SMALL_CELL else 0, row[0]))
+def breakdown_cells(figures: dict, key: str) -> list[tuple[str, str, str, int | None]]:
+    """(code, label, shown, count or None when withheld): shown counts largest first, then the withheld ones in
+    the order of their labels, so that not even their order gives their counts away. Provinces without complaints
+    are left out (unless withheld)."""
+    hidden = set(withheld(figures).get(key, ()))
+    rows = []
+    for code in dict.fromkeys([*figures[key], *(hidden if key == "by_province" else ())]):
+        count = figures[key].get(code, 0)
+        if key == "by_province" and not count and code not in hidden:
+            continue
+        rows.append((code, label_for(key, code), cell(figures, key, code), None if code in hidden else count))
+    return sorted(rows, key=lambda row: (-row[3] if row[3] is not None else 1, row[1]))
+
+
+def breakdown_rows(figures: dict, key: str) -> list[tuple[str, str]]:
+    """(label, shown) in the order of breakdown_cells."""
+    return [(label, text) for _code, label, text, _count in breakdown_cells(figures, key)]
 
 
 def chart(figures: dict, key: str) -> dict:
-    """The dashboard's horizontal bars, with withheld cells drawn as no bar and shown as "< 5"."""
-    rows = breakdown_rows(figures, key)
-    drawn = charts.horizontal([(label, count if count >= SMALL_CELL else 0, None) for label, count in rows])
-    for bar, (_label, count) in zip(drawn["bars"], rows, strict=True):
-        bar.shown = shown(count)
+    """The dashboard's horizontal bars, with withheld cells drawn as no bar and shown as their marker."""
+    rows = breakdown_cells(figures, key)
+    drawn = charts.horizontal([(label, count or 0, None) for _code, label, _text, count in rows])
+    for bar, (_code, _label, text, _count) in zip(drawn["bars"], rows, strict=True):
+        bar.shown = text
     return drawn
+
+
+def as_json(row: PublishedStatistics) -> dict:
+    """The period as published, for /statistics/<period>.json: withheld counts are null with their marker."""
+    figures = row.figures
+    return {
+        "period": figures["period"],
+        "version": row.version,
+        "note": row.note,
+        "published": row.published_at.date().isoformat(),
+        "total": figures["total"],
+        "closed": figures["closed"],
+        "on_time_rate": on_time_rate(figures),
+        **{
+            key: [
+                {"code": code, "label": label, "count": count, "shown": text}
+                for code, label, text, count in breakdown_cells(figures, key)
+            ]
+            for key in BREAKDOWNS
+        },
+    }
 
 
 def breakdown_titles() -> dict:
@@ -151,13 +220,13 @@ def csv_text(row: PublishedStatistics) -> str:
     writer = csv.writer(buffer)
     writer.writerow([_("Period"), _("Figure"), _("Value"), _("Number of complaints")])
     label = figures["period"]["label"]
-    writer.writerow([label, _("Total"), "", shown(figures["total"])])
-    writer.writerow([label, _("Closed"), "", shown(figures["closed"])])
+    writer.writerow([label, _("Total"), "", figures["total"]])
+    writer.writerow([label, _("Closed"), "", figures["closed"]])
     writer.writerow([label, _("On-time rate"), "", on_time_rate(figures) or "—"])
     titles = breakdown_titles()
     for key in BREAKDOWNS:
-        for value, count in breakdown_rows(figures, key):
-            writer.writerow([label, titles[key], value, shown(count)])
+        for value, text in breakdown_rows(figures, key):
+            writer.writerow([label, titles[key], value, text])
     return "\ufeff" + buffer.getvalue()
 
 

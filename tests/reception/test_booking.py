@@ -134,17 +134,37 @@ def test_ten_failures_per_address_answer_429(make_day, client):
     assert booking.status == BookingStatus.BOOKED
 
 
-def test_ten_failures_on_one_booking_number_answer_429_from_any_address(make_day):
+def test_failures_on_a_booking_number_from_other_addresses_never_lock_its_owner_out(make_day):
     day = make_day()
     booking = services.booking_create(day_id=day.pk, name="李华", phone="13812345678", topic="x")
     for attempt in range(10):
-        Client(REMOTE_ADDR=f"10.0.0.{attempt}").post(
-            "/reception/cancel/", {"number": booking.number, "phone": f"1390000000{attempt}"}
-        )
-    limited = Client(REMOTE_ADDR="10.9.9.9").post(
+        for _try in range(5):
+            Client(REMOTE_ADDR=f"10.0.0.{attempt}").post(
+                "/reception/cancel/", {"number": booking.number, "phone": f"1390000000{attempt}"}
+            )
+    owner = Client(REMOTE_ADDR="10.9.9.9").post(
         "/reception/cancel/", {"number": booking.number, "phone": "13812345678"}
     )
-    assert limited.status_code == 429
+    assert owner.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+
+
+def test_five_failures_on_one_booking_number_from_one_address_answer_429_for_that_number_there_only(make_day):
+    day = make_day()
+    booking = services.booking_create(day_id=day.pk, name="李华", phone="13812345678", topic="x")
+    other = services.booking_create(day_id=day.pk, name="王芳", phone="13700000000", topic="y")
+    guesser = Client(REMOTE_ADDR="10.0.0.1")
+    for attempt in range(5):
+        guesser.post("/reception/cancel/", {"number": booking.number, "phone": f"1390000000{attempt}"})
+    assert guesser.post("/reception/cancel/", {"number": booking.number, "phone": "13812345678"}).status_code == 429
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.BOOKED
+    assert guesser.post("/reception/cancel/", {"number": other.number, "phone": "13700000000"}).status_code == 302
+    owner = Client(REMOTE_ADDR="10.0.0.2").post(
+        "/reception/cancel/", {"number": booking.number, "phone": "13812345678"}
+    )
+    assert owner.status_code == 302
 
 
 def test_booking_find_compares_phone_in_constant_time_and_refuses_malformed_numbers(make_day):
