@@ -7,9 +7,13 @@ the list it links to cannot disagree.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import BigIntegerField, Count, Exists, F, Min, OuterRef, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal import roles
 
 from . import services
 from .models import (
@@ -36,9 +40,12 @@ class Queue:
     soonest: str | None  # the date field whose earliest value gives the days left (None: the clock is stopped)
 
 
-MINE, TEAM = "mine", "team"
+MINE, TEAM, SENIOR = "mine", "team", "senior"
 MINE_TITLE = _("My complaints")
 TEAM_TITLE = _("For the team's supervisor")
+SENIOR_TITLE = _("For the senior managers")
+SECTION_TITLES = {MINE: MINE_TITLE, TEAM: TEAM_TITLE, SENIOR: SENIOR_TITLE}
+SENIOR_PERMISSION = "complaints.approve_second_extension"
 
 QUEUES = (
     Queue("mine_overdue", _("Overdue"), MINE, "due_date"),
@@ -49,6 +56,9 @@ QUEUES = (
     Queue("unassigned", _("New complaints without a handler"), TEAM, "due_date"),
     Queue("approvals", _("Extension requests waiting for your decision"), TEAM, "due_date"),
     Queue("regulator_due_soon", _("Forwarded by the regulator, reply due within 3 days"), TEAM, "regulator_deadline"),
+    Queue("second_extensions", _("Second extensions waiting for your decision"), SENIOR, "due_date"),
+    Queue("requests_escalated", _("Extension requests undecided on the eve of their limit"), SENIOR, "due_date"),
+    Queue("escalated_to_seniors", _("Late complaints escalated to the senior managers"), SENIOR, "late_since"),
 )
 
 
@@ -57,12 +67,15 @@ def is_supervisor(user) -> bool:
 
 
 def queues_for(user) -> list[Queue]:
-    """The queues this user has: their own if they handle complaints, the team's if they assign them."""
+    """The queues this user has: their own if they handle complaints, the team's if they assign them, the
+    senior managers' if they decide second extensions."""
     sections = []
     if user.has_perm("complaints.handle_complaint"):
         sections.append(MINE)
     if is_supervisor(user):
         sections.append(TEAM)
+    if user.has_perm(SENIOR_PERMISSION):
+        sections.append(SENIOR)
     return [queue for queue in QUEUES if queue.section in sections]
 
 
@@ -101,6 +114,21 @@ def condition(key: str, user, today: date) -> Q:
         return Q(handler__isnull=True, status__in=ACTIVE_STATUSES)
     if key == "approvals":
         return Q(pk__in=services.decidable_extensions(user).values("complaint_id"))
+    if key == "second_extensions":
+        return Q(pk__in=services.decidable_extensions(user).filter(number=2).values("complaint_id"))
+    if key == "requests_escalated":
+        escalated = (
+            ComplaintEvent.objects.filter(action=EventAction.ESCALATE, complaint_id=OuterRef("complaint_id"))
+            .annotate(request_id=Cast(KT("data__request"), BigIntegerField()))
+            .filter(request_id=OuterRef("pk"))
+        )
+        requests = services.decidable_extensions(user).filter(Exists(escalated))
+        return Q(pk__in=requests.values("complaint_id"))
+    if key == "escalated_to_seniors":
+        escalated = ComplaintEvent.objects.filter(
+            action=EventAction.ESCALATE, data__has_key="level", data__to=roles.SENIOR_MANAGER
+        )
+        return Q(status__in=ACTIVE_STATUSES, late_since__isnull=False, pk__in=escalated.values("complaint_id"))
     if key == "regulator_due_soon":
         return Q(
             source=Source.REGULATOR,
@@ -157,9 +185,12 @@ def rows_for(user, today: date | None = None) -> dict[str, list[Row]]:
     """Each section's rows (count and days left of the soonest) for `user`: one query per section."""
     today = today or timezone.localdate()
     sections: dict[str, list[Row]] = {}
-    for section in (MINE, TEAM):
+    for section in (MINE, TEAM, SENIOR):
         queues = [queue for queue in queues_for(user) if queue.section == section]
         if not queues:
+            continue
+        if section == SENIOR:
+            sections[section] = [_senior_row(queue, user, today) for queue in queues]
             continue
         aggregates = {}
         approvals = None
@@ -183,3 +214,16 @@ def rows_for(user, today: date | None = None) -> dict[str, list[Row]]:
             rows.append(Row(queue, count, (soonest - today).days if soonest and count else None))
         sections[section] = rows
     return sections
+
+
+def _senior_row(queue: Queue, user, today: date) -> Row:
+    """A senior managers' queue: one small aggregate each (a few waiting requests, the escalated complaints).
+    Days left of a late complaint are counted from its late mark (the limit that passed), not its due date."""
+    totals = Complaint.objects.filter(condition(queue.key, user, today)).aggregate(
+        count=Count("pk"), soonest=Min(queue.soonest)
+    )
+    soonest, count = totals["soonest"], totals["count"]
+    if not (soonest and count):
+        return Row(queue, count, None)
+    days_left = (soonest - today).days
+    return Row(queue, count, days_left - 1 if queue.soonest == "late_since" else days_left)

@@ -23,6 +23,7 @@ from .workflow.clock import (
     complaint_restart,
     complaint_resume,
     decidable_extensions,
+    extension_approvers,
     extension_grant,
     extension_refuse,
     mark_late,
@@ -105,7 +106,8 @@ __all__ = [
     "complaint_register_visit", "complaint_reject", "complaint_reopen", "complaint_report_back",
     "complaint_request_extension", "complaint_request_review", "complaint_restart", "complaint_resume",
     "complaint_set_legal_hold", "complaint_start", "complaint_submit", "complaint_withdraw", "conflicted_ids",
-    "decidable_extensions", "extension_days_available", "extension_grant", "extension_refuse", "handler_label",
+    "decidable_extensions", "extension_approvers", "extension_days_available", "extension_grant",
+    "extension_refuse", "handler_label",
     "intake_values", "is_conflicted", "mark_late", "mark_late_complaints", "possible_repeats", "record_event",
     "recording_history", "review_eligibility", "review_window_ends", "submission_key", "validate_intake", "why_not_now",
 ]  # fmt: skip

@@ -1,7 +1,9 @@
 """Telling staff what needs them, as it happens (the periodic digests and escalations are in escalation.py).
 
 - a handler, when a complaint is assigned to them and when its complainant adds information;
-- the supervisors, when a web complaint arrives with nobody assigned (and when information arrives for one).
+- the supervisors, when a web complaint arrives with nobody assigned (and when information arrives for one);
+- the approvers who may decide it, when an extension is requested (a first one: the supervisors; a second one:
+  the senior managers), and the requester when it is granted or refused.
 Each is a line in the inbox and an email (portal.messaging.alerts.staff_alert), written in the transaction of
 the change.
 """
@@ -11,7 +13,7 @@ from django.utils import formats
 from portal import roles
 from portal.messaging.alerts import admin_url, staff_alert, users_in_group
 
-from .models import Complaint, EventAction
+from .models import Complaint, EventAction, ExtensionRequest, ExtensionStatus
 
 
 def case_url(complaint: Complaint) -> str:
@@ -49,3 +51,58 @@ def information_added(complaint: Complaint) -> None:
 
 def unassigned(complaint: Complaint) -> None:
     _alert(complaint, users_in_group(roles.SUPERVISOR), "unassigned", f"unassigned:{complaint.pk}")
+
+
+def person(user) -> str:
+    """A member of staff in words (their name, else their user name)."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+def _request_params(request: ExtensionRequest) -> dict:
+    return {
+        **case_params(request.complaint),
+        "extension": request.number,
+        "days": request.days,
+        "requester": person(request.requested_by),
+    }
+
+
+def extension_requested(request: ExtensionRequest, users) -> list:
+    """The approvers who may decide a new request learn of it (inbox and email), with a link to the decision."""
+    return _to_approvers(request, users, "extension_requested")
+
+
+def extension_undecided(request: ExtensionRequest, users) -> list:
+    """A request still waiting on the working day before the limit: every approver who may decide it, the
+    senior managers included, is told it lapses when the limit ends."""
+    return _to_approvers(request, users, "extension_undecided")
+
+
+def _to_approvers(request: ExtensionRequest, users, template: str) -> list:
+    return staff_alert(
+        users=users,
+        template=template,
+        params=_request_params(request),
+        key=f"{template.replace('_', '-')}:{request.pk}",
+        reference=request.complaint.tracking_number,
+        url=admin_url("admin:complaints_extensionrequest_decide", request.pk),
+    )
+
+
+def extension_decided(request: ExtensionRequest) -> None:
+    """The requester learns that their request was granted or refused, by whom, and the approver's note."""
+    granted = request.status == ExtensionStatus.GRANTED
+    staff_alert(
+        users=[request.requested_by],
+        template="extension_granted" if granted else "extension_refused",
+        params={
+            **_request_params(request),
+            "approver": person(request.decided_by),
+            "note": request.decision_note or "—",
+        },
+        key=f"extension-decided:{request.pk}",
+        reference=request.complaint.tracking_number,
+        url=case_url(request.complaint),
+    )

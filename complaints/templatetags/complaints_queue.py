@@ -14,7 +14,7 @@ def work_queue(user):
     neither handle nor assign complaints (they see the usual index)."""
     if not getattr(user, "is_authenticated", False) or not user.has_perm("complaints.view_complaint"):
         return []
-    titles = {queue.MINE: queue.MINE_TITLE, queue.TEAM: queue.TEAM_TITLE}
+    titles = queue.SECTION_TITLES
     changelist = reverse("admin:complaints_complaint_changelist")
     sections = []
     for section, rows in queue.rows_for(user).items():

@@ -4,6 +4,7 @@ for an appraisal, restart on new facts, reopening, and the daily record of compl
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -11,7 +12,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import notifications
+from .. import notifications, staff_alerts
 from ..deadlines import MAX_EXTENSIONS
 from ..models import (
     OPEN_STATUSES,
@@ -97,7 +98,40 @@ def complaint_request_extension(
         data={"number": request.number, "days": days, "request": request.pk},
     )
     current.save()
+    staff_alerts.extension_requested(request, extension_approvers(request, first_line=True))
     return request
+
+
+# The permission that decides each extension (by its number), and the one that marks the senior managers.
+APPROVING_PERMISSIONS = {1: "approve_extension", 2: "approve_second_extension"}
+
+
+def _holding(codename: str):
+    """Active users holding complaints.`codename` through a group or their own permissions (superusers, who
+    hold everything, are not counted: they are not the team's approvers)."""
+    where = {"content_type__app_label": "complaints", "codename": codename}
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(**{f"groups__permissions__{name}": value for name, value in where.items()})
+            | Q(**{f"user_permissions__{name}": value for name, value in where.items()})
+        )
+        .distinct()
+    )
+
+
+def extension_approvers(request: ExtensionRequest, *, first_line: bool = False) -> list:
+    """The people who may decide `request` (the approver's permission, not the requester, not conflicted). With
+    `first_line`, a first extension goes to the approvers who are not senior managers (the supervisors) when
+    there are any; the senior managers are told when it is still undecided on the eve of the limit."""
+    users = _holding(APPROVING_PERMISSIONS[request.number])
+    eligible = [user for user in users.order_by("pk") if approver_refusal(user, request) is None]
+    if first_line and request.number == 1:
+        seniors = set(_holding(APPROVING_PERMISSIONS[2]).values_list("pk", flat=True))
+        supervisors = [user for user in eligible if user.pk not in seniors]
+        return supervisors or eligible
+    return eligible
 
 
 def _check_approver(actor, request: ExtensionRequest, complaint: Complaint) -> None:
@@ -197,6 +231,9 @@ def extension_grant(*, request: ExtensionRequest, actor, note: str = "") -> Comp
         status=ExtensionStatus.GRANTED, decided_by=actor, decided_at=timezone.now(), decision_note=note.strip()
     )
     notifications.notify(complaint, notifications.EXTENDED, reason=request.reason)
+    request.refresh_from_db()
+    request.complaint = complaint
+    staff_alerts.extension_decided(request)
     return complaint
 
 
@@ -217,6 +254,7 @@ def extension_refuse(*, request: ExtensionRequest, actor, note: str) -> Extensio
     )
     complaint.save()
     request.refresh_from_db()
+    staff_alerts.extension_decided(request)
     return request
 
 

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.actors import system_actor
+
 from .. import notifications
 from ..models import (
     ACTIVE_STATUSES,
@@ -25,6 +27,7 @@ from .core import (
     is_conflicted,
     record_event,
 )
+from .timing import _lapse_requests, _mark_late
 from .transitions import (
     _transition,
     can_act,
@@ -106,7 +109,9 @@ def possible_repeats(complaint: Complaint | None = None, *, phone: str = "", pol
 @transaction.atomic
 def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str = "") -> Complaint:
     """Merge a repeat of the same complaint, made within the original's limit, into the original (Art. 20).
-    The repeat ends (late if its own limit had passed); the original, received first, keeps its own clock."""
+    The repeat ends (late if its own limit had passed); the original, received first, keeps its own clock and
+    takes the repeat's lateness: a late repeat makes the original late from the same day (_inherit_lateness), so
+    a merge never takes a late case off the escalation ladder."""
     if into.pk == complaint.pk:
         raise WorkflowError(_("A complaint cannot be merged into itself."), code="merge_self")
     original = _locked(into)
@@ -126,5 +131,23 @@ def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str =
         fields={"merged_into": original, "ended_on": _today()},
     )
     record_event(original, A.MERGED_IN, actor=actor, note=note, data={"repeat": complaint.tracking_number})
+    _inherit_lateness(original, complaint)
     notifications.notify(complaint, notifications.MERGED)
     return complaint
+
+
+def _inherit_lateness(original: Complaint, repeat: Complaint) -> None:
+    """The surviving complaint keeps the lateness of the one merged into it: when the repeat became late before
+    the original did (or the original is not late), the original is late from the repeat's day, with an event
+    naming the repeat, and its waiting extension request lapses (a late complaint is no longer extended)."""
+    if _mark_late(original):
+        original.save(update_fields=["late_since"])
+    if repeat.late_since is None or (original.late_since is not None and original.late_since <= repeat.late_since):
+        return
+    original.late_since = repeat.late_since
+    data = {"due": (repeat.late_since - timedelta(days=1)).isoformat(), "repeat": repeat.tracking_number}
+    lapsed = _lapse_requests(original)
+    if lapsed:
+        data["lapsed_requests"] = lapsed
+    record_event(original, A.LATE, actor=system_actor(), happened_on=repeat.late_since, data=data)
+    original.save(update_fields=["late_since"])

@@ -153,6 +153,25 @@ ALERTS: dict[str, str] = {
         "A message about %(reference)s to %(recipient)s (%(channel)s) was given up after %(attempts)s attempts: "
         "%(error)s"
     ),
+    "extension_requested": _(
+        "%(requester)s asks to extend complaint %(number)s by %(days)s days (extension %(extension)s, due "
+        "%(due)s): it waits for your decision."
+    ),
+    "extension_undecided": _(
+        "The request to extend complaint %(number)s (extension %(extension)s, asked by %(requester)s) is still "
+        "undecided and lapses when the time limit ends on %(due)s: decide it today."
+    ),
+    "extension_granted": _(
+        "Your request to extend complaint %(number)s by %(days)s days was granted by %(approver)s; it is now due "
+        "%(due)s."
+    ),
+    "extension_refused": _(
+        "Your request to extend complaint %(number)s was refused by %(approver)s: %(note)s (due %(due)s)."
+    ),
+    "escalated_again": _(
+        "Complaint %(number)s is still undecided, %(days)s days late (late since %(since)s, handler %(handler)s)."
+    ),
+    "escalated_digest": _("%(count)s imported complaints are late and escalated to you: %(numbers)s."),
 }
 
 

@@ -161,7 +161,7 @@ def test_new_facts_within_the_limit_restart_the_clock_and_a_decision_in_the_new_
     assert complaint.late_since is None and on_time(complaint) is True
 
 
-def test_a_repeat_merged_after_its_limit_ends_late_and_the_original_keeps_its_clock(
+def test_a_repeat_merged_after_its_limit_ends_late_and_the_original_keeps_its_clock_and_takes_its_lateness(
     working, at, handler, supervisor, senior
 ):
     original = working()
@@ -172,7 +172,8 @@ def test_a_repeat_merged_after_its_limit_ends_late_and_the_original_keeps_its_cl
     repeat = services.complaint_merge(complaint=repeat, into=original, actor=supervisor, note="同一事项")
     original.refresh_from_db()
     assert repeat.status == "merged" and repeat.late_since == date(2026, 11, 19) and on_time(repeat) is False
-    assert original.late_since is None and original.due_date == date(2026, 12, 2)
+    # The surviving complaint keeps the lateness (issue 27: a merge never takes a late case off the ladder).
+    assert original.late_since == date(2026, 11, 19) and original.due_date == date(2026, 12, 2)
 
 
 def test_a_complaint_is_never_merged_into_a_later_one(working, at, supervisor):

@@ -313,7 +313,7 @@ def test_a_decided_extension_request_answers_with_the_reason_not_the_403_page(pe
 
 def test_the_queue_rows_and_the_list_filter_use_one_condition(people, desk):
     today = date(2026, 11, 18)
-    for who in ("handler", "supervisor"):
+    for who in ("handler", "supervisor", "senior"):
         user = people[who]
         for section in queue.rows_for(user, today).values():
             for row in section:
