@@ -153,6 +153,10 @@ ALERTS: dict[str, str] = {
         "A message about %(reference)s to %(recipient)s (%(channel)s) was given up after %(attempts)s attempts: "
         "%(error)s"
     ),
+    "search_volume": _(
+        "%(user)s has made %(count)s searches of complaints by personal data within the hour (the limit is "
+        "%(limit)s): see the log of personal data seen."
+    ),
 }
 
 
