@@ -144,6 +144,31 @@ def test_a_masked_role_reads_the_description_outcome_and_notes_scrubbed_of_the_c
     assert "来电" in page and "身份证" in page  # the rest of the text stays
 
 
+@pytest.mark.parametrize("role", MASKED)
+def test_a_masked_role_reads_the_decision_and_its_timeline_entry_scrubbed(people, case, role):
+    services.complaint_accept(complaint=case, actor=people["handler"])
+    services.complaint_decide(
+        complaint=Complaint.objects.get(pk=case.pk),
+        actor=people["handler"],
+        decision="王小明先生：经核查，维持原结论。如有疑问请致电１３６ １２３４ ４４４４。",
+        outcome="not_upheld",
+        remedies=["review"],
+    )
+    page = _client(people[role]).get(f"{ADMIN}{case.pk}/change/").text
+    assert "经核查，维持原结论" in page
+    assert "王小明" not in page and "４４４４" not in page and "1234 4444" not in page
+
+
+@pytest.mark.parametrize("role", ("branch", "editor"))
+def test_roles_without_the_complaints_get_the_same_refusal_for_a_true_and_a_false_guess(make_user, case, role):
+    group = roles.BRANCH_STAFF if role == "branch" else roles.CONTENT_EDITOR
+    client = _client(make_user(role, groups=[group]))
+    for true, false in GUESSES:
+        answers = [client.get(LIST, {"q": guess, "id__in": str(case.pk)}) for guess in (true, false)]
+        assert answers[0].status_code == answers[1].status_code == 403
+        assert case.tracking_number not in answers[0].text
+
+
 def test_the_full_data_roles_read_the_text_as_written(people, case):
     page = _client(people["handler"]).get(f"{ADMIN}{case.pk}/change/").text
     assert "136-1234-4444" in page and "136.1234.4444" in page
