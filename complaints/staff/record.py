@@ -5,7 +5,7 @@ from portal.messaging.models import Message
 from portal.privacy import personal_data_seen, scrub_text
 
 from .. import history, services
-from ..models import FULL_DATA_PERMISSION
+from ..models import FULL_DATA_PERMISSION, Complaint
 from .common import REPEATS_SHOWN, days_left, display_user
 from .forms import ACTION_FORMS
 
@@ -57,13 +57,21 @@ def record_context(request, complaint) -> dict:
 
 def _repeats(request, complaint):
     """Possible repeats of the complaint (same phone or policy within 90 days), each with whether this user
-    may merge the complaint into it with one click."""
+    may merge the complaint into it with one click. A repeat this user may not open is listed without its
+    tracking number or handler (`hidden`): with the caller's phone, the number would open its public look-up."""
     merge_allowed = services.can_act(request.user, complaint, services.A.MERGE)
+    repeats = list(services.possible_repeats(complaint)[:REPEATS_SHOWN])
+    visible = set()
+    if repeats:
+        mine = Complaint.objects.visible_to(request.user).filter(pk__in=[repeat.pk for repeat in repeats])
+        visible = set(mine.values_list("pk", flat=True))
     return [
         {
             "complaint": repeat,
-            "handler": services.handler_label(repeat),
-            "can_merge": services.can_merge_into(request.user, complaint, repeat, merge_allowed=merge_allowed),
+            "hidden": repeat.pk not in visible,
+            "handler": services.handler_label(repeat) if repeat.pk in visible else "",
+            "can_merge": repeat.pk in visible
+            and services.can_merge_into(request.user, complaint, repeat, merge_allowed=merge_allowed),
         }
-        for repeat in services.possible_repeats(complaint)[:REPEATS_SHOWN]
+        for repeat in repeats
     ]
