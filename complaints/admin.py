@@ -439,6 +439,22 @@ class ComplaintEventAdmin(ReadOnlyAdmin):
         visible = Complaint.objects.visible_to(request.user)
         return super().get_queryset(request).filter(complaint__in=visible)
 
+    # An event's note (a letter, a decision, a note) reaches those who see complainants masked scrubbed, as on the
+    # complaint's record.
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if request.user.has_perm(FULL_DATA_PERMISSION):
+            return fields
+        return ["scrubbed_note" if field == "note" else field for field in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if request.user.has_perm(FULL_DATA_PERMISSION) else [*readonly, "scrubbed_note"]
+
+    @admin.display(description=_("note"))
+    def scrubbed_note(self, obj):
+        return scrubbed(obj.complaint, obj.note) or "—"
+
 
 @admin.register(ExtensionRequest)
 class ExtensionRequestAdmin(ReadOnlyAdmin):

@@ -169,6 +169,16 @@ def test_roles_without_the_complaints_get_the_same_refusal_for_a_true_and_a_fals
         assert case.tracking_number not in answers[0].text
 
 
+@pytest.mark.parametrize("role", MASKED)
+def test_a_masked_role_reads_an_events_note_scrubbed_on_the_events_own_page(people, case, role):
+    event = case.events.exclude(note="").order_by("-pk").first()
+    page = _client(people[role]).get(f"/en/admin/complaints/complaintevent/{event.pk}/change/")
+    assert page.status_code == 200 and "来电" in page.text
+    assert "王小明" not in page.text and "136.1234.4444" not in page.text
+    full = _client(people["supervisor"]).get(f"/en/admin/complaints/complaintevent/{event.pk}/change/")
+    assert "136.1234.4444" in full.text
+
+
 def test_the_full_data_roles_read_the_text_as_written(people, case):
     page = _client(people["handler"]).get(f"{ADMIN}{case.pk}/change/").text
     assert "136-1234-4444" in page and "136.1234.4444" in page
