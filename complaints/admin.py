@@ -7,6 +7,7 @@ the letter, an extension's decision) live in complaints/staff/ and are mounted h
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -35,11 +36,14 @@ from .staff import actions as staff_actions
 from .staff import urls
 from .staff.common import display_user, unavailable
 from .staff.forms import handlers
-from .staff.record import FULL_FIELDS, record_context
-from .staff.search import search_complaints
+from .staff.record import FULL_FIELDS, record_context, scrubbed
+from .staff.search import FULL_HELP, search_complaints, search_help
 
 # The complainant's identifying data as most staff see it (FULL_FIELDS: in full, for those with the permission).
 MASKED_FIELDS = ("masked_name", "masked_phone", "masked_email", "masked_id_number")
+# The free text as those who see complainants in full read it, and as the others do (staff.record.scrubbed).
+TEXT_FIELDS = ("description_text", "desired_outcome_text", "decision_text")
+SCRUBBED_TEXT_FIELDS = ("scrubbed_description", "scrubbed_desired_outcome", "scrubbed_decision")
 
 
 def due_badge(complaint: Complaint, today=None):
@@ -219,10 +223,8 @@ class ComplaintAdmin(SearchWithoutDatesMixin, DeclaredFiltersOnly, ListCheckboxM
     )
     # The search is get_search_results' own (exact matches, each from an index); search_fields only shows the box.
     search_fields = ("tracking_number",)
-    search_help_text = _(
-        "Search by tracking number (with or without dashes), phone (in any form), the complainant's full name, "
-        "policy number, the regulator's reference or ID number."
-    )
+    # Each user's own (complaints/staff/search.py): masked roles search by references only.
+    search_help_text = FULL_HELP
     list_per_page = 50
     date_hierarchy = "received_at"
     # Beside the list filters, what the early warnings' links filter by (compliance/alerts.changelist_query).
@@ -271,9 +273,11 @@ class ComplaintAdmin(SearchWithoutDatesMixin, DeclaredFiltersOnly, ListCheckboxM
         return request.user.has_perm("complaints.assign_complaint")
 
     def get_fieldsets(self, request, obj=None):
-        if not request.user.has_perm(FULL_DATA_PERMISSION):
-            return self.fieldsets
-        swap = dict(zip(MASKED_FIELDS, FULL_FIELDS, strict=True))
+        if request.user.has_perm(FULL_DATA_PERMISSION):
+            swap = dict(zip(MASKED_FIELDS, FULL_FIELDS, strict=True))
+        else:
+            # Free text reaches those who see complainants masked scrubbed of personal data.
+            swap = dict(zip(TEXT_FIELDS, SCRUBBED_TEXT_FIELDS, strict=True))
         return [
             (title, {**options, "fields": tuple(swap.get(field, field) for field in options["fields"])})
             for title, options in self.fieldsets
@@ -287,6 +291,18 @@ class ComplaintAdmin(SearchWithoutDatesMixin, DeclaredFiltersOnly, ListCheckboxM
 
     def get_search_results(self, request, queryset, search_term):
         return search_complaints(request, queryset, search_term)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        changelist.search_help_text = search_help(request.user)
+        return changelist
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history of a complaint this user may not open is no page at all: neither its number nor its
+        # handler (the change page's refusal names neither either).
+        if not str(object_id).isdigit() or not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
 
     @admin.display(description=pgettext_lazy("person", "name"))
     def masked_name(self, obj):
@@ -332,6 +348,20 @@ class ComplaintAdmin(SearchWithoutDatesMixin, DeclaredFiltersOnly, ListCheckboxM
     @admin.display(description=_("decision"))
     def decision_text(self, obj):
         return format_html('<div class="cp-text">{}</div>', obj.decision) if obj.decision else "—"
+
+    @admin.display(description=_("description"))
+    def scrubbed_description(self, obj):
+        return format_html('<div class="cp-text">{}</div>', scrubbed(obj, obj.description))
+
+    @admin.display(description=_("desired outcome"))
+    def scrubbed_desired_outcome(self, obj):
+        if not obj.desired_outcome:
+            return "—"
+        return format_html('<div class="cp-text">{}</div>', scrubbed(obj, obj.desired_outcome))
+
+    @admin.display(description=_("decision"))
+    def scrubbed_decision(self, obj):
+        return format_html('<div class="cp-text">{}</div>', scrubbed(obj, obj.decision)) if obj.decision else "—"
 
     @admin.display(description=_("remedies"))
     def remedy_list(self, obj):
@@ -408,6 +438,22 @@ class ComplaintEventAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         visible = Complaint.objects.visible_to(request.user)
         return super().get_queryset(request).filter(complaint__in=visible)
+
+    # An event's note (a letter, a decision, a note) reaches those who see complainants masked scrubbed, as on the
+    # complaint's record.
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if request.user.has_perm(FULL_DATA_PERMISSION):
+            return fields
+        return ["scrubbed_note" if field == "note" else field for field in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if request.user.has_perm(FULL_DATA_PERMISSION) else [*readonly, "scrubbed_note"]
+
+    @admin.display(description=_("note"))
+    def scrubbed_note(self, obj):
+        return scrubbed(obj.complaint, obj.note) or "—"
 
 
 @admin.register(ExtensionRequest)

@@ -142,9 +142,10 @@ def actor_name(event) -> str:
     return event.actor_label
 
 
-def timeline(complaint) -> list[dict]:
-    """The complaint's events, newest first, each with its translated label, its actor's name and its
-    details in words. Times are aware datetimes: templates show them in Beijing time (TIME_ZONE)."""
+def timeline(complaint, scrub=None) -> list[dict]:
+    """The complaint's events, newest first, each with its translated label, its actor's name, its note (passed
+    through `scrub` for those who see complainants masked) and its details in words. Times are aware datetimes:
+    templates show them in Beijing time (TIME_ZONE)."""
     events = list(complaint.events.select_related("actor").order_by("-at", "-id"))
     names = staff_names(events)
     return [
@@ -152,6 +153,7 @@ def timeline(complaint) -> list[dict]:
             "event": event,
             "label": event.get_action_display(),
             "who": actor_name(event),
+            "note": scrub(event.note) if scrub and event.note else event.note,
             "details": describe(event, names),
         }
         for event in events

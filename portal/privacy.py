@@ -121,48 +121,132 @@ def sql_mask_name(column: str) -> str:
     )
 
 
-# What scrub_text removes from free text, in this order (each a plain POSIX-compatible pattern that Python and
-# PostgreSQL match alike: greedy, no alternation, ASCII digits only).
+# Before any pattern, free text is normalised as NFKC normalises digits and separators: every character that
+# NFKC makes one ASCII digit, X, @, dot, hyphen or space (full-width ０-９ and －．＠, circled and mathematical
+# digits, the ideographic space) becomes that character, and the other dashes become a hyphen. Only these
+# characters change (a Chinese text keeps its full-width punctuation), and the table is computed here once and
+# handed to PostgreSQL's translate() as it is, so that both forms normalise alike whatever their Unicode versions.
+def _normal_table() -> tuple[str, str]:
+    import unicodedata
+
+    wanted = set("0123456789Xx@.- ")
+    sources, targets = [], []
+    # The blocks where NFKC makes such characters (Latin-1, letterlike and enclosed forms, CJK punctuation,
+    # half- and full-width forms, mathematical and segmented digits): the rest of Unicode has none.
+    codes = (*range(0x80, 0x3100), *range(0xF900, 0x10000), *range(0x1D400, 0x1FC00))
+    for code in codes:
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        if folded in wanted:
+            sources.append(char)
+            targets.append(folded)
+        elif char in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63":
+            sources.append(char)
+            targets.append("-")
+    return "".join(sources), "".join(targets)
+
+
+_NORMAL_FROM, _NORMAL_TO = _normal_table()
+_NORMAL = str.maketrans(_NORMAL_FROM, _NORMAL_TO)
+
+
+def normalise_text(value: str | None) -> str:
+    """The text with digits and separators in their ASCII form (see above); everything else unchanged."""
+    return (value or "").translate(_NORMAL)
+
+
+def sql_normalise_text(column: str) -> str:
+    return f"translate(coalesce({column}, ''), {sql_literal(_NORMAL_FROM)}, {sql_literal(_NORMAL_TO)})"
+
+
+# What scrub_text removes from free text, in this order, after the normalisation and the case's own data
+# (each a plain POSIX-compatible pattern that Python and PostgreSQL match alike: no alternation, ASCII digits
+# only, every match decided by where it starts).
 SCRUB_PATTERNS = (
     r"[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+[.][A-Za-z]{2,}",  # e-mail addresses
     r"[0-9]{4}(?: [0-9]{4}){3}",  # bank cards written in groups of four
-    r"1[3-9][0-9][ -][0-9]{4}[ -][0-9]{4}",  # mobile numbers written 138-1234-5678 or 138 1234 5678
-    r"0[0-9]{2,3}-[0-9]{7,8}",  # landlines written 010-85921177
+    # ID numbers written in groups (110105-1988-0101-2345, 110105 19880101 234X)
+    r"[1-9](?:[-. ]?[0-9]){16}[-. ]?[0-9Xx]",
+    r"1[3-9](?:[-. ]?[0-9]){9}",  # mobile numbers in any grouping (139-123-45678, 139.1234.5678, 139 1234 5678)
+    r"0[0-9]{2,3}[-. ][0-9]{3,4}[-. ]?[0-9]{4}",  # landlines written 010-85921177, 010 8592 1177
     r"[0-9]{7,}[Xx]?",  # any run of seven digits or more: phones, ID numbers (…X), bank cards, policy numbers
 )
 SCRUBBED = "****"
 _SCRUB = [re.compile(pattern) for pattern in SCRUB_PATTERNS]
+# Between the digits of the case's own numbers: what may separate them in free text.
+_KNOWN_GAP = "[-. ()]{0,2}"
+# A pattern no text matches (both engines): the SQL form's "no number to look for".
+_NEVER = "a^"
 
 
-def scrub_text(value: str | None) -> str:
-    """Free text (a description, a desired outcome, a note) with phone numbers, ID numbers, bank cards and
-    e-mail addresses replaced by ****, as the CFPB scrubs published narratives."""
-    if not value:
+def _known_name(value: str | None) -> str:
+    """A name to remove as it is written (after the normalisation); shorter than two characters, none."""
+    name = normalise_text(value).strip(" ")
+    return name if len(name) >= 2 else ""
+
+
+def _known_number_pattern(value: str | None) -> str:
+    """A number to remove in any grouping: its digits (a leading 86 of a phone dropped), any two separators
+    between them; fewer than seven digits, none."""
+    digits = _NOT_DIGITS.sub("", normalise_text(value))
+    if digits.startswith("86") and len(digits) >= 11:
+        digits = digits[2:]
+    return _KNOWN_GAP.join(digits) if len(digits) >= 7 else ""
+
+
+def scrub_text(value: str | None, *, names=(), numbers=()) -> str:
+    """Free text (a description, a desired outcome, a note, a letter) with phone numbers, ID numbers, bank cards
+    and e-mail addresses replaced by ****, as the CFPB scrubs published narratives; first normalised (digits and
+    separators, above), then the case's own `names` (the complainant's, the principal's) and `numbers` (phone,
+    ID and policy number) removed in whatever grouping they are written."""
+    if value is None:
         return ""
+    value = normalise_text(value)
+    for name in names:
+        if known := _known_name(name):
+            value = value.replace(known, SCRUBBED)
+    for number in numbers:
+        if pattern := _known_number_pattern(number):
+            value = re.sub(pattern, SCRUBBED, value)
     for pattern in _SCRUB:
         value = pattern.sub(SCRUBBED, value)
     return value
 
 
-def sql_scrub_text(column: str) -> str:
-    text = f"coalesce({column}, '')"
+def sql_scrub_text(column: str, *, names=(), numbers=()) -> str:
+    """The same rule in SQL; `names` and `numbers` are SQL expressions (columns of the same row)."""
+    text = sql_normalise_text(column)
+    for name in names:
+        known = f"btrim({sql_normalise_text(name)}, ' ')"
+        text = f"replace({text}, CASE WHEN length({known}) >= 2 THEN {known} ELSE '' END, {sql_literal(SCRUBBED)})"
+    for number in numbers:
+        digits = f"regexp_replace({sql_normalise_text(number)}, '[^0-9]', '', 'g')"
+        digits = (
+            f"CASE WHEN left({digits}, 2) = '86' AND length({digits}) >= 11 THEN substr({digits}, 3) ELSE {digits} END"
+        )
+        pattern = f"regexp_replace({digits}, '([0-9])(?=[0-9])', {sql_literal(chr(92) + '1' + _KNOWN_GAP)}, 'g')"
+        pattern = f"CASE WHEN length({digits}) >= 7 THEN {pattern} ELSE {sql_literal(_NEVER)} END"
+        text = f"regexp_replace({text}, {pattern}, {sql_literal(SCRUBBED)}, 'g')"
+    scrubbed = text
     for pattern in SCRUB_PATTERNS:
-        text = f"regexp_replace({text}, {sql_literal(pattern)}, {sql_literal(SCRUBBED)}, 'g')"
-    # Most texts hold no run of seven digits and no @: one match decides, only the others are rewritten.
-    return f"CASE WHEN {column} ~ '[0-9]{{7}}|@|[0-9] [0-9]|[0-9]-[0-9]' THEN {text} ELSE coalesce({column}, '') END"
+        scrubbed = f"regexp_replace({scrubbed}, {sql_literal(pattern)}, {sql_literal(SCRUBBED)}, 'g')"
+    # Most texts hold no run of seven digits, no separated digits and no @: one match decides, only the others
+    # are rewritten.
+    return f"CASE WHEN {text} ~ '[0-9]{{7}}|@|[0-9][-. ][0-9]' THEN {scrubbed} ELSE {text} END"
 
 
 # --- personal data seen in full --------------------------------------------------------------------------------
 
 
-def personal_data_seen(user, subject, *, where: str, fields: str) -> None:
+def personal_data_seen(user, subject, *, where: str, fields: str, label: str = "") -> None:
     """Log that `user` saw personal data in full: rows of portal.audit.PersonalDataSeen, with the time.
 
     `subject` is the record seen (a complaint, a booking: any model instance), a list of records shown together
     (a day's bookings, printed: one row each, written at once), or a model class when no one record is meant (a
     search of complaints by a guess at a masked phone); `where` names the page ("admin:complaint"), `fields` the
     field codes shown ("name,phone_in_full", "attachment:12"). The caller decides whether the user sees data in
-    full; someone who sees it masked never reaches this."""
+    full; someone who sees it masked never reaches this. `label` names what a search of a kind of record looked
+    for (a keyed hash of the term, never the term)."""
     from django.contrib.contenttypes.models import ContentType
 
     from .audit import PersonalDataSeen
@@ -174,7 +258,7 @@ def personal_data_seen(user, subject, *, where: str, fields: str) -> None:
             fields=fields,
             content_type=ContentType.objects.get_for_model(kind),
             object_id=None if record is None else record.pk,
-            label="" if record is None else str(record)[:200],
+            label=label[:200] if record is None else str(record)[:200],
         )
 
     if isinstance(subject, type):

@@ -12,7 +12,6 @@ from django.utils.translation import gettext
 
 from portal.admin import app_crumb, model_crumbs, staff_context
 
-from .. import services
 from ..models import OPEN_STATUSES, Complaint
 
 # The possible repeats listed on a record and at registration (the earliest first).
@@ -50,20 +49,19 @@ class Unavailable(Http404):
 
 
 def unavailable(request, object_id):
-    """The admin's page for a complaint this user may not open (whose it is, whom to ask) or that does not
+    """The admin's page for a complaint this user may not open (whom to ask, never whose it is) or that does not
     exist, instead of Django's "does not exist … deleted?" and the public site's error pages."""
     if not can_view_complaints(request.user):
         raise PermissionDenied
     object_id = str(object_id)
-    complaint = (
-        Complaint.objects.select_related("handler").filter(pk=object_id).first() if object_id.isdigit() else None
-    )
+    complaint = Complaint.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+    # Neither the number nor the handler of a complaint the user may not open: with a phone they know, the
+    # number would open the public look-up of a colleague's case.
     context = staff_context(
         request,
-        complaint.tracking_number if complaint is not None else gettext("No such complaint"),
+        gettext("Complaint not available") if complaint is not None else gettext("No such complaint"),
         crumbs=model_crumbs(Complaint._meta),
         complaint=complaint,
-        handler_label=services.handler_label(complaint) if complaint is not None else "",
     )
     return TemplateResponse(
         request,

@@ -2,10 +2,10 @@
 left, the messages, the attachments, the steps this user may take, the extension requests and possible repeats."""
 
 from portal.messaging.models import Message
-from portal.privacy import personal_data_seen
+from portal.privacy import personal_data_seen, scrub_text
 
 from .. import history, services
-from ..models import FULL_DATA_PERMISSION
+from ..models import FULL_DATA_PERMISSION, Complaint
 from .common import REPEATS_SHOWN, days_left, display_user
 from .forms import ACTION_FORMS
 
@@ -13,18 +13,32 @@ from .forms import ACTION_FORMS
 FULL_FIELDS = ("name", "phone_in_full", "email", "id_number")
 
 
+def scrubbed(complaint, text: str | None) -> str:
+    """Free text about `complaint` as those who see complainants masked read it: numbers, addresses and the
+    case's own names, phone, ID and policy number removed (portal.privacy.scrub_text)."""
+    return scrub_text(
+        text,
+        names=(complaint.name, complaint.principal_name),
+        numbers=(complaint.phone, complaint.id_number, complaint.policy_number),
+    )
+
+
 def record_context(request, complaint) -> dict:
-    if request.user.has_perm(FULL_DATA_PERMISSION):
+    full = request.user.has_perm(FULL_DATA_PERMISSION)
+    if full:
         # The page shows the complainant's data in full: who saw it, and when, is kept (PIPL; JR/T 0171).
         personal_data_seen(request.user, complaint, where="admin:complaint", fields=",".join(FULL_FIELDS))
     left = days_left(complaint)
     requests = list(complaint.extension_requests.select_related("requested_by", "decided_by", "complaint"))
+    outbox = list(Message.objects.about(complaint))
+    for message in outbox:
+        message.shown_text = message.text if full else scrubbed(complaint, message.text)
     return {
-        "timeline": history.timeline(complaint),
+        "timeline": history.timeline(complaint, scrub=None if full else (lambda text: scrubbed(complaint, text))),
         "days_left": left,
         "days_late": -left if left is not None and left < 0 else 0,
         "handler_name": display_user(complaint.handler) if complaint.handler_id else "",
-        "outbox_messages": Message.objects.about(complaint),
+        "outbox_messages": outbox,
         "attachments": complaint.attachments.select_related("uploaded_by"),
         "workflow_actions": [
             (action, services.ACTION_LABELS[action])
@@ -43,13 +57,21 @@ def record_context(request, complaint) -> dict:
 
 def _repeats(request, complaint):
     """Possible repeats of the complaint (same phone or policy within 90 days), each with whether this user
-    may merge the complaint into it with one click."""
+    may merge the complaint into it with one click. A repeat this user may not open is listed without its
+    tracking number or handler (`hidden`): with the caller's phone, the number would open its public look-up."""
     merge_allowed = services.can_act(request.user, complaint, services.A.MERGE)
+    repeats = list(services.possible_repeats(complaint)[:REPEATS_SHOWN])
+    visible = set()
+    if repeats:
+        mine = Complaint.objects.visible_to(request.user).filter(pk__in=[repeat.pk for repeat in repeats])
+        visible = set(mine.values_list("pk", flat=True))
     return [
         {
             "complaint": repeat,
-            "handler": services.handler_label(repeat),
-            "can_merge": services.can_merge_into(request.user, complaint, repeat, merge_allowed=merge_allowed),
+            "hidden": repeat.pk not in visible,
+            "handler": services.handler_label(repeat) if repeat.pk in visible else "",
+            "can_merge": repeat.pk in visible
+            and services.can_merge_into(request.user, complaint, repeat, merge_allowed=merge_allowed),
         }
-        for repeat in services.possible_repeats(complaint)[:REPEATS_SHOWN]
+        for repeat in repeats
     ]

@@ -23,7 +23,6 @@ from .core import (
     _locked,
     _today,
     acts_unchecked,
-    handler_label,
     is_conflicted,
     record_event,
 )
@@ -44,13 +43,11 @@ def _check_merge_target(actor, original: Complaint) -> None:
             % {"number": original.tracking_number}
         )
     if not (actor.has_perm("complaints.view_all_complaints") or original.handler_id == actor.pk):
+        # The number is the one the user typed; its handler is not told (a complaint they may not open).
         raise WorkflowError(
-            _(
-                "Complaint %(number)s is not assigned to you (its handler: %(handler)s): "
-                "ask a supervisor to merge into it."
-            ),
+            _("Complaint %(number)s is not assigned to you: ask a supervisor to merge into it."),
             code="merge_not_yours",
-            params={"number": original.tracking_number, "handler": handler_label(original)},
+            params={"number": original.tracking_number},
         )
 
 

@@ -172,6 +172,10 @@ ALERTS: dict[str, str] = {
         "Complaint %(number)s is still undecided, %(days)s days late (late since %(since)s, handler %(handler)s)."
     ),
     "escalated_digest": _("%(count)s imported complaints are late and escalated to you: %(numbers)s."),
+    "search_volume": _(
+        "%(user)s has made %(count)s searches of complaints by personal data within the hour (the limit is "
+        "%(limit)s): see the log of personal data seen."
+    ),
 }
 
 

@@ -260,8 +260,9 @@ def test_a_complaints_history_is_closed_to_a_handler_it_is_not_assigned_to(demo_
     complaint = demo_world["complaint"]
     url = reverse("admin:complaints_complaint_history", args=[complaint.pk])
     response = _client(other).get(url)
-    # Told whose the complaint is (the first-responder rule), never its history or the complainant's data.
-    assert response.status_code == 403 and 'id="complaint-history"' not in response.text
+    # No page at all: neither its history, nor the complainant's data, nor its number or handler.
+    assert response.status_code == 404 and 'id="complaint-history"' not in response.text
+    assert complaint.tracking_number not in response.text
     assert complaint.name not in response.text and complaint.phone[-8:] not in response.text
     assert _client(demo_world["handler"]).get(url).status_code == 200
 
