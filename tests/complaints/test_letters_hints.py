@@ -209,7 +209,7 @@ def test_the_letter_preview_warns_naming_each_hint_and_offers_neither_print_nor_
     client = client_for(people["handler"])
     page = client.get(f"{ADMIN}{complaint.pk}/letter/").text
     assert 'id="letter-hints"' in page and f"<li><code>{ZH_HINT}</code></li>" in page
-    assert f"函件中仍有模板提示语{ZH_HINT}。处理决定写明本案事实前，函件不能打印，也不能登记为已发出。" in page
+    assert f"函件中仍有模板提示语{ZH_HINT}。处理决定写明本案事实前，函件不能打印，也不能记录为已发出。" in page
     assert 'id="print-letter"' not in page
     assert 'id="record-letter"' in page and "disabled>" in page.split('id="record-letter"', 1)[1].split("\n", 1)[0]
     assert 'id="letter-refused-print"' in page and "cp-letter-unfinished" in page
