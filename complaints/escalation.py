@@ -27,8 +27,8 @@ from django.utils import timezone
 from portal import roles
 from portal.actors import system_actor
 from portal.messaging.alerts import admin_url, staff_alert, users_in_group
-from portal.models import Holiday, HolidayKind
-from portal.workdays import is_working_day
+from portal.models import Holiday
+from portal.workdays import previous_working_day
 
 from . import services, staff_alerts
 from .models import ACTIVE_STATUSES, Complaint, ComplaintEvent, EventAction, ExtensionRequest, ExtensionStatus
@@ -217,13 +217,8 @@ def _send_digest(template: str, digest: _Digest, today: date) -> None:
 
 def eve_of_limit(due: date) -> date:
     """The working day before `due` (the public holidays and make-up working days of portal.models.Holiday)."""
-    days = Holiday.objects.filter(date__gte=due - timedelta(days=40), date__lt=due)
-    holidays = {day.date for day in days if day.kind == HolidayKind.HOLIDAY}
-    workdays = {day.date for day in days if day.kind == HolidayKind.WORKDAY}
-    day = due - timedelta(days=1)
-    while not is_working_day(day, holidays, workdays):
-        day -= timedelta(days=1)
-    return day
+    holidays, workdays = Holiday.objects.filter(date__gte=due - timedelta(days=40), date__lt=due).calendar()
+    return previous_working_day(due, set(holidays), workdays)
 
 
 def requests_escalate(*, today: date) -> int:

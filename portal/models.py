@@ -156,6 +156,15 @@ class HolidayKind(models.TextChoices):
     WORKDAY = "workday", _("Make-up working day")
 
 
+class HolidayQuerySet(models.QuerySet):
+    def calendar(self) -> tuple[dict, set]:
+        """These rows as the working-day rules take them (portal/workdays.py): the public holidays as
+        {date: name}, and the set of make-up working days."""
+        rows = list(self)
+        off = {row.date: row.name for row in rows if row.kind == HolidayKind.HOLIDAY}
+        return off, {row.date for row in rows if row.kind == HolidayKind.WORKDAY}
+
+
 class Holiday(models.Model):
     """A day off by law (法定节假日), or a weekend day made a working day in exchange (调休): the working-day
     calendar that moves reception days (portal/workdays.py has its rules). Every change is kept with who made it
@@ -165,6 +174,8 @@ class Holiday(models.Model):
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=HolidayKind.choices, default=HolidayKind.HOLIDAY)
     history = HistoricalRecords()
+
+    objects = HolidayQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("public holiday")

@@ -12,6 +12,14 @@ def is_working_day(day: date, holidays: set[date], workdays: set[date]) -> bool:
     return day.weekday() < 5 and day not in holidays
 
 
+def previous_working_day(day: date, holidays: set[date], workdays: set[date]) -> date:
+    """The last working day before `day` (the eve of a limit)."""
+    day -= timedelta(days=1)
+    while not is_working_day(day, holidays, workdays):
+        day -= timedelta(days=1)
+    return day
+
+
 def next_working_day(day: date, holidays: set[date], workdays: set[date]) -> date:
     """`day` itself when it is a working day, else the first working day after it: the rule that moves a day off
     a holiday or a weekend."""

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.admin import model_crumbs, staff_context
-from portal.models import Holiday, HolidayKind
+from portal.models import Holiday
 from portal.privacy import personal_data_seen
 from portal.roles import BRANCH_STAFF
 from portal.tabular import ImportRefused
@@ -92,9 +92,7 @@ def generate_view(request):
     form = GenerateForm(request.POST or None, user=request.user, initial={"year": timezone.localdate().year + 1})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        holidays = Holiday.objects.filter(date__year__in=[data["year"], data["year"] + 1])
-        off = {holiday.date: holiday.name for holiday in holidays if holiday.kind == HolidayKind.HOLIDAY}
-        workdays = {holiday.date for holiday in holidays if holiday.kind == HolidayKind.WORKDAY}
+        off, workdays = Holiday.objects.filter(date__year__in=[data["year"], data["year"] + 1]).calendar()
         proposal = rules.propose_year(
             data["year"], weekday=data["weekday"], nth=data["nth"], holidays=set(off), workdays=workdays
         )

@@ -130,9 +130,15 @@ def test_the_working_day_rules_live_once():
     defined = {}
     for module, path in _modules().items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef) and node.name in ("is_working_day", "next_working_day"):
+            if isinstance(node, ast.FunctionDef) and node.name in (
+                "is_working_day",
+                "next_working_day",
+                "previous_working_day",
+            ):
                 defined.setdefault(node.name, []).append(module)
-    assert defined == {"is_working_day": ["portal.workdays"], "next_working_day": ["portal.workdays"]}
+    assert defined == {
+        name: ["portal.workdays"] for name in ("is_working_day", "next_working_day", "previous_working_day")
+    }
 
 
 def test_compliance_is_a_package_and_no_suffix_modules_remain():
