@@ -6,9 +6,10 @@ See docs/deploy.md for the variables and what each one changes.
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from portal import dburl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,8 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "portal.app_names.AxesConfig",
     "simple_history",
-    "portal.app_names.TasksDatabaseConfig",
+    # portal before the tasks app: its `db_worker` (one that waits out a database outage) replaces the library's.
     "portal",
+    "portal.app_names.TasksDatabaseConfig",
     "notices",
     "complaints",
     "reception",
@@ -98,9 +100,10 @@ TEMPLATES = [
 
 # A SQLite file is the zero-setup default of `make run`; every real deployment (and the test suite) sets
 # DATABASE_URL to PostgreSQL. Persistent connections with health checks: a connection that died while the
-# database restarted is replaced on the next request instead of failing it.
+# database restarted is replaced on the next request instead of failing it. The URL may name a primary and its
+# standby (libpq's multi-host form, portal/dburl.py), so that a failover needs no restart (docs/operations.md).
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": dburl.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600")),
         conn_health_checks=True,
@@ -113,7 +116,7 @@ USING_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgre
 # An optional streaming replica (a hot standby of the primary) for exports, reports, statistics and the
 # dashboard (portal/replica.py; docs/scaling.md). Nothing is migrated or written there.
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(
+    DATABASES["replica"] = dburl.parse(
         os.environ["DATABASE_REPLICA_URL"],
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600")),
         conn_health_checks=True,
