@@ -29,7 +29,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from .test_load_and_fault import Submission, _free_port, _wait_for, _wait_until
+from .test_load_and_fault import Submission, _free_port, _wait_for, _wait_until, production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 PG = str(ROOT / ".ci" / "pg")
@@ -97,25 +97,18 @@ def test_a_primary_killed_mid_load_and_its_synchronous_standby_promoted_loses_an
             "?target_session_attrs=read-write"
         )
         port = _free_port()
-        env = {
-            **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PORTAL_"))},
-            "DATABASE_URL": both,
-            "DJANGO_SECRET_KEY": "failover-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "PORTAL_HTTPS": "0",
-            "PORTAL_RATE_LIMITS": "off",
-            "PORTAL_MEDIA_ROOT": str(tmp_path / "media"),
-            "PORTAL_STATIC_ROOT": str(static_root),
-            "PORTAL_LOG_LEVEL": "ERROR",
-            "PORTAL_SMS_BACKEND": "test",
-            "PORTAL_SMS_TEST_DIR": str(gateway),
-            "PORTAL_MESSAGE_RETRY_DELAYS": ",".join(["0.5"] * 12),
-            "PORTAL_MESSAGE_LEASE_SECONDS": "3",
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": "2",
-            "GUNICORN_TIMEOUT": "30",
-            "GUNICORN_ACCESS_LOG": "/dev/null",
-        }
+        env = production_env(
+            tmp_path,
+            static_root,
+            both,
+            port,
+            PORTAL_SMS_BACKEND="test",
+            PORTAL_SMS_TEST_DIR=str(gateway),
+            PORTAL_MESSAGE_RETRY_DELAYS=",".join(["0.5"] * 12),
+            PORTAL_MESSAGE_LEASE_SECONDS="3",
+            GUNICORN_WORKERS="2",
+            GUNICORN_TIMEOUT="30",
+        )
         server_log = tmp_path / "gunicorn.log"
         worker_log = tmp_path / "worker.log"
         processes.append(

@@ -111,16 +111,10 @@ class Submission:
             self.outcome = "connection"
 
 
-def _run(args, env, **kwargs):
-    return subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True, text=True, **kwargs)
-
-
-def test_every_receipted_complaint_exists_exactly_once_through_a_database_restart_and_a_killed_worker(
-    tmp_path, clone_cluster, static_root
-):
-    cluster, database_url = clone_cluster()  # migrated already
-    port = _free_port()
-    env = {
+def production_env(tmp_path, static_root, database_url: str, port: int, **extra: str) -> dict:
+    """The environment of a production app server (gunicorn) or worker of these tests: none of the test run's own
+    DJANGO_ or PORTAL_ settings, rate limits off (load tests), its own media folder, the shared static files."""
+    return {
         **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PORTAL_"))},
         "DATABASE_URL": database_url,
         "DJANGO_SECRET_KEY": "fault-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
@@ -131,10 +125,21 @@ def test_every_receipted_complaint_exists_exactly_once_through_a_database_restar
         "PORTAL_STATIC_ROOT": str(static_root),
         "PORTAL_LOG_LEVEL": "ERROR",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "4",
-        "GUNICORN_TIMEOUT": "20",
         "GUNICORN_ACCESS_LOG": "/dev/null",
+        **extra,
     }
+
+
+def _run(args, env, **kwargs):
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True, text=True, **kwargs)
+
+
+def test_every_receipted_complaint_exists_exactly_once_through_a_database_restart_and_a_killed_worker(
+    tmp_path, clone_cluster, static_root
+):
+    cluster, database_url = clone_cluster()  # migrated already
+    port = _free_port()
+    env = production_env(tmp_path, static_root, database_url, port, GUNICORN_WORKERS="4", GUNICORN_TIMEOUT="20")
     server = None
     try:
         server_log = tmp_path / "gunicorn.log"
