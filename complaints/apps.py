@@ -48,6 +48,8 @@ class ComplaintsConfig(AppConfig):
         # Complaints nobody touched are recorded late as soon as their limit has passed (idempotent).
         registry.register_periodic(25, "late", lambda now: len(services.mark_late_complaints()))
         registry.register_periodic(30, "escalations", lambda now: escalation.complaints_escalate(now=now))
+        # The satisfaction link, the day after a decision reached the complainant (complaints/workflow/feedback.py).
+        registry.register_periodic(35, "feedback", lambda now: services.feedback_invitations_send(now=now))
         registry.register_periodic(40, "early-warnings", lambda now: alerts.run_daily(timezone.localdate(now)))
         # Export files are deleted a week after they were written, whether or not anyone exports again.
         registry.register_periodic(50, "exports", lambda now: jobs.purge_old_exports(now))

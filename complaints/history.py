@@ -7,10 +7,19 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal import roles
 
-from .models import LANGUAGE_CHOICES, CallDirection, CallOutcome, Complaint, RemediationItem, Status
+from .models import (
+    LANGUAGE_CHOICES,
+    CallDirection,
+    CallOutcome,
+    Complaint,
+    FeedbackChannel,
+    RemediationItem,
+    Status,
+)
 from .models import _choice_label as choice_label
 
 # key -> label; the value is shown after it (a date, a number, a name, a tracking number).
@@ -45,6 +54,8 @@ LABELS = {
     "language": _("Language"),
     "template": _("Letter template"),
     "outcome_reason": _("Why the outcome differs from the template's"),
+    "score": _("Score (1 to 5)"),
+    "asked": pgettext_lazy("feedback", "how asked"),
 }
 GROUP_LABELS = {
     roles.COMPLAINT_HANDLER: _("Complaint handlers"),
@@ -97,6 +108,8 @@ def _value(key: str, value, names: dict[str, str]) -> str:
         return str(GROUP_LABELS.get(value, value))
     if key == "language":
         return str(dict(LANGUAGE_CHOICES).get(value, value))
+    if key == "asked":
+        return str(dict(FeedbackChannel.choices).get(value, value))
     if key in ("direction", "outcome"):
         model = CallDirection if key == "direction" else CallOutcome
         return str(dict(model.choices).get(value, value))

@@ -7,6 +7,8 @@ The rules:
 - Reviews requested: complaints of the group that a complainant asked to have reviewed (a review complaint
   points at them). Overturned: those whose review was upheld in whole or in part (the superior unit changed
   the decision).
+- Satisfaction (回访): the answers of the group's complainants (by the link or on a call) and their average
+  score, 1 to 5; none where nobody answered.
 - Complaints per 10,000 policies only where the volume is known: the company-wide row, when compliance
   entered the period's business volume (branches' volumes are not kept).
 """
@@ -22,7 +24,7 @@ from portal.models import Branch
 
 from ..models import Complaint, Outcome
 from .models import ReportingVolume
-from .reports import Period, _ratio, counts_by, received_in
+from .reports import Period, _ratio, counts_by, received_in, satisfaction
 
 OVERTURNED = (Outcome.UPHELD, Outcome.PARTLY_UPHELD)
 
@@ -39,7 +41,7 @@ def _reviews(queryset, by: str) -> dict:
     return {key: (requested, overturned) for key, requested, overturned in rows}
 
 
-def _row(label: str, figures: dict, reviews: tuple[int, int]) -> dict:
+def _row(label: str, figures: dict, reviews: tuple[int, int], answers=(0, None)) -> dict:
     median = figures["median"]
     return {
         "label": label,
@@ -51,6 +53,8 @@ def _row(label: str, figures: dict, reviews: tuple[int, int]) -> dict:
         "overdue": figures["overdue"],
         "reviews_requested": reviews[0],
         "reviews_overturned": reviews[1],
+        "satisfaction_responses": answers[0],
+        "satisfaction_average": answers[1],
         "per_10k_policies": None,
     }
 
@@ -64,16 +68,20 @@ def performance(*, period: Period, today: date | None = None, branch=None) -> di
     for name, by, model in (("branches", "branch_id", Branch), ("handlers", "handler_id", get_user_model())):
         per_key = counts_by(queryset, today, by)
         reviews = _reviews(queryset, by.removesuffix("_id"))
+        answers = satisfaction(queryset, by)
         labels = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[key for key in per_key if key])}
         rows = [
-            _row(labels.get(key, "—") if key else "—", figures, reviews.get(key, (0, 0)))
+            _row(labels.get(key, "—") if key else "—", figures, reviews.get(key, (0, 0)), answers.get(key, (0, None)))
             for key, figures in per_key.items()
         ]
         result[name] = sorted(rows, key=lambda row: (-row["handled"], row["label"]))
     company = counts_by(queryset, today)[None]
     reviews = _reviews(queryset, "source")
     row = _row(
-        str(_("Whole company")), company, (sum(r for r, _o in reviews.values()), sum(o for _r, o in reviews.values()))
+        str(_("Whole company")),
+        company,
+        (sum(r for r, _o in reviews.values()), sum(o for _r, o in reviews.values())),
+        satisfaction(queryset)[None],
     )
     volume = ReportingVolume.objects.filter(year=period.year, quarter=period.quarter or 0).first()
     if volume is not None and branch is None:

@@ -13,6 +13,8 @@ The rules:
   `overdue` is the complaints app's own `Complaint.objects.overdue(today)`.
 - Regulator-forwarded complaints have their own figures: closed, closed on time (against the earlier of the
   regulator's date and the regulation's), and reported back to the regulator, on time when by its date.
+- Satisfaction (回访, `satisfaction`): the answers about the period's complaints (by the link the complainant was
+  sent or on a staff call) and their average score from 1 to 5 (null without answers).
 - Days to close are calendar days from the day of receipt to the day of closing (Beijing time).
 - The ratios per ¥100m premium, per 10,000 policies and per 10,000 insured use the business volume compliance
   entered for exactly that period (ReportingVolume); without one, or for a single branch, they are null.
@@ -28,7 +30,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import BooleanField, Case, Count, F, Func, IntegerField, Q, Value, When
+from django.db.models import Avg, BooleanField, Case, Count, F, Func, IntegerField, Q, Value, When
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone, translation
 
@@ -37,7 +39,17 @@ from portal.models import province_label
 from portal.replica import on_replica
 from portal.tabular import Percent, xlsx_write
 
-from ..models import ACTIVE_STATUSES, BusinessChannel, Category, Channel, Complaint, ProductLine, RootCause, Source
+from ..models import (
+    ACTIVE_STATUSES,
+    BusinessChannel,
+    Category,
+    Channel,
+    Complaint,
+    Feedback,
+    ProductLine,
+    RootCause,
+    Source,
+)
 from .models import ReportingVolume
 from .vocabulary import RATE, REPORT_FIGURES
 
@@ -326,7 +338,25 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
         },
     )
     report.update(_volume_ratios(total, period, branch))
+    responses, average = satisfaction(queryset)[None]
+    report["satisfaction"] = {"responses": responses, "average": average}
     return report
+
+
+def _mean(value) -> float | None:
+    return round(float(value), 2) if value is not None else None
+
+
+def satisfaction(queryset, by: str | None = None) -> dict:
+    """{key: (responses, average score)} of the answers about the complaints of `queryset`, grouped by the
+    complaint's field `by` (one query); {None: (...)} for all of them without `by`."""
+    answers = Feedback.objects.filter(complaint__in=queryset.values("pk"), score__isnull=False).order_by()
+    if by is None:
+        totals = answers.aggregate(n=Count("pk"), mean=Avg("score"))
+        return {None: (totals["n"], _mean(totals["mean"]))}
+    key = f"complaint__{by}"
+    rows = answers.values(key).annotate(n=Count("pk"), mean=Avg("score")).values_list(key, "n", "mean")
+    return {group: (n, _mean(mean)) for group, n, mean in rows}
 
 
 @on_replica
@@ -373,11 +403,11 @@ SHEETS = (
 )
 PERFORMANCE_HEADINGS = [
     "件数", "已办结", "按时办结", "按时办结率", "办结天数中位数", "逾期", "申请核查", "核查改变原决定",
-    "万张保单投诉量",
+    "回访答复数", "平均满意度", "万张保单投诉量",
 ]  # fmt: skip
 PERFORMANCE_KEYS = [
     "handled", "closed", "on_time", "on_time_rate", "median_days", "overdue", "reviews_requested",
-    "reviews_overturned", "per_10k_policies",
+    "reviews_overturned", "satisfaction_responses", "satisfaction_average", "per_10k_policies",
 ]  # fmt: skip
 
 

@@ -8,6 +8,7 @@
 - `attachments`: the complaint's files
 - `letters`: decision-letter templates
 - `causes`: root-cause codes and remediation items
+- `feedback`: asking the complainant afterwards (satisfaction, 回访)
 - `tracking`: tracking look-ups ended before their time (revoked access cookies)
 
 The compliance sub-package's own models (complaints/compliance/models.py) belong to this app too.
@@ -18,6 +19,7 @@ from .causes import RemediationItem, RemediationQuerySet, RootCause
 from .complaint import Complaint, ComplaintQuerySet
 from .events import AppendOnly, ComplaintEvent, _choice_label
 from .extensions import ExtensionRequest, ExtensionRequestQuerySet
+from .feedback import FEEDBACK_VALID_DAYS, LOW_SCORE, Feedback, FeedbackChannel
 from .letters import LetterTemplate
 from .tracking import TrackingRevocation
 from .vocabulary import (
@@ -50,8 +52,10 @@ __all__ = [
     "ACTIVE_STATUSES",
     "COMPLAINANT_ACTIONS",
     "ENDED_STATUSES",
+    "FEEDBACK_VALID_DAYS",
     "FULL_DATA_PERMISSION",
     "LANGUAGE_CHOICES",
+    "LOW_SCORE",
     "OPEN_STATUSES",
     "PREVIEW_TYPES",
     "PUBLIC_NOTE_ACTIONS",
@@ -71,6 +75,8 @@ __all__ = [
     "ExtensionRequest",
     "ExtensionRequestQuerySet",
     "ExtensionStatus",
+    "Feedback",
+    "FeedbackChannel",
     "IdType",
     "LetterTemplate",
     "Outcome",

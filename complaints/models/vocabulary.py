@@ -143,6 +143,7 @@ class EventAction(models.TextChoices):
     CALL = "call", _("Call logged")
     ATTACH = "attach", _("Documents added by staff")
     LETTER = "letter", _("Letter issued")
+    FEEDBACK = "feedback", _("Satisfaction recorded")
 
 
 class CallDirection(models.TextChoices):

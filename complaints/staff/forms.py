@@ -321,6 +321,24 @@ class CallLogForm(ActionForm):
             self.initial["happened_at"] = timezone.localtime().replace(second=0, microsecond=0)
 
 
+class FeedbackCallForm(ActionForm):
+    """The satisfaction call (回访): the score the complainant gave on the telephone and what they said."""
+
+    score = forms.TypedChoiceField(
+        label=pgettext_lazy("feedback", "Score the complainant gave"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("5: very satisfied; 1: very dissatisfied. A score of 1 or 2 alerts the supervisors."),
+    )
+    comment = forms.CharField(
+        label=_("What the complainant said"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class StaffAttachmentForm(ActionForm):
     files = AttachmentsField(
         label=_("Documents"),
@@ -406,6 +424,7 @@ ACTION_FORMS = {
     A.CALL: (CallLogForm, _passing("complaint_log_call", "direction", "outcome", "text", "happened_at")),
     A.ATTACH: (StaffAttachmentForm, _passing("complaint_add_staff_attachments", "files", "note")),
     A.REPORT_BACK: (ReportBackForm, _passing("complaint_report_back", "reference", "reported_on", "note")),
+    A.FEEDBACK: (FeedbackCallForm, _passing("complaint_record_feedback", "score", "comment")),
 }
 
 

@@ -61,6 +61,7 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     A.CALL: (frozenset(S), None),
     A.ATTACH: (frozenset(S), None),
     A.LETTER: (frozenset({S.DECIDED, S.CLOSED}), None),
+    A.FEEDBACK: (frozenset({S.DECIDED, S.CLOSED}), None),
 }
 
 # What each action is called on buttons and in messages (a verb; the event log uses EventAction's labels).
@@ -88,6 +89,7 @@ ACTION_LABELS = {
     A.CALL: pgettext_lazy("complaint action", "Log a call"),
     A.ATTACH: pgettext_lazy("complaint action", "Add documents"),
     A.LETTER: pgettext_lazy("complaint action", "Print the decision letter"),
+    A.FEEDBACK: pgettext_lazy("complaint action", "Record the satisfaction call"),
 }
 
 # Who may take each staff action (the complainant's own actions need no permission: they are authorised by

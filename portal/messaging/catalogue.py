@@ -135,6 +135,11 @@ TEMPLATES: dict[str, Template] = {
         _("Booking %(number)s for the reception day of %(branch)s on %(date)s is cancelled."),
         ("number", "branch", "date"),
     ),
+    "complaint.feedback": Template(
+        _("Complaint %(number)s: how did we do?"),
+        _("How did we handle your complaint %(number)s? Rate it from 1 to 5 by %(until)s: %(link)s"),
+        ("number", "until", "link"),
+    ),
     # Staff alerts are rendered by alerts.py in the site's language; this only carries them.
     "staff.alert": Template("%(title)s", "%(title)s\n\n%(link)s", ("title", "link")),
 }
@@ -176,6 +181,7 @@ ALERTS: dict[str, str] = {
         "%(user)s has made %(count)s searches of complaints by personal data within the hour (the limit is "
         "%(limit)s): see the log of personal data seen."
     ),
+    "low_score": _("The complainant of complaint %(number)s rated its handling %(score)s out of 5."),
 }
 
 

@@ -62,6 +62,7 @@ def _call(action, complaint, actor, other, colleague):
         "attach": lambda: services.complaint_add_staff_attachments(
             complaint=complaint, actor=actor, files=[files.pdf()]
         ),
+        "feedback": lambda: services.complaint_record_feedback(complaint=complaint, actor=actor, score=4),
         "letter": lambda: (
             Complaint.objects.filter(pk=complaint.pk).update(decision="同意退保。"),
             services.complaint_issue_letter(complaint=complaint, actor=actor),

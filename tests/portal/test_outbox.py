@@ -139,6 +139,7 @@ def test_run_periodic_names_an_unknown_job_and_runs_every_job_once():
         "digests",
         "late",
         "escalations",
+        "feedback",
         "early-warnings",
         "exports",
     ]
@@ -159,6 +160,8 @@ _SAMPLES = {
     "start": "09:00",
     "end": "11:30",
     "place": "北京市朝阳区建国门外大街1号10层接待室",
+    "until": "2027年1月21日",
+    "link": "https://www.example-life.com.cn/en/complaints/feedback/jJoynvnFAwsZmvKhn9yk5P90RdAEsP_X/",
 }
 
 
