@@ -112,6 +112,7 @@ def _apply(complaint: Complaint, step: str, language: str, made: dict, staff: di
             actor=handler,
             decision=DECISIONS.get(complaint.category, DECISIONS["other"])[language],
             outcome="partly_upheld",
+            reliefs=["claim_paid", "explanation"],
             remedies=["review", "mediation", "arbitration", "litigation"],
         )
     elif step == "close":

@@ -17,6 +17,7 @@ from .models import (
     CallOutcome,
     Complaint,
     FeedbackChannel,
+    Relief,
     RemediationItem,
     Status,
 )
@@ -56,6 +57,9 @@ LABELS = {
     "outcome_reason": _("Why the outcome differs from the template's"),
     "score": _("Score (1 to 5)"),
     "asked": pgettext_lazy("feedback", "how asked"),
+    "reliefs": _("Redress"),
+    "amount": _("Amount paid (yuan)"),
+    "paid_on": _("Day paid"),
 }
 GROUP_LABELS = {
     roles.COMPLAINT_HANDLER: _("Complaint handlers"),
@@ -108,6 +112,9 @@ def _value(key: str, value, names: dict[str, str]) -> str:
         return str(GROUP_LABELS.get(value, value))
     if key == "language":
         return str(dict(LANGUAGE_CHOICES).get(value, value))
+    if key == "reliefs" and isinstance(value, list):
+        labels = dict(Relief.choices)
+        return "、".join(str(labels.get(code, code)) for code in value)
     if key == "asked":
         return str(dict(FeedbackChannel.choices).get(value, value))
     if key in ("direction", "outcome"):

@@ -15,6 +15,8 @@ The rules:
   regulator's date and the regulation's), and reported back to the regulator, on time when by its date.
 - Satisfaction (回访, `satisfaction`): the answers about the period's complaints (by the link the complainant was
   sent or on a staff call) and their average score from 1 to 5 (null without answers).
+- Redress (`redress`): the period's decisions by what they gave the complainant (money, an action, an explanation
+  only) and the total paid under them so far (payments are recorded after the decision).
 - Days to close are calendar days from the day of receipt to the day of closing (Beijing time).
 - The ratios per ¥100m premium, per 10,000 policies and per 10,000 insured use the business volume compliance
   entered for exactly that period (ReportingVolume); without one, or for a single branch, they are null.
@@ -41,17 +43,20 @@ from portal.tabular import Percent, xlsx_write
 
 from ..models import (
     ACTIVE_STATUSES,
+    MONETARY_RELIEFS,
+    NON_MONETARY_RELIEFS,
     BusinessChannel,
     Category,
     Channel,
     Complaint,
     Feedback,
     ProductLine,
+    Relief,
     RootCause,
     Source,
 )
 from .models import ReportingVolume
-from .vocabulary import RATE, REPORT_FIGURES
+from .vocabulary import AMOUNT, RATE, REPORT_FIGURES
 
 WITHIN_DAYS = (15, 30, 60)
 UNSPECIFIED = "unspecified"
@@ -340,6 +345,7 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
     report.update(_volume_ratios(total, period, branch))
     responses, average = satisfaction(queryset)[None]
     report["satisfaction"] = {"responses": responses, "average": average}
+    report["redress"] = redress(queryset)
     return report
 
 
@@ -357,6 +363,27 @@ def satisfaction(queryset, by: str | None = None) -> dict:
     key = f"complaint__{by}"
     rows = answers.values(key).annotate(n=Count("pk"), mean=Avg("score")).values_list(key, "n", "mean")
     return {group: (n, _mean(mean)) for group, n, mean in rows}
+
+
+def redress(queryset) -> dict:
+    """What the period's decisions gave (one query): decisions giving money, their payments' total (a decimal
+    string in yuan), decisions giving an action, decisions that explained only. A decision giving both money
+    and an action counts in both; decisions without a recorded relief (history imported from elsewhere) in none."""
+    monetary = non_monetary = explanation = 0
+    paid = Decimal("0")
+    rows = queryset.filter(decided_at__isnull=False).exclude(reliefs=[]).values_list("reliefs", "redress_paid")
+    for reliefs, amount in rows.order_by().iterator(chunk_size=5000):
+        codes = set(reliefs or [])
+        monetary += bool(codes & MONETARY_RELIEFS)
+        non_monetary += bool(codes & NON_MONETARY_RELIEFS)
+        explanation += codes == {Relief.EXPLANATION}
+        paid += amount or 0
+    return {
+        "monetary_count": monetary,
+        "monetary_amount": f"{paid:.2f}",
+        "non_monetary_count": non_monetary,
+        "explanation_count": explanation,
+    }
 
 
 @on_replica
@@ -432,7 +459,11 @@ def _breakdown_rows(report: dict, key: str, heading: str) -> list[list]:
 
 
 def _typed(figure, value):
-    return Percent(value) if figure.kind == RATE and value is not None else value
+    if value is None:
+        return None
+    if figure.kind == RATE:
+        return Percent(value)
+    return Decimal(value) if figure.kind == AMOUNT else value
 
 
 def _summary_rows(report: dict) -> list[list]:

@@ -123,7 +123,7 @@ EXPORT_HEADINGS = dict(EXPORT_COLUMNS)
 ON_TIME_LABELS = {True: "是", False: "否"}
 
 
-COUNT, RATE, NUMBER = "count", "rate", "number"
+COUNT, RATE, NUMBER, AMOUNT = "count", "rate", "number", "amount"  # AMOUNT: yuan, a decimal string
 
 
 @dataclass(frozen=True)
@@ -164,6 +164,12 @@ REPORT_FIGURES = (
     ),
     Figure("regulator_forwarded.reported_back", "已向监管反馈", _("Reported back to the regulator")),
     Figure("regulator_forwarded.reported_back_on_time", "按时向监管反馈", _("Reported back to the regulator on time")),
+    Figure("redress.monetary_count", "获得金钱补偿", _("Decisions giving money")),
+    Figure("redress.monetary_amount", "已支付补偿金额（元）", _("Redress paid (yuan)"), AMOUNT),
+    Figure("redress.non_monetary_count", "获得非金钱补偿", _("Decisions giving an action")),
+    Figure("redress.explanation_count", "仅作解释说明", _("Decisions explaining only")),
+    Figure("satisfaction.responses", "回访答复数", _("Satisfaction answers")),
+    Figure("satisfaction.average", "平均满意度（1至5分）", _("Average satisfaction (1–5)"), NUMBER),
     Figure("per_100m_premium", "亿元保费投诉量", _("Per ¥100m premium"), NUMBER),
     Figure("per_10k_policies", "万张保单投诉量", _("Per 10,000 policies"), NUMBER),
     Figure("per_10k_insured", "万人次投诉量", _("Per 10,000 insured"), NUMBER),

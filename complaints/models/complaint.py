@@ -182,6 +182,13 @@ class Complaint(models.Model):
     )
     remedies = models.JSONField(_("remedies"), default=list, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    # Redress (docs/domain.md): what the decision gave, and what was paid later (its own step).
+    # db_default too: bulk loaders (COPY) that do not name the column get [], not NULL.
+    reliefs = models.JSONField(
+        _("redress"), default=list, blank=True, db_default=models.Value([], output_field=models.JSONField())
+    )
+    redress_paid = models.DecimalField(_("redress paid (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    redress_paid_on = models.DateField(_("redress last paid on"), null=True, blank=True)
     cause = models.ForeignKey(
         "complaints.RootCause",  # a string: models/causes.py imports this module
         verbose_name=_("root cause code"),

@@ -94,6 +94,32 @@ class Outcome(models.TextChoices):
     NOT_UPHELD = "not_upheld", _("Not upheld")
 
 
+class Relief(models.TextChoices):
+    """What the complainant got from the decision (redress): money, something done, or an explanation only."""
+
+    REFUND = "refund", _("Refund of premium")
+    CLAIM_PAID = "claim_paid", _("Claim paid")
+    COMPENSATION = "compensation", _("Compensation")
+    GOODWILL = "goodwill", _("Goodwill payment")
+    CORRECTION = "correction", _("Record or policy corrected")
+    APOLOGY = "apology", _("Apology")
+    REINSTATED = "reinstated", _("Policy reinstated")
+    OTHER = "other", _("Other action taken")
+    EXPLANATION = "explanation", _("Explanation of the decision")
+
+
+MONETARY_RELIEFS = frozenset({Relief.REFUND, Relief.CLAIM_PAID, Relief.COMPENSATION, Relief.GOODWILL})
+NON_MONETARY_RELIEFS = frozenset({Relief.CORRECTION, Relief.APOLOGY, Relief.REINSTATED, Relief.OTHER})
+# Which reliefs fit which outcome. A complaint upheld, in whole or in part, gets something (money or an action);
+# part of a partly upheld one may be explained. A complaint not upheld is explained; a goodwill payment or an
+# apology may still follow it, but nothing that would mean it was upheld (a claim paid, a refund, a correction).
+RELIEFS_BY_OUTCOME = {
+    Outcome.UPHELD: MONETARY_RELIEFS | NON_MONETARY_RELIEFS,
+    Outcome.PARTLY_UPHELD: MONETARY_RELIEFS | NON_MONETARY_RELIEFS | {Relief.EXPLANATION},
+    Outcome.NOT_UPHELD: frozenset({Relief.EXPLANATION, Relief.GOODWILL, Relief.APOLOGY}),
+}
+
+
 class Remedy(models.TextChoices):
     REVIEW = "review", _("Review by the superior unit")
     MEDIATION = "mediation", _("Mediation")
@@ -144,6 +170,7 @@ class EventAction(models.TextChoices):
     ATTACH = "attach", _("Documents added by staff")
     LETTER = "letter", _("Letter issued")
     FEEDBACK = "feedback", _("Satisfaction recorded")
+    PAYMENT = "payment", _("Redress paid")
 
 
 class CallDirection(models.TextChoices):

@@ -4,6 +4,8 @@ Each action maps to (form class, function calling the service). The forms only c
 decide whether the action is allowed.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -29,6 +31,7 @@ from ..models import (
     LetterTemplate,
     Outcome,
     ProductLine,
+    Relief,
     Remedy,
     RootCause,
     Source,
@@ -110,6 +113,15 @@ class DecideForm(ActionForm):
         choices=Remedy.choices,
         initial=Remedy.values,
         widget=forms.CheckboxSelectMultiple,
+    )
+    reliefs = forms.MultipleChoiceField(
+        label=_("What the complainant gets (redress)"),
+        choices=Relief.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Upheld in whole or in part: money or an action (the rest may be explained). Not upheld: an "
+            "explanation, and a goodwill payment or an apology if one is made. Payments are recorded when made."
+        ),
     )
     delivered_on = _day(
         _("Day the complainant received the decision"),
@@ -339,6 +351,16 @@ class FeedbackCallForm(ActionForm):
     )
 
 
+class PaymentForm(ActionForm):
+    """A payment made under the decision (a refund, a claim, compensation, goodwill)."""
+
+    amount = forms.DecimalField(
+        label=_("Amount paid (yuan)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    paid_on = _day(_("Day paid"), _("Today unless you change it; not before the decision."))
+    note = _note()
+
+
 class StaffAttachmentForm(ActionForm):
     files = AttachmentsField(
         label=_("Documents"),
@@ -393,6 +415,7 @@ ACTION_FORMS = {
             delivered_on=d["delivered_on"],
             template=d["from_template"],
             outcome_reason=d.get("outcome_reason", ""),
+            reliefs=d["reliefs"],
         ),
     ),
     A.DELIVER: (DeliveryForm, _passing("complaint_record_delivery", "delivered_on", "note")),
@@ -425,6 +448,7 @@ ACTION_FORMS = {
     A.ATTACH: (StaffAttachmentForm, _passing("complaint_add_staff_attachments", "files", "note")),
     A.REPORT_BACK: (ReportBackForm, _passing("complaint_report_back", "reference", "reported_on", "note")),
     A.FEEDBACK: (FeedbackCallForm, _passing("complaint_record_feedback", "score", "comment")),
+    A.PAYMENT: (PaymentForm, _passing("complaint_record_payment", "amount", "paid_on", "note")),
 }
 
 

@@ -62,6 +62,7 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     A.ATTACH: (frozenset(S), None),
     A.LETTER: (frozenset({S.DECIDED, S.CLOSED}), None),
     A.FEEDBACK: (frozenset({S.DECIDED, S.CLOSED}), None),
+    A.PAYMENT: (frozenset({S.DECIDED, S.CLOSED}), None),
 }
 
 # What each action is called on buttons and in messages (a verb; the event log uses EventAction's labels).
@@ -90,6 +91,7 @@ ACTION_LABELS = {
     A.ATTACH: pgettext_lazy("complaint action", "Add documents"),
     A.LETTER: pgettext_lazy("complaint action", "Print the decision letter"),
     A.FEEDBACK: pgettext_lazy("complaint action", "Record the satisfaction call"),
+    A.PAYMENT: pgettext_lazy("complaint action", "Record a payment"),
 }
 
 # Who may take each staff action (the complainant's own actions need no permission: they are authorised by

@@ -25,6 +25,7 @@ from .core import (
     _today,
     conflicted_ids,
 )
+from .redress import check_reliefs
 from .timing import _step_day
 from .transitions import (
     _apply,
@@ -59,6 +60,7 @@ def complaint_decide(
     delivered_on: date | None = None,
     template=None,
     outcome_reason: str = "",
+    reliefs: list[str] | None = None,
 ) -> Complaint:
     """The decision, as told to the complainant (Art. 20: decided and told within the limit). It must name the
     further remedies open to them (Art. 21: review, mediation, arbitration, litigation). `delivered_on` is the
@@ -67,7 +69,10 @@ def complaint_decide(
 
     No template hint may be left in it ([[…]], or a template's hint words): it is published, printed and announced
     as written. `template` is the letter template it was written from: when the template names an outcome and
-    `outcome` is another, the decision needs `outcome_reason`, kept in the event with the template's name."""
+    `outcome` is another, the decision needs `outcome_reason`, kept in the event with the template's name.
+
+    `reliefs` is what the complainant gets (redress: money, an action, an explanation), fitting the outcome
+    (complaints/workflow/redress.py); payments are recorded later, each a step of its own."""
     decision = _require(decision, _("Write the decision as it will be told to the complainant."))
     if outcome not in Outcome.values:
         raise WorkflowError(_("Choose the outcome."), code="outcome")
@@ -75,7 +80,9 @@ def complaint_decide(
     if not remedies:
         raise WorkflowError(_("Name at least one further remedy open to the complainant."), code="remedies")
     _refuse_hints(decision)
-    data = _template_data(template, outcome, outcome_reason)
+    data = _template_data(template, outcome, outcome_reason) or {}
+    reliefs = check_reliefs(outcome, reliefs)
+    data["reliefs"] = reliefs
     current = _begin(complaint, A.DECIDE, actor=actor)
     day = _step_day(current, delivered_on, actor)
     complaint = _apply(
@@ -89,6 +96,7 @@ def complaint_decide(
             "decision": decision,
             "outcome": outcome,
             "remedies": remedies,
+            "reliefs": reliefs,
             "decided_at": _now(),
             "decision_delivered_on": day,
         },

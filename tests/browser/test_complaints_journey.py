@@ -126,6 +126,7 @@ def test_complainant_files_tracks_and_requests_a_review_after_the_handler_decide
     staff.click('a[data-action="decide"]')
     staff.fill('textarea[name="decision"]', words["decision"])
     staff.select_option('select[name="outcome"]', "upheld")
+    staff.check('input[name="reliefs"][value="claim_paid"]')
     staff.click('form.cp-action-form input[type="submit"]')
     assert words["decided"] in staff.locator("#content-main").inner_text()
     assert words["extended"] in staff.locator("#complaint-history").inner_text()

@@ -38,6 +38,7 @@ def test_a_complainant_rates_the_handling_on_a_phone_in_elderly_mode_and_the_sup
             actor=site["handler"],
             decision="经核查，理赔款已于今日支付。",
             outcome="upheld",
+            reliefs=["claim_paid"],
             remedies=["review", "mediation"],
         )
     with time_machine.travel(shanghai(2026, 12, 2, 10), tick=False):

@@ -79,6 +79,7 @@ def test_a_handler_decides_from_a_template_and_prints_the_letter(lang, site, liv
     assert complaint.tracking_number in text
     placeholder, found = FOUND[lang]
     page.fill('textarea[name="decision"]', text.replace(placeholder, found))
+    page.check('input[name="reliefs"][value="explanation"]')
     page.click('form.cp-action-form input[type="submit"]')
     page.wait_for_url(f"**/admin/complaints/complaint/{complaint.pk}/change/")
 
@@ -147,6 +148,7 @@ def test_a_decision_with_an_unfilled_hint_is_refused_with_the_hint_named(lang, s
     page.select_option("#id_template", str(template.pk))
     page.get_by_role("button", name=words["fill"]).click()
     page.wait_for_url(f"**/do/decide/?template={template.pk}")
+    page.check('input[name="reliefs"][value="explanation"]')
     page.click('form.cp-action-form input[type="submit"]')
     error = page.locator("ul.errorlist.nonfield")
     error.wait_for()

@@ -200,6 +200,7 @@ def test_a_handler_works_a_phone_call_to_a_printed_letter_and_the_supervisor_see
     for box in page.locator('input[name="remedies"]').all():
         assert box.is_checked()
     page.select_option('select[name="outcome"]', "not_upheld")
+    page.check('input[name="reliefs"][value="explanation"]')
     look(page, "decide-from-template", check_a11y, lang, clip_to="#content")
     clicks.click('form.cp-action-form input[type="submit"]')
     page.wait_for_url(f"**/complaint/{earlier.pk}/change/**")

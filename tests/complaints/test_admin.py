@@ -145,7 +145,12 @@ def test_a_handler_accepts_asks_for_an_extension_a_supervisor_grants_it_and_the_
     assert supervisor.post(decide_url, {"decision": "grant", "note": ""}).status_code == 302
     client.post(
         f"{ADMIN}{mine.pk}/do/decide/",
-        {"decision": "同意退还保费。", "outcome": "upheld", "remedies": ["review", "litigation"]},
+        {
+            "decision": "同意退还保费。",
+            "outcome": "upheld",
+            "remedies": ["review", "litigation"],
+            "reliefs": ["refund"],
+        },
     )
     mine.refresh_from_db()
     assert (mine.status, mine.extensions, mine.remedies) == ("decided", 1, ["review", "litigation"])

@@ -62,7 +62,12 @@ def working(at, handler, supervisor):
 
 def decide(complaint, actor, **extra):
     return services.complaint_decide(
-        complaint=complaint, actor=actor, decision="维持原处理", outcome="not_upheld", remedies=["review"], **extra
+        complaint=complaint,
+        actor=actor,
+        decision="维持原处理",
+        outcome="not_upheld",
+        remedies=["review"],
+        **{"reliefs": ["explanation"], **extra},
     )
 
 

@@ -298,6 +298,7 @@ def test_the_decide_form_starts_from_a_template_and_the_handler_decides(case, pe
             "decision": decision,
             "outcome": "not_upheld",
             "remedies": ["review", "mediation", "arbitration", "litigation"],
+            "reliefs": ["explanation"],
             "delivered_on": "2026-11-20",
             "note": "",
         },
@@ -321,6 +322,7 @@ def _decided(case, people, language="zh-hans"):
         actor=people["handler"],
         decision="经核查，您的理赔申请符合合同约定，我司将在五个工作日内支付理赔款。",
         outcome="upheld",
+        reliefs=["claim_paid"],
         remedies=["review", "mediation", "arbitration", "litigation"],
     )
 

@@ -46,6 +46,7 @@ def _decided(team, *, on=date(2026, 11, 2), language="zh-hans", phone="138123456
             actor=team["handler"],
             decision="经核查，理赔款已于今日支付。",
             outcome="upheld",
+            reliefs=["claim_paid"],
             remedies=["review", "mediation"],
         )
 

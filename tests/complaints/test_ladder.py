@@ -69,7 +69,12 @@ def test_a_late_complaint_decided_and_reopened_stays_on_the_ladder(team):
     _run("2026-11-18")
     with time_machine.travel("2026-11-19 10:00 +08:00", tick=False):
         services.complaint_decide(
-            complaint=complaint, actor=team["handler"], decision="支持。", outcome="upheld", remedies=["review"]
+            complaint=complaint,
+            actor=team["handler"],
+            decision="支持。",
+            outcome="upheld",
+            reliefs=["claim_paid"],
+            remedies=["review"],
         )
     _run("2026-11-20")
     assert _levels(complaint) == [1]  # decided: not chased
@@ -145,7 +150,12 @@ def test_a_late_complaint_is_chased_every_week_until_it_is_decided(team):
     assert event.data["days"] == 12 and event.day == date(2026, 11, 29)
     with time_machine.travel("2026-12-08 10:00 +08:00", tick=False):
         services.complaint_decide(
-            complaint=complaint, actor=team["handler"], decision="支持。", outcome="upheld", remedies=["review"]
+            complaint=complaint,
+            actor=team["handler"],
+            decision="支持。",
+            outcome="upheld",
+            reliefs=["claim_paid"],
+            remedies=["review"],
         )
     _run("2026-12-13")
     _run("2026-12-20")

@@ -44,7 +44,12 @@ def case(people):
 
 def _decide(case, people, decision, **extra):
     return services.complaint_decide(
-        complaint=case, actor=people["handler"], decision=decision, outcome="not_upheld", remedies=REMEDIES, **extra
+        complaint=case,
+        actor=people["handler"],
+        decision=decision,
+        outcome="not_upheld",
+        remedies=REMEDIES,
+        **{"reliefs": ["explanation"], **extra},
     )
 
 
@@ -123,7 +128,14 @@ def test_the_decide_page_refuses_a_decision_with_a_hint_naming_it_and_keeps_what
     text = letters.fill(templates["zh-hans"], case)
     response = client.post(
         f"{ADMIN}{case.pk}/do/decide/",
-        {"decision": text, "outcome": "not_upheld", "remedies": REMEDIES, "delivered_on": "2026-11-20", "note": ""},
+        {
+            "decision": text,
+            "outcome": "not_upheld",
+            "remedies": REMEDIES,
+            "reliefs": ["explanation"],
+            "delivered_on": "2026-11-20",
+            "note": "",
+        },
     )
     assert response.status_code == 200
     assert "处理决定中仍有模板提示语[[写明核查的事实与依据的合同条款]]" in response.text
@@ -139,6 +151,7 @@ def _partly_upheld(case, people, template, reason=""):
         actor=people["handler"],
         decision="经核查，部分费用属于合同责任范围，我司将赔付该部分费用。",
         outcome="partly_upheld",
+        reliefs=["claim_paid", "explanation"],
         remedies=REMEDIES,
         template=template,
         outcome_reason=reason,
@@ -161,14 +174,21 @@ def test_a_decision_whose_outcome_is_not_its_templates_is_accepted_with_a_reason
     complaint = _partly_upheld(case, people, template, reason="核查后部分费用属于保险责任，结论改为部分成立")
     assert complaint.status == Status.DECIDED and complaint.outcome == "partly_upheld"
     event = complaint.events.get(action=EventAction.DECIDE)
-    assert event.data == {"template": template.name, "outcome_reason": "核查后部分费用属于保险责任，结论改为部分成立"}
+    assert event.data == {
+        "template": template.name,
+        "outcome_reason": "核查后部分费用属于保险责任，结论改为部分成立",
+        "reliefs": ["claim_paid", "explanation"],
+    }
 
 
 def test_a_decision_with_its_templates_outcome_needs_no_reason_and_the_event_names_the_template(
     case, people, templates
 ):
     complaint = _decide(case, people, "经核查，投保时未如实告知既往病史，因此不予支持。", template=templates["zh-hans"])
-    assert complaint.events.get(action=EventAction.DECIDE).data == {"template": templates["zh-hans"].name}
+    assert complaint.events.get(action=EventAction.DECIDE).data == {
+        "template": templates["zh-hans"].name,
+        "reliefs": ["explanation"],
+    }
 
 
 def test_the_decide_form_carries_its_template_and_asks_why_when_the_outcome_differs(case, people, templates):
@@ -183,6 +203,7 @@ def test_the_decide_form_carries_its_template_and_asks_why_when_the_outcome_diff
         "decision": "We found that part of the bill is covered; we will pay that part.",
         "outcome": "partly_upheld",
         "remedies": REMEDIES,
+        "reliefs": ["claim_paid", "explanation"],
         "delivered_on": "2026-11-20",
         "note": "",
         "from_template": str(template.pk),

@@ -33,7 +33,12 @@ def test_a_decided_complaint_offers_the_review_by_its_last_day_and_names_the_reg
     complaint = register(supervisor, phone="13912345678")
     services.complaint_accept(complaint=complaint, actor=supervisor)
     services.complaint_decide(
-        complaint=complaint, actor=supervisor, decision="x", outcome="upheld", remedies=["review"]
+        complaint=complaint,
+        actor=supervisor,
+        decision="x",
+        outcome="upheld",
+        reliefs=["claim_paid"],
+        remedies=["review"],
     )
     client = Client()
     look_up(client, complaint.tracking_number, "13912345678")

@@ -40,7 +40,7 @@ def _decide(complaint, actor, **extra):
         decision="Upheld.",
         outcome="upheld",
         remedies=["review", "mediation"],
-        **extra,
+        **{"reliefs": ["claim_paid"], **extra},
     )
 
 
@@ -121,7 +121,12 @@ def test_a_review_is_told_when_it_is_opened_and_when_it_is_decided(supervisor, m
     )
     services.complaint_accept(complaint=review, actor=reviewer)
     services.complaint_decide(
-        complaint=review, actor=reviewer, decision="Confirmed.", outcome="not_upheld", remedies=["arbitration"]
+        complaint=review,
+        actor=reviewer,
+        decision="Confirmed.",
+        outcome="not_upheld",
+        reliefs=["explanation"],
+        remedies=["arbitration"],
     )
     assert _templates(review)[-1] == "complaint.review_decided"
     assert "Not upheld" in _last_text(review) and "Arbitration" in _last_text(review) and "12378" in _last_text(review)

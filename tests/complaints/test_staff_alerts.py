@@ -113,7 +113,12 @@ def test_an_extended_or_decided_complaint_is_not_escalated(team):
         decided = register(team["supervisor"])
         services.complaint_accept(complaint=decided, actor=team["supervisor"])
         services.complaint_decide(
-            complaint=decided, actor=team["supervisor"], decision="支持。", outcome="upheld", remedies=["review"]
+            complaint=decided,
+            actor=team["supervisor"],
+            decision="支持。",
+            outcome="upheld",
+            reliefs=["claim_paid"],
+            remedies=["review"],
         )
     with time_machine.travel("2026-11-25 09:00 +08:00", tick=False):
         assert escalation.complaints_escalate() == 0

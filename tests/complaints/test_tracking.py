@@ -162,6 +162,7 @@ def test_the_complainant_sees_the_decision_and_remedies_and_requests_a_review(co
         actor=supervisor,
         decision="经核实,同意按合同约定赔付。",
         outcome="partly_upheld",
+        reliefs=["claim_paid", "explanation"],
         remedies=["review", "mediation", "arbitration", "litigation"],
     )
     client = Client()
@@ -183,7 +184,12 @@ def test_a_review_after_30_days_is_not_offered(demo, supervisor, time_machine):
     complaint = register(supervisor, phone="13912345678")
     services.complaint_accept(complaint=complaint, actor=supervisor)
     services.complaint_decide(
-        complaint=complaint, actor=supervisor, decision="x", outcome="upheld", remedies=["review"]
+        complaint=complaint,
+        actor=supervisor,
+        decision="x",
+        outcome="upheld",
+        reliefs=["claim_paid"],
+        remedies=["review"],
     )
     time_machine.move_to(shanghai(2026, 12, 5), tick=False)
     client = Client()

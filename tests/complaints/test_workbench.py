@@ -269,9 +269,22 @@ def test_a_stale_decide_form_keeps_the_typed_decision_and_says_why(people, desk)
     client = client_for(handler)
     assert client.get(url).status_code == 200  # opened in one tab …
     services.complaint_decide(  # … decided in another
-        complaint=complaint, actor=handler, decision="同意退还保费。", outcome="upheld", remedies=["review"]
+        complaint=complaint,
+        actor=handler,
+        decision="同意退还保费。",
+        outcome="upheld",
+        reliefs=["claim_paid"],
+        remedies=["review"],
     )
-    stale = client.post(url, {"decision": "第二个标签页写的决定", "outcome": "not_upheld", "remedies": ["mediation"]})
+    stale = client.post(
+        url,
+        {
+            "decision": "第二个标签页写的决定",
+            "outcome": "not_upheld",
+            "remedies": ["mediation"],
+            "reliefs": ["explanation"],
+        },
+    )
     assert stale.status_code == 409
     assert "“Decide” is not possible while the complaint is “Decided”." in stale.text
     assert "第二个标签页写的决定" in stale.text

@@ -23,7 +23,12 @@ def _call(action, complaint, actor, other, colleague):
         "accept": lambda: services.complaint_accept(complaint=complaint, actor=actor),
         "start": lambda: services.complaint_start(complaint=complaint, actor=actor),
         "decide": lambda: services.complaint_decide(
-            complaint=complaint, actor=actor, decision="同意退保。", outcome="upheld", remedies=["review"]
+            complaint=complaint,
+            actor=actor,
+            decision="同意退保。",
+            outcome="upheld",
+            reliefs=["claim_paid"],
+            remedies=["review"],
         ),
         "deliver": lambda: services.complaint_record_delivery(
             complaint=complaint, actor=actor, delivered_on=timezone.localdate()
@@ -63,6 +68,10 @@ def _call(action, complaint, actor, other, colleague):
             complaint=complaint, actor=actor, files=[files.pdf()]
         ),
         "feedback": lambda: services.complaint_record_feedback(complaint=complaint, actor=actor, score=4),
+        "payment": lambda: (
+            Complaint.objects.filter(pk=complaint.pk).update(reliefs=["refund"]),
+            services.complaint_record_payment(complaint=complaint, actor=actor, amount="10"),
+        )[1],
         "letter": lambda: (
             Complaint.objects.filter(pk=complaint.pk).update(decision="同意退保。"),
             services.complaint_issue_letter(complaint=complaint, actor=actor),
@@ -217,7 +226,12 @@ def test_closing_needs_the_root_cause_and_the_responsible_unit(supervisor):
     complaint = register(supervisor)
     services.complaint_accept(complaint=complaint, actor=supervisor)
     services.complaint_decide(
-        complaint=complaint, actor=supervisor, decision="不予退保", outcome="not_upheld", remedies=["mediation"]
+        complaint=complaint,
+        actor=supervisor,
+        decision="不予退保",
+        outcome="not_upheld",
+        reliefs=["explanation"],
+        remedies=["mediation"],
     )
     for code, cause, unit in [
         ("claims_process", "", "理赔部"),
@@ -244,12 +258,15 @@ def test_a_decision_names_the_remedies_and_needs_at_least_one(supervisor):
     complaint = register(supervisor)
     services.complaint_accept(complaint=complaint, actor=supervisor)
     with pytest.raises(WorkflowError):
-        services.complaint_decide(complaint=complaint, actor=supervisor, decision="x", outcome="upheld", remedies=[])
+        services.complaint_decide(
+            complaint=complaint, actor=supervisor, decision="x", outcome="upheld", reliefs=["claim_paid"], remedies=[]
+        )
     complaint = services.complaint_decide(
         complaint=complaint,
         actor=supervisor,
         decision="同意",
         outcome="upheld",
+        reliefs=["claim_paid"],
         remedies=["litigation", "review", "bogus"],
     )
     assert complaint.remedies == ["review", "litigation"]
@@ -260,7 +277,12 @@ def test_a_review_within_30_days_opens_a_linked_complaint_and_later_is_refused(s
     complaint = register(supervisor, email="a@example.com")
     services.complaint_accept(complaint=complaint, actor=supervisor)
     services.complaint_decide(
-        complaint=complaint, actor=supervisor, decision="不予支持", outcome="not_upheld", remedies=["review"]
+        complaint=complaint,
+        actor=supervisor,
+        decision="不予支持",
+        outcome="not_upheld",
+        reliefs=["explanation"],
+        remedies=["review"],
     )
     time_machine.move_to(shanghai(2026, 12, 2, 20), tick=False)
     review = services.complaint_request_review(complaint=complaint, reason="我不同意")
@@ -274,7 +296,9 @@ def test_a_review_within_30_days_opens_a_linked_complaint_and_later_is_refused(s
     late = register(supervisor, received_at=shanghai(2026, 11, 2))
     time_machine.move_to(shanghai(2026, 11, 2), tick=False)
     services.complaint_accept(complaint=late, actor=supervisor)
-    services.complaint_decide(complaint=late, actor=supervisor, decision="x", outcome="upheld", remedies=["review"])
+    services.complaint_decide(
+        complaint=late, actor=supervisor, decision="x", outcome="upheld", reliefs=["claim_paid"], remedies=["review"]
+    )
     time_machine.move_to(shanghai(2026, 12, 3), tick=False)
     with pytest.raises(WorkflowError) as too_late:
         services.complaint_request_review(complaint=late, reason="晚了")

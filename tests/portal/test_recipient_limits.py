@@ -98,7 +98,12 @@ def test_a_decision_sms_is_never_held_even_after_the_days_receipts_are_spent(ope
     services.complaint_accept(complaint=complaint, actor=supervisor)
     services.complaint_start(complaint=complaint, actor=supervisor)
     services.complaint_decide(
-        complaint=complaint, actor=supervisor, decision="Upheld.", outcome="upheld", remedies=["review"]
+        complaint=complaint,
+        actor=supervisor,
+        decision="Upheld.",
+        outcome="upheld",
+        reliefs=["claim_paid"],
+        remedies=["review"],
     )
     for template in ("complaint.accepted", "complaint.decided"):
         message = Message.objects.about(complaint).get(template=template, channel="sms")

@@ -239,7 +239,12 @@ def _decided_complaint():
     complaint = _open_complaint()
     complaint_services.complaint_accept(complaint=complaint, actor=None)
     return complaint_services.complaint_decide(
-        complaint=complaint, actor=None, decision="维持原决定。", outcome="not_upheld", remedies=["mediation"]
+        complaint=complaint,
+        actor=None,
+        decision="维持原决定。",
+        outcome="not_upheld",
+        reliefs=["explanation"],
+        remedies=["mediation"],
     )
 
 

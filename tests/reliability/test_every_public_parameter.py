@@ -171,7 +171,12 @@ def _decided(client) -> None:
     complaint = register(name="张三", phone="13812345678", description="理赔迟迟没有结果。")
     complaint_services.complaint_accept(complaint=complaint, actor=None)
     complaint = complaint_services.complaint_decide(
-        complaint=complaint, actor=None, decision="维持原决定。", outcome="not_upheld", remedies=["mediation"]
+        complaint=complaint,
+        actor=None,
+        decision="维持原决定。",
+        outcome="not_upheld",
+        reliefs=["explanation"],
+        remedies=["mediation"],
     )
     _tracked(client, complaint)
 

@@ -152,6 +152,7 @@ def test_a_masked_role_reads_the_decision_and_its_timeline_entry_scrubbed(people
         actor=people["handler"],
         decision="王小明先生：经核查，维持原结论。如有疑问请致电１３６ １２３４ ４４４４。",
         outcome="not_upheld",
+        reliefs=["explanation"],
         remedies=["review"],
     )
     page = _client(people[role]).get(f"{ADMIN}{case.pk}/change/").text

@@ -69,7 +69,12 @@ def test_a_whole_complaint_journey_leaves_no_personal_data_in_the_logs(
         services.complaint_assign(complaint=complaint, actor=supervisor, handler=handler)
         services.complaint_accept(complaint=complaint, actor=supervisor)
         services.complaint_decide(
-            complaint=complaint, actor=supervisor, decision="赔付。", outcome="upheld", remedies=["mediation"]
+            complaint=complaint,
+            actor=supervisor,
+            decision="赔付。",
+            outcome="upheld",
+            reliefs=["claim_paid"],
+            remedies=["mediation"],
         )
         services.complaint_register(
             actor=supervisor,

@@ -134,6 +134,7 @@ def world(make_user):
         actor=users["handler"],
         decision="维持原理赔结论。",
         outcome="not_upheld",
+        reliefs=["explanation"],
         remedies=["review"],
     )
     personal_data_seen(users["supervisor"], complaint, where="test", fields="phone")

@@ -40,7 +40,12 @@ def closed_complaint(make_user):
         services.complaint_assign(complaint=complaint, actor=supervisor, handler=supervisor)
         services.complaint_accept(complaint=complaint, actor=supervisor)
         services.complaint_decide(
-            complaint=complaint, actor=supervisor, decision="同意退保。", outcome="upheld", remedies=["review"]
+            complaint=complaint,
+            actor=supervisor,
+            decision="同意退保。",
+            outcome="upheld",
+            reliefs=["claim_paid"],
+            remedies=["review"],
         )
         services.complaint_close(
             complaint=complaint,

@@ -94,14 +94,24 @@ def test_performance_per_branch_and_handler_uses_the_report_on_time_rule_and_cou
             services.complaint_assign(complaint=complaint, actor=lead, handler=agent)
             services.complaint_accept(complaint=complaint, actor=agent)
         services.complaint_decide(
-            complaint=first, actor=agent, decision="不予支持", outcome="not_upheld", remedies=["review"]
+            complaint=first,
+            actor=agent,
+            decision="不予支持",
+            outcome="not_upheld",
+            reliefs=["explanation"],
+            remedies=["review"],
         )
         services.complaint_close(complaint=first, actor=agent, cause="service", root_cause="x", responsible_unit="y")
     with time_machine.travel(datetime(2026, 1, 20, 10, tzinfo=timezone.get_fixed_timezone(480)), tick=False):
         review = services.complaint_request_review(complaint=first, reason="不服")
         services.complaint_accept(complaint=review, actor=lead)
         services.complaint_decide(
-            complaint=review, actor=lead, decision="改为支持", outcome="upheld", remedies=["mediation"]
+            complaint=review,
+            actor=lead,
+            decision="改为支持",
+            outcome="upheld",
+            reliefs=["claim_paid"],
+            remedies=["mediation"],
         )
     figures = performance(period=Period(2026, 1))
     row = next(row for row in figures["branches"] if row["label"] == "测试分公司")

@@ -75,7 +75,12 @@ def test_on_time_follows_the_due_date_of_the_complaints_app_including_extensions
     with time_machine.travel(shanghai(2025, 3, 25), tick=False):
         for complaint in (late, extended):
             services.complaint_decide(
-                complaint=complaint, actor=supervisor, decision="维持", outcome="not_upheld", remedies=["review"]
+                complaint=complaint,
+                actor=supervisor,
+                decision="维持",
+                outcome="not_upheld",
+                reliefs=["explanation"],
+                remedies=["review"],
             )
     report = complaint_report(period=Period(2025), today=date(2026, 11, 21))
     assert report["closed"] == 2
@@ -161,11 +166,11 @@ def test_the_filing_workbook_has_a_sheet_per_breakdown_with_chinese_headings_and
 
 def test_the_report_costs_the_same_queries_for_few_or_many_complaints(django_assert_num_queries):
     complaint_import(data=csv_bytes(seed_year_rows(2023)[:2]), name="a.csv")
-    # the six queries of the figures, and one for the satisfaction answers
-    with django_assert_num_queries(7):
+    # the six queries of the figures, one for the satisfaction answers, one for the redress
+    with django_assert_num_queries(8):
         complaint_report(period=Period(2023))
     complaint_import(data=csv_bytes(seed_year_rows(2023)), name="b.csv")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         complaint_report(period=Period(2023))
 
 

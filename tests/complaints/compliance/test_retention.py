@@ -53,6 +53,7 @@ def _closed_complaint(when: str, **overrides):
             actor=None,
             decision="致李秀英女士: 维持原决定。",
             outcome="not_upheld",
+            reliefs=["explanation"],
             remedies=["mediation"],
         )
         return services.complaint_close(

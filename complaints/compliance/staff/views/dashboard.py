@@ -1,6 +1,7 @@
 """The compliance dashboard (figures, charts, comparison with the previous period) and the report downloads."""
 
 import io
+from decimal import Decimal
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
@@ -11,7 +12,7 @@ from portal.replica import on_replica
 
 from ....models import Source
 from ... import charts, exports, performance, reports, statistics
-from ...vocabulary import COUNT, RATE, REPORT_FIGURES
+from ...vocabulary import AMOUNT, COUNT, RATE, REPORT_FIGURES
 from ..common import DASHBOARD_PERMISSION, DISCLOSURE_PERMISSION, IMPORT_PERMISSION, page_context, require
 from ..forms import PeriodForm, PublishForm, YearForm
 
@@ -26,6 +27,8 @@ def _comparison_rows(key: str, current: dict, previous: dict) -> list[tuple[str,
 def _shown(figure, value):
     if value is None:
         return "—"
+    if figure.kind == AMOUNT:
+        return f"¥{Decimal(value):,.2f}"
     return f"{value * 100:.1f}%" if figure.kind == RATE else value
 
 
