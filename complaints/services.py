@@ -12,6 +12,7 @@ from .workflow.casework import (
     complaint_add_staff_attachments,
     complaint_issue_letter,
     complaint_log_call,
+    complaint_send_documents,
 )
 from .workflow.clock import (
     approver_refusal,
@@ -105,9 +106,10 @@ __all__ = [
     "complaint_record_delivery", "complaint_register", "complaint_register_imported",
     "complaint_register_visit", "complaint_reject", "complaint_reopen", "complaint_report_back",
     "complaint_request_extension", "complaint_request_review", "complaint_restart", "complaint_resume",
-    "complaint_set_legal_hold", "complaint_start", "complaint_submit", "complaint_withdraw", "conflicted_ids",
-    "decidable_extensions", "extension_approvers", "extension_days_available", "extension_grant",
-    "extension_refuse", "handler_label",
-    "intake_values", "is_conflicted", "mark_late", "mark_late_complaints", "possible_repeats", "record_event",
-    "recording_history", "review_eligibility", "review_window_ends", "submission_key", "validate_intake", "why_not_now",
+    "complaint_send_documents", "complaint_set_legal_hold", "complaint_start", "complaint_submit",
+    "complaint_withdraw", "conflicted_ids", "decidable_extensions", "extension_approvers",
+    "extension_days_available", "extension_grant", "extension_refuse", "handler_label",
+    "intake_values", "is_conflicted", "mark_late", "mark_late_complaints", "possible_repeats",
+    "record_event", "recording_history", "review_eligibility", "review_window_ends", "submission_key",
+    "validate_intake", "why_not_now",
 ]  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import documents, views
 
 app_name = "complaints"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("track/review/", views.request_review, name="request_review"),
     path("track/withdraw/", views.withdraw, name="withdraw"),
     path("track/end/", views.track_end, name="track_end"),
+    path("track/documents/<str:key>/", documents.document, name="document"),
 ]

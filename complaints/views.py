@@ -23,7 +23,7 @@ from portal.pagecache.blank import blank_form_page
 from portal.phones import display_phone, phones_match
 from portal.uploads import pending_delete, pending_file, pending_save, validate_upload
 
-from . import services, tracking
+from . import documents, services, tracking
 from .forms import (
     STEP_SLUGS,
     STEPS,
@@ -366,7 +366,7 @@ def receipt(request):
         "complaints/receipt.html",
         {
             "complaint": complaint,
-            "attachments": complaint.attachments.all(),
+            "attachments": complaint.attachments.from_complainant(),
             "breadcrumbs": [(_("File a complaint"), reverse("complaints:new")), (_("Receipt"), None)],
             "nav_section": "complaint-new",
         },
@@ -461,7 +461,7 @@ def _status_context(complaint: Complaint) -> dict:
         "events": complaint.events.filter(public=True).order_by("at", "id"),
         # What we told them and when (the texts as sent; an email repeats its SMS, so the SMS stand for both).
         "outbox_messages": Message.objects.about(complaint).filter(channel=MessageChannel.SMS),
-        "attachments": complaint.attachments.all(),
+        **documents.status_documents(complaint),
         "reviews": complaint.reviews.all(),
         "review_until": review.until,
         "can_review": review.allowed and review.until is not None,

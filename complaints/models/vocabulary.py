@@ -143,6 +143,7 @@ class EventAction(models.TextChoices):
     CALL = "call", _("Call logged")
     ATTACH = "attach", _("Documents added by staff")
     LETTER = "letter", _("Letter issued")
+    SEND_DOCUMENTS = "send_documents", _("Documents sent to the complainant")
 
 
 class CallDirection(models.TextChoices):

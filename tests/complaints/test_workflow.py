@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from complaints import services
-from complaints.models import Complaint, ComplaintEvent, Status
+from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, Status
 from complaints.services import TRANSITIONS, WorkflowError
 
 from . import files
@@ -61,6 +61,21 @@ def _call(action, complaint, actor, other, colleague):
         ),
         "attach": lambda: services.complaint_add_staff_attachments(
             complaint=complaint, actor=actor, files=[files.pdf()]
+        ),
+        "send_documents": lambda: services.complaint_send_documents(
+            complaint=complaint,
+            actor=actor,
+            documents=[
+                ComplaintAttachment.objects.create(
+                    complaint=complaint,
+                    file="x.pdf",
+                    original_name="x.pdf",
+                    content_type="application/pdf",
+                    size=1,
+                    by_complainant=False,
+                    uploaded_by=actor,
+                )
+            ],
         ),
         "letter": lambda: (
             Complaint.objects.filter(pk=complaint.pk).update(decision="同意退保。"),
