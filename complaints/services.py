@@ -87,7 +87,9 @@ from .workflow.steps import (
     complaint_withdraw,
 )
 from .workflow.timing import (
+    decision_date,
     extension_days_available,
+    past_limit,
 )
 from .workflow.transitions import (
     allowed_actions,
@@ -107,9 +109,9 @@ __all__ = [
     "complaint_register_visit", "complaint_reject", "complaint_reopen", "complaint_report_back",
     "complaint_request_extension", "complaint_request_review", "complaint_restart", "complaint_resume",
     "complaint_send_documents", "complaint_set_legal_hold", "complaint_start", "complaint_submit",
-    "complaint_withdraw", "conflicted_ids", "decidable_extensions", "extension_approvers",
+    "complaint_withdraw", "conflicted_ids", "decidable_extensions", "decision_date", "extension_approvers",
     "extension_days_available", "extension_grant", "extension_refuse", "handler_label",
-    "intake_values", "is_conflicted", "mark_late", "mark_late_complaints", "possible_repeats",
+    "intake_values", "is_conflicted", "mark_late", "mark_late_complaints", "past_limit", "possible_repeats",
     "record_event", "recording_history", "review_eligibility", "review_window_ends", "submission_key",
     "validate_intake", "why_not_now",
 ]  # fmt: skip

@@ -367,6 +367,7 @@ def receipt(request):
         {
             "complaint": complaint,
             "attachments": complaint.attachments.from_complainant(),
+            "decision_date": services.decision_date(complaint),
             "breadcrumbs": [(_("File a complaint"), reverse("complaints:new")), (_("Receipt"), None)],
             "nav_section": "complaint-new",
         },
@@ -460,7 +461,7 @@ def _status_context(complaint: Complaint) -> dict:
         ),
         "events": complaint.events.filter(public=True).order_by("at", "id"),
         # What we told them and when (the texts as sent; an email repeats its SMS, so the SMS stand for both).
-        "outbox_messages": Message.objects.about(complaint).filter(channel=MessageChannel.SMS),
+        "outbox_messages": Message.objects.about(complaint).filter(channel=MessageChannel.SMS).told(),
         **documents.status_documents(complaint),
         "reviews": complaint.reviews.all(),
         "review_until": review.until,
@@ -468,6 +469,8 @@ def _status_context(complaint: Complaint) -> dict:
         "can_add": services.A.ADD_INFORMATION in services.allowed_actions(complaint),
         "can_withdraw": services.A.WITHDRAW in services.allowed_actions(complaint),
         "is_paused": complaint.status == Status.PAUSED,
+        "decision_date": services.decision_date(complaint),
+        "past_limit": services.past_limit(complaint),
     }
 
 
