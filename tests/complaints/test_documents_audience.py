@@ -149,10 +149,15 @@ def test_only_the_complaints_own_internal_documents_can_be_sent_and_only_by_staf
 def test_a_masked_role_still_sees_every_document_listed_on_the_record_with_its_audience(case, people):
     upload(case, people["handler"], "investigation.pdf")
     upload(case, people["handler"], "invoice.pdf", "complainant")
-    record = staff_client(people["supervisor"]).get(f"{ADMIN}{case.pk}/change/").text
-    for name in ("investigation.pdf", "invoice.pdf", "my-claim.pdf"):
-        assert name in record
-    assert 'data-audience="internal"' in record and 'data-audience="sent"' in record
+    for who in ("compliance", "supervisor"):
+        record = staff_client(people[who]).get(f"{ADMIN}{case.pk}/change/").text
+        for name in ("investigation.pdf", "invoice.pdf", "my-claim.pdf"):
+            assert name in record, (who, name)
+        assert 'data-audience="internal"' in record and 'data-audience="sent"' in record
+    # The masked role reads the names, as before; the files download only for those who see personal data in full.
+    masked = staff_client(people["compliance"]).get(f"{ADMIN}{case.pk}/change/").text
+    assert "Attachments download only for staff allowed to see personal data in full." in masked
+    assert "/attachment/" not in masked
 
 
 def test_an_issued_decision_letter_is_listed_under_we_sent_you(case, people):

@@ -146,6 +146,11 @@ def test_a_repeat_merged_while_its_receipt_waits_in_the_outbox_gets_one_message_
     assert "2026年11月23日" in text
     # No second acknowledgement for the original.
     assert messages(original).count() == before
+    # Staff see the held receipt on the repeat's record, with why it never went.
+    staff = Client()
+    staff.force_login(supervisor)
+    record = staff.get(f"/en/admin/complaints/complaint/{repeat.pk}/change/").text
+    assert "Cancelled: the complaint was merged into the original, whose message replaces it" in record
     # The repeat's page (for anyone who knows its number) tells no message that never went.
     page = status_page(repeat)
     assert "收到您的投诉" not in page
@@ -176,6 +181,14 @@ def test_a_message_held_by_a_merge_is_never_delivered(demo, supervisor, sms_outb
 
 
 # (c) Every message's date is the record's date and the status page's, for every message that states one.
+
+
+def test_the_withdrawal_message_states_the_day_handling_ended_as_the_record_does(demo, supervisor, time_machine):
+    time_machine.move_to(shanghai(2026, 11, 20, 10), tick=False)
+    complaint = register(supervisor, phone=PHONE, received_at=shanghai(2026, 11, 16))
+    complaint = services.complaint_withdraw(complaint=complaint, note="已协商解决", received_on=date(2026, 11, 19))
+    assert complaint.ended_on == date(2026, 11, 19)
+    assert sms(complaint, "complaint.withdrawn").params["day"] == day(complaint.ended_on)
 
 
 def assert_same_date(complaint, template, *, language="zh-hans"):
