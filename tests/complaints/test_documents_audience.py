@@ -194,3 +194,11 @@ def test_the_migration_keeps_staff_documents_internal_and_gives_a_complaints_reg
     investigation = ComplaintAttachment.objects.get(complaint=complaint, original_name="investigation.pdf")
     assert enclosure.by_complainant and enclosure.uploaded_by == people["supervisor"]
     assert investigation.is_internal
+
+
+def test_a_garbled_document_address_is_not_found_never_an_error(case, people):
+    upload(case, people["handler"], "invoice.pdf", "complainant")
+    client = complainant(case, "/en")
+    for key in ("9" * 400, "%E2%80%AE" + "a" * 24, "%00", "..%2F..%2Fsettings.py", "x" * 24, "%F0%9F%98%80"):
+        assert client.get(f"/en/complaints/track/documents/{key}/").status_code == 404, key
+    assert client.post(f"/en/complaints/track/documents/{'x' * 24}/").status_code == 405
