@@ -275,3 +275,21 @@ def test_the_decision_message_states_the_last_day_for_a_review_the_status_page_s
     message = sms(complaint, "complaint.decided")
     assert day(until) in message.params["remedies"]
     assert day(until) in status_page(complaint)
+
+
+def test_every_complaint_message_that_states_a_date_has_a_wording_for_a_limit_already_passed():
+    from complaints import notifications
+    from portal.messaging import catalogue
+
+    dated = {
+        key.removeprefix("complaint.")
+        for key, template in catalogue.TEMPLATES.items()
+        if key.startswith("complaint.") and "due" in template.params
+    }
+    # An extension is refused once the limit has passed, and a restart starts a new period: both carry a date ahead.
+    assert dated - set(notifications.PAST_LIMIT) == {notifications.EXTENDED, notifications.RESTARTED}
+    for kind, late in notifications.PAST_LIMIT.items():
+        assert "due" not in catalogue.TEMPLATES[f"complaint.{late}"].params, late
+        assert set(catalogue.TEMPLATES[f"complaint.{late}"].params) <= set(
+            catalogue.TEMPLATES[f"complaint.{kind}"].params
+        )
