@@ -47,11 +47,17 @@ def document(request, key: str):
     found = next((file for file in complaint.attachments.sent_to_complainant() if file.has_public_key(key)), None)
     if found is None:
         raise Http404
+    return attachment_response(found, as_attachment=True)
+
+
+def attachment_response(attachment, *, as_attachment: bool) -> FileResponse:
+    """A complaint's file as its reader gets it (the complainant here, staff in complaints/staff/): under its own
+    name, never cached, never sniffed into another type."""
     response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=download_name(found.original_name, found.content_type),
-        content_type=found.content_type,
+        attachment.file.open("rb"),
+        as_attachment=as_attachment,
+        filename=download_name(attachment.original_name, attachment.content_type),
+        content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
