@@ -9,6 +9,13 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from .models import OPEN_STATUSES, Status
+from .workflow.timing import decision_date
+
+# Said instead of a date once the limit has passed (the acknowledgement and every message say the same).
+PAST_LIMIT_NOTE = _(
+    "The time limit has passed: we handle your complaint with priority and will tell you our decision as soon "
+    "as possible."
+)
 
 
 @dataclass(frozen=True)
@@ -19,19 +26,19 @@ class NextStep:
 
 
 def next_step(complaint, *, review_until: date | None, can_review: bool) -> NextStep | None:
-    """The step the complainant waits for (or may take), with its date; None once handling has ended."""
-    if complaint.status == Status.RECEIVED:
-        return NextStep(
-            _("We accept your complaint, check the facts and decide"),
-            complaint.due_date,
-            _("If we need more time we tell you why and the new date."),
-        )
+    """The step the complainant waits for (or may take), with its date; None once handling has ended. The date
+    of the decision is the one the messages state (complaints.workflow.timing.decision_date): none once the
+    limit has passed, with the priority note instead."""
     if complaint.status in OPEN_STATUSES:
-        return NextStep(
-            _("Our decision, in writing"),
-            complaint.due_date,
-            _("If we need more time we tell you why and the new date."),
+        what = (
+            _("We accept your complaint, check the facts and decide")
+            if complaint.status == Status.RECEIVED
+            else _("Our decision, in writing")
         )
+        by = decision_date(complaint)
+        if by is None:
+            return NextStep(what, None, PAST_LIMIT_NOTE)
+        return NextStep(what, by, _("If we need more time we tell you why and the new date."))
     if complaint.status == Status.PAUSED:
         return NextStep(
             _("The outside appraisal ends; then we tell you the new date of our decision"),

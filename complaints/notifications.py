@@ -14,15 +14,30 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from portal.messaging.models import HeldReason, MessageChannel
-from portal.messaging.outbox import message_queue
+from portal.messaging.models import HeldReason, Message, MessageChannel, MessageStatus
+from portal.messaging.outbox import message_queue, messages_hold
 
-from .deadlines import review_deadline
 from .models import Complaint, Remedy
+from .review import review_window_ends
+from .workflow.timing import decision_date
 
 RECEIVED, ACCEPTED, EXTENDED, PAUSED, DECIDED = "received", "accepted", "extended", "paused", "decided"
 RESUMED, RESTARTED, REJECTED, MERGED, WITHDRAWN = "resumed", "restarted", "rejected", "merged", "withdrawn"
 REOPENED, REVIEW_OPENED, REVIEW_DECIDED = "reopened", "review_opened", "review_decided"
+# A repeat merged before the complainant was told of it (its receipt still in the outbox, now held): one message
+# naming the original only.
+REPEAT_MERGED = "repeat_merged"
+
+# The messages that state the date of the decision, and their wording when no true date can be given (the limit
+# has passed: a letter registered after its limit, an appraisal back after it): "handled with priority", never a
+# past date. An extension and a restart always give a date ahead (an extension is refused once the limit has
+# passed; a restart starts a new period), so they have no such wording.
+PAST_LIMIT = {
+    RECEIVED: "received_late",
+    ACCEPTED: "accepted_late",
+    RESUMED: "resumed_late",
+    REVIEW_OPENED: "review_opened_late",
+}
 
 # Receipts: anyone who types a phone into the complaint form (or asks for a review) makes the portal send one, so
 # they count against the daily limit per recipient (portal/messaging/outbox.py); beyond it they are held, and the
@@ -53,10 +68,9 @@ def _remedies(complaint: Complaint) -> str:
         if code not in labels:
             continue
         label = str(labels[code])
-        if code == Remedy.REVIEW and complaint.decided_at:
-            # 30 days from the day the complainant received the decision (the day it was made unless recorded).
-            delivered = complaint.decision_delivered_on or timezone.localdate(complaint.decided_at)
-            until = review_deadline(delivered)
+        until = review_window_ends(complaint) if code == Remedy.REVIEW else None
+        if until is not None:
+            # The status page's date: 30 days from the day the complainant received the decision.
             label = _("%(remedy)s (ask by %(date)s)") % {"remedy": label, "date": _day(until)}
         parts.append(label)
     return pgettext("list separator", ", ").join(parts)
@@ -66,7 +80,8 @@ def params(complaint: Complaint, kind: str, **extra) -> dict:
     """The template parameters of message `kind`, in the active language."""
     values = {
         "number": complaint.tracking_number,
-        "due": _day(complaint.due_date),
+        # The date the record and the status page show (complaints.workflow.timing.decision_date), never a past one.
+        "due": _day(decision_date(complaint)),
         "received": _day(timezone.localdate(complaint.received_at)),
         "reason": extra.get("reason", ""),
         "day": _day(complaint.ended_on or timezone.localdate()),
@@ -82,11 +97,19 @@ def params(complaint: Complaint, kind: str, **extra) -> dict:
     return values
 
 
+def template_for(complaint: Complaint, kind: str) -> str:
+    """The catalogue key of message `kind` for `complaint` now: its past-the-limit wording when it would state a
+    date and no date ahead can be given."""
+    if kind in PAST_LIMIT and decision_date(complaint) is None:
+        kind = PAST_LIMIT[kind]
+    return f"complaint.{kind}"
+
+
 def notify(complaint: Complaint, kind: str, **extra) -> None:
     """Queue message `kind` for the complainant, by SMS and (with an address) by email, in their language."""
     if _muted.get():
         return
-    template = f"complaint.{kind}"
+    template = template_for(complaint, kind)
     with translation.override(complaint.language):
         values = params(complaint, kind, **extra)
     for channel, recipient in ((MessageChannel.SMS, complaint.phone), (MessageChannel.EMAIL, complaint.email)):
@@ -100,3 +123,15 @@ def notify(complaint: Complaint, kind: str, **extra) -> None:
             reference=complaint.tracking_number,
             limit=LIMITED.get(kind, ""),
         )
+
+
+def merged(complaint: Complaint) -> None:
+    """A repeat was merged into its original (complaint.merged_into): one message for the call, one number. Its
+    own messages not yet handed to the gateway (its receipt, its acceptance) are held, never sent. If the
+    complainant was told nothing of the repeat, one message names only the original; if a message about it
+    already went, the merge notice names both numbers (they were told the repeat's)."""
+    if _muted.get():
+        return
+    messages_hold(about=complaint, reason=HeldReason.MERGED)
+    told = Message.objects.about(complaint).filter(status__in=(MessageStatus.SENT, MessageStatus.SENDING)).exists()
+    notify(complaint, MERGED if told else REPEAT_MERGED)

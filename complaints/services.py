@@ -12,6 +12,7 @@ from .workflow.casework import (
     complaint_add_staff_attachments,
     complaint_issue_letter,
     complaint_log_call,
+    complaint_send_documents,
 )
 from .workflow.clock import (
     approver_refusal,
@@ -95,7 +96,9 @@ from .workflow.steps import (
     complaint_withdraw,
 )
 from .workflow.timing import (
+    decision_date,
     extension_days_available,
+    past_limit,
 )
 from .workflow.transitions import (
     allowed_actions,
@@ -113,11 +116,11 @@ __all__ = [
     "complaint_reclassify", "complaint_record_closed", "complaint_record_delivery", "complaint_record_feedback",
     "complaint_record_payment", "complaint_register", "complaint_register_imported", "complaint_register_visit",
     "complaint_reject", "complaint_reopen", "complaint_report_back", "complaint_request_extension",
-    "complaint_request_review", "complaint_restart", "complaint_resume", "complaint_set_legal_hold",
-    "complaint_start", "complaint_submit", "complaint_withdraw", "conflicted_ids", "decidable_extensions",
-    "extension_approvers", "extension_days_available", "extension_grant", "extension_refuse", "feedback_answer",
-    "feedback_for_token", "feedback_invitations_send", "feedback_invite", "feedback_next_steps", "handler_label",
-    "intake_values", "is_conflicted", "mark_late", "mark_late_complaints", "possible_repeats", "record_event",
-    "recording_history", "review_eligibility", "review_window_ends", "submission_key", "validate_intake",
-    "why_not_now",
+    "complaint_request_review", "complaint_restart", "complaint_resume", "complaint_send_documents",
+    "complaint_set_legal_hold", "complaint_start", "complaint_submit", "complaint_withdraw", "conflicted_ids",
+    "decidable_extensions", "decision_date", "extension_approvers", "extension_days_available", "extension_grant",
+    "extension_refuse", "feedback_answer", "feedback_for_token", "feedback_invitations_send", "feedback_invite",
+    "feedback_next_steps", "handler_label", "intake_values", "is_conflicted", "mark_late", "mark_late_complaints",
+    "past_limit", "possible_repeats", "record_event", "recording_history", "review_eligibility", "review_window_ends",
+    "submission_key", "validate_intake", "why_not_now",
 ]  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feedback_views, views
+from . import documents, feedback_views, views
 
 app_name = "complaints"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("track/withdraw/", views.withdraw, name="withdraw"),
     path("track/end/", views.track_end, name="track_end"),
     path("feedback/<str:token>/", feedback_views.feedback, name="feedback"),
+    path("track/documents/<str:key>/", documents.document, name="document"),
 ]

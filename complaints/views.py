@@ -23,7 +23,7 @@ from portal.pagecache.blank import blank_form_page
 from portal.phones import display_phone, phones_match
 from portal.uploads import pending_delete, pending_file, pending_save, validate_upload
 
-from . import services, tracking
+from . import documents, services, tracking
 from .forms import (
     STEP_SLUGS,
     STEPS,
@@ -366,7 +366,8 @@ def receipt(request):
         "complaints/receipt.html",
         {
             "complaint": complaint,
-            "attachments": complaint.attachments.all(),
+            "attachments": complaint.attachments.from_complainant(),
+            "decision_date": services.decision_date(complaint),
             "breadcrumbs": [(_("File a complaint"), reverse("complaints:new")), (_("Receipt"), None)],
             "nav_section": "complaint-new",
         },
@@ -460,14 +461,16 @@ def _status_context(complaint: Complaint) -> dict:
         ),
         "events": complaint.events.filter(public=True).order_by("at", "id"),
         # What we told them and when (the texts as sent; an email repeats its SMS, so the SMS stand for both).
-        "outbox_messages": Message.objects.about(complaint).filter(channel=MessageChannel.SMS),
-        "attachments": complaint.attachments.all(),
+        "outbox_messages": Message.objects.about(complaint).filter(channel=MessageChannel.SMS).told(),
+        **documents.status_documents(complaint),
         "reviews": complaint.reviews.all(),
         "review_until": review.until,
         "can_review": review.allowed and review.until is not None,
         "can_add": services.A.ADD_INFORMATION in services.allowed_actions(complaint),
         "can_withdraw": services.A.WITHDRAW in services.allowed_actions(complaint),
         "is_paused": complaint.status == Status.PAUSED,
+        "decision_date": services.decision_date(complaint),
+        "past_limit": services.past_limit(complaint),
     }
 
 

@@ -14,7 +14,7 @@
 The compliance sub-package's own models (complaints/compliance/models.py) belong to this app too.
 """
 
-from .attachments import PREVIEW_TYPES, ComplaintAttachment
+from .attachments import PREVIEW_TYPES, ComplaintAttachment, DocumentAudience
 from .causes import RemediationItem, RemediationQuerySet, RootCause
 from .complaint import Complaint, ComplaintQuerySet
 from .events import AppendOnly, ComplaintEvent, _choice_label
@@ -78,6 +78,7 @@ __all__ = [
     "ComplaintAttachment",
     "ComplaintEvent",
     "ComplaintQuerySet",
+    "DocumentAudience",
     "EventAction",
     "ExtensionRequest",
     "ExtensionRequestQuerySet",

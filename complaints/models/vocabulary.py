@@ -171,6 +171,7 @@ class EventAction(models.TextChoices):
     LETTER = "letter", _("Letter issued")
     FEEDBACK = "feedback", _("Satisfaction recorded")
     PAYMENT = "payment", _("Redress paid")
+    SEND_DOCUMENTS = "send_documents", _("Documents sent to the complainant")
 
 
 class CallDirection(models.TextChoices):

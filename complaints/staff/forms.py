@@ -27,6 +27,8 @@ from ..models import (
     Category,
     Channel,
     Complaint,
+    ComplaintAttachment,
+    DocumentAudience,
     IdType,
     LetterTemplate,
     Outcome,
@@ -367,7 +369,38 @@ class StaffAttachmentForm(ActionForm):
         required=True,
         help_text=_("PDF, JPEG, PNG or DOCX; at most five files of 10 MB each. Checked by their content."),
     )
+    audience = forms.ChoiceField(
+        label=_("Who the documents are for"),
+        choices=DocumentAudience.choices,
+        initial=DocumentAudience.INTERNAL,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Internal documents are for staff only. Documents sent to the complainant are listed on their status "
+            "page to download, and stay sent."
+        ),
+    )
     note = _note()
+
+    def clean_audience(self):
+        # Nothing chosen (a form from before the choice existed) is the safe default: internal.
+        return self.cleaned_data.get("audience") or DocumentAudience.INTERNAL
+
+
+class SendDocumentsForm(ActionForm):
+    """Which of the complaint's internal staff documents to send to the complainant."""
+
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents to send to the complainant"),
+        queryset=ComplaintAttachment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The complainant can then download them from their status page. A document sent stays sent."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.complaint is not None:
+            self.fields["documents"].queryset = self.complaint.attachments.internal()
 
 
 class ExtensionDecisionForm(forms.Form):
@@ -445,7 +478,8 @@ ACTION_FORMS = {
     ),
     A.NOTE: (InternalNoteForm, _passing("complaint_add_note", "text")),
     A.CALL: (CallLogForm, _passing("complaint_log_call", "direction", "outcome", "text", "happened_at")),
-    A.ATTACH: (StaffAttachmentForm, _passing("complaint_add_staff_attachments", "files", "note")),
+    A.ATTACH: (StaffAttachmentForm, _passing("complaint_add_staff_attachments", "files", "note", "audience")),
+    A.SEND_DOCUMENTS: (SendDocumentsForm, _passing("complaint_send_documents", "documents")),
     A.REPORT_BACK: (ReportBackForm, _passing("complaint_report_back", "reference", "reported_on", "note")),
     A.FEEDBACK: (FeedbackCallForm, _passing("complaint_record_feedback", "score", "comment")),
     A.PAYMENT: (PaymentForm, _passing("complaint_record_payment", "amount", "paid_on", "note")),

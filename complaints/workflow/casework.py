@@ -11,6 +11,8 @@ from ..models import (
     CallDirection,
     CallOutcome,
     Complaint,
+    ComplaintAttachment,
+    DocumentAudience,
 )
 from .core import (
     A,
@@ -93,17 +95,23 @@ def complaint_log_call(
 
 
 @transaction.atomic
-def complaint_add_staff_attachments(*, complaint: Complaint, actor, files, note: str = "") -> Complaint:
-    """Documents staff add at any step (a recording's transcript, a branch's statement, a signed receipt),
-    checked by their content exactly like the complainant's (_store_attachments: PDF, JPEG, PNG, DOCX, at most
-    five of 10 MB each), kept with who added them, and an event naming them (never public)."""
+def complaint_add_staff_attachments(
+    *, complaint: Complaint, actor, files, note: str = "", audience: str = DocumentAudience.INTERNAL
+) -> Complaint:
+    """Documents staff add at any step (a recording's transcript, a branch's statement, an invoice), checked by
+    their content exactly like the complainant's (_store_attachments: PDF, JPEG, PNG, DOCX, at most five of 10 MB
+    each), kept with who added them, and an event naming them (never public). They are internal unless
+    `audience` is DocumentAudience.COMPLAINANT: then they are sent to the complainant at once
+    (complaint_send_documents' event follows)."""
     _staff_actor(actor)
+    if audience not in DocumentAudience.values:
+        raise WorkflowError(_("Choose who the documents are for."), code="audience")
     files = list(files or [])
     if not files:
         raise WorkflowError(_("Choose at least one file."), code="empty")
     current = _begin(complaint, A.ATTACH, actor=actor)
     stored = _store_attachments(current, files, by_complainant=False, uploaded_by=actor)
-    return _apply(
+    current = _apply(
         current,
         A.ATTACH,
         actor=actor,
@@ -111,6 +119,38 @@ def complaint_add_staff_attachments(*, complaint: Complaint, actor, files, note:
         public=False,
         data={"files": [attachment.original_name for attachment in stored]},
     )
+    if audience == DocumentAudience.COMPLAINANT:
+        current = _send(current, stored, actor=actor)
+    return current
+
+
+@transaction.atomic
+def complaint_send_documents(*, complaint: Complaint, actor, documents) -> Complaint:
+    """Send internal staff documents of the complaint to the complainant: from now on their status page lists
+    them under "Documents we sent you" and they may download them; a public event names them. Only internal
+    staff documents of this complaint can be sent; a sent document stays sent (there is no way back: the
+    complainant may have read it)."""
+    _staff_actor(actor)
+    current = _begin(complaint, A.SEND_DOCUMENTS, actor=actor)
+    wanted = {getattr(document, "pk", document) for document in documents or ()}
+    if not wanted:
+        raise WorkflowError(_("Choose at least one document to send."), code="empty")
+    found = list(ComplaintAttachment.objects.select_for_update().filter(complaint=current, pk__in=wanted))
+    if len(found) != len(wanted) or any(not document.is_internal for document in found):
+        raise WorkflowError(
+            _("Only this complaint's internal staff documents can be sent; documents already sent stay sent."),
+            code="not_internal",
+        )
+    return _send(current, found, actor=actor)
+
+
+def _send(complaint: Complaint, documents, *, actor) -> Complaint:
+    """Mark `documents` of the locked `complaint` sent now, with the public event that names them (on the
+    complainant's timeline)."""
+    documents = sorted(documents, key=lambda document: document.pk)
+    ComplaintAttachment.objects.filter(pk__in=[document.pk for document in documents]).update(sent_at=timezone.now())
+    names = [document.original_name for document in documents]
+    return _apply(complaint, A.SEND_DOCUMENTS, actor=actor, public=True, data={"files": names})
 
 
 @transaction.atomic

@@ -60,6 +60,8 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     A.NOTE: (frozenset(S), None),
     A.CALL: (frozenset(S), None),
     A.ATTACH: (frozenset(S), None),
+    # A staff document made visible to the complainant (never back: they may have read it).
+    A.SEND_DOCUMENTS: (frozenset(S), None),
     A.LETTER: (frozenset({S.DECIDED, S.CLOSED}), None),
     A.FEEDBACK: (frozenset({S.DECIDED, S.CLOSED}), None),
     A.PAYMENT: (frozenset({S.DECIDED, S.CLOSED}), None),
@@ -89,6 +91,7 @@ ACTION_LABELS = {
     A.NOTE: pgettext_lazy("complaint action", "Add an internal note"),
     A.CALL: pgettext_lazy("complaint action", "Log a call"),
     A.ATTACH: pgettext_lazy("complaint action", "Add documents"),
+    A.SEND_DOCUMENTS: pgettext_lazy("complaint action", "Send documents to the complainant"),
     A.LETTER: pgettext_lazy("complaint action", "Print the decision letter"),
     A.FEEDBACK: pgettext_lazy("complaint action", "Record the satisfaction call"),
     A.PAYMENT: pgettext_lazy("complaint action", "Record a payment"),

@@ -115,7 +115,9 @@ def _create(
     # A letter registered after its time limit (received long before, registered late) is late at once.
     if _mark_late(complaint):
         complaint.save(update_fields=["late_since"])
-    _store_attachments(complaint, attachments, by_complainant=actor is None, uploaded_by=actor)
+    # What comes with a complaint is the complainant's (a letter's enclosures, a visitor's papers, the web form's
+    # files), listed on their status page as theirs; staff add their own documents afterwards (casework).
+    _store_attachments(complaint, attachments, by_complainant=True, uploaded_by=actor)
     notifications.notify(complaint, notifications.REVIEW_OPENED if complaint.review_of_id else notifications.RECEIVED)
     if complaint.channel == Channel.WEB and complaint.handler_id is None:
         staff_alerts.unassigned(complaint)

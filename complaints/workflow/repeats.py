@@ -108,7 +108,8 @@ def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str =
     """Merge a repeat of the same complaint, made within the original's limit, into the original (Art. 20).
     The repeat ends (late if its own limit had passed); the original, received first, keeps its own clock and
     takes the repeat's lateness: a late repeat makes the original late from the same day (_inherit_lateness), so
-    a merge never takes a late case off the escalation ladder."""
+    a merge never takes a late case off the escalation ladder. The complainant gets one message for the repeat
+    (notifications.merged), and the original sends no second acknowledgement."""
     if into.pk == complaint.pk:
         raise WorkflowError(_("A complaint cannot be merged into itself."), code="merge_self")
     original = _locked(into)
@@ -129,7 +130,9 @@ def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str =
     )
     record_event(original, A.MERGED_IN, actor=actor, note=note, data={"repeat": complaint.tracking_number})
     _inherit_lateness(original, complaint)
-    notifications.notify(complaint, notifications.MERGED)
+    # One message for the call: the repeat's own messages still in the outbox are held, and the merge notice
+    # names the original only unless the complainant was already told the repeat's number.
+    notifications.merged(complaint)
     return complaint
 
 

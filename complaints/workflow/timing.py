@@ -23,6 +23,7 @@ from ..deadlines import (
 )
 from ..models import (
     ACTIVE_STATUSES,
+    OPEN_STATUSES,
     Complaint,
     ExtensionRequest,
     ExtensionStatus,
@@ -37,6 +38,28 @@ from .core import (
     _today,
     record_event,
 )
+
+
+def decision_date(complaint: Complaint, today: date | None = None) -> date | None:
+    """The date by which the complainant is told to expect our decision: the one date every message and public
+    page states (complaints.notifications, the status page and its next step, the receipt). It is the record's
+    due date (the regulator's earlier date, extensions, pauses and restarts are all in it) while that date is
+    still ahead. None when no true date can be given: the clock is paused (the date is known only when the
+    appraisal is back), or the limit has passed (a letter registered after its limit, a resumption dated back):
+    such a complaint is handled with priority, and no past date is ever promised (`past_limit`)."""
+    if complaint.status == S.PAUSED or complaint.due_date is None:
+        return None
+    if deadlines.limit_has_passed(complaint.due_date, today or _today()):
+        return None
+    return complaint.due_date
+
+
+def past_limit(complaint: Complaint, today: date | None = None) -> bool:
+    """Whether an open complaint's limit has passed without a decision and no later date stands: what the
+    messages and the status page say instead of a date ("past the time limit; handled with priority")."""
+    return (
+        complaint.status in OPEN_STATUSES and complaint.due_date is not None and decision_date(complaint, today) is None
+    )
 
 
 def _limit_passed(complaint: Complaint) -> bool:

@@ -61,6 +61,11 @@ def why_not_now(complaint: Complaint, action: str):
         return _("An extension request is already waiting for approval.")
     if action == A.REPORT_BACK and complaint.source != Source.REGULATOR:
         return _("Only a complaint forwarded by the regulator is reported back to it.")
+    if action == A.SEND_DOCUMENTS and not complaint.attachments.internal().exists():
+        return _(
+            "There is no internal staff document to send; upload one first, or choose “Send to the complainant” "
+            "when you do."
+        )
     if action == A.REPORT_BACK and complaint.reported_back_on:
         return _("The reply to the regulator has already been recorded.")
     return None

@@ -32,10 +32,27 @@ TEMPLATES: dict[str, Template] = {
         ),
         ("received", "number", "due"),
     ),
+    # A complaint registered after its time limit had passed (a letter received long before): no date is promised.
+    "complaint.received_late": Template(
+        _("Complaint %(number)s received"),
+        _(
+            "We received your complaint on %(received)s. Its tracking number is %(number)s. Its time limit has "
+            "passed: we handle it with priority and will tell you our decision as soon as possible."
+        ),
+        ("received", "number"),
+    ),
     "complaint.accepted": Template(
         _("Complaint %(number)s accepted"),
         _("Your complaint %(number)s has been accepted and is being handled. We will tell you by %(due)s."),
         ("number", "due"),
+    ),
+    "complaint.accepted_late": Template(
+        _("Complaint %(number)s accepted"),
+        _(
+            "Your complaint %(number)s has been accepted. Its time limit has passed: we handle it with priority "
+            "and will tell you our decision as soon as possible."
+        ),
+        ("number",),
     ),
     "complaint.extended": Template(
         _("Complaint %(number)s: more time needed"),
@@ -54,6 +71,14 @@ TEMPLATES: dict[str, Template] = {
         _("Complaint %(number)s: the appraisal is back"),
         _("The appraisal for your complaint %(number)s is back and the clock runs again. New date: %(due)s."),
         ("number", "due"),
+    ),
+    "complaint.resumed_late": Template(
+        _("Complaint %(number)s: the appraisal is back"),
+        _(
+            "The appraisal for your complaint %(number)s is back. Its time limit has passed: we handle it with "
+            "priority and will tell you our decision as soon as possible."
+        ),
+        ("number",),
     ),
     "complaint.restarted": Template(
         _("Complaint %(number)s: the time limit starts again"),
@@ -85,6 +110,15 @@ TEMPLATES: dict[str, Template] = {
         ),
         ("number", "original"),
     ),
+    # A repeat merged before any message about it went: the complainant hears of the original only.
+    "complaint.repeat_merged": Template(
+        _("Your complaint %(original)s"),
+        _(
+            "We received what you told us on %(received)s. It repeats your complaint %(original)s and is handled "
+            "with it; you need not do anything. Follow it under %(original)s."
+        ),
+        ("received", "original"),
+    ),
     "complaint.withdrawn": Template(
         _("Complaint %(number)s withdrawn"),
         _("As you asked, your complaint %(number)s is withdrawn; its handling ended on %(day)s."),
@@ -102,6 +136,14 @@ TEMPLATES: dict[str, Template] = {
             "We will decide and tell you by %(due)s."
         ),
         ("original", "number", "due"),
+    ),
+    "complaint.review_opened_late": Template(
+        _("Review %(number)s received"),
+        _(
+            "We received your request for a review of %(original)s. Its tracking number is %(number)s. Its time "
+            "limit has passed: we handle it with priority and will tell you our decision as soon as possible."
+        ),
+        ("original", "number"),
     ),
     "complaint.review_decided": Template(
         _("Review %(number)s: our decision"),

@@ -34,11 +34,15 @@ class MessageStatus(models.TextChoices):
 
 
 class HeldReason(models.TextChoices):
-    """Why a message was held instead of sent (outbox.RECIPIENT_LIMITS): a message anyone can make the portal
-    send, to a recipient who had already been sent the day's limit of its kind."""
+    """Why a message was held instead of sent: a message anyone can make the portal send, to a recipient who had
+    already been sent the day's limit of its kind (outbox.RECIPIENT_LIMITS); or a message cancelled before it
+    went because another replaces it."""
 
     RECEIPTS = "receipts", _("Daily limit of complaint receipts to this recipient reached")
     BOOKINGS = "bookings", _("Daily limit of booking messages to this recipient reached")
+    # Held after it was queued (outbox.messages_hold): what it is about ended before it went, and another message
+    # tells the recipient instead (a repeat complaint merged into its original).
+    MERGED = "merged", _("Cancelled: the complaint was merged into the original, whose message replaces it")
 
 
 # Waiting for delivery: the worker picks these up when their next attempt is due.
@@ -48,6 +52,11 @@ PENDING_STATUSES = (MessageStatus.QUEUED, MessageStatus.FAILED)
 class MessageQuerySet(models.QuerySet):
     def about(self, obj):
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def told(self):
+        """The messages the recipient may be shown as sent to them (or on their way): not those held after they
+        were queued because another replaced them (HeldReason.MERGED), which never went."""
+        return self.exclude(held_reason=HeldReason.MERGED)
 
     def due(self, now):
         """Pending messages whose attempt is due, and messages whose sender died before it answered (its lease

@@ -138,6 +138,19 @@ def message_queue(
     return message
 
 
+def messages_hold(*, about, reason: str) -> int:
+    """Hold every message about `about` not yet handed to the gateway (queued, or failed and waiting for its
+    retry) with `reason` (a HeldReason): it is never sent, and stays in the outbox as it was written. A message
+    being sent at this moment is not stopped. In the caller's transaction; returns how many were held."""
+    if reason not in HeldReason.values:
+        raise ValueError(f"unknown held reason {reason!r}")
+    return (
+        Message.objects.about(about)
+        .filter(status__in=PENDING_STATUSES)
+        .update(status=MessageStatus.HELD, held_reason=reason, next_attempt_at=None, updated_at=timezone.now())
+    )
+
+
 # Sent when a message is given up, with `message`: portal/messaging/alerts.py tells the supervisors (the
 # outbox does not import the alerts, which queue their emails here).
 message_given_up = Signal()

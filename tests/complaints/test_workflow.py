@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from complaints import services
-from complaints.models import Complaint, ComplaintEvent, Status
+from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, Status
 from complaints.services import TRANSITIONS, WorkflowError
 
 from . import files
@@ -72,6 +72,21 @@ def _call(action, complaint, actor, other, colleague):
             Complaint.objects.filter(pk=complaint.pk).update(reliefs=["refund"]),
             services.complaint_record_payment(complaint=complaint, actor=actor, amount="10"),
         )[1],
+        "send_documents": lambda: services.complaint_send_documents(
+            complaint=complaint,
+            actor=actor,
+            documents=[
+                ComplaintAttachment.objects.create(
+                    complaint=complaint,
+                    file="x.pdf",
+                    original_name="x.pdf",
+                    content_type="application/pdf",
+                    size=1,
+                    by_complainant=False,
+                    uploaded_by=actor,
+                )
+            ],
+        ),
         "letter": lambda: (
             Complaint.objects.filter(pk=complaint.pk).update(decision="同意退保。"),
             services.complaint_issue_letter(complaint=complaint, actor=actor),

@@ -3,7 +3,7 @@ printable decision letter."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,9 +11,9 @@ from django.utils.translation import gettext
 
 from portal.admin import model_crumbs, staff_context
 from portal.privacy import personal_data_seen
-from portal.uploads import download_name
 
 from ... import letters, services
+from ...documents import attachment_response
 from ...models import FULL_DATA_PERMISSION, ComplaintAttachment
 from ..common import (
     Unavailable,
@@ -85,17 +85,6 @@ def action_view(request, pk, action):
     return TemplateResponse(request, "admin/complaints/complaint/action.html", context, status=409 if not_now else 200)
 
 
-def _attachment_response(attachment, *, as_attachment: bool) -> FileResponse:
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=as_attachment,
-        filename=download_name(attachment.original_name, attachment.content_type),
-        content_type=attachment.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @explaining_unavailable
 def attachment_view(request, pk):
     attachment = ComplaintAttachment.objects.filter(pk=pk).first()
@@ -107,7 +96,7 @@ def attachment_view(request, pk):
     if not request.user.has_perm(FULL_DATA_PERMISSION):
         raise PermissionDenied
     personal_data_seen(request.user, complaint, where="admin:attachment", fields=f"attachment:{attachment.pk}")
-    return _attachment_response(attachment, as_attachment=True)
+    return attachment_response(attachment, as_attachment=True)
 
 
 @explaining_unavailable
@@ -121,8 +110,7 @@ def attachment_preview_view(request, pk):
     if not attachment.previewable:
         raise Http404
     personal_data_seen(request.user, complaint, where="admin:attachment-preview", fields=f"attachment:{attachment.pk}")
-    response = _attachment_response(attachment, as_attachment=False)
-    response["X-Content-Type-Options"] = "nosniff"
+    response = attachment_response(attachment, as_attachment=False)
     response["Content-Security-Policy"] = PREVIEW_CSP
     return response
 
