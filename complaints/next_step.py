@@ -18,8 +18,9 @@ class NextStep:
     note: str = ""
 
 
-def next_step(complaint, *, review_until: date | None, can_review: bool) -> NextStep | None:
-    """The step the complainant waits for (or may take), with its date; None once handling has ended."""
+def next_step(complaint, *, review_until: date | None, can_review: bool, review=None) -> NextStep | None:
+    """The step the complainant waits for (or may take), with its date; None once handling has ended. `review` is
+    the review of the decision under way (services.review_under_way): while it is open, its decision is next."""
     if complaint.status == Status.RECEIVED:
         return NextStep(
             _("We accept your complaint, check the facts and decide"),
@@ -37,6 +38,12 @@ def next_step(complaint, *, review_until: date | None, can_review: bool) -> Next
             _("The outside appraisal ends; then we tell you the new date of our decision"),
             None,
             _("The time the appraisal takes is not counted."),
+        )
+    if review is not None and review.status in OPEN_STATUSES:
+        return NextStep(
+            _("The superior unit decides on your review %(number)s") % {"number": review.tracking_number},
+            review.due_date,
+            _("We tell you its decision."),
         )
     if complaint.status == Status.DECIDED and can_review:
         return NextStep(

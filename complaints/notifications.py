@@ -47,11 +47,14 @@ def _day(value) -> str:
 
 
 def _remedies(complaint: Complaint) -> str:
+    from .workflow.review import review_under_way  # the workflow calls notify
+
     labels = dict(Remedy.choices)
     parts = []
+    reviewed = Remedy.REVIEW in complaint.remedies and review_under_way(complaint) is not None
     for code in complaint.remedies:
-        if code not in labels:
-            continue
+        if code not in labels or (code == Remedy.REVIEW and reviewed):
+            continue  # a review already asked for is not offered again
         label = str(labels[code])
         if code == Remedy.REVIEW and complaint.decided_at:
             # 30 days from the day the complainant received the decision (the day it was made unless recorded).

@@ -72,7 +72,10 @@ from .workflow.repeats import (
 )
 from .workflow.review import (
     complaint_request_review,
+    review_due_on,
     review_eligibility,
+    review_limit_days,
+    review_under_way,
 )
 from .workflow.steps import (
     complaint_accept,
@@ -109,5 +112,6 @@ __all__ = [
     "decidable_extensions", "extension_approvers", "extension_days_available", "extension_grant",
     "extension_refuse", "handler_label",
     "intake_values", "is_conflicted", "mark_late", "mark_late_complaints", "possible_repeats", "record_event",
-    "recording_history", "review_eligibility", "review_window_ends", "submission_key", "validate_intake", "why_not_now",
+    "recording_history", "review_due_on", "review_eligibility", "review_limit_days", "review_under_way",
+    "review_window_ends", "submission_key", "validate_intake", "why_not_now",
 ]  # fmt: skip

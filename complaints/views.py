@@ -39,6 +39,7 @@ from .forms import (
 )
 from .models import Complaint, Status
 from .next_step import next_step
+from .review_page import review_facts
 from .services import ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, intake_values
 
 RECEIPT_SESSION_KEY = "complaints:receipt"
@@ -456,13 +457,17 @@ def _status_context(complaint: Complaint) -> dict:
     return {
         "complaint": complaint,
         "next_step": next_step(
-            complaint, review_until=review.until, can_review=review.allowed and review.until is not None
+            complaint,
+            review_until=review.until,
+            can_review=review.allowed and review.until is not None,
+            review=services.review_under_way(complaint),
         ),
         "events": complaint.events.filter(public=True).order_by("at", "id"),
         # What we told them and when (the texts as sent; an email repeats its SMS, so the SMS stand for both).
         "outbox_messages": Message.objects.about(complaint).filter(channel=MessageChannel.SMS),
         "attachments": complaint.attachments.all(),
         "reviews": complaint.reviews.all(),
+        **review_facts(complaint),
         "review_until": review.until,
         "can_review": review.allowed and review.until is not None,
         "can_add": services.A.ADD_INFORMATION in services.allowed_actions(complaint),
@@ -502,7 +507,7 @@ def status(request, complaint):
     return render(request, "complaints/status.html", context)
 
 
-def _action_page(request, complaint, *, form_class, template: str, label: str, allowed: bool, act):
+def _action_page(request, complaint, *, form_class, template: str, label: str, allowed: bool, act, extra=None):
     if not allowed:
         return redirect("complaints:status")
     if request.method == "POST":
@@ -525,6 +530,7 @@ def _action_page(request, complaint, *, form_class, template: str, label: str, a
             "files_dropped": request.method == "POST" and bool(form.errors) and "attachments" in form.fields,
             "breadcrumbs": _crumbs(label),
             "nav_section": "complaint-track",
+            **(extra or {}),
         },
     )
 
@@ -561,6 +567,7 @@ def request_review(request, complaint):
         label=_("Request a review"),
         allowed=_status_context(complaint)["can_review"],
         act=act,
+        extra=review_facts(complaint),
     )
 
 

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from ..deadlines import compute_deadline
 from ..models import (
     Channel,
     Complaint,
@@ -24,6 +26,24 @@ from .core import (
 )
 from .intake import _create
 from .transitions import _transition
+
+
+def review_limit_days() -> int:
+    """The one review limit: the days the superior unit has to decide a review, counted from the request (the
+    company's policy, settings.PORTAL_REVIEW_LIMIT_DAYS; not extended). The review's due date (its clock), the
+    review request page, the acknowledgement SMS and letter and the status page all read it."""
+    return int(settings.PORTAL_REVIEW_LIMIT_DAYS)
+
+
+def review_due_on(requested_on: date) -> date:
+    """The day by which a review requested on `requested_on` is decided: the review's own due date, computed by
+    the same clock as its record (complaints.deadlines.compute_deadline with the review limit)."""
+    return compute_deadline(requested_on, [], base_days=review_limit_days()).due
+
+
+def review_under_way(complaint: Complaint) -> Complaint | None:
+    """The review of `complaint`'s decision that counts (the latest one neither withdrawn nor rejected), or None."""
+    return complaint.reviews.exclude(status__in=[S.WITHDRAWN, S.REJECTED]).order_by("-received_at", "-id").first()
 
 
 @dataclass(frozen=True)
@@ -56,7 +76,7 @@ def review_eligibility(complaint: Complaint, today: date | None = None) -> Revie
         refusal = WorkflowError(
             _("A review must be requested within 30 days of receiving the decision."), code="review_too_late"
         )
-    elif complaint.reviews.exclude(status__in=[S.WITHDRAWN, S.REJECTED]).exists():
+    elif review_under_way(complaint) is not None:
         refusal = WorkflowError(_("A review of this decision has already been requested."), code="review_exists")
     return ReviewEligibility(until=until, refusal=refusal)
 
@@ -72,7 +92,7 @@ _REVIEW_COPIED_FIELDS = (
 def complaint_request_review(*, complaint: Complaint, reason: str, actor=None) -> Complaint:
     """A complainant who disagrees asks the superior unit for a review within 30 days of receiving the decision
     (Art. 26). Opens a linked review complaint at that unit (review_unit) with its own clock — the company's
-    review limit (settings.PORTAL_REVIEW_LIMIT_DAYS) — and returns it. Whoever decided the original, or is
+    review limit (review_limit_days) — and returns it. Whoever decided the original, or is
     named in it, takes no step on the review."""
     reason = _require(reason, _("Say why you disagree with the decision."))
     current = _locked(complaint)
