@@ -19,6 +19,7 @@ from portal.messaging.outbox import message_queue
 
 from .deadlines import review_deadline
 from .models import Complaint, Remedy
+from .review import remedies_offered
 
 RECEIVED, ACCEPTED, EXTENDED, PAUSED, DECIDED = "received", "accepted", "extended", "paused", "decided"
 RESUMED, RESTARTED, REJECTED, MERGED, WITHDRAWN = "resumed", "restarted", "rejected", "merged", "withdrawn"
@@ -52,7 +53,7 @@ def _remedies(complaint: Complaint) -> str:
     labels = dict(Remedy.choices)
     parts = []
     reviewed = Remedy.REVIEW in complaint.remedies and review_under_way(complaint) is not None
-    for code in complaint.remedies:
+    for code in remedies_offered(complaint):
         if code not in labels or (code == Remedy.REVIEW and reviewed):
             continue  # a review already asked for is not offered again
         label = str(labels[code])

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from . import services
 from .models import Complaint
+from .review import remedies_offered
 
 
 def review_facts(complaint: Complaint) -> dict:
@@ -14,4 +15,5 @@ def review_facts(complaint: Complaint) -> dict:
         "review_limit_days": services.review_limit_days(),
         "review_due_if_asked_today": services.review_due_on(timezone.localdate()),
         "review_under_way": services.review_under_way(complaint),
+        "remedies_offered": remedies_offered(complaint),
     }

@@ -59,10 +59,11 @@ class ReviewEligibility:
 
 
 def review_eligibility(complaint: Complaint, today: date | None = None) -> ReviewEligibility:
-    """The one rule for asking a review (Art. 26): the decision is made (decided or closed), the complainant
-    received it no more than 30 days ago (review_window_ends), and no review of it is already under way (a
-    withdrawn or rejected one does not count). The status page asks this before offering the button;
-    complaint_request_review enforces it."""
+    """The one rule for asking a review (Art. 26): the decision is made (decided or closed), it is not itself the
+    decision on a review (one review: remedies_offered), the complainant received it no more than 30 days ago
+    (review_window_ends), and no review of it is already under way (a withdrawn or rejected one does not count).
+    The status page asks this before offering the button, the staff record before offering the action
+    (why_not_now); complaint_request_review enforces it."""
     today = today or _today()
     until = review_window_ends(complaint)
     refusal = None
@@ -71,6 +72,14 @@ def review_eligibility(complaint: Complaint, today: date | None = None) -> Revie
             _("“%(action)s” is not possible while the complaint is “%(status)s”."),
             code="illegal_transition",
             params={"action": ACTION_LABELS[A.REQUEST_REVIEW], "status": complaint.get_status_display()},
+        )
+    elif complaint.review_of_id:
+        refusal = WorkflowError(
+            _(
+                "The decision on a review is the company's last word: you may still turn to mediation, "
+                "arbitration, the courts or the regulator."
+            ),
+            code="review_final",
         )
     elif until is not None and today > until:
         refusal = WorkflowError(

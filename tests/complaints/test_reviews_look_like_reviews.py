@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone, translation
 
-from complaints import notifications, services
+from complaints import letters, notifications, services
 from complaints.compliance import alerts
 from complaints.models import Complaint
 from complaints.services import WorkflowError
@@ -164,6 +164,50 @@ def test_a_message_sent_after_a_review_is_asked_does_not_offer_one_again(case, p
     with translation.override("zh-hans"):
         remedies = notifications.params(original, notifications.DECIDED)["remedies"]
     assert "核查" not in remedies and "调解" in remedies
+
+
+def decided_review(case, people):
+    """The review of `case`, decided by the reviewer (someone who took no part in the original)."""
+    _original, review = case
+    services.complaint_assign(complaint=review, actor=people["chief"], handler=people["reviewer"])
+    services.complaint_accept(complaint=review, actor=people["reviewer"])
+    return services.complaint_decide(
+        complaint=review,
+        actor=people["reviewer"],
+        decision="经核查，维持原处理决定。",
+        outcome="not_upheld",
+        remedies=["review", "mediation", "litigation"],
+    )
+
+
+def test_the_decision_on_a_review_offers_no_further_review_anywhere(case, people):
+    review = decided_review(case, people)
+    refusal = services.review_eligibility(review).refusal
+    assert refusal is not None and refusal.code == "review_final"
+    assert services.A.REQUEST_REVIEW not in services.allowed_actions(review)
+    page = look_up(Client(), review).get("/complaints/track/status/").text
+    assert "/complaints/track/review/" not in page and "向上级机构申请核查" not in page
+    assert "调解" in page and "诉讼" in page
+    with translation.override("zh-hans"):
+        message = notifications.params(review, notifications.REVIEW_DECIDED)["remedies"]
+        sentences = " ".join(letters.remedy_sentences(review))
+    assert "核查" not in message and "调解" in message
+    assert "核查" not in sentences and "人民法院" in sentences
+    with pytest.raises(WorkflowError) as refused:
+        services.complaint_request_review(complaint=review, reason="再核查一次")
+    assert refused.value.code == "review_final"
+
+
+def test_the_decide_form_of_a_review_does_not_offer_a_review_as_a_remedy(case, people):
+    _original, review = case
+    services.complaint_assign(complaint=review, actor=people["chief"], handler=people["reviewer"])
+    services.complaint_accept(complaint=review, actor=people["reviewer"])
+    form = client_for(people["reviewer"]).get(f"{ADMIN}{review.pk}/do/decide/").text
+    assert 'name="remedies" value="review"' not in form and 'name="remedies" value="mediation"' in form
+    fresh = register(people["handler"], phone="13700001111")
+    services.complaint_accept(complaint=fresh, actor=people["handler"])
+    form = client_for(people["handler"]).get(f"{ADMIN}{fresh.pk}/do/decide/").text
+    assert 'name="remedies" value="review"' in form
 
 
 # The record of a review names its original and its decision -------------------------------------------------------
