@@ -38,7 +38,6 @@ from .forms import (
     step_named,
 )
 from .models import Complaint, Status
-from .next_step import next_step
 from .review_page import review_facts
 from .services import ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, intake_values
 
@@ -453,23 +452,13 @@ def _tracked(request) -> Complaint | None:
 
 
 def _status_context(complaint: Complaint) -> dict:
-    review = services.review_eligibility(complaint)
     return {
         "complaint": complaint,
-        "next_step": next_step(
-            complaint,
-            review_until=review.until,
-            can_review=review.allowed and review.until is not None,
-            review=services.review_under_way(complaint),
-        ),
+        **review_facts(complaint),  # the review part, and the next step (which a review under way changes)
         "events": complaint.events.filter(public=True).order_by("at", "id"),
         # What we told them and when (the texts as sent; an email repeats its SMS, so the SMS stand for both).
         "outbox_messages": Message.objects.about(complaint).filter(channel=MessageChannel.SMS),
         "attachments": complaint.attachments.all(),
-        "reviews": complaint.reviews.all(),
-        **review_facts(complaint),
-        "review_until": review.until,
-        "can_review": review.allowed and review.until is not None,
         "can_add": services.A.ADD_INFORMATION in services.allowed_actions(complaint),
         "can_withdraw": services.A.WITHDRAW in services.allowed_actions(complaint),
         "is_paused": complaint.status == Status.PAUSED,
@@ -559,15 +548,16 @@ def request_review(request, complaint):
     def act(data):
         services.complaint_request_review(complaint=complaint, reason=data["reason"])
 
+    facts = review_facts(complaint)
     return _action_page(
         request,
         complaint,
         form_class=ReviewRequestForm,
         template="complaints/request_review.html",
         label=_("Request a review"),
-        allowed=_status_context(complaint)["can_review"],
+        allowed=facts["can_review"],
         act=act,
-        extra=review_facts(complaint),
+        extra=facts,
     )
 
 
