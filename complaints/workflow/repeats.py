@@ -124,10 +124,7 @@ def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str =
         raise WorkflowError(_("A complaint cannot be merged into itself."), code="merge_self")
     if complaint.review_of_id == into.pk or into.review_of_id == complaint.pk:
         raise WorkflowError(
-            _(
-                "A review and the complaint whose decision it re-examines are one case, not repeats: "
-                "they are not merged."
-            ),
+            _("A review and the complaint whose decision it reviews are one case, not repeats: they are not merged."),
             code="merge_review",
         )
     if complaint.review_of_id:

@@ -36,7 +36,7 @@ from .timing import (
 
 # A review is the complainant's request that the superior unit re-examine a decision: it is never a repeat.
 REVIEW_NOT_MERGED = _(
-    "A review is not a repeat complaint: it re-examines a decision and is decided, not merged into another complaint."
+    "A review is not a repeat complaint: it is decided on its own, never merged into another complaint."
 )
 
 

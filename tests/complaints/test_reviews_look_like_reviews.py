@@ -281,7 +281,7 @@ def test_the_merge_form_answers_a_review_with_the_reason_and_keeps_it(case, peop
     client = client_for(people["chief"])
     answer = client.post(f"{ADMIN_ZH}{review.pk}/do/merge/", {"into": original.tracking_number})
     assert answer.status_code == 409
-    assert "核查不是重复投诉：核查是对处理决定的重新审查，应作出核查决定，不并入其他投诉。" in answer.text
+    assert "核查不是重复投诉：核查须单独作出核查决定，不并入其他投诉。" in answer.text
     assert original.tracking_number in answer.text  # what was typed is kept
     review.refresh_from_db()
     assert review.status == "received"
