@@ -20,6 +20,7 @@ from portal.messaging.outbox import message_queue
 from .deadlines import review_deadline
 from .models import Complaint, Remedy
 from .review import remedies_offered
+from .workflow.review_rules import review_under_way
 
 RECEIVED, ACCEPTED, EXTENDED, PAUSED, DECIDED = "received", "accepted", "extended", "paused", "decided"
 RESUMED, RESTARTED, REJECTED, MERGED, WITHDRAWN = "resumed", "restarted", "rejected", "merged", "withdrawn"
@@ -48,8 +49,6 @@ def _day(value) -> str:
 
 
 def _remedies(complaint: Complaint) -> str:
-    from .workflow.review import review_under_way  # the workflow calls notify
-
     labels = dict(Remedy.choices)
     parts = []
     reviewed = Remedy.REVIEW in complaint.remedies and review_under_way(complaint) is not None

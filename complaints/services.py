@@ -70,8 +70,8 @@ from .workflow.repeats import (
     complaint_merge,
     possible_repeats,
 )
-from .workflow.review import (
-    complaint_request_review,
+from .workflow.review import complaint_request_review
+from .workflow.review_rules import (
     review_due_on,
     review_eligibility,
     review_limit_days,

@@ -36,6 +36,7 @@ from .core import (
     _today,
     record_event,
 )
+from .review_rules import review_limit_days
 
 
 def _limit_passed(complaint: Complaint) -> bool:
@@ -69,11 +70,7 @@ def _pending_request(complaint: Complaint) -> ExtensionRequest | None:
 
 def _base_days(complaint: Complaint) -> int:
     """15 days for a complaint (Art. 20); a review has the company's own limit (review.review_limit_days)."""
-    if not complaint.review_of_id:
-        return BASE_DAYS
-    from .review import review_limit_days  # the review module opens reviews through intake, which reads this one
-
-    return review_limit_days()
+    return review_limit_days() if complaint.review_of_id else BASE_DAYS
 
 
 def _store_deadline(complaint: Complaint, events: list[ClockEvent]) -> deadlines.Deadline:

@@ -25,6 +25,7 @@ from .core import (
     may_act,
     record_event,
 )
+from .review_rules import review_eligibility
 from .timing import (
     _lapse_requests,
     _limit_passed,
@@ -68,8 +69,6 @@ def why_not_now(complaint: Complaint, action: str):
     if action == A.MERGE and complaint.review_of_id:
         return REVIEW_NOT_MERGED
     if action == A.REQUEST_REVIEW:
-        from .review import review_eligibility  # the review module opens reviews through _transition (this module)
-
         refusal = review_eligibility(complaint).refusal
         if refusal is not None:
             return refusal.messages[0]
