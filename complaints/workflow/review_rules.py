@@ -24,7 +24,7 @@ from .core import (
 def review_limit_days() -> int:
     """The one review limit: the days the superior unit has to decide a review, counted from the request (the
     company's policy, settings.PORTAL_REVIEW_LIMIT_DAYS; not extended). The review's due date (its clock), the
-    review request page, the acknowledgement SMS and letter and the status page all read it."""
+    review request page, the acknowledgement (SMS and email) and the status page all read it."""
     return int(settings.PORTAL_REVIEW_LIMIT_DAYS)
 
 

@@ -89,7 +89,7 @@ def test_the_review_page_the_acknowledgement_and_the_status_page_give_the_same_l
 ):
     settings.PORTAL_REVIEW_LIMIT_DAYS = limit
     time_machine.move_to(shanghai(2026, 12, 1), tick=False)
-    original = decided(people["supervisor"])
+    original = decided(people["supervisor"], email="zhang@example.com")
     client = look_up(Client(), original)
     due = date(2026, 12, 1) + timedelta(days=limit)
     shown = f"{due.year}年{due.month}月{due.day}日"
@@ -102,8 +102,9 @@ def test_the_review_page_the_acknowledgement_and_the_status_page_give_the_same_l
     client.post("/complaints/track/review/", {"reason": "不认可扣减比例。"})
     review = Complaint.objects.get(review_of=original)
     assert review.due_date == due
-    sms = Message.objects.about(review).get(channel="sms", template="complaint.review_opened")
-    assert f"我们将在{shown}前作出核查决定" in sms.text
+    for channel in ("sms", "email"):
+        told = Message.objects.about(review).get(channel=channel, template="complaint.review_opened")
+        assert f"我们将在{shown}前作出核查决定" in told.text
 
     status = client.get("/complaints/track/status/").text
     assert f'<span id="review-due">上级机构将在{shown}前作出核查决定。</span>' in status
