@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from portal.uploads import download_name
 
 from .models import Complaint, EventAction
+from .tracking import tracked as _tracked
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,6 @@ def status_documents(complaint: Complaint) -> dict:
 def document(request, key: str):
     """A document we sent the complainant, for the browser holding the look-up of its complaint; anything else
     (an internal document, the complainant's own file, another complaint's, no look-up) is not found."""
-    from .views import _tracked  # the look-up's cookie is read where it is written
 
     complaint = _tracked(request)
     if complaint is None:

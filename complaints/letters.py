@@ -21,7 +21,7 @@ from portal.models import SiteProfile
 
 from .models import Complaint, LetterTemplate, Remedy
 from .placeholders import find_hints, hint_words, substitute
-from .review import review_unit, review_window_ends
+from .review import remedies_offered, review_unit, review_window_ends
 
 
 def template_hint_words() -> list[str]:
@@ -59,9 +59,11 @@ def letter_date(day: date | None, language: str) -> str:
 
 
 def remedy_sentences(complaint: Complaint) -> list[str]:
-    """The further remedies the decision names (all four when it names none yet), one sentence each, in the
-    active language: the review by the superior unit within 30 days, mediation, arbitration, litigation."""
-    codes = [code for code in Remedy.values if code in set(complaint.remedies or Remedy.values)]
+    """The further remedies the decision names (all four when it names none yet; no review of a review), one
+    sentence each, in the active language: the review by the superior unit within 30 days, mediation,
+    arbitration, litigation."""
+    named = set(remedies_offered(complaint, complaint.remedies or Remedy.values))
+    codes = [code for code in Remedy.values if code in named]
     sentences = []
     for code in codes:
         if code == Remedy.REVIEW:

@@ -25,10 +25,11 @@ class NextStep:
     note: str = ""
 
 
-def next_step(complaint, *, review_until: date | None, can_review: bool) -> NextStep | None:
+def next_step(complaint, *, review_until: date | None, can_review: bool, review=None) -> NextStep | None:
     """The step the complainant waits for (or may take), with its date; None once handling has ended. The date
     of the decision is the one the messages state (complaints.workflow.timing.decision_date): none once the
-    limit has passed, with the priority note instead."""
+    limit has passed, with the priority note instead. `review` is the review of the decision under way
+    (services.review_under_way): while it is open, its decision is next."""
     if complaint.status in OPEN_STATUSES:
         what = (
             _("We accept your complaint, check the facts and decide")
@@ -44,6 +45,12 @@ def next_step(complaint, *, review_until: date | None, can_review: bool) -> Next
             _("The outside appraisal ends; then we tell you the new date of our decision"),
             None,
             _("The time the appraisal takes is not counted."),
+        )
+    if review is not None and review.status in OPEN_STATUSES:
+        return NextStep(
+            _("The superior unit decides on your review %(number)s") % {"number": review.tracking_number},
+            review.due_date,
+            _("We tell you its decision."),
         )
     if complaint.status == Status.DECIDED and can_review:
         return NextStep(

@@ -18,7 +18,8 @@ from portal.messaging.models import HeldReason, Message, MessageChannel, Message
 from portal.messaging.outbox import message_queue, messages_hold
 
 from .models import Complaint, Remedy
-from .review import review_window_ends
+from .review import remedies_offered, review_window_ends
+from .workflow.review_rules import review_under_way
 from .workflow.timing import decision_date
 
 RECEIVED, ACCEPTED, EXTENDED, PAUSED, DECIDED = "received", "accepted", "extended", "paused", "decided"
@@ -64,9 +65,10 @@ def _day(value) -> str:
 def _remedies(complaint: Complaint) -> str:
     labels = dict(Remedy.choices)
     parts = []
-    for code in complaint.remedies:
-        if code not in labels:
-            continue
+    reviewed = Remedy.REVIEW in complaint.remedies and review_under_way(complaint) is not None
+    for code in remedies_offered(complaint):
+        if code not in labels or (code == Remedy.REVIEW and reviewed):
+            continue  # a review already asked for is not offered again
         label = str(labels[code])
         until = review_window_ends(complaint) if code == Remedy.REVIEW else None
         if until is not None:

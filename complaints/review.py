@@ -7,7 +7,7 @@ from django.utils import timezone
 from portal.models import Branch
 
 from .deadlines import review_deadline
-from .models import Complaint
+from .models import Complaint, Remedy
 
 
 def review_unit(complaint: Complaint) -> Branch | None:
@@ -25,3 +25,10 @@ def review_window_ends(complaint: Complaint) -> date | None:
     if complaint.decided_at:
         return review_deadline(timezone.localdate(complaint.decided_at))
     return None
+
+
+def remedies_offered(complaint: Complaint, codes=None) -> list[str]:
+    """The further remedies a decision of `complaint` offers (its `remedies`, or `codes`): a review's decision is
+    not reviewed again (Art. 26 provides one review by the superior unit), so it offers no review."""
+    codes = complaint.remedies if codes is None else codes
+    return [code for code in codes if not (code == Remedy.REVIEW and complaint.review_of_id)]

@@ -80,9 +80,12 @@ from .workflow.repeats import (
     complaint_merge,
     possible_repeats,
 )
-from .workflow.review import (
-    complaint_request_review,
+from .workflow.review import complaint_request_review
+from .workflow.review_rules import (
+    review_due_on,
     review_eligibility,
+    review_limit_days,
+    review_under_way,
 )
 from .workflow.steps import (
     complaint_accept,
@@ -121,6 +124,6 @@ __all__ = [
     "decidable_extensions", "decision_date", "extension_approvers", "extension_days_available", "extension_grant",
     "extension_refuse", "feedback_answer", "feedback_for_token", "feedback_invitations_send", "feedback_invite",
     "feedback_next_steps", "handler_label", "intake_values", "is_conflicted", "mark_late", "mark_late_complaints",
-    "past_limit", "possible_repeats", "record_event", "recording_history", "review_eligibility", "review_window_ends",
-    "submission_key", "validate_intake", "why_not_now",
+    "past_limit", "possible_repeats", "record_event", "recording_history", "review_due_on", "review_eligibility",
+    "review_limit_days", "review_under_way", "review_window_ends", "submission_key", "validate_intake", "why_not_now",
 ]  # fmt: skip

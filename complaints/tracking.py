@@ -5,11 +5,12 @@ at once."""
 import secrets
 from datetime import timedelta
 
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Exists
 from django.utils import timezone
 
-from .models import TrackingRevocation
+from .models import Complaint, TrackingRevocation
 
 GRANT_CHARS = 22  # secrets.token_urlsafe(16)
 
@@ -44,3 +45,30 @@ def grant_revoked(grant: str) -> bool:
 def still_granted(grant: str):
     """A filter for the looked-up complaint's query: `grant` is not revoked (no query of its own)."""
     return ~Exists(TrackingRevocation.objects.filter(grant=grant))
+
+
+TRACK_COOKIE = "portal_track"
+TRACK_COOKIE_SALT = "complaints.track"
+# A look-up authorises the visitor to see and act on that complaint for this long.
+TRACK_SESSION_SECONDS = 30 * 60
+
+
+def track_grant(request) -> tuple[str, str] | None:
+    """(tracking number, grant) of this browser's look-up cookie, when its signature and age are good."""
+    try:
+        value = request.get_signed_cookie(TRACK_COOKIE, salt=TRACK_COOKIE_SALT, max_age=TRACK_SESSION_SECONDS)
+    except (KeyError, signing.BadSignature):
+        return None
+    number, _colon, grant = value.rpartition(":")
+    if not number or not is_grant(grant):
+        return None  # a cookie of before grants were named: it cannot be ended, so it opens nothing
+    return number, grant
+
+
+def tracked(request) -> Complaint | None:
+    granted = track_grant(request)
+    if granted is None:
+        return None
+    number, grant = granted
+    complaints = Complaint.objects.select_related("merged_into", "review_of")
+    return complaints.filter(still_granted(grant), tracking_number=number).first()

@@ -7,7 +7,6 @@ Nothing that identifies a complaint goes into a URL: the receipt and the trackin
 import os
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -38,17 +37,16 @@ from .forms import (
     step_named,
 )
 from .models import Complaint, Status
-from .next_step import next_step
+from .review_page import review_facts
 from .services import ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, intake_values
+from .tracking import TRACK_COOKIE, TRACK_COOKIE_SALT, TRACK_SESSION_SECONDS
+from .tracking import track_grant as _track_grant
+from .tracking import tracked as _tracked
 
 RECEIPT_SESSION_KEY = "complaints:receipt"
 DRAFT_SESSION_KEY = "complaints:draft"
 SENT_SESSION_KEY = "complaints:sent"
-# The look-up's access (complaints.views._grant): a signed cookie, not a session row.
-TRACK_COOKIE = "portal_track"
-TRACK_COOKIE_SALT = "complaints.track"
-# A look-up authorises the visitor to see and act on that complaint for this long.
-TRACK_SESSION_SECONDS = 30 * 60
+# The look-up's access (complaints.views._grant) is a signed cookie, not a session row (complaints.tracking).
 
 
 def _limit(name: str, default: int) -> int:
@@ -431,41 +429,14 @@ def _grant(response, tracking_number: str) -> None:
     )
 
 
-def _track_grant(request) -> tuple[str, str] | None:
-    """(tracking number, grant) of this browser's look-up cookie, when its signature and age are good."""
-    try:
-        value = request.get_signed_cookie(TRACK_COOKIE, salt=TRACK_COOKIE_SALT, max_age=TRACK_SESSION_SECONDS)
-    except (KeyError, signing.BadSignature):
-        return None
-    number, _colon, grant = value.rpartition(":")
-    if not number or not tracking.is_grant(grant):
-        return None  # a cookie of before grants were named: it cannot be ended, so it opens nothing
-    return number, grant
-
-
-def _tracked(request) -> Complaint | None:
-    granted = _track_grant(request)
-    if granted is None:
-        return None
-    number, grant = granted
-    complaints = Complaint.objects.select_related("merged_into", "review_of")
-    return complaints.filter(tracking.still_granted(grant), tracking_number=number).first()
-
-
 def _status_context(complaint: Complaint) -> dict:
-    review = services.review_eligibility(complaint)
     return {
         "complaint": complaint,
-        "next_step": next_step(
-            complaint, review_until=review.until, can_review=review.allowed and review.until is not None
-        ),
+        **review_facts(complaint),  # the review part, and the next step (which a review under way changes)
         "events": complaint.events.filter(public=True).order_by("at", "id"),
         # What we told them and when (the texts as sent; an email repeats its SMS, so the SMS stand for both).
         "outbox_messages": Message.objects.about(complaint).filter(channel=MessageChannel.SMS).told(),
         **documents.status_documents(complaint),
-        "reviews": complaint.reviews.all(),
-        "review_until": review.until,
-        "can_review": review.allowed and review.until is not None,
         "can_add": services.A.ADD_INFORMATION in services.allowed_actions(complaint),
         "can_withdraw": services.A.WITHDRAW in services.allowed_actions(complaint),
         "is_paused": complaint.status == Status.PAUSED,
@@ -505,7 +476,7 @@ def status(request, complaint):
     return render(request, "complaints/status.html", context)
 
 
-def _action_page(request, complaint, *, form_class, template: str, label: str, allowed: bool, act):
+def _action_page(request, complaint, *, form_class, template: str, label: str, allowed: bool, act, extra=None):
     if not allowed:
         return redirect("complaints:status")
     if request.method == "POST":
@@ -528,6 +499,7 @@ def _action_page(request, complaint, *, form_class, template: str, label: str, a
             "files_dropped": request.method == "POST" and bool(form.errors) and "attachments" in form.fields,
             "breadcrumbs": _crumbs(label),
             "nav_section": "complaint-track",
+            **(extra or {}),
         },
     )
 
@@ -556,14 +528,16 @@ def request_review(request, complaint):
     def act(data):
         services.complaint_request_review(complaint=complaint, reason=data["reason"])
 
+    facts = review_facts(complaint)
     return _action_page(
         request,
         complaint,
         form_class=ReviewRequestForm,
         template="complaints/request_review.html",
         label=_("Request a review"),
-        allowed=_status_context(complaint)["can_review"],
+        allowed=facts["can_review"],
         act=act,
+        extra=facts,
     )
 
 

@@ -18,7 +18,7 @@ MIN_COUNT; its score is -log10(p) (3 means one chance in a thousand).
 
 Besides the counts, two rules about people: a handler with OVERDUE_RISK_MIN or more open cases falling due
 within OVERDUE_RISK_DAYS days (overdue risk), and a complainant (the same phone number) with REPEAT_MIN or
-more complaints received in the last REPEAT_DAYS days.
+more complaints received in the last REPEAT_DAYS days (a review counts with the complaint it re-examines).
 
 `warnings_for(as_of)` computes the warnings (no writes); `alerts_run` stores the new ones (once per key and
 day) and tells compliance officers and supervisors; the periodic runner calls `run_daily`.
@@ -35,7 +35,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -195,10 +195,15 @@ def _repeats(as_of: date) -> list[Warning]:
     recent = Complaint.objects.filter(
         received_at__gte=day_start(start), received_at__lt=day_start(as_of + timedelta(days=1))
     ).exclude(phone="")
-    phones = recent.order_by().values("phone").annotate(n=Count("id")).filter(n__gte=REPEAT_MIN)
-    per_phone: dict = defaultdict(list)
-    for phone, complaint_id in recent.filter(phone__in=phones.values("phone")).values_list("phone", "id"):
-        per_phone[phone].append(complaint_id)
+    # A review and the complaint it re-examines are one case, not two complaints: each case counts once, by its
+    # original when that was received in the period too (else by the review).
+    case = Coalesce("review_of_id", "id")
+    phones = recent.order_by().values("phone").annotate(n=Count(case, distinct=True)).filter(n__gte=REPEAT_MIN)
+    per_case: dict = defaultdict(dict)
+    rows = recent.filter(phone__in=phones.values("phone")).order_by("received_at", "id")
+    for phone, complaint_id, original_id in rows.values_list("phone", "id", "review_of_id"):
+        per_case[phone].setdefault(original_id or complaint_id, complaint_id)
+    per_phone = {phone: list(cases.values()) for phone, cases in per_case.items()}
     return [
         Warning(
             "repeat",

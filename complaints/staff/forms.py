@@ -39,6 +39,7 @@ from ..models import (
     Source,
 )
 from ..placeholders import HINT_CLOSE, HINT_OPEN, hint_words
+from ..review import remedies_offered
 
 A = services.A
 
@@ -151,6 +152,11 @@ class DecideForm(ActionForm):
         self.fields["remedies"].error_messages["required"] = gettext(
             "Tick at least one further remedy open to the complainant: %(remedies)s."
         ) % {"remedies": names}
+        if self.complaint is not None and self.complaint.review_of_id:
+            # A review's decision is not reviewed again (complaints.review.remedies_offered).
+            offered = remedies_offered(self.complaint, Remedy.values)
+            self.fields["remedies"].choices = [choice for choice in Remedy.choices if choice[0] in offered]
+            self.fields["remedies"].initial = offered
         # The letter templates in use, those in the complainant's language first; ?template=<id> starts the
         # decision from one, filled with the case's facts in the complainant's language.
         language = self.complaint.language if self.complaint is not None else ""

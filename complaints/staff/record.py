@@ -1,5 +1,6 @@
 """What a complaint's record page (the admin's change page) shows beside its fields: the timeline, the days
-left, the messages, the attachments, the steps this user may take, the extension requests and possible repeats."""
+left, the messages, the attachments, the steps this user may take, the extension requests and possible repeats,
+and for a review the complaint whose decision it re-examines."""
 
 from portal.messaging.models import Message
 from portal.privacy import personal_data_seen, scrub_text
@@ -52,6 +53,19 @@ def record_context(request, complaint) -> dict:
         ],
         "conflicted": services.is_conflicted(request.user, complaint),
         "repeats": _repeats(request, complaint),
+        "review_origin": _review_origin(request, complaint),
+    }
+
+
+def _review_origin(request, complaint):
+    """For a review: the complaint whose decision it re-examines (named in the header instead of the source and
+    channel of a fresh complaint), and whether this user may open it (then its number is a link)."""
+    if not complaint.review_of_id:
+        return None
+    original = complaint.review_of
+    return {
+        "complaint": original,
+        "may_open": Complaint.objects.visible_to(request.user).filter(pk=original.pk).exists(),
     }
 
 

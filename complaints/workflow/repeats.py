@@ -28,6 +28,7 @@ from .core import (
 )
 from .timing import _lapse_requests, _mark_late
 from .transitions import (
+    REVIEW_NOT_MERGED,
     _transition,
     can_act,
 )
@@ -77,7 +78,8 @@ REPEAT_WINDOW = timedelta(days=90)
 def possible_repeats(complaint: Complaint | None = None, *, phone: str = "", policy_number: str = "", received_at=None):
     """Complaints that may be the same as `complaint` (or as one being registered with `phone`, in E.164, and
     `policy_number`, received at `received_at`): the same phone or the same policy number (any case), received
-    within 90 days before or after, neither itself nor merged nor anonymised. Each condition is answered from an index
+    within 90 days before or after, neither itself nor merged nor anonymised, nor one case with it (same_case: a
+    review and its original are not each other's repeats). Each condition is answered from an index
     (phone and received_at; UPPER(policy_number) and received_at)."""
     if complaint is not None:
         if complaint.anonymised_at is not None:
@@ -95,12 +97,21 @@ def possible_repeats(complaint: Complaint | None = None, *, phone: str = "", pol
         .filter(received_at__gte=received_at - REPEAT_WINDOW, received_at__lte=received_at + REPEAT_WINDOW)
         .exclude(status=S.MERGED)
         .filter(anonymised_at__isnull=True)
-        .select_related("handler")
+        .select_related("handler", "review_of")
         .order_by("received_at", "id")
     )
     if complaint is not None:
-        repeats = repeats.exclude(pk=complaint.pk)
+        repeats = repeats.exclude(pk=complaint.pk).exclude(same_case(complaint))
     return repeats
+
+
+def same_case(complaint: Complaint) -> Q:
+    """The complaints that are one case with `complaint`, never its repeats: its reviews, and for a review its
+    original and the other reviews of the same decision."""
+    case = Q(review_of_id=complaint.pk)
+    if complaint.review_of_id:
+        case |= Q(pk=complaint.review_of_id) | Q(review_of_id=complaint.review_of_id)
+    return case
 
 
 @transaction.atomic
@@ -112,6 +123,13 @@ def complaint_merge(*, complaint: Complaint, into: Complaint, actor, note: str =
     (notifications.merged), and the original sends no second acknowledgement."""
     if into.pk == complaint.pk:
         raise WorkflowError(_("A complaint cannot be merged into itself."), code="merge_self")
+    if complaint.review_of_id == into.pk or into.review_of_id == complaint.pk:
+        raise WorkflowError(
+            _("A review and the complaint whose decision it reviews are one case, not repeats: they are not merged."),
+            code="merge_review",
+        )
+    if complaint.review_of_id:
+        raise WorkflowError(REVIEW_NOT_MERGED, code="merge_review")
     original = _locked(into)
     _check_merge_target(actor, original)
     if original.status not in ACTIVE_STATUSES or original.merged_into_id:

@@ -1,7 +1,4 @@
-"""The complainant's review of a decision (Art. 26): whether one may be asked now, and opening it."""
-
-from dataclasses import dataclass
-from datetime import date
+"""The complainant's review of a decision (Art. 26): opening it, once review_eligibility (review_rules) allows it."""
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -10,56 +7,16 @@ from ..models import (
     Channel,
     Complaint,
 )
-from ..review import review_unit, review_window_ends
+from ..review import review_unit
 from .core import (
-    ACTION_LABELS,
-    TRANSITIONS,
     A,
-    S,
-    WorkflowError,
     _locked,
     _now,
     _require,
-    _today,
 )
 from .intake import _create
+from .review_rules import review_eligibility
 from .transitions import _transition
-
-
-@dataclass(frozen=True)
-class ReviewEligibility:
-    """Whether the complainant may ask for a review now, until when, and if not, why (a WorkflowError)."""
-
-    until: date | None
-    refusal: WorkflowError | None
-
-    @property
-    def allowed(self) -> bool:
-        return self.refusal is None
-
-
-def review_eligibility(complaint: Complaint, today: date | None = None) -> ReviewEligibility:
-    """The one rule for asking a review (Art. 26): the decision is made (decided or closed), the complainant
-    received it no more than 30 days ago (review_window_ends), and no review of it is already under way (a
-    withdrawn or rejected one does not count). The status page asks this before offering the button;
-    complaint_request_review enforces it."""
-    today = today or _today()
-    until = review_window_ends(complaint)
-    refusal = None
-    if complaint.status not in TRANSITIONS[A.REQUEST_REVIEW][0]:
-        refusal = WorkflowError(
-            _("“%(action)s” is not possible while the complaint is “%(status)s”."),
-            code="illegal_transition",
-            params={"action": ACTION_LABELS[A.REQUEST_REVIEW], "status": complaint.get_status_display()},
-        )
-    elif until is not None and today > until:
-        refusal = WorkflowError(
-            _("A review must be requested within 30 days of receiving the decision."), code="review_too_late"
-        )
-    elif complaint.reviews.exclude(status__in=[S.WITHDRAWN, S.REJECTED]).exists():
-        refusal = WorkflowError(_("A review of this decision has already been requested."), code="review_exists")
-    return ReviewEligibility(until=until, refusal=refusal)
-
 
 # What a review complaint takes over from the complaint under review (the complainant need not repeat it).
 _REVIEW_COPIED_FIELDS = (
@@ -72,7 +29,7 @@ _REVIEW_COPIED_FIELDS = (
 def complaint_request_review(*, complaint: Complaint, reason: str, actor=None) -> Complaint:
     """A complainant who disagrees asks the superior unit for a review within 30 days of receiving the decision
     (Art. 26). Opens a linked review complaint at that unit (review_unit) with its own clock — the company's
-    review limit (settings.PORTAL_REVIEW_LIMIT_DAYS) — and returns it. Whoever decided the original, or is
+    review limit (review_limit_days) — and returns it. Whoever decided the original, or is
     named in it, takes no step on the review."""
     reason = _require(reason, _("Say why you disagree with the decision."))
     current = _locked(complaint)

@@ -4,7 +4,6 @@ happened, and the record that its limit has passed (lateness), written as the sy
 
 from datetime import date
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +37,7 @@ from .core import (
     _today,
     record_event,
 )
+from .review_rules import review_limit_days
 
 
 def decision_date(complaint: Complaint, today: date | None = None) -> date | None:
@@ -92,8 +92,8 @@ def _pending_request(complaint: Complaint) -> ExtensionRequest | None:
 
 
 def _base_days(complaint: Complaint) -> int:
-    """15 days for a complaint (Art. 20); a review has the company's own limit."""
-    return int(settings.PORTAL_REVIEW_LIMIT_DAYS) if complaint.review_of_id else BASE_DAYS
+    """15 days for a complaint (Art. 20); a review has the company's own limit (review.review_limit_days)."""
+    return review_limit_days() if complaint.review_of_id else BASE_DAYS
 
 
 def _store_deadline(complaint: Complaint, events: list[ClockEvent]) -> deadlines.Deadline:

@@ -25,6 +25,7 @@ from .core import (
     may_act,
     record_event,
 )
+from .review_rules import review_eligibility
 from .timing import (
     _lapse_requests,
     _limit_passed,
@@ -34,11 +35,17 @@ from .timing import (
     _refresh_deadline,
 )
 
+# A review is the complainant's request that the superior unit re-examine a decision: it is never a repeat.
+REVIEW_NOT_MERGED = _(
+    "A review is not a repeat complaint: it is decided on its own, never merged into another complaint."
+)
+
 
 def allowed_actions(complaint: Complaint) -> list[str]:
     """The actions the workflow allows now (before permissions). An extension is bounded by the count, needs
     no other request waiting, and, like a pause, must come before the time limit ends (Art. 20); only a
-    forwarded complaint is reported back to the regulator, once."""
+    forwarded complaint is reported back to the regulator, once; a review is never merged; a review is asked once
+    per decision, within its window (review_eligibility)."""
     return [action for action in TRANSITIONS if why_not_now(complaint, action) is None]
 
 
@@ -59,6 +66,12 @@ def why_not_now(complaint: Complaint, action: str):
         return _limit_passed_error(complaint).messages[0]
     if action == A.REQUEST_EXTENSION and _pending_request(complaint) is not None:
         return _("An extension request is already waiting for approval.")
+    if action == A.MERGE and complaint.review_of_id:
+        return REVIEW_NOT_MERGED
+    if action == A.REQUEST_REVIEW:
+        refusal = review_eligibility(complaint).refusal
+        if refusal is not None:
+            return refusal.messages[0]
     if action == A.REPORT_BACK and complaint.source != Source.REGULATOR:
         return _("Only a complaint forwarded by the regulator is reported back to it.")
     if action == A.SEND_DOCUMENTS and not complaint.attachments.internal().exists():

@@ -127,6 +127,12 @@ def colon() -> str:
     return ": " if (get_language() or "").startswith("en") else "："
 
 
+@register.simple_tag
+def sentence_gap() -> str:
+    """Between two sentences: nothing on Chinese pages (“…（已受理）。上级机构…”), a space on English ones."""
+    return " " if (get_language() or "").startswith("en") else ""
+
+
 @register.filter
 def in_brackets(value) -> str:
     """A value in brackets after the text before it: “（100020）” on Chinese pages, “ (100020)” on English ones."""

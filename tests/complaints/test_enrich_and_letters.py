@@ -269,7 +269,7 @@ def test_a_filled_template_gives_the_case_facts_in_chinese_and_in_english(people
     chinese = register(people["supervisor"], name="李四")
     text = letters.fill(template, chinese)
     assert text.startswith(f"李四：{chinese.tracking_number}，2026年11月20日收到，2026年12月5日前答复。")
-    assert "申请复核" in text and "调解" in text and "仲裁" in text and "人民法院" in text
+    assert "申请核查" in text and "调解" in text and "仲裁" in text and "人民法院" in text
     assert "12378" in text and "国家金融监督管理总局" in text
     english = register(people["supervisor"], name="Daniel Weber", language="en")
     text = letters.fill(template, english)
@@ -334,7 +334,7 @@ def test_the_letter_page_renders_the_facts_and_recording_it_keeps_the_text_in_th
     page = client.get(url).text
     assert f"投诉编号：{complaint.tracking_number}" in page and "尊敬的张三：" in page
     assert "2026年11月20日" in page and "五个工作日内支付理赔款" in page
-    assert "申请复核" in page and "12378" in page and "letter.css" in page
+    assert "申请核查" in page and "12378" in page and "letter.css" in page
     assert PersonalDataSeen.objects.about(complaint).filter(user=people["handler"], where="admin:letter").exists()
     assert 'data-action="letter"' in client.get(f"{ADMIN}{complaint.pk}/change/").text
     response = client.post(url)

@@ -43,7 +43,7 @@ def test_a_decided_complaint_offers_the_review_by_its_last_day_and_names_the_reg
     client = Client()
     look_up(client, complaint.tracking_number, "13912345678")
     page = client.get("/complaints/track/status/").text
-    assert "如不认可处理决定，您可以申请复核" in page and "12378" in page and "国家金融监督管理总局" in page
+    assert "如不认可处理决定，您可以申请核查" in page and "12378" in page and "国家金融监督管理总局" in page
     assert datetime.date(2026, 12, 2).strftime("%Y年%-m月%-d日") in page
 
 
