@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import AppendOnly
+from portal.display import person_name
 
 from .complaint import Complaint
 from .vocabulary import COMPLAINANT_ACTIONS, PUBLIC_NOTE_ACTIONS, CallDirection, CallOutcome, EventAction, Status, _in
@@ -43,7 +44,7 @@ class ComplaintEvent(AppendOnly):
 
     def __str__(self):
         # In Beijing time, as every time the admin shows (the stored time is UTC).
-        return f"{self.complaint_id} {self.get_action_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
     @property
     def day(self):
@@ -83,7 +84,7 @@ class ComplaintEvent(AppendOnly):
     @property
     def actor_label(self) -> str:
         if self.actor_id:
-            return self.actor.get_username()
+            return person_name(self.actor)
         return str(_("Complainant")) if self.action in COMPLAINANT_ACTIONS else str(_("System"))
 
 
