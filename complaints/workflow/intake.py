@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import codes
 from portal.actors import is_system_actor
+from portal.display import person_name
 from portal.phones import normalize_phone
 from portal.uploads import DOCX, JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
 
-from .. import notifications, staff_alerts
+from .. import notifications, people, staff_alerts
 from ..models import (
     Category,
     Channel,
@@ -396,6 +397,12 @@ def _register(*, actor, fields: dict, note: str = "", attachments=()) -> Complai
     if "regulator_ref" in problems:
         raise problems["regulator_ref"]
     named_employee = fields.get("named_employee")
+    if named_employee is not None and not people.may_be_named(named_employee, fields.get("branch")):
+        raise WorkflowError(
+            _("%(name)s is not a member of staff of this complaint's branch or of head office."),
+            code="named_employee",
+            params={"name": person_name(named_employee)},
+        )
     if actor is not None and named_employee is not None and named_employee.pk == actor.pk:
         raise WorkflowError(
             _("You are named in this complaint: a colleague must register it and take every step on it."),
