@@ -103,16 +103,21 @@ def _create(
     )
     _store_deadline(complaint, [])
     complaint.save()
+    # The receipt is public (the complainant's status page lists it); a note staff write when registering is
+    # internal, so it is kept apart, in an internal note of its own, never on the public event.
+    internal = (note or "").strip() if actor is not None else ""
     record_event(
         complaint,
         action,
         actor=actor,
-        note=note,
+        note="" if internal else note,
         public=True,
         data=data,
         from_status="",
         happened_on=timezone.localdate(received_at),
     )
+    if internal:
+        record_event(complaint, A.NOTE, actor=actor, note=internal, happened_on=timezone.localdate(received_at))
     # A letter registered after its time limit (received long before, registered late) is late at once.
     if _mark_late(complaint):
         complaint.save(update_fields=["late_since"])
