@@ -86,7 +86,15 @@ def _store_attachments(
 
 
 def _create(
-    *, actor, action: str, received_at, fields: dict, note: str = "", attachments=(), data: dict | None = None
+    *,
+    actor,
+    action: str,
+    received_at,
+    fields: dict,
+    note: str = "",
+    attachments=(),
+    data: dict | None = None,
+    provenance: bool = False,
 ) -> Complaint:
     received_at = _aware(received_at)
     fields = {**fields, "phone": normalize_phone(fields["phone"])}
@@ -104,8 +112,9 @@ def _create(
     _store_deadline(complaint, [])
     complaint.save()
     # The receipt is public (the complainant's status page lists it); a note staff write when registering is
-    # internal, so it is kept apart, in an internal note of its own, never on the public event.
-    internal = (note or "").strip() if actor is not None else ""
+    # internal, so it is kept apart, in an internal note of its own, never on the public event. An import's
+    # `provenance` line (the file and row the record came from) stays on the receipt: it says where, nothing more.
+    internal = (note or "").strip() if actor is not None and not provenance else ""
     record_event(
         complaint,
         action,
@@ -369,7 +378,8 @@ def complaint_register_imported(
     idempotency_key: str = "",
 ) -> Complaint:
     """A complaint read from an imported file (complaints.compliance.importer), registered exactly as by hand
-    but on the importer's permission (complaints.import_complaints) or by the system."""
+    but on the importer's permission (complaints.import_complaints) or by the system. `note` is the provenance
+    line (the file and row), kept on the receipt."""
     _check_registrar(actor, IMPORT_PERMISSION)
     fields = {"received_at": received_at, "source": source, "regulator_ref": regulator_ref}
     fields |= {"regulator_deadline": regulator_deadline, "channel": channel, "business_channel": business_channel}
@@ -377,11 +387,12 @@ def complaint_register_imported(
     return _register(
         actor=actor,
         note=note,
+        provenance=True,
         fields={**fields, "description": description, "idempotency_key": idempotency_key},
     )
 
 
-def _register(*, actor, fields: dict, note: str = "", attachments=()) -> Complaint:
+def _register(*, actor, fields: dict, note: str = "", attachments=(), provenance: bool = False) -> Complaint:
     """Register a complaint whose actor is checked: the intake checks, the conflict of interest, the first
     responder (首问负责制) as its handler, then the complaint and its event."""
     key = fields.get("idempotency_key", "")
@@ -435,4 +446,5 @@ def _register(*, actor, fields: dict, note: str = "", attachments=()) -> Complai
         note=note,
         attachments=attachments,
         data={"handler": first_responder.get_username()} if first_responder is not None else None,
+        provenance=provenance,
     )
