@@ -4,10 +4,10 @@
   complaint handlers, and supervisors, who may handle), minus the complaint's conflicted staff (the recusal
   rule, 回避: the employee it is about and, for a review, whoever the original was about or decided it).
 - Employee complained about: an active member of staff of the complaint's branch or of head office. Head office
-  is the complaints roles (complaint handlers, supervisors, senior managers, compliance officers); a branch's
-  staff are the Branch staff linked to it (reception registers the link: portal.registry.branch_staff). While
-  the complaint names no branch, the staff of every branch. Content editors and accounts without a role are
-  nobody's employee here.
+  is the complaints roles (complaint handlers, supervisors, senior managers, compliance officers) and the
+  superusers (who hold every role's permissions); a branch's staff are the Branch staff linked to it
+  (reception registers the link: portal.registry.branch_staff). While the complaint names no branch, the staff
+  of every branch. Content editors and accounts without a role are nobody's employee here.
 - Remediation owner: an active compliance officer or manager (supervisor, senior manager).
 
 Every list is ordered by name and shows people by name (portal.display.person_name).
@@ -71,7 +71,8 @@ def employees(branch=None, *, any_branch: bool = False):
     """The staff a complaint of `branch` may name: head office and that branch's staff (every branch's staff
     when `any_branch`, or while no branch is recorded)."""
     branch_id = getattr(branch, "pk", branch)
-    scope = Q(groups__name__in=HEAD_OFFICE_ROLES) | _branch_staff(None if any_branch else branch_id)
+    head_office = Q(groups__name__in=HEAD_OFFICE_ROLES) | Q(is_superuser=True)
+    scope = head_office | _branch_staff(None if any_branch else branch_id)
     return _active_staff().filter(pk__in=get_user_model().objects.filter(scope).values("pk")).order_by(*BY_NAME)
 
 
