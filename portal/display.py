@@ -3,13 +3,17 @@ display_mode=elderly, and people by name.
 
 People by name: `person_name(user)` is the one way a member of staff is named on every page, list, choice,
 message and export. Chinese names read family name first with no space (李娜); other names "Given Family"
-(Anna Li); the username stands only when neither part is recorded. The user model's str() is this name
-(`name_users`, called from portal's AppConfig.ready()), so the admin's changelists, filters, read-only fields
-and choice lists name people the same way. Events keep the username they recorded; `recorded_name` resolves
-it when shown (a deleted account shows the recorded username).
+(Anna Li); the username stands only when neither part is recorded. The user model's str() and short name are
+this name (`name_users`, called from portal's AppConfig.ready()), so the admin's greeting, changelists,
+filters, read-only fields and choice lists name people the same way. Events keep the username they recorded;
+`recorded_name` resolves it when shown (a deleted account shows the recorded username).
 """
 
 import re
+
+from django.utils.translation import gettext
+
+from .actors import is_system_actor
 
 COOKIE = "display_mode"
 ELDERLY = "elderly"
@@ -36,10 +40,14 @@ def name_from(username: str, given: str = "", family: str = "") -> str:
 
 
 def person_name(user) -> str:
-    """A member of staff as people read them: 李娜, Anna Li; their username only when no name is recorded."""
+    """A member of staff as people read them: 李娜, Anna Li; their username only when no name is recorded. The
+    system's account (portal.actors) is "System" in the reader's language."""
     if user is None:
         return ""
-    return name_from(user.get_username(), getattr(user, "first_name", ""), getattr(user, "last_name", ""))
+    given, family = getattr(user, "first_name", ""), getattr(user, "last_name", "")
+    if not (given or family) and is_system_actor(user):
+        return gettext("System")
+    return name_from(user.get_username(), given, family)
 
 
 def recorded_name(username: str, names: dict[str, str]) -> str:
@@ -66,3 +74,5 @@ def name_users() -> None:
 
     model = get_user_model()
     model.__str__ = person_name
+    # The admin's greeting ("欢迎，李娜") reads the short name: the display name too, never the given name alone.
+    model.get_short_name = person_name

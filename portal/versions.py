@@ -33,6 +33,17 @@ def in_words(field, value) -> str:
     return str(value)
 
 
+# code -> label of the reasons services give versions (an app registers its own, e.g. notices' "published").
+CHANGE_REASONS: dict[str, object] = {}
+
+
+def reason_in_words(reason) -> str:
+    """A version's change reason as people read it: a registered code's label, else the text as written."""
+    if not reason:
+        return ""
+    return str(CHANGE_REASONS.get(reason, reason))
+
+
 class WordsHelper(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)

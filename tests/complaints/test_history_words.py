@@ -117,3 +117,14 @@ def test_a_notice_history_shows_status_labels_and_beijing_minutes(make_user, cli
     assert "draft" not in shown.replace("Draft", "") and "published" not in shown.replace("Published", "")
     assert "2026-11-02 09:07" in shown
     assert "123456" not in shown and "01:07" not in shown and "09:07:42" not in shown
+
+
+def test_a_notice_versions_change_reason_is_shown_by_its_label_not_its_code():
+    from portal.versions import reason_in_words
+
+    with translation.override("zh-hans"):
+        assert reason_in_words("published") == "发布"
+        assert reason_in_words("unpublished") == "撤回发布"
+    with translation.override("en"):
+        assert reason_in_words("archived") == "Archived"
+    assert reason_in_words(None) == "" and reason_in_words("typed by hand") == "typed by hand"

@@ -44,3 +44,19 @@ def test_a_recorded_username_is_shown_as_the_name_and_a_deleted_account_as_the_u
     assert names == {"lina": "李娜"}
     assert recorded_name("lina", names) == "李娜"
     assert recorded_name("gone.user", names) == "gone.user"
+
+
+@pytest.mark.django_db
+def test_the_systems_account_is_named_system_in_the_readers_language():
+    from django.utils import translation
+
+    from portal.actors import system_actor
+
+    with translation.override("zh-hans"):
+        assert person_name(system_actor()) == "系统"
+    with translation.override("en"):
+        assert str(system_actor()) == "System"
+
+
+def test_the_admin_greets_staff_by_their_display_name():
+    assert User(username="lina", first_name="娜", last_name="李").get_short_name() == "李娜"
