@@ -60,3 +60,14 @@ def test_the_systems_account_is_named_system_in_the_readers_language():
 
 def test_the_admin_greets_staff_by_their_display_name():
     assert User(username="lina", first_name="娜", last_name="李").get_short_name() == "李娜"
+
+
+@pytest.mark.django_db
+def test_the_accounts_list_shows_each_accounts_display_name_beside_its_username(make_user, client):
+    lina = make_user("lina")
+    lina.first_name, lina.last_name = "娜", "李"
+    lina.save()
+    client.force_login(make_user("root", superuser=True))
+    page = client.get("/admin/auth/user/")
+    assert page.status_code == 200
+    assert '<td class="field-display_name">李娜</td>' in page.text and "lina" in page.text
