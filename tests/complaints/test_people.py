@@ -143,3 +143,15 @@ def test_the_complaints_admin_names_the_handler_by_name_not_username(staff, clie
     assert page.status_code == 200
     assert "李娜" in page.text
     assert "handler1" not in page.text
+
+
+def test_a_reclassification_names_the_employee_by_name_in_its_details(staff):
+    complaint = register(staff["supervisor"], branch=staff["beijing"])
+    services.complaint_reclassify(
+        complaint=complaint, actor=staff["supervisor"], changes={"named_employee": staff["bj_staff"]}
+    )
+    event = complaint.events.get(action="reclassify")
+    assert any(line.endswith("— → 周强") for line in event.detail_lines)
+    from complaints import history
+
+    assert [value for _label, value in history.describe(event)] == ["— → 周强"]
