@@ -61,3 +61,16 @@ def test_the_staff_reception_list_starts_today_and_goes_forward_then_the_past(ma
     assert page.status_code == 200
     shown = [day.date for day in page.context["cl"].result_list]
     assert shown == [today, date(2026, 12, 9), date(2027, 1, 4), date(2026, 12, 1)]
+
+
+def test_the_public_reception_schedule_lists_days_from_today_soonest_first():
+    from portal.models import Branch
+    from reception.models import ReceptionDay
+
+    branch = Branch.objects.create(name="上海分公司", slug="sh-order", province="上海")
+    for day in (date(2027, 1, 4), date(2026, 12, 1), date(2026, 12, 9), date(2026, 12, 7)):
+        ReceptionDay.objects.create(
+            branch=branch, date=day, start_time="09:00", end_time="11:00", capacity=5, receptionist="李总"
+        )
+    shown = [day.date for day in ReceptionDay.objects.upcoming_of([branch], date(2026, 12, 7))]
+    assert shown == [date(2026, 12, 7), date(2026, 12, 9), date(2027, 1, 4)]
