@@ -328,7 +328,7 @@ class ComplaintAdmin(SearchWithoutDatesMixin, DeclaredFiltersOnly, ListCheckboxM
     def due(self, obj):
         return due_badge(obj)
 
-    @admin.display(description=_("handler"), ordering="handler__username")
+    @admin.display(description=_("handler"), ordering="handler__last_name")
     def handler_name(self, obj):
         return display_user(obj.handler) if obj.handler_id else "—"
 

@@ -84,6 +84,9 @@ def _staff(role: str):
         user = user_model(username=username, is_staff=True, first_name=first_name, last_name=last_name)
         user.set_unusable_password()  # a name to act as; nobody logs in as it
         user.save()
+    elif (user.first_name, user.last_name) != (first_name, last_name):  # a demo loaded before its people had names
+        user.first_name, user.last_name = first_name, last_name
+        user.save(update_fields=["first_name", "last_name"])
     group = Group.objects.filter(name=group_name).first()
     if group is not None and not user.groups.filter(pk=group.pk).exists():
         user.groups.add(group)

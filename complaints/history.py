@@ -4,12 +4,12 @@ a stored key to what staff read."""
 
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from portal import roles
+from portal.display import names_of, person_name, recorded_name
 
 from .models import (
     LANGUAGE_CHOICES,
@@ -19,6 +19,7 @@ from .models import (
     FeedbackChannel,
     Relief,
     RemediationItem,
+    RootCause,
     Status,
 )
 from .models import _choice_label as choice_label
@@ -40,7 +41,7 @@ LABELS = {
     "files": _("Files attached"),
     "reference": _("Reference of the reply"),
     "on_time": _("Reported in time"),
-    "cause": _("Root cause code"),
+    "cause": pgettext_lazy("cause code", "Root cause"),
     "fields": _("Fields changed"),
     "hold": _("Legal hold"),
     "level": _("Escalation level"),
@@ -61,6 +62,8 @@ LABELS = {
     "amount": _("Amount paid (yuan)"),
     "paid_on": _("Day paid"),
 }
+# The files of an event that lists them by name (the number of files is "files attached").
+FILE_NAMES_LABEL = _("Files")
 GROUP_LABELS = {
     roles.COMPLAINT_HANDLER: _("Complaint handlers"),
     roles.SUPERVISOR: _("Supervisors"),
@@ -70,6 +73,14 @@ GROUP_LABELS = {
 # Keys kept for the code (a request's or an item's row id) that say nothing to a reader.
 HIDDEN = {"request", "item"}
 USER_KEYS = {"handler", "approved_by", "requested_by", "owner", "users"}
+# A reclassification's fields whose before and after are kept as usernames.
+USER_FIELDS = {"named_employee"}
+
+
+def joined(values) -> str:
+    """Several values as a list in the reader's language: 甲、乙 in Chinese, "a, b" in English."""
+    separator = "、" if (get_language() or "").startswith("zh") else ", "
+    return separator.join(str(value) for value in values)
 
 
 def _yes_no(value) -> str:
@@ -83,22 +94,32 @@ def _field_label(name: str) -> str:
         return name
 
 
-def _changes(value: dict) -> list[tuple[str, str]]:
-    """A reclassification's {field: [before, after]} as one "before → after" line per field."""
+def _changes(value: dict, names: dict[str, str]) -> list[tuple[str, str]]:
+    """A reclassification's {field: [before, after]} as one "before → after" line per field; a person named by
+    their name (the event keeps the username)."""
+
+    def shown(name, stored):
+        if name in USER_FIELDS and stored:
+            return recorded_name(str(stored), names)
+        return choice_label(name, stored)
+
     return [
-        (_field_label(name), f"{choice_label(name, before)} → {choice_label(name, after)}")
-        for name, (before, after) in value.items()
+        (_field_label(name), f"{shown(name, before)} → {shown(name, after)}") for name, (before, after) in value.items()
     ]
 
 
-def _value(key: str, value, names: dict[str, str]) -> str:
+def _value(key: str, value, names: dict[str, str], causes: dict[str, str]) -> str:
     if key in USER_KEYS:
         values = value if isinstance(value, list) else [value]
-        return "、".join(names.get(str(item), str(item)) for item in values) if values else "—"
+        return joined(recorded_name(str(item), names) for item in values) if values else "—"
     if key in ("on_time", "hold"):
         return _yes_no(value)
     if key == "fields":
-        return "、".join(_field_label(name) for name in value)
+        return joined(_field_label(name) for name in value)
+    if key == "files" and isinstance(value, list):
+        return joined(value)
+    if key == "cause":
+        return causes.get(str(value), str(value))
     if key == "status":
         # A remediation item's status or a complaint's.
         choices = {**dict(RemediationItem.Status.choices), **dict(Status.choices)}
@@ -114,7 +135,7 @@ def _value(key: str, value, names: dict[str, str]) -> str:
         return str(dict(LANGUAGE_CHOICES).get(value, value))
     if key == "reliefs" and isinstance(value, list):
         labels = dict(Relief.choices)
-        return "、".join(str(labels.get(code, code)) for code in value)
+        return joined(labels.get(code, code) for code in value)
     if key == "asked":
         return str(dict(FeedbackChannel.choices).get(value, value))
     if key in ("direction", "outcome"):
@@ -129,36 +150,43 @@ def staff_names(events) -> dict[str, str]:
     """The display names of the staff the events' details name (by username), in one query."""
     usernames = set()
     for event in events:
-        for key in USER_KEYS & set(event.data or {}):
-            value = event.data[key]
+        data = event.data or {}
+        for key in USER_KEYS & set(data):
+            value = data[key]
             usernames.update(str(item) for item in (value if isinstance(value, list) else [value]))
-    if not usernames:
+        for name, pair in (data.get("changes") or {}).items() if isinstance(data.get("changes"), dict) else ():
+            if name in USER_FIELDS:
+                usernames.update(str(item) for item in pair if item)
+    return names_of(usernames)
+
+
+def cause_names(events) -> dict[str, str]:
+    """code -> the root cause's name in the reader's language, for the causes the events name, in one query."""
+    codes = {str(event.data["cause"]) for event in events if (event.data or {}).get("cause")}
+    if not codes:
         return {}
-    User = get_user_model()
-    field = User.USERNAME_FIELD
-    return {
-        getattr(user, field): user.get_full_name() or getattr(user, field)
-        for user in User.objects.filter(**{f"{field}__in": usernames})
-    }
+    return {cause.code: str(cause) for cause in RootCause.objects.filter(code__in=codes)}
 
 
-def describe(event, names: dict[str, str] | None = None) -> list[tuple[str, str]]:
+def describe(event, names: dict[str, str] | None = None, causes: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """The event's details as (label, value) pairs in reading order, without the keys kept for the code."""
     names = names if names is not None else staff_names([event])
+    causes = causes if causes is not None else cause_names([event])
     pairs = []
     for key, value in (event.data or {}).items():
         if key in HIDDEN or value in (None, "", [], {}):
             continue
         if key == "changes" and isinstance(value, dict):
-            pairs.extend(_changes(value))
+            pairs.extend(_changes(value, names))
             continue
-        pairs.append((str(LABELS.get(key, key.replace("_", " "))), _value(key, value, names)))
+        label = FILE_NAMES_LABEL if key == "files" and isinstance(value, list) else LABELS.get(key)
+        pairs.append((str(label or key.replace("_", " ")), _value(key, value, names, causes)))
     return pairs
 
 
 def actor_name(event) -> str:
     if event.actor_id:
-        return event.actor.get_full_name() or event.actor.get_username()
+        return person_name(event.actor)
     return event.actor_label
 
 
@@ -167,14 +195,14 @@ def timeline(complaint, scrub=None) -> list[dict]:
     through `scrub` for those who see complainants masked) and its details in words. Times are aware datetimes:
     templates show them in Beijing time (TIME_ZONE)."""
     events = list(complaint.events.select_related("actor").order_by("-at", "-id"))
-    names = staff_names(events)
+    names, causes = staff_names(events), cause_names(events)
     return [
         {
             "event": event,
             "label": event.get_action_display(),
             "who": actor_name(event),
             "note": scrub(event.note) if scrub and event.note else event.note,
-            "details": describe(event, names),
+            "details": describe(event, names, causes),
         }
         for event in events
     ]

@@ -11,6 +11,7 @@ the change.
 from django.utils import formats
 
 from portal import roles
+from portal.display import person_name
 from portal.messaging.alerts import admin_url, staff_alert, users_in_group
 
 from .models import Complaint, EventAction, ExtensionRequest, ExtensionStatus
@@ -57,7 +58,7 @@ def person(user) -> str:
     """A member of staff in words (their name, else their user name)."""
     if user is None:
         return "—"
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 def _request_params(request: ExtensionRequest) -> dict:

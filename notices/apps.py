@@ -17,6 +17,12 @@ class NoticesConfig(AppConfig):
         from .sitemaps import NoticeListSitemap, NoticeSitemap
 
         registry.register_home_section(20, "notices/home_section.html", views.home_section_context)
+        # The history page shows the services' change reasons ("published") by their labels.
+        from portal.versions import CHANGE_REASONS
+
+        from .services import CHANGE_REASONS as NOTICE_REASONS
+
+        CHANGE_REASONS.update(NOTICE_REASONS)
         registry.register_sitemap("notice-lists", NoticeListSitemap)
         registry.register_sitemap("notices", NoticeSitemap)
         # The demo modules and their data are imported only when `manage.py load_demo` runs.

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.actors import is_system_actor
 from portal.rights import RIGHT_CHOICES
@@ -55,6 +56,16 @@ def _unique_slug(category: str, wanted: str, exclude_pk=None) -> str:
         candidate = f"{base}-{number}"
         number += 1
     return candidate
+
+
+# The reason each service gives a version (kept as a code; the history page shows its label).
+CHANGE_REASONS = {
+    "created": pgettext_lazy("version", "Created"),
+    "edited": pgettext_lazy("version", "Edited"),
+    "published": pgettext_lazy("version", "Published"),
+    "unpublished": pgettext_lazy("version", "Unpublished"),
+    "archived": pgettext_lazy("version", "Archived"),
+}
 
 
 def _save(notice: Notice, actor, reason: str) -> Notice:

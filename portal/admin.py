@@ -130,6 +130,12 @@ class ScopedHistory:
     def revert_disabled(self, request, obj=None):
         return True
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        # The changes in words: labels not codes, Beijing time to the minute, people by name.
+        from .versions import WordsHelper
+
+        return WordsHelper(self.model, historical_record)
+
 
 class ReadOnlyAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
     """Append-only records (event logs, audit trails): looked at, never added, changed or deleted here."""

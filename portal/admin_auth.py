@@ -13,6 +13,8 @@ from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 
+from .display import full_name
+
 DEFAULT_ACTIONS = {
     "add": pgettext_lazy("permission", "Can add %(name)s"),
     "change": pgettext_lazy("permission", "Can change %(name)s"),
@@ -61,7 +63,12 @@ admin.site.unregister(Group)
 
 @admin.register(User)
 class PortalUserAdmin(PermissionLabels, UserAdmin):
-    pass
+    # The account and the name it is shown by everywhere else (portal.display.person_name).
+    list_display = ("username", "display_name", "email", "is_staff", "is_active")
+
+    @admin.display(description=pgettext_lazy("person", "name"), ordering="last_name")
+    def display_name(self, user):
+        return full_name(user.first_name, user.last_name) or "—"
 
 
 @admin.register(Group)

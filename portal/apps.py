@@ -26,6 +26,10 @@ class PortalConfig(AppConfig):
         # Supervisors are told of messages given up (a receiver of the outbox's signal).
         import_module(f"{self.name}.messaging.alerts")
         from . import registry, roles
+        from .display import name_users
+
+        # Staff are named by their names everywhere (the user model's str()).
+        name_users()
         from .messaging.outbox import messages_sweep
 
         # Who reads the outbox in the admin and who keeps the working-day calendar.

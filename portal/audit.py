@@ -62,7 +62,7 @@ class PersonalDataSeen(AppendOnly):
         default_permissions = ("view",)
 
     def __str__(self):
-        return f"{self.user_id} {self.where} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+        return f"{self.user} {self.where} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
     def fields_in_words(self) -> list[str]:
         """The field codes seen ("name,phone_in_full", "attachment:12") as the record's own field labels."""

@@ -93,3 +93,13 @@ retention_steps: dict[str, Callable] = {}
 
 def register_retention_step(name: str, step: Callable) -> None:
     retention_steps[name] = step
+
+
+# Who works at a branch: reception links its Branch staff to their branches (reception.BranchStaff). Each entry
+# is a function of a branch id (None: any branch) returning the Q that selects, among users, the staff of that
+# branch; the complaints app asks it for the employees a complaint may name (complaints/people.py).
+branch_staff: dict[str, Callable] = {}
+
+
+def register_branch_staff(name: str, members: Callable) -> None:
+    branch_staff[name] = members

@@ -5,7 +5,9 @@ visits registered as complaints, the user autocomplete) live in reception/staff/
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -113,6 +115,17 @@ class ReceptionDayAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_booking_counts()
+
+    def get_ordering(self, request):
+        # The days to come first, soonest first (today's at the top), then the past, latest first.
+        today = timezone.localdate()
+        return [
+            Case(When(date__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField()).asc(),
+            Case(When(date__gte=today, then=F("date"))).asc(nulls_last=True),
+            Case(When(date__lt=today, then=F("date"))).desc(nulls_last=True),
+            "branch__sort_order",
+            "branch__slug",
+        ]
 
     @admin.display(description=gettext_lazy("time"))
     def time_window(self, obj):

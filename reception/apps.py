@@ -12,7 +12,7 @@ class ReceptionConfig(AppConfig):
         from portal import pagecache, registry, roles
 
         from . import home, retention
-        from .models import ReceptionDay
+        from .models import ReceptionDay, branch_members
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import ReceptionSitemap
 
@@ -33,3 +33,5 @@ class ReceptionConfig(AppConfig):
         roles.keep_groups(self, GROUP_PERMISSIONS)
         # Bookings' personal data fall under the complaints' retention period (the one retention run).
         registry.register_retention_step("bookings", retention.bookings_anonymise)
+        # The staff of a branch (the complaints app's named-employee choices): its linked Branch staff.
+        registry.register_branch_staff("reception", branch_members)

@@ -297,6 +297,12 @@ class BranchStaff(models.Model):
         return f"{self.user} · {self.branch}"
 
 
+def branch_members(branch_id: int | None) -> Q:
+    """Among users: the Branch staff linked to branch `branch_id` (to any branch when None)."""
+    linked = Q(reception_branches__isnull=False) if branch_id is None else Q(reception_branches__branch_id=branch_id)
+    return Q(groups__name=BRANCH_STAFF) & linked
+
+
 def staff_branch_ids(user) -> list[int] | None:
     """None when `user` may work on every branch (superusers and staff outside the Branch staff group);
     otherwise the ids of the branches they are linked to (possibly none)."""

@@ -3,7 +3,6 @@ root-cause code list, and the remediation queue (整改事项), whose writes go 
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin, ScopedHistory
 
+from .. import people
 from ..models import Complaint, RemediationItem, RootCause
 from . import alerts, remediation
 from .models import OversightWarning
@@ -92,13 +92,9 @@ class OpenFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _staff():
-    return get_user_model().objects.filter(is_active=True, is_staff=True)
-
-
 class RemediationItemForm(forms.ModelForm):
-    # Staff only (a remediation item's owner is a colleague), never every account.
-    owner = forms.ModelChoiceField(queryset=_staff(), label=_("owner"), required=True)
+    # Compliance officers and managers only (complaints.people.remediation_owners), by name.
+    owner = forms.ModelChoiceField(queryset=people.remediation_owners(), label=_("owner"), required=True)
 
     class Meta:
         model = RemediationItem
@@ -130,7 +126,7 @@ class RemediationItemForm(forms.ModelForm):
 class RemediationItemAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
     form = RemediationItemForm
     list_display = ("complaint", "action_short", "owner", "due", "status", "closed_at")
-    list_filter = (OpenFilter, "owner")
+    list_filter = (OpenFilter, ("owner", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("complaint", "owner")
     search_fields = ("complaint__tracking_number",)
     raw_id_fields = ("complaint",)
@@ -154,7 +150,8 @@ class RemediationItemAdmin(DeclaredFiltersOnly, admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        initial.setdefault("owner", request.user.pk)
+        if people.may_own(request.user):
+            initial.setdefault("owner", request.user.pk)
         return initial
 
     def has_delete_permission(self, request, obj=None):

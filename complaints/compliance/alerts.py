@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from portal import roles
 from portal.beijing import BEIJING, day_start
+from portal.display import person_name
 from portal.messaging.alerts import admin_url, staff_alert
 from portal.models import Branch, province_label
 from portal.privacy import mask_phone
@@ -239,7 +240,7 @@ def value_label(dimension: str, value: str) -> str:
         return branch.name if branch else value
     if dimension == "handler":
         user = get_user_model().objects.filter(pk=value).first() if value.isdigit() else None
-        return user.get_username() if user else value
+        return person_name(user) if user else value
     return value
 
 

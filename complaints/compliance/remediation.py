@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import services
+from .. import people, services
 from ..models import Complaint, EventAction, RemediationItem
 
 ADD_PERMISSION = "complaints.add_remediationitem"
@@ -35,8 +35,10 @@ def validate_item(*, action: str, owner, due_date: date | None, due_date_changed
     """The rules of an item's fields (the admin's form asks them too, to show the errors beside the fields)."""
     if not (action or "").strip():
         raise ValidationError({"action": _("Say what is to be fixed.")}, code="required")
-    if owner is None or not owner.is_active or not owner.is_staff:
-        raise ValidationError({"owner": _("The owner must be an active staff member.")}, code="owner")
+    if not people.may_own(owner):
+        raise ValidationError(
+            {"owner": _("The owner must be an active compliance officer, supervisor or senior manager.")}, code="owner"
+        )
     if due_date is None or (due_date_changed and due_date < timezone.localdate()):
         raise ValidationError({"due_date": _("The due date is in the past.")}, code="due_date")
 

@@ -68,4 +68,6 @@ class RemediationItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.complaint_id}: {self.action[:40]}"
+        # Named by its own words (what is to be fixed), never by a row id.
+        action = " ".join(self.action.split())
+        return action if len(action) <= 40 else action[:39] + "…"

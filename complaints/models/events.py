@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import AppendOnly
+from portal.display import names_of, person_name, recorded_name
 
 from .complaint import Complaint
 from .vocabulary import COMPLAINANT_ACTIONS, PUBLIC_NOTE_ACTIONS, CallDirection, CallOutcome, EventAction, Status, _in
@@ -43,7 +44,7 @@ class ComplaintEvent(AppendOnly):
 
     def __str__(self):
         # In Beijing time, as every time the admin shows (the stored time is UTC).
-        return f"{self.complaint_id} {self.get_action_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
     @property
     def day(self):
@@ -66,9 +67,16 @@ class ComplaintEvent(AppendOnly):
         names and the choices' labels in the reader's language, not the codes kept in `data`."""
         pairs = []
         if self.action == EventAction.RECLASSIFY:
-            for name, (before, after) in (self.data.get("changes") or {}).items():
+            changes = self.data.get("changes") or {}
+            # The employee complained about is kept by username and shown by name (a gone account: the username).
+            names = names_of(changes.get("named_employee") or [])
+            for name, (before, after) in changes.items():
                 label = str(Complaint._meta.get_field(name).verbose_name)
-                pairs.append((label, f"{_choice_label(name, before)} → {_choice_label(name, after)}"))
+                if name == "named_employee":
+                    shown = [recorded_name(value, names) if value else "—" for value in (before, after)]
+                else:
+                    shown = [_choice_label(name, before), _choice_label(name, after)]
+                pairs.append((label, f"{shown[0]} → {shown[1]}"))
         elif self.action == EventAction.CALL:
             directions, outcomes = dict(CallDirection.choices), dict(CallOutcome.choices)
             direction = directions.get(self.data.get("direction"), self.data.get("direction", ""))
@@ -83,7 +91,7 @@ class ComplaintEvent(AppendOnly):
     @property
     def actor_label(self) -> str:
         if self.actor_id:
-            return self.actor.get_username()
+            return person_name(self.actor)
         return str(_("Complainant")) if self.action in COMPLAINANT_ACTIONS else str(_("System"))
 
 

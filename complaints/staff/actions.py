@@ -25,7 +25,8 @@ EXPORT_SPOOL_BYTES = 8 * 1024 * 1024
 def assign_to_handler(modeladmin, request, queryset):
     """An intermediate page chooses the handler; each complaint is then assigned by the service, which may
     refuse one (a conflict of interest, a complaint no longer being handled) and says why."""
-    form = AssignForm(request.POST if "apply" in request.POST else None)
+    selection = queryset.order_by("received_at", "pk")
+    form = AssignForm(request.POST if "apply" in request.POST else None, complaints=selection)
     if "apply" in request.POST and form.is_valid():
         handler = form.cleaned_data["handler"]
         assigned, refused = 0, []

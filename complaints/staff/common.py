@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from portal.admin import app_crumb, model_crumbs, staff_context
+from portal.display import person_name
 
 from ..models import OPEN_STATUSES, Complaint
 
@@ -19,7 +20,7 @@ REPEATS_SHOWN = 20
 
 
 def display_user(user) -> str:
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 def days_left(complaint: Complaint, today=None):

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import codes
 from portal.models import Branch
 
-from .. import letters, services
+from .. import letters, people, services
 from ..forms import AttachmentsField, PhoneField, province_choices
 from ..models import (
     LANGUAGE_CHOICES,
@@ -44,23 +43,9 @@ from ..review import remedies_offered
 A = services.A
 
 
-def _users_with(codename: str):
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label="complaints")
-            | Q(user_permissions__codename=codename, user_permissions__content_type__app_label="complaints")
-        )
-        .distinct()
-        .order_by("username")
-    )
-
-
-def handlers():
-    """The staff who may handle complaints (active, with the permission): the handler lists and filters."""
-    return _users_with("handle_complaint")
+# The staff who may handle complaints (active, with the permission): the handler lists and filters. Who may be
+# chosen for what is complaints/people.py's rule; the lists below offer exactly those people, by name.
+handlers = people.handlers
 
 
 INTERNAL_NOTE = _("Note (internal)")
@@ -271,11 +256,18 @@ class MergeForm(ActionForm):
 
 
 class AssignForm(ActionForm):
+    """The handler for one complaint (complaints.people.assignable), or for a selection (`complaints`): those
+    who may handle at least one of them; the service refuses each complaint someone may not take, saying why."""
+
     handler = forms.ModelChoiceField(label=_("Handler"), queryset=get_user_model().objects.none())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, complaints=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = handlers()
+        targets = [self.complaint] if self.complaint is not None else list(complaints)
+        excluded = (
+            set.intersection(*(set(services.conflicted_ids(complaint)) for complaint in targets)) if targets else set()
+        )
+        self.fields["handler"].queryset = people.assignable().exclude(pk__in=excluded)
 
 
 class ReviewForm(ActionForm):
@@ -310,7 +302,8 @@ class ReclassifyForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["named_employee"].queryset = get_user_model().objects.filter(is_staff=True).order_by("username")
+        branch = self.complaint.branch if self.complaint is not None else None
+        self.fields["named_employee"].queryset = people.employees(branch)
         if self.complaint is not None and not self.is_bound:
             for name in self.FIELDS:
                 self.initial[name] = getattr(
@@ -545,7 +538,8 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["named_employee"].queryset = get_user_model().objects.filter(is_staff=True).order_by("username")
+        # The branch is chosen in the same form: every branch's staff here, the service checks the branch's.
+        self.fields["named_employee"].queryset = people.employees(any_branch=True)
         if not self.is_bound:
             self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
 

@@ -15,6 +15,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext, gettext_lazy
 
 from portal import codes, ratelimit, roles
+from portal.display import person_name
 from portal.messaging.alerts import admin_url, staff_alert, users_in_group
 from portal.phones import normalize_phone
 from portal.privacy import personal_data_seen
@@ -123,7 +124,7 @@ def _alert_compliance(user, made: int) -> None:
     staff_alert(
         users=users_in_group(roles.COMPLIANCE_OFFICER).exclude(pk=user.pk),
         template="search_volume",
-        params={"user": user.get_full_name() or user.get_username(), "count": made, "limit": SEARCH_LIMIT},
+        params={"user": person_name(user), "count": made, "limit": SEARCH_LIMIT},
         key=f"search-volume:{user.pk}:{hour}",
         url=admin_url("admin:portal_personaldataseen_changelist"),
     )

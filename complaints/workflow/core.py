@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.actors import is_system_actor
 from portal.beijing import day_start
+from portal.display import person_name
 
 from ..deadlines import CLOCK_ACTIONS
 from ..models import (
@@ -260,7 +261,7 @@ def handler_label(complaint: Complaint) -> str:
     handler = complaint.handler
     if handler is None:
         return str(_("not yet assigned"))
-    return handler.get_full_name() or handler.get_username()
+    return person_name(handler)
 
 
 def _staff_actor(actor) -> None:

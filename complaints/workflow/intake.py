@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import codes
 from portal.actors import is_system_actor
+from portal.display import person_name
 from portal.phones import normalize_phone
 from portal.uploads import DOCX, JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
 
-from .. import notifications, staff_alerts
+from .. import notifications, people, staff_alerts
 from ..models import (
     Category,
     Channel,
@@ -85,7 +86,15 @@ def _store_attachments(
 
 
 def _create(
-    *, actor, action: str, received_at, fields: dict, note: str = "", attachments=(), data: dict | None = None
+    *,
+    actor,
+    action: str,
+    received_at,
+    fields: dict,
+    note: str = "",
+    attachments=(),
+    data: dict | None = None,
+    provenance: bool = False,
 ) -> Complaint:
     received_at = _aware(received_at)
     fields = {**fields, "phone": normalize_phone(fields["phone"])}
@@ -102,16 +111,22 @@ def _create(
     )
     _store_deadline(complaint, [])
     complaint.save()
+    # The receipt is public (the complainant's status page lists it); a note staff write when registering is
+    # internal, so it is kept apart, in an internal note of its own, never on the public event. An import's
+    # `provenance` line (the file and row the record came from) stays on the receipt: it says where, nothing more.
+    internal = (note or "").strip() if actor is not None and not provenance else ""
     record_event(
         complaint,
         action,
         actor=actor,
-        note=note,
+        note="" if internal else note,
         public=True,
         data=data,
         from_status="",
         happened_on=timezone.localdate(received_at),
     )
+    if internal:
+        record_event(complaint, A.NOTE, actor=actor, note=internal, happened_on=timezone.localdate(received_at))
     # A letter registered after its time limit (received long before, registered late) is late at once.
     if _mark_late(complaint):
         complaint.save(update_fields=["late_since"])
@@ -365,7 +380,8 @@ def complaint_register_imported(
     idempotency_key: str = "",
 ) -> Complaint:
     """A complaint read from an imported file (complaints.compliance.importer), registered exactly as by hand
-    but on the importer's permission (complaints.import_complaints) or by the system."""
+    but on the importer's permission (complaints.import_complaints) or by the system. `note` is the provenance
+    line (the file and row), kept on the receipt."""
     _check_registrar(actor, IMPORT_PERMISSION)
     fields = {"received_at": received_at, "source": source, "regulator_ref": regulator_ref}
     fields |= {"regulator_deadline": regulator_deadline, "channel": channel, "business_channel": business_channel}
@@ -373,11 +389,12 @@ def complaint_register_imported(
     return _register(
         actor=actor,
         note=note,
+        provenance=True,
         fields={**fields, "description": description, "idempotency_key": idempotency_key},
     )
 
 
-def _register(*, actor, fields: dict, note: str = "", attachments=()) -> Complaint:
+def _register(*, actor, fields: dict, note: str = "", attachments=(), provenance: bool = False) -> Complaint:
     """Register a complaint whose actor is checked: the intake checks, the conflict of interest, the first
     responder (首问负责制) as its handler, then the complaint and its event."""
     key = fields.get("idempotency_key", "")
@@ -398,6 +415,12 @@ def _register(*, actor, fields: dict, note: str = "", attachments=()) -> Complai
     if "regulator_ref" in problems:
         raise problems["regulator_ref"]
     named_employee = fields.get("named_employee")
+    if named_employee is not None and not people.may_be_named(named_employee, fields.get("branch")):
+        raise WorkflowError(
+            _("%(name)s is not a member of staff of this complaint's branch or of head office."),
+            code="named_employee",
+            params={"name": person_name(named_employee)},
+        )
     if actor is not None and named_employee is not None and named_employee.pk == actor.pk:
         raise WorkflowError(
             _("You are named in this complaint: a colleague must register it and take every step on it."),
@@ -425,4 +448,5 @@ def _register(*, actor, fields: dict, note: str = "", attachments=()) -> Complai
         note=note,
         attachments=attachments,
         data={"handler": first_responder.get_username()} if first_responder is not None else None,
+        provenance=provenance,
     )

@@ -9,10 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.display import person_name
 from portal.models import PROVINCES, Branch
 from portal.phones import normalize_phone
 from portal.privacy import mask_name, mask_phone
 
+from .. import people
 from ..models import (
     BusinessChannel,
     Category,
@@ -199,12 +201,22 @@ def _checked_value(complaint: Complaint, name: str, value):
                 raise WorkflowError(
                     _("%(name)s handles this complaint: assign it to someone else before naming them."),
                     code="named_handler",
-                    params={"name": value.get_username()},
+                    params={"name": person_name(value)},
                 )
             return value
     raise WorkflowError(
         _("“%(value)s” is not a valid %(field)s."), code="invalid", params={"value": value, "field": field.verbose_name}
     )
+
+
+def _check_employee(user, branch) -> None:
+    """The employee named must be one of the complaint's branch's or head office's staff (complaints.people)."""
+    if not people.may_be_named(user, branch):
+        raise WorkflowError(
+            _("%(name)s is not a member of staff of this complaint's branch or of head office."),
+            code="named_employee",
+            params={"name": person_name(user)},
+        )
 
 
 def _kept(name: str, value) -> str:
@@ -228,6 +240,9 @@ def complaint_reclassify(*, complaint: Complaint, actor, changes: dict, note: st
     _refuse_unknown(changes, RECLASSIFIABLE_FIELDS, _("These fields cannot be reclassified: %(fields)s."))
     current = _begin(complaint, A.RECLASSIFY, actor=actor)
     values = {name: _checked_value(current, name, value) for name, value in changes.items()}
+    named = values.get("named_employee")
+    if named is not None and named.pk != current.named_employee_id:
+        _check_employee(named, values.get("branch", current.branch))
     changed = {name: value for name, value in values.items() if getattr(current, name) != value}
     if not changed:
         raise WorkflowError(_("Nothing changes: the values chosen are the ones recorded."), code="unchanged")

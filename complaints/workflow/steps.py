@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.display import person_name
+
 from .. import letters, notifications, staff_alerts
 from ..models import (
     Complaint,
@@ -233,7 +235,11 @@ def complaint_reject(*, complaint: Complaint, actor, reason: str) -> Complaint:
 def complaint_assign(*, complaint: Complaint, actor, handler) -> Complaint:
     """Give the complaint to a handler. Nobody handles a complaint about themselves, nor the review of a
     decision they made or of a complaint about them (the recusal rule, 回避)."""
-    if handler is None or not handler.is_active or not handler.has_perm("complaints.handle_complaint"):
+    if (
+        handler is None
+        or not (handler.is_active and handler.is_staff)
+        or not handler.has_perm("complaints.handle_complaint")
+    ):
         raise WorkflowError(_("Choose a staff member who handles complaints."), code="handler")
     current = _locked(complaint)
     if handler.pk in conflicted_ids(current):
@@ -241,7 +247,7 @@ def complaint_assign(*, complaint: Complaint, actor, handler) -> Complaint:
             message = _("This complaint is about %(name)s; it must be handled by someone else.")
         else:
             message = _("%(name)s is named in or decided the complaint under review; someone else must review it.")
-        raise WorkflowError(message, code="conflict", params={"name": handler.get_username()})
+        raise WorkflowError(message, code="conflict", params={"name": person_name(handler)})
     complaint = _transition(
         complaint,
         A.ASSIGN,

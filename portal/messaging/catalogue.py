@@ -9,6 +9,7 @@ Staff alerts are rendered when they are read, in the reader's language.
 """
 
 import math
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -239,6 +240,15 @@ def signature() -> str:
     return f"【{name}】" if name else ""
 
 
+# A stop the template adds after a value that already ends a sentence ("原因：预计需两周。" + "。"): one stop.
+_DOUBLED_STOP = re.compile(r"([。！？!?])[。.]|(?<![.])([.])[.](?![.])")
+
+
+def tidy_stops(text: str) -> str:
+    """The text with a sentence's stop doubled by a template kept once (an ellipsis "..." is left alone)."""
+    return _DOUBLED_STOP.sub(lambda match: match.group(1) or match.group(2), text)
+
+
 def render(key: str, params: dict, language: str) -> tuple[str, str]:
     """(subject, text) of message `key` in `language`; `params` must name every parameter of the template."""
     template = TEMPLATES[key]
@@ -247,7 +257,7 @@ def render(key: str, params: dict, language: str) -> tuple[str, str]:
         raise KeyError(f"{key} needs {sorted(missing)}")
     with translation.override(language):
         values = {name: str(params[name]) for name in template.params}
-        text = str(template.text) % values
+        text = tidy_stops(str(template.text) % values)
         return str(template.subject) % values, text.strip()
 
 
@@ -256,7 +266,7 @@ def render_alert(key: str, params: dict) -> str:
     if text is None:
         return key
     try:
-        return str(text) % {name: str(value) for name, value in params.items()}
+        return tidy_stops(str(text) % {name: str(value) for name, value in params.items()})
     except (KeyError, TypeError, ValueError):
         return str(text)
 

@@ -16,6 +16,14 @@ register = template.Library()
 
 
 @register.filter
+def change_reason(value) -> str:
+    """A version's change reason in words (portal.versions.reason_in_words)."""
+    from portal.versions import reason_in_words
+
+    return reason_in_words(value)
+
+
+@register.filter
 def phone(value: str) -> str:
     """A stored phone number in the form people read: 138 1234 5678, 010 8592 1177."""
     return display_phone(value) if value else ""

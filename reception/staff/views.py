@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.admin import model_crumbs, staff_context
+from portal.display import full_name
 from portal.models import Holiday
 from portal.privacy import personal_data_seen
 from portal.roles import BRANCH_STAFF
@@ -175,5 +176,6 @@ def eligible_branch_staff():
 
 
 def _user_label(username, first_name, last_name):
-    name = f"{last_name}{first_name}".strip()
+    """An account to link, as its username and its display name (portal.display): the account is what is linked."""
+    name = full_name(first_name, last_name)
     return f"{username} ({name})" if name else username

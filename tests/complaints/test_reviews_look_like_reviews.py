@@ -47,7 +47,8 @@ def decided(supervisor, **overrides):
         complaint=complaint,
         actor=supervisor,
         decision="经核实，不予支持。",
-        outcome="not_upheld", reliefs=["explanation"],
+        outcome="not_upheld",
+        reliefs=["explanation"],
         remedies=["review", "mediation"],
     )
 
@@ -176,7 +177,8 @@ def decided_review(case, people):
         complaint=review,
         actor=people["reviewer"],
         decision="经核查，维持原处理决定。",
-        outcome="not_upheld", reliefs=["explanation"],
+        outcome="not_upheld",
+        reliefs=["explanation"],
         remedies=["review", "mediation", "litigation"],
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.beijing import BEIJING
+from portal.display import name_from
 from portal.phones import display_phone
 from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone, scrub_text
 from portal.tabular import csv_stream, xlsx_write
@@ -66,10 +67,12 @@ def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
     statuses, outcomes = translated_labels()
     yield [heading for _field, heading in COLUMNS]
     fields = [field for field, _heading in COLUMNS]
-    rows = ordered(queryset).values_list(*fields).iterator(chunk_size=CHUNK_SIZE)
+    # The handler is named by name (portal.display), read with the row.
+    read = [*fields, "handler__first_name", "handler__last_name"]
+    rows = ordered(queryset).values_list(*read).iterator(chunk_size=CHUNK_SIZE)
     scrub = scrub_text if masked else (lambda text: text or "")
     for values in rows:
-        row = dict(zip(fields, values, strict=True))
+        row = dict(zip(read, values, strict=True))
         decided = row["decided_at"]
         yield [
             row["tracking_number"],
@@ -82,7 +85,7 @@ def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
             SHORT_LABELS["product_line"].get(row["product_line"], row["product_line"]),
             row["province"],
             row["branch__name"] or "",
-            row["handler__username"] or "",
+            name_from(row["handler__username"], row["handler__first_name"], row["handler__last_name"]),
             statuses.get(row["status"], row["status"]),
             row["due_date"],
             row["extensions"],

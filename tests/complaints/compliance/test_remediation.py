@@ -46,12 +46,16 @@ def test_an_item_is_added_by_whoever_works_or_oversees_the_complaint_and_leaves_
     complaint = _complaint(people)
     for who in ("agent", "lead", "officer"):
         remediation_add(
-            complaint=complaint, actor=people[who], action="复训", owner=people["agent"], due_date=date(2026, 4, 1)
+            complaint=complaint, actor=people[who], action="复训", owner=people["officer"], due_date=date(2026, 4, 1)
         )
     for who in ("other", "editor"):
         with pytest.raises(PermissionDenied):
             remediation_add(
-                complaint=complaint, actor=people[who], action="复训", owner=people["agent"], due_date=date(2026, 4, 1)
+                complaint=complaint,
+                actor=people[who],
+                action="复训",
+                owner=people["officer"],
+                due_date=date(2026, 4, 1),
             )
     assert complaint.events.filter(action="remediation").count() == 3
 
@@ -61,9 +65,9 @@ def test_an_item_needs_an_action_an_active_staff_owner_and_a_due_date_not_past(p
     people["other"].is_active = False
     people["other"].save()
     for action, owner, due in [
-        (" ", people["agent"], date(2026, 4, 1)),
+        (" ", people["officer"], date(2026, 4, 1)),
         ("复训", people["other"], date(2026, 4, 1)),
-        ("复训", people["agent"], date(2026, 3, 9)),
+        ("复训", people["officer"], date(2026, 3, 9)),
     ]:
         with pytest.raises(ValidationError):
             remediation_add(complaint=complaint, actor=people["lead"], action=action, owner=owner, due_date=due)
@@ -73,7 +77,11 @@ def test_an_item_needs_an_action_an_active_staff_owner_and_a_due_date_not_past(p
 def test_ending_an_item_needs_a_closing_note_and_an_ended_item_stays_ended(people):
     complaint = _complaint(people)
     item = remediation_add(
-        complaint=complaint, actor=people["agent"], action="修改话术", owner=people["agent"], due_date=date(2026, 4, 1)
+        complaint=complaint,
+        actor=people["agent"],
+        action="修改话术",
+        owner=people["officer"],
+        due_date=date(2026, 4, 1),
     )
     with pytest.raises(ValidationError):
         remediation_update(item=item, actor=people["agent"], status="done", closing_note=" ")
