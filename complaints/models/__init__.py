@@ -9,6 +9,7 @@
 - `letters`: decision-letter templates
 - `causes`: root-cause codes and remediation items
 - `tracking`: tracking look-ups ended before their time (revoked access cookies)
+- `rules`: the complaint rules as dated versions (limits, extensions, the review's limit)
 
 The compliance sub-package's own models (complaints/compliance/models.py) belong to this app too.
 """
@@ -19,6 +20,7 @@ from .complaint import Complaint, ComplaintQuerySet
 from .events import AppendOnly, ComplaintEvent, _choice_label
 from .extensions import ExtensionRequest, ExtensionRequestQuerySet
 from .letters import LetterTemplate
+from .rules import RuleVersion, RuleVersionQuerySet, SecondApproved
 from .tracking import TrackingRevocation
 from .vocabulary import (
     ACTIVE_STATUSES,
@@ -79,6 +81,9 @@ __all__ = [
     "RemediationQuerySet",
     "Remedy",
     "RootCause",
+    "RuleVersion",
+    "RuleVersionQuerySet",
+    "SecondApproved",
     "Source",
     "Status",
     "TrackingRevocation",
