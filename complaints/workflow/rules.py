@@ -48,6 +48,12 @@ def rule_version_in_force(day: date | None = None) -> RuleVersion | None:
     return RuleVersion.objects.in_force(day or _today())
 
 
+def next_rule_change() -> datetime | None:
+    """The moment the next approved version takes effect (midnight, Beijing time), or None."""
+    upcoming = RuleVersion.objects.approved().filter(effective_from__gt=_today()).order_by("effective_from").first()
+    return _midnight(upcoming.effective_from) if upcoming is not None else None
+
+
 def _check(actor, permission: str) -> None:
     if actor is None or not actor.has_perm(permission):
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -232,6 +238,7 @@ __all__ = [
     "ENTER_PERMISSION",
     "Change",
     "deadline_under",
+    "next_rule_change",
     "on_time_rate_under",
     "rule_version_approve",
     "rule_version_changes",

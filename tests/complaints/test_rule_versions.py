@@ -205,3 +205,25 @@ def test_a_back_dated_version_without_a_reason_or_with_limits_that_do_not_grow_i
         "The limits must grow: the base limit, then the limit after each extension."
     ]
     assert not RuleVersion.objects.filter(status="pending").exists()
+
+
+def test_the_public_texts_state_the_limits_of_the_version_in_force_from_its_day(
+    client, demo, compliance, second, time_machine
+):
+    assert "We decide within 15 days" in client.get("/en/").content.decode()
+    version = services.rule_version_enter(
+        actor=compliance,
+        **version_values(
+            effective_from=date(2026, 12, 1), base_days=12, first_extension_limit=25, second_extension_limit=45
+        ),
+    )
+    services.rule_version_approve(version=version, actor=second)
+    assert "We decide within 15 days" in client.get("/en/").content.decode()  # not in force yet
+    time_machine.move_to(shanghai(2026, 12, 1, 0, 5), tick=False)
+    home = client.get("/en/").content.decode()
+    assert "We decide within 12 days" in home
+    assert "Complex cases up to 25 days, especially complex ones up to 45" in home
+    assert "normally 12 days" in client.get("/en/contact/").content.decode()
+    assert "within 12 days" in client.get("/en/complaints/new/").content.decode()
+    with translation.override("zh-hans"):
+        assert "12日内作出处理决定" in client.get("/").content.decode()
