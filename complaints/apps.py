@@ -60,3 +60,4 @@ class ComplaintsConfig(AppConfig):
         # The compliance pages of the admin (the case admin registers itself through admin autodiscovery).
         import_module(f"{self.name}.compliance.admin")
         import_module(f"{self.name}.compliance.admin_oversight")
+        import_module(f"{self.name}.compliance.admin_rating")
