@@ -4,6 +4,7 @@ reader provides; Latin lines use Helvetica. Pages of A4 (portrait), lines of 18 
 lines need."""
 
 LINES_PER_PAGE = 40
+CLOSING = "，。、；：！？）》」』”’,.;:!?)"
 # A4 in points; the text block starts 72 points (an inch) from the top and left edges.
 WIDTH, HEIGHT = 595, 842
 
@@ -23,7 +24,8 @@ def wrap(text: str, width: int) -> list[str]:
         line, size = "", 0
         for character in paragraph:
             wide = 2 if ord(character) > 0x2E7F else 1
-            if size + wide > width:
+            # Closing punctuation never starts a line: it may run one character past the width.
+            if size + wide > width and character not in CLOSING:
                 lines.append(line)
                 line, size = "", 0
             line += character

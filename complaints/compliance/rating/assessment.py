@@ -37,7 +37,7 @@ def slug(year: int) -> str:
 def _value(figure: dict) -> str:
     value = figure["value"]
     if value is None:
-        return f"暂无数据（{figure['reason']}）"
+        return f"暂无数据（{figure['reason'].rstrip('。.')}）"
     if figure["unit"] == "percent":
         return f"{value}%"
     if figure["unit"] == "per_100m_premium":
