@@ -13,7 +13,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from notices.models import Category as NoticeCategory
 from notices.models import Notice
@@ -334,7 +334,17 @@ def figure_label(key: str) -> str:
 def rating_xlsx(report: dict, target) -> None:
     """The figures as a workbook: one row per figure (element, its weight, the figure, value, unit, evidence or
     the reason it is missing), headings in the active language."""
-    rows = [[_("Element"), _("Weight (%)"), _("Figure"), _("Value"), _("Unit"), _("Evidence"), _("Why no value")]]
+    rows = [
+        [
+            _("Element"),
+            _("Weight (%)"),
+            _("Figure"),
+            pgettext("rating figure", "Value"),
+            _("Unit"),
+            _("Evidence"),
+            _("Why no value"),
+        ]
+    ]
     for element in report["elements"]:
         for figure in element["figures"]:
             rows.append(

@@ -251,3 +251,19 @@ def test_a_web_complaint_records_whether_it_was_filed_in_the_elderly_friendly_mo
     service = figures_of(rating_figures(2026), "service")
     assert service["complaints_elderly_mode"]["value"] == 1
     assert service["complaints_english"]["value"] == 1
+
+
+def test_rating_report_writes_a_workbook_and_refuses_a_workbook_without_a_file(year_2023, tmp_path):
+    from django.core.management.base import CommandError
+    from openpyxl import load_workbook
+
+    target = tmp_path / "rating.xlsx"
+    call_command("rating_report", "--year", "2023", "--format", "xlsx", "--output", str(target), stderr=StringIO())
+    sheet = load_workbook(target).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("评价要素", "权重（%）", "指标", "数值", "单位", "佐证", "无数据原因")
+    assert rows[next(i for i, r in enumerate(rows) if r[2] == "受理投诉")][:4] == ("纠纷化解", 30, "受理投诉", 15)
+    with pytest.raises(CommandError):
+        call_command("rating_report", "--year", "2023", "--format", "xlsx")
+    with pytest.raises(CommandError):
+        call_command("rating_report", "--year", "1999")
