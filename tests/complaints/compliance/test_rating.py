@@ -267,3 +267,13 @@ def test_rating_report_writes_a_workbook_and_refuses_a_workbook_without_a_file(y
         call_command("rating_report", "--year", "2023", "--format", "xlsx")
     with pytest.raises(CommandError):
         call_command("rating_report", "--year", "1999")
+
+
+def test_the_complaint_form_records_the_elderly_friendly_mode_its_sender_had_on(demo, client):
+    from tests.complaints.test_intake import form_token, valid_data
+
+    client.post("/complaints/new/", valid_data(form_token(client)))
+    client.cookies["display_mode"] = "elderly"
+    client.post("/complaints/new/", valid_data(form_token(client), name="王五", phone="138 1234 5679"))
+    recorded = dict(Complaint.objects.values_list("name", "filed_in_elderly_mode"))
+    assert recorded == {"李四": False, "王五": True}
