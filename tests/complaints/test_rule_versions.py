@@ -227,3 +227,21 @@ def test_the_public_texts_state_the_limits_of_the_version_in_force_from_its_day(
     assert "within 12 days" in client.get("/en/complaints/new/").content.decode()
     with translation.override("zh-hans"):
         assert "12日内作出处理决定" in client.get("/").content.decode()
+
+
+def test_the_what_if_gives_the_last_twelve_months_on_time_as_recorded_and_as_the_version_would_judge_it(
+    supervisor, handler, compliance, time_machine
+):
+    time_machine.move_to(shanghai(2026, 11, 2), tick=False)
+    quick, slow = received(supervisor, (2026, 11, 2)), received(supervisor, (2026, 11, 2), phone="13812345679")
+    for complaint, day in ((quick, 10), (slow, 14)):
+        time_machine.move_to(shanghai(2026, 11, day), tick=False)
+        services.complaint_assign(complaint=complaint, actor=supervisor, handler=handler)
+        services.complaint_accept(complaint=complaint, actor=handler)
+        services.complaint_decide(
+            complaint=complaint, actor=handler, decision="予以赔付", outcome="upheld", remedies=["review"]
+        )
+    time_machine.move_to(shanghai(*TODAY), tick=False)
+    rates = services.on_time_rate_under(enter(compliance))  # 10 days instead of 15
+    assert (rates["total"], rates["recorded"], rates["would_be"]) == (2, 2, 1)
+    assert rates["would_be_rate"] == 0.5
