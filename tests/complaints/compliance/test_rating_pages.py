@@ -11,7 +11,7 @@ from django.utils import timezone
 from complaints import services
 from complaints.compliance.importer import complaint_import
 from complaints.compliance.models import RatingWeights, ReviewItem
-from complaints.models import RuleVersion
+from complaints.models import Complaint, RuleVersion
 from notices.models import Notice
 from portal import roles
 from tests.complaints.factories import frozen_at, register
@@ -116,7 +116,8 @@ def test_reviews_are_recorded_and_imported_on_the_register_page(officer, client,
     refused = client.post(f"{BASE}reviews/?year=2023", values)
     assert refused.status_code == 400 and "No complaint TS-NONE." in refused.content.decode()
     assert not ReviewItem.objects.exists()
-    client.post(f"{BASE}reviews/", values | {"complaints": ""})
+    prompted = Complaint.objects.order_by("id").first()
+    client.post(f"{BASE}reviews/", values | {"complaints": prompted.tracking_number})
     item = ReviewItem.objects.get()
     assert [(o.text, o.adopted) for o in item.opinions.all()] == [
         ("删除“稳赚”", True),
@@ -128,6 +129,7 @@ def test_reviews_are_recorded_and_imported_on_the_register_page(officer, client,
     assert page.status_code == 400 and "Missing columns" in page.content.decode()
     listing = client.get(f"{BASE}reviews/?year=2023").content.decode()
     assert "1 reviews in the year; 3 opinions given, 2 adopted." in listing
+    assert f'/admin/complaints/complaint/{prompted.pk}/change/">{prompted.tracking_number}</a>' in listing
 
 
 def test_the_self_assessment_is_drafted_from_the_page_and_its_pdf_opens(officer, client, year_2023):

@@ -32,7 +32,9 @@ def _page(request, *, form=None, import_form=None, problems=None, status=200):
         _("Consumer-protection reviews"),
         year=year,
         year_form=RatingYearForm(initial={"year": year}),
-        items=ReviewItem.objects.filter(reviewed_on__year=year).prefetch_related("opinions"),
+        items=ReviewItem.objects.filter(reviewed_on__year=year).prefetch_related(
+            "opinions", "complaints", "root_causes"
+        ),
         counts=review_register.review_counts(year),
         kinds=ReviewItem.Kind,
         form=(form or ReviewForm()) if can_add else None,
