@@ -22,6 +22,7 @@ class ComplaintsConfig(AppConfig):
         from .compliance import alerts, jobs, statistics
         from .compliance.models import PublishedStatistics, ensure_root_causes
         from .compliance.sitemaps import StatisticsSitemap
+        from .models import RuleVersion
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import ComplaintSitemap
 
@@ -29,6 +30,9 @@ class ComplaintsConfig(AppConfig):
         registry.register_sitemap("statistics", StatisticsSitemap)
         # The public statistics change exactly when a period is published.
         pagecache.watch_models(PublishedStatistics)
+        # The public texts state the limits of the rule version in force: approved, or taking effect at midnight.
+        pagecache.watch_models(RuleVersion)
+        pagecache.register_horizon(services.next_rule_change)
         # The demo modules and their data are imported only when `manage.py load_demo` runs.
         registry.register_demo_loader(
             30, "complaints", lambda stdout=None: import_module(f"{self.name}.demo").load(stdout)
@@ -58,3 +62,4 @@ class ComplaintsConfig(AppConfig):
         # The compliance pages of the admin (the case admin registers itself through admin autodiscovery).
         import_module(f"{self.name}.compliance.admin")
         import_module(f"{self.name}.compliance.admin_oversight")
+        import_module(f"{self.name}.compliance.admin_rating")

@@ -31,6 +31,24 @@ REVIEW_WINDOW_DAYS = 30
 # Staff may date a step up to this many days back themselves; further back needs a supervisor.
 BACKDATE_FREE_DAYS = 3
 
+
+@dataclass(frozen=True)
+class Rules:
+    """The numbers of one version of the complaint rules (complaints.models.RuleVersion holds them as dated data;
+    these defaults are the 2020 measures): the base limit, the limit after each extension at most, the most the
+    second extension may add."""
+
+    base_days: int = BASE_DAYS
+    extended_limits: tuple[int, ...] = EXTENDED_LIMITS
+    second_extension_max_days: int = SECOND_EXTENSION_MAX_DAYS
+
+    @property
+    def max_extensions(self) -> int:
+        return len(self.extended_limits)
+
+
+DEFAULT_RULES = Rules()
+
 EXTEND, PAUSE, RESUME, RESTART = "extend", "pause", "resume", "restart"
 CLOCK_ACTIONS = (EXTEND, PAUSE, RESUME, RESTART)
 
@@ -66,17 +84,19 @@ class ExtensionRefused(ValueError):
     pass
 
 
-def extension_room(limit_days: int, extensions: int) -> int:
+def extension_room(limit_days: int, extensions: int, rules: Rules = DEFAULT_RULES) -> int:
     """How many days the next extension may add to a limit of `limit_days` after `extensions` extensions
     (0 when no further extension is allowed)."""
-    if extensions >= MAX_EXTENSIONS:
+    if extensions >= rules.max_extensions:
         return 0
     if extensions == 0:
-        return max(EXTENDED_LIMITS[0] - limit_days, 0)
-    return max(min(SECOND_EXTENSION_MAX_DAYS, EXTENDED_LIMITS[1] - limit_days), 0)
+        return max(rules.extended_limits[0] - limit_days, 0)
+    return max(min(rules.second_extension_max_days, rules.extended_limits[extensions] - limit_days), 0)
 
 
-def compute_deadline(received_on: date, events: Iterable[ClockEvent], *, base_days: int = BASE_DAYS) -> Deadline:
+def compute_deadline(
+    received_on: date, events: Iterable[ClockEvent], *, base_days: int | None = None, rules: Rules = DEFAULT_RULES
+) -> Deadline:
     """The due date after the receipt on `received_on` and the clock events, in their order.
 
     - extend: the limit grows by the extension's days, to 30 days at most after the first and by a further 30
@@ -85,8 +105,11 @@ def compute_deadline(received_on: date, events: Iterable[ClockEvent], *, base_da
       due date as it stood when the clock stopped).
     - restart: a fresh period from that day; earlier extensions and pauses no longer matter.
 
-    `base_days` is 15 for a complaint; a review has the company's own limit (settings.PORTAL_REVIEW_LIMIT_DAYS).
+    `rules` are the version in force when the complaint was received; `base_days` (when given) replaces its base
+    limit: a review has the company's own limit.
     """
+    if base_days is None:
+        base_days = rules.base_days
     start = received_on
     limit = base_days
     extensions = 0
@@ -94,9 +117,9 @@ def compute_deadline(received_on: date, events: Iterable[ClockEvent], *, base_da
     paused_since: date | None = None
     for event in events:
         if event.action == EXTEND:
-            room = extension_room(limit, extensions)
-            if extensions >= MAX_EXTENSIONS:
-                raise ExtensionRefused("At most two extensions (60 days in all) are allowed.")
+            room = extension_room(limit, extensions, rules)
+            if extensions >= rules.max_extensions:
+                raise ExtensionRefused(f"At most {rules.max_extensions} extensions are allowed.")
             days = room if event.days is None else event.days
             if days < 1 or days > room:
                 raise ExtensionRefused(f"An extension of {days} days is not allowed here (at most {room}).")

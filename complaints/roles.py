@@ -71,6 +71,17 @@ GROUP_PERMISSIONS = {
         "change_rootcause",
         "publish_statistics",
         "view_publishedstatistics",
+        # The rules as dated data, the rating's weights and the review register: entered by one member of
+        # compliance, approved by a second.
+        "view_ruleversion",
+        "add_ruleversion",
+        "approve_ruleversion",
+        "view_ratingweights",
+        "add_ratingweights",
+        "approve_ratingweights",
+        "view_reviewitem",
+        "add_reviewitem",
+        "change_reviewitem",
     ],
 }
 

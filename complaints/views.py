@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from portal import codes, ratelimit
+from portal.display import is_elderly
 from portal.messaging.models import Message, MessageChannel
 from portal.pagecache.blank import blank_form_page
 from portal.phones import display_phone, phones_match
@@ -214,6 +215,7 @@ def _send(request, draft: dict, data: dict, *, form, uploads=()):
             **intake_values(data),
             attachments=[*kept, *uploads][:MAX_ATTACHMENTS],
             language=_language(),
+            elderly_mode=is_elderly(request),
             idempotency_key=token,
         )
     except ValidationError as error:

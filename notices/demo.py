@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.actors import system_actor
+from portal.pdf import summary_pdf
 
 from .models import Notice, Status
 from .services import notice_attachment_add, notice_create, notice_publish, notice_update
@@ -34,49 +35,6 @@ CONTENT_FIELDS = (
     "title_zh_hans", "title_en", "summary_zh_hans", "summary_en", "body_zh_hans", "body_en",
     "pinned", "rights", "audiences", "disclosure_year", "publish_at",
 )  # fmt: skip
-
-
-def _pdf_line(line: str, chinese: bool) -> bytes:
-    if chinese:
-        # Two bytes per character in the UniGB-UCS2-H encoding of Adobe's standard Chinese font.
-        return b"<" + line.encode("utf-16-be").hex().upper().encode() + b"> '"
-    return b"(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("latin-1") + b") '"
-
-
-def summary_pdf(lines: list[str], *, chinese: bool = False) -> bytes:
-    """A one-page PDF of plain lines (the disclosure's key figures), built by hand: no PDF library needed.
-    Chinese lines use STSong-Light, one of the standard Chinese fonts every PDF reader provides."""
-    text = b"BT /F1 12 Tf 72 760 Td 18 TL " + b" ".join(_pdf_line(line, chinese) for line in lines) + b" ET"
-    if chinese:
-        fonts = [
-            b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
-            b"/DescendantFonts [6 0 R] >>",
-            b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
-            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 "
-            b"/W [1 95 500] >>",
-            b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
-            b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
-        ]
-    else:
-        fonts = [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
-        *fonts,
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def load(stdout=None) -> None:

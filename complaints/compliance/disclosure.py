@@ -6,6 +6,8 @@ The rules:
 - Idempotent per year: a second run finds the year's draft disclosure and rewrites only its complaint section
   (from its heading to the next heading of the same level), keeping what the editor wrote around it. A year
   whose disclosure has no draft any more (it was published) gets a new draft.
+- When the review register (消保审查, review_register.py) holds reviews of the year, a second section states
+  their count by kind and the opinions given and adopted; otherwise that section is the editor's.
 - The section states, for regulator-forwarded and directly received complaints apart, the count, whether they
   were all closed within the time limits, and where they concentrate: the main business channels (up to two),
   categories (up to two) and provinces (up to three).
@@ -24,8 +26,24 @@ from portal.models import province_label
 
 from ..models import BusinessChannel, Category, Source
 from .reports import UNSPECIFIED, Period, complaint_report
+from .review_register import review_counts
 
 HEADINGS = {"zh_hans": "## 消费投诉情况", "en": "## Complaints"}
+REVIEW_HEADINGS = {"zh_hans": "## 消费者权益保护审查", "en": "## Consumer-protection reviews"}
+REVIEW_KINDS_ZH = {
+    "product": "产品",
+    "marketing": "营销宣传材料",
+    "contract": "合同",
+    "service_rule": "服务规则",
+    "other": "其他",
+}
+REVIEW_KINDS_EN = {
+    "product": "products",
+    "marketing": "marketing material",
+    "contract": "contracts",
+    "service_rule": "service rules",
+    "other": "other items",
+}
 TOP = {"by_business_channel": 2, "by_category": 2, "by_province": 3}
 
 
@@ -140,6 +158,26 @@ def complaint_section(year: int) -> dict[str, str]:
     return {"zh_hans": zh, "en": en}
 
 
+def review_section(year: int) -> dict[str, str] | None:
+    """The consumer-protection review section (消保审查) from the register's counts by kind; None when the register
+    holds no review of the year (the editor's own text in that section is then left alone)."""
+    counts = review_counts(year)
+    if not counts["total"]:
+        return None
+    kinds = [(kind, n) for kind, n in counts["by_kind"].items() if n]
+    zh = (
+        f"{year}年，公司共开展消费者权益保护审查{counts['total']}件，其中"
+        + "、".join(f"{REVIEW_KINDS_ZH[kind]}{n}件" for kind, n in kinds)
+        + f"；提出审查意见{counts['opinions']}条，已采纳{counts['adopted']}条。"
+    )
+    en = (
+        f"In {year} we carried out {counts['total']} consumer-protection reviews: "
+        + _join_en([f"{n} of {REVIEW_KINDS_EN[kind]}" for kind, n in kinds])
+        + f". They gave {counts['opinions']} opinions, of which {counts['adopted']} were adopted."
+    )
+    return {"zh_hans": f"{REVIEW_HEADINGS['zh_hans']}\n\n{zh}", "en": f"{REVIEW_HEADINGS['en']}\n\n{en}"}
+
+
 def _replace_section(body: str, heading: str, section: str) -> str:
     """Put `section` in place of the part of `body` under `heading` (up to the next `## ` heading)."""
     body = body or ""
@@ -154,6 +192,7 @@ def disclosure_draft(*, year: int, actor=None) -> tuple[Notice, bool]:
     """Create the year's draft disclosure, or rewrite the complaint section of the draft there is.
     Returns the notice and whether it was created. Never publishes."""
     section = complaint_section(year)
+    reviews = review_section(year)
     draft = (
         Notice.objects.select_for_update()
         .filter(category=NoticeCategory.DISCLOSURES, disclosure_year=year, status=NoticeStatus.DRAFT)
@@ -169,16 +208,16 @@ def disclosure_draft(*, year: int, actor=None) -> tuple[Notice, bool]:
             summary_zh_hans=f"{year}年度消费者权益保护工作情况，包括消费投诉的数量、来源、分布和处理时效。",
             summary_en=f"Our consumer-protection work in {year}, including the number, sources, distribution "
             "and handling times of complaints.",
-            body_zh_hans=section["zh_hans"],
-            body_en=section["en"],
+            body_zh_hans=section["zh_hans"] + (f"\n\n{reviews['zh_hans']}\n" if reviews else ""),
+            body_en=section["en"] + (f"\n\n{reviews['en']}\n" if reviews else ""),
             slug=f"consumer-protection-disclosure-{year}",
             disclosure_year=year,
         )
         return notice, True
-    notice = notice_services.notice_update(
-        notice=draft,
-        actor=actor,
-        body_zh_hans=_replace_section(draft.body_zh_hans, HEADINGS["zh_hans"], section["zh_hans"]),
-        body_en=_replace_section(draft.body_en, HEADINGS["en"], section["en"]),
-    )
+    body_zh = _replace_section(draft.body_zh_hans, HEADINGS["zh_hans"], section["zh_hans"])
+    body_en = _replace_section(draft.body_en, HEADINGS["en"], section["en"])
+    if reviews:
+        body_zh = _replace_section(body_zh, REVIEW_HEADINGS["zh_hans"], reviews["zh_hans"])
+        body_en = _replace_section(body_en, REVIEW_HEADINGS["en"], reviews["en"])
+    notice = notice_services.notice_update(notice=draft, actor=actor, body_zh_hans=body_zh, body_en=body_en)
     return notice, False

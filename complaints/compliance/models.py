@@ -14,8 +14,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from ..models import AppendOnly
+from ..models import AppendOnly, SecondApproved
 
 
 class ReportingVolume(models.Model):
@@ -218,3 +219,96 @@ def ensure_root_causes(apps=None, **_signal) -> None:
             code=code,
             defaults={"name": chinese, "name_zh_hans": chinese, "name_en": english, "sort_order": order * 10},
         )
+
+
+# The seven elements of NFRA's 《金融机构消费者权益保护监管评价办法》 (2025): key, the floor of its weight and the
+# firm's default weight, in percent. The floors sum to 90; a configuration sums to 100.
+RATING_ELEMENTS = (
+    ("governance", 10, 10),
+    ("suitability", 10, 10),
+    ("sales_conduct", 25, 30),
+    ("dispute_resolution", 25, 30),
+    ("education", 10, 10),
+    ("service", 5, 5),
+    ("personal_information", 5, 5),
+)
+
+
+class RatingWeights(SecondApproved):
+    """The weights compliance gives the rating's seven elements, entered by one member of compliance and in
+    force once a second approved them (the latest approved row; the defaults before any)."""
+
+    governance = models.PositiveSmallIntegerField(_("governance"))
+    suitability = models.PositiveSmallIntegerField(_("suitability"))
+    sales_conduct = models.PositiveSmallIntegerField(_("sales conduct"))
+    dispute_resolution = models.PositiveSmallIntegerField(_("dispute resolution"))
+    education = models.PositiveSmallIntegerField(_("financial education"))
+    service = models.PositiveSmallIntegerField(_("consumer service"))
+    personal_information = models.PositiveSmallIntegerField(_("personal information"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("rating weights")
+        verbose_name_plural = _("rating weights")
+        ordering = ["-entered_at", "-id"]
+        default_permissions = ("add", "view")
+        permissions = [("approve_ratingweights", _("Can approve rating weights as second approver"))]
+
+    def __str__(self):
+        return " / ".join(str(getattr(self, key)) for key, _floor, _default in RATING_ELEMENTS)
+
+    def as_dict(self) -> dict[str, int]:
+        return {key: getattr(self, key) for key, _floor, _default in RATING_ELEMENTS}
+
+
+class ReviewItem(models.Model):
+    """One consumer-protection review (消保审查): a product, marketing material, contract or service rule reviewed
+    before release, who asked and who reviewed, and the complaints or root causes that prompted its points."""
+
+    class Kind(models.TextChoices):
+        PRODUCT = "product", _("Product")
+        MARKETING = "marketing", _("Marketing material")
+        CONTRACT = "contract", _("Contract")
+        SERVICE_RULE = "service_rule", _("Service rule")
+        OTHER = "other", pgettext_lazy("review item kind", "Other")
+
+    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("item reviewed"), max_length=200)
+    requester = models.CharField(_("requested by"), max_length=100)
+    reviewer = models.CharField(_("reviewed by"), max_length=100)
+    reviewed_on = models.DateField(_("reviewed on"))
+    complaints = models.ManyToManyField(
+        "complaints.Complaint", verbose_name=_("complaints that prompted it"), blank=True, related_name="+"
+    )
+    root_causes = models.ManyToManyField(
+        "complaints.RootCause", verbose_name=_("root causes that prompted it"), blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consumer-protection review")
+        verbose_name_plural = _("consumer-protection reviews")
+        ordering = ["-reviewed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+
+class ReviewOpinion(models.Model):
+    """An opinion a review gave, and whether the requester adopted it."""
+
+    item = models.ForeignKey(ReviewItem, verbose_name=_("review"), on_delete=models.CASCADE, related_name="opinions")
+    text = models.TextField(_("opinion"))
+    adopted = models.BooleanField(_("adopted"))
+
+    class Meta:
+        verbose_name = _("review opinion")
+        verbose_name_plural = _("review opinions")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.text[:60]

@@ -184,13 +184,19 @@ def chart(figures: dict, key: str) -> dict:
 
 
 def as_json(row: PublishedStatistics) -> dict:
-    """The period as published, for /statistics/<period>.json: withheld counts are null with their marker."""
+    """The period as published, for /statistics/<period>.json: withheld counts are null with their marker; every
+    version of the period with its date and correction note (docs/compliance.md lists the fields)."""
     figures = row.figures
+    versions = PublishedStatistics.objects.filter(year=row.year, quarter=row.quarter).order_by("version")
     return {
         "period": figures["period"],
         "version": row.version,
         "note": row.note,
-        "published": row.published_at.date().isoformat(),
+        "published": timezone.localdate(row.published_at).isoformat(),
+        "versions": [
+            {"version": each.version, "published": timezone.localdate(each.published_at).isoformat(), "note": each.note}
+            for each in versions.only("version", "published_at", "note")
+        ],
         "total": figures["total"],
         "closed": figures["closed"],
         "on_time_rate": on_time_rate(figures),

@@ -10,6 +10,7 @@
 - `causes`: root-cause codes and remediation items
 - `feedback`: asking the complainant afterwards (satisfaction, 回访)
 - `tracking`: tracking look-ups ended before their time (revoked access cookies)
+- `rules`: the complaint rules as dated versions (limits, extensions, the review's limit)
 
 The compliance sub-package's own models (complaints/compliance/models.py) belong to this app too.
 """
@@ -21,6 +22,7 @@ from .events import AppendOnly, ComplaintEvent, _choice_label
 from .extensions import ExtensionRequest, ExtensionRequestQuerySet
 from .feedback import FEEDBACK_VALID_DAYS, LOW_SCORE, Feedback, FeedbackChannel
 from .letters import LetterTemplate
+from .rules import RuleVersion, RuleVersionQuerySet, SecondApproved
 from .tracking import TrackingRevocation
 from .vocabulary import (
     ACTIVE_STATUSES,
@@ -94,6 +96,9 @@ __all__ = [
     "RemediationQuerySet",
     "Remedy",
     "RootCause",
+    "RuleVersion",
+    "RuleVersionQuerySet",
+    "SecondApproved",
     "Source",
     "Status",
     "TrackingRevocation",

@@ -191,6 +191,7 @@ def complaint_submit(
     province: str = "",
     capacity: str = "self",
     principal_name: str = "",
+    elderly_mode: bool = False,
 ) -> Complaint:
     """A complaint filed on the web by the complainant (the actor None: the complainant). Idempotent on
     `idempotency_key` (the form's one-time token) together with the answers (submission_key): the same form sent
@@ -214,6 +215,7 @@ def complaint_submit(
     }
     key = submission_key(idempotency_key, fields) if idempotency_key else ""
     fields["idempotency_key"] = key
+    fields["filed_in_elderly_mode"] = bool(elderly_mode)
     try:
         with transaction.atomic():
             return _create(

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ..deadlines import compute_deadline
-from ..models import Complaint
+from ..models import Complaint, RuleVersion
 from ..review import review_window_ends
 from .core import (
     ACTION_LABELS,
@@ -20,18 +20,24 @@ from .core import (
     _today,
 )
 
+_UNSET = object()
 
-def review_limit_days() -> int:
-    """The one review limit: the days the superior unit has to decide a review, counted from the request (the
-    company's policy, settings.PORTAL_REVIEW_LIMIT_DAYS; not extended). The review's due date (its clock), the
-    review request page, the acknowledgement (SMS and email) and the status page all read it."""
-    return int(settings.PORTAL_REVIEW_LIMIT_DAYS)
+
+def review_limit_days(on: date | None = None, *, version=_UNSET) -> int:
+    """The one review limit: the days the superior unit has to decide a review, counted from the request and not
+    extended — the review limit of the complaint rules' version in force on `on` (today by default; or of
+    `version`, a version already found), settings.PORTAL_REVIEW_LIMIT_DAYS when the version leaves it empty or
+    none is in force. The review's due date (its clock), the review request page, the acknowledgement (SMS and
+    email) and the status page all read it."""
+    if version is _UNSET:
+        version = RuleVersion.objects.in_force(on or _today())
+    return version.review_limit if version is not None else int(settings.PORTAL_REVIEW_LIMIT_DAYS)
 
 
 def review_due_on(requested_on: date) -> date:
     """The day by which a review requested on `requested_on` is decided: the review's own due date, computed by
     the same clock as its record (complaints.deadlines.compute_deadline with the review limit)."""
-    return compute_deadline(requested_on, [], base_days=review_limit_days()).due
+    return compute_deadline(requested_on, [], base_days=review_limit_days(requested_on)).due
 
 
 def review_under_way(complaint: Complaint) -> Complaint | None:

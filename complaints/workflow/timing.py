@@ -26,6 +26,7 @@ from ..models import (
     Complaint,
     ExtensionRequest,
     ExtensionStatus,
+    RuleVersion,
     Source,
 )
 from .core import (
@@ -91,13 +92,33 @@ def _pending_request(complaint: Complaint) -> ExtensionRequest | None:
     return cached
 
 
+def rule_version_for(complaint: Complaint) -> RuleVersion | None:
+    """The approved rule version in force on the day `complaint` was received (None before the first)."""
+    cached = getattr(complaint, "_rule_version", False)
+    if cached is False:
+        cached = RuleVersion.objects.in_force(timezone.localdate(complaint.received_at))
+        complaint._rule_version = cached
+    return cached
+
+
+def _rules(complaint: Complaint) -> deadlines.Rules:
+    version = rule_version_for(complaint)
+    return version.rules if version is not None else deadlines.DEFAULT_RULES
+
+
 def _base_days(complaint: Complaint) -> int:
-    """15 days for a complaint (Art. 20); a review has the company's own limit (review.review_limit_days)."""
-    return review_limit_days() if complaint.review_of_id else BASE_DAYS
+    """The base limit of the version in force when the complaint was received (15 days under the 2020 measures);
+    a review has the company's own limit, the version's review limit (review_rules.review_limit_days)."""
+    version = rule_version_for(complaint)
+    if complaint.review_of_id:
+        return review_limit_days(version=version)
+    return version.base_days if version is not None else BASE_DAYS
 
 
 def _store_deadline(complaint: Complaint, events: list[ClockEvent]) -> deadlines.Deadline:
-    deadline = compute_deadline(timezone.localdate(complaint.received_at), events, base_days=_base_days(complaint))
+    deadline = compute_deadline(
+        timezone.localdate(complaint.received_at), events, base_days=_base_days(complaint), rules=_rules(complaint)
+    )
     complaint.statutory_due_date = deadline.due
     complaint.due_date = effective_due(deadline.due, complaint.regulator_deadline)
     complaint.extensions = deadline.extensions
@@ -117,10 +138,14 @@ def _refresh_deadline(complaint: Complaint) -> deadlines.Deadline:
 
 def extension_days_available(complaint: Complaint) -> int:
     """How many days the next extension of `complaint` may add (Art. 20: to 30 days, then a further 30)."""
+    rules = _rules(complaint)
     deadline = compute_deadline(
-        timezone.localdate(complaint.received_at), _clock_events(complaint), base_days=_base_days(complaint)
+        timezone.localdate(complaint.received_at),
+        _clock_events(complaint),
+        base_days=_base_days(complaint),
+        rules=rules,
     )
-    return extension_room(deadline.limit_days, deadline.extensions)
+    return extension_room(deadline.limit_days, deadline.extensions, rules)
 
 
 def _mark_late(complaint: Complaint) -> bool:

@@ -39,7 +39,9 @@ def _details(complaint, action):
 def test_a_closing_event_names_the_root_cause_by_its_label_not_its_code(lead):
     complaint = register(lead)
     services.complaint_accept(complaint=complaint, actor=lead)
-    services.complaint_decide(complaint=complaint, actor=lead, decision="支持", outcome="upheld", reliefs=["claim_paid"], remedies=["review"])
+    services.complaint_decide(
+        complaint=complaint, actor=lead, decision="支持", outcome="upheld", reliefs=["claim_paid"], remedies=["review"]
+    )
     services.complaint_close(complaint=complaint, actor=lead, cause="other", root_cause="x", responsible_unit="y")
     cause = RootCause.objects.get(code="other")
     with translation.override("zh-hans"):

@@ -3,7 +3,7 @@ dashboard is that entry's list page), with the names the templates reverse."""
 
 from django.urls import path
 
-from .views import dashboard, exports, imports, publishing
+from .views import dashboard, exports, imports, publishing, rating, reviews, rules
 
 urlpatterns = [
     path("", dashboard.dashboard_view, name="complaints_compliancedashboard_changelist"),
@@ -19,4 +19,14 @@ urlpatterns = [
     path("import/confirm/", imports.import_confirm_view, name="complaints_compliance_import_confirm"),
     path("disclosure/", publishing.disclosure_view, name="complaints_compliance_disclosure"),
     path("publish/", publishing.publish_view, name="complaints_compliance_publish"),
+    path("rating/", rating.rating_view, name="complaints_compliance_rating"),
+    path("rating/download/<str:file_format>/", rating.rating_download_view, name="complaints_compliance_rating_file"),
+    path("rating/weights/", rating.weights_enter_view, name="complaints_compliance_weights"),
+    path("rating/weights/<int:pk>/", rating.weights_decide_view, name="complaints_compliance_weights_decide"),
+    path("rating/assessment/", rating.assessment_view, name="complaints_compliance_assessment"),
+    path("rating/assessment/<int:year>.pdf", rating.assessment_pdf_view, name="complaints_compliance_assessment_pdf"),
+    path("rules/", rules.rules_view, name="complaints_compliance_rules"),
+    path("rules/<int:pk>/", rules.rule_view, name="complaints_compliance_rule"),
+    path("reviews/", reviews.reviews_view, name="complaints_compliance_reviews"),
+    path("reviews/import/", reviews.reviews_import_view, name="complaints_compliance_reviews_import"),
 ]
