@@ -19,6 +19,8 @@ from . import services
 from .models import (
     ACTIVE_STATUSES,
     OPEN_STATUSES,
+    Callback,
+    CallbackStatus,
     Complaint,
     ComplaintEvent,
     EventAction,
@@ -40,11 +42,15 @@ class Queue:
     soonest: str | None  # the date field whose earliest value gives the days left (None: the clock is stopped)
 
 
-MINE, TEAM, SENIOR = "mine", "team", "senior"
+MINE, TEAM, SENIOR, CALLS = "mine", "team", "senior", "calls"
 MINE_TITLE = _("My complaints")
 TEAM_TITLE = _("For the team's supervisor")
 SENIOR_TITLE = _("For the senior managers")
-SECTION_TITLES = {MINE: MINE_TITLE, TEAM: TEAM_TITLE, SENIOR: SENIOR_TITLE}
+CALLS_TITLE = _("Call-back requests")
+SECTION_TITLES = {MINE: MINE_TITLE, TEAM: TEAM_TITLE, SENIOR: SENIOR_TITLE, CALLS: CALLS_TITLE}
+# Requests to be called back (/callback/): a queue of their own, for whoever may call back.
+CALLBACKS_WAITING = Queue("callbacks_waiting", _("Waiting for a call back"), CALLS, None)
+CALLBACK_PERMISSION = "complaints.answer_callback"
 SENIOR_PERMISSION = "complaints.approve_second_extension"
 
 QUEUES = (
@@ -227,3 +233,17 @@ def _senior_row(queue: Queue, user, today: date) -> Row:
         return Row(queue, count, None)
     days_left = (soonest - today).days
     return Row(queue, count, days_left - 1 if queue.soonest == "late_since" else days_left)
+
+
+def callback_row(user) -> Row | None:
+    """The call backs waiting, for staff who may call back: one count, and the days since the oldest request
+    (shown as lateness once it waited more than a working day's worth of calendar days)."""
+    if not user.has_perm(CALLBACK_PERMISSION):
+        return None
+    totals = Callback.objects.filter(status=CallbackStatus.WAITING).aggregate(
+        count=Count("pk"), oldest=Min("created_at")
+    )
+    if not totals["count"]:
+        return Row(CALLBACKS_WAITING, 0, None)
+    waited = (timezone.localdate() - timezone.localdate(totals["oldest"])).days
+    return Row(CALLBACKS_WAITING, totals["count"], 1 - waited)

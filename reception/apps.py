@@ -11,7 +11,7 @@ class ReceptionConfig(AppConfig):
     def ready(self):
         from portal import pagecache, registry, roles
 
-        from . import home, retention
+        from . import account, home, retention
         from .models import ReceptionDay
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import ReceptionSitemap
@@ -33,3 +33,5 @@ class ReceptionConfig(AppConfig):
         roles.keep_groups(self, GROUP_PERMISSIONS)
         # Bookings' personal data fall under the complaints' retention period (the one retention run).
         registry.register_retention_step("bookings", retention.bookings_anonymise)
+        # The bookings of a complainant's account (complaints/account/), found by the signed-in phone.
+        registry.register_account_source(account.SOURCE)

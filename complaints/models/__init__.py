@@ -9,10 +9,27 @@
 - `letters`: decision-letter templates
 - `causes`: root-cause codes and remediation items
 - `tracking`: tracking look-ups ended before their time (revoked access cookies)
+- `account`: a complainant's account: sign-in codes and sessions, personal data requests, call backs
 
 The compliance sub-package's own models (complaints/compliance/models.py) belong to this app too.
 """
 
+from .account import (
+    DATA_REQUEST_OPEN,
+    IDENTITY_KINDS,
+    AccountAction,
+    AccountCode,
+    AccountEvent,
+    AccountSession,
+    Callback,
+    CallbackOutcome,
+    CallbackStatus,
+    CallbackTime,
+    DataRequest,
+    DataRequestKind,
+    DataRequestStatus,
+    IdentityMethod,
+)
 from .attachments import PREVIEW_TYPES, ComplaintAttachment
 from .causes import RemediationItem, RemediationQuerySet, RootCause
 from .complaint import Complaint, ComplaintQuerySet
@@ -49,17 +66,27 @@ from .vocabulary import (
 __all__ = [
     "ACTIVE_STATUSES",
     "COMPLAINANT_ACTIONS",
+    "DATA_REQUEST_OPEN",
     "ENDED_STATUSES",
     "FULL_DATA_PERMISSION",
+    "IDENTITY_KINDS",
     "LANGUAGE_CHOICES",
     "OPEN_STATUSES",
     "PREVIEW_TYPES",
     "PUBLIC_NOTE_ACTIONS",
     "UNFINISHED_STATUSES",
+    "AccountAction",
+    "AccountCode",
+    "AccountEvent",
+    "AccountSession",
     "AppendOnly",
     "BusinessChannel",
     "CallDirection",
     "CallOutcome",
+    "Callback",
+    "CallbackOutcome",
+    "CallbackStatus",
+    "CallbackTime",
     "Capacity",
     "Category",
     "Channel",
@@ -67,11 +94,15 @@ __all__ = [
     "ComplaintAttachment",
     "ComplaintEvent",
     "ComplaintQuerySet",
+    "DataRequest",
+    "DataRequestKind",
+    "DataRequestStatus",
     "EventAction",
     "ExtensionRequest",
     "ExtensionRequestQuerySet",
     "ExtensionStatus",
     "IdType",
+    "IdentityMethod",
     "LetterTemplate",
     "Outcome",
     "ProductLine",

@@ -21,4 +21,8 @@ def work_queue(user):
         for row in rows:
             row.url = f"{changelist}?queue={row.key}"
         sections.append((section, titles[section], rows))
+    calls = queue.callback_row(user)
+    if calls is not None:
+        calls.url = reverse("admin:complaints_callback_changelist") + "?status__exact=waiting"
+        sections.append((queue.CALLS, titles[queue.CALLS], [calls]))
     return sections
