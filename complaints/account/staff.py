@@ -44,7 +44,7 @@ def callback_record_view(request, pk):
         else:
             messages.success(request, gettext("The call back is recorded."))
             return redirect(back)
-    personal_data_seen(request.user, callback, where="callback record", fields="name,phone")
+    personal_data_seen(request.user, callback, where="admin:callback", fields="name,phone")
     context = staff_context(
         request,
         gettext("Call back · %(number)s") % {"number": callback.number},
@@ -86,7 +86,7 @@ def data_request_view(request, pk):
         else:
             messages.success(request, done)
             return redirect("admin:complaints_datarequest_handle", pk=item.pk)
-    personal_data_seen(request.user, item, where="data request", fields="phone,details")
+    personal_data_seen(request.user, item, where="admin:data-request", fields="phone,details")
     context = staff_context(
         request,
         gettext("Personal data request · %(number)s") % {"number": item.number},

@@ -184,7 +184,7 @@ class Callback(models.Model):
         verbose_name = _("call-back request")
         verbose_name_plural = _("call-back requests")
         ordering = ["created_at", "id"]
-        permissions = [("answer_callback", "Can call back and record the outcome")]
+        permissions = [("answer_callback", _("Can call back and record the outcome"))]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=CallbackStatus.values), name="callback_status_valid"),
             models.CheckConstraint(

@@ -148,7 +148,7 @@ def test_staff_answer_in_the_admin_with_the_full_data_permission(complaint, hand
 
 
 def test_the_copy_holds_every_source_and_who_saw_the_data(complaint, handler):
-    personal_data_seen(handler, complaint, where="complaint record", fields="name,phone_in_full")
+    personal_data_seen(handler, complaint, where="admin:complaint", fields="name,phone_in_full")
     requests.callback_create(name="张三", phone=MINE, preferred_time="morning", language="zh-hans")
     client = sign_in(Client())
     response = client.get("/account/data/copy.json")
@@ -159,7 +159,7 @@ def test_the_copy_holds_every_source_and_who_saw_the_data(complaint, handler):
     (entry,) = copy["complaints"]
     assert entry["tracking_number"] == complaint.tracking_number
     assert entry["id_number"] == "110105194912310021"
-    assert entry["seen_by_staff"][0]["where"] == "complaint record"
+    assert entry["seen_by_staff"][0]["where"] == "admin:complaint"
     assert copy["call_backs"][0]["phone"] == MINE
     assert any(message["text"] for message in copy["messages"])
     readable = client.get("/account/data/copy/").content.decode()
