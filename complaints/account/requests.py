@@ -108,6 +108,11 @@ def data_request_create(*, phone: str, kind: str, details: str, language: str) -
     return request
 
 
+def _copy_answer(language: str) -> str:
+    with translation.override(language):
+        return _("A copy was downloaded after signing in.")
+
+
 @transaction.atomic
 def data_request_copy_given(*, phone: str, language: str) -> DataRequest:
     """The complainant downloaded a copy of their data: a copy request, answered at once, on record."""
@@ -122,7 +127,7 @@ def data_request_copy_given(*, phone: str, language: str) -> DataRequest:
         due_on=data_request_due(received),
         status=DataRequestStatus.ANSWERED,
         answered_at=now,
-        answer=_("A copy was downloaded after signing in."),
+        answer=_copy_answer(language),
     )
     _event(actor=None, action=AccountAction.COPY_GIVEN, data_request=request)
     return request
