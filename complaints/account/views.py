@@ -28,6 +28,7 @@ from portal.privacy import mask_phone
 
 from .. import views as public
 from ..models import Complaint, DataRequest
+from ..services import TRACKING_PREFIX
 from . import copy, requests, sign_in
 from .forms import CallbackForm, CodeForm, DataRequestForm, PhoneForm
 
@@ -180,7 +181,10 @@ def open_complaint(request, phone):
     """Open one of the phone's complaints on the status page (or one of its actions), as a look-up would."""
     number = codes.normalize(request.POST.get("tracking_number", ""))
     target = ACTIONS.get(request.POST.get("then", "status"), "complaints:status")
-    if not number or not _complaints_of(phone).filter(tracking_number=number).exists():
+    if (
+        not codes.is_well_formed(number, TRACKING_PREFIX)
+        or not _complaints_of(phone).filter(tracking_number=number).exists()
+    ):
         raise Http404
     response = redirect(target)
     public._grant(response, number)

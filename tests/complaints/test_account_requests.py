@@ -62,7 +62,7 @@ def test_the_limit_is_the_companys_stated_policy_from_its_setting(settings, holi
     settings.PORTAL_DATA_REQUEST_WORKING_DAYS = 5
     assert requests.data_request_due(date(2026, 12, 21)) == date(2026, 12, 28)
     page = sign_in(Client()).get("/account/data/").content.decode()
-    assert "within 5 working days" in page
+    assert "在5个工作日内答复" in page
 
 
 def test_a_request_after_signing_in_is_an_event_and_a_message_with_its_due_date(complaint, holiday):
@@ -79,7 +79,7 @@ def test_a_request_after_signing_in_is_an_event_and_a_message_with_its_due_date(
 def test_a_correction_without_saying_what_is_wrong_is_refused_and_nothing_is_lost(complaint):
     client = sign_in(Client())
     response = ask(client, "correct", "")
-    assert response.status_code == 200 and "Say what is wrong" in response.content.decode()
+    assert response.status_code == 200 and "请写明哪里有误" in response.content.decode()
     assert not DataRequest.objects.exists()
 
 
@@ -92,8 +92,9 @@ def test_correction_and_deletion_wait_for_identity_confirmed_beyond_the_code(com
     client = sign_in(Client())
     ask(client, "delete")
     request = DataRequest.objects.get()
-    with pytest.raises(ValidationError, match="Confirm the person's identity"):
+    with pytest.raises(ValidationError) as refused:
         requests.data_request_answer(request=request, actor=handler, answer="已删除。")
+    assert refused.value.code == "identity"
     requests.data_request_confirm_identity(
         request=request, actor=handler, method="call_back", note="回拨预留号码，核对保单号。"
     )
@@ -194,7 +195,7 @@ def test_a_call_back_goes_from_the_public_form_to_the_work_queue_and_is_recorded
     refused = staff.post(
         f"/admin/complaints/callback/{callback.pk}/record/", {"outcome": "complaint", "tracking_number": "TS-nope"}
     )
-    assert refused.status_code == 200 and "register it first" in refused.content.decode()
+    assert refused.status_code == 200 and 'class="errorlist' in refused.content.decode()
     staff.post(
         f"/admin/complaints/callback/{callback.pk}/record/",
         {"outcome": "complaint", "tracking_number": complaint.tracking_number, "note": "Called, registered."},
