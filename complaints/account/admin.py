@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin import DeclaredFiltersOnly, staff_urls
 
-from ..models import Callback, DataRequest
+from ..models import DATA_REQUEST_OPEN, Callback, DataRequest
 from . import staff
 
 
@@ -48,10 +48,23 @@ class CallbackAdmin(_Handled):
         return redirect("admin:complaints_callback_record", pk=object_id)
 
 
+class StillOpen(admin.SimpleListFilter):
+    """Requests still to answer (received, or identity confirmed): the work queue's row links here."""
+
+    title = _("to answer")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Still to answer"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status__in=DATA_REQUEST_OPEN).order_by("due_on") if self.value() == "1" else queryset
+
+
 @admin.register(DataRequest)
 class DataRequestAdmin(_Handled):
     list_display = ("number_link", "kind", "received_at", "due_on", "status", "answered_at", "on_time")
-    list_filter = ("status", "kind")
+    list_filter = (StillOpen, "status", "kind")
     search_fields = ("=number",)
 
     @admin.display(description=_("request number"), ordering="number")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from portal.admin import model_crumbs, staff_context
 from portal.privacy import personal_data_seen
 
-from ..models import FULL_DATA_PERMISSION, Callback, DataRequest
+from ..models import FULL_DATA_PERMISSION, Callback, Complaint, DataRequest
 from ..staff.common import refused
 from . import requests
 from .forms import AnswerForm, CallbackRecordForm, IdentityForm
@@ -94,6 +94,7 @@ def data_request_view(request, pk):
         item=item,
         events=item.events.select_related("actor"),
         kept=requests.kept_records(item.phone) if item.kind == "delete" else [],
+        complaints=Complaint.objects.filter(phone=item.phone).order_by("-received_at"),
         identity_form=identity_form,
         answer_form=answer_form,
         back=back,

@@ -239,3 +239,15 @@ def test_the_call_back_is_offered_first_in_elderly_mode_and_on_the_english_site(
     elderly = Client()
     elderly.cookies[COOKIE] = ELDERLY
     assert 'id="callback-offer"' in elderly.get("/contact/").content.decode()
+
+
+def test_open_data_requests_wait_in_the_work_queue_with_the_days_left_to_their_limit(handler, holiday):
+    requests.data_request_create(phone=MINE, kind="delete", details="", language="zh-hans")
+    client = Client()
+    client.force_login(handler)
+    index = client.get("/admin/").content.decode()
+    row = index.split('data-queue="data_requests_open"', 1)[1].split("</tr>", 1)[0]
+    assert "/admin/complaints/datarequest/?open=1" in row and 'cp-queue-count">1<' in row
+    assert "22" in row  # from 21 December to its limit on 12 January
+    listed = client.get("/admin/complaints/datarequest/?open=1")
+    assert listed.status_code == 200 and DataRequest.objects.get().number in listed.content.decode()
