@@ -216,13 +216,12 @@ def data_request_answer(*, request: DataRequest, actor, answer: str) -> DataRequ
         raise ValidationError(_("Write the answer."), code="answer")
     today = timezone.localdate()
     note = answer.strip()
-    kept_text = summary = ""
+    kept_text = ""
     if request.kind == DataRequestKind.DELETE:
         with translation.override(request.language):
             removed = _erase(request.phone, today)
             kept = kept_records(request.phone)
             removed_line = _("Removed: %(records)s.") % {"records": ", ".join(removed) or _("nothing that may go yet")}
-        summary = " ".join(kept)
         kept_text = "\n".join([removed_line, *kept])
         note = f"{note}\n{kept_text}"
     request.status = DataRequestStatus.ANSWERED
@@ -231,7 +230,7 @@ def data_request_answer(*, request: DataRequest, actor, answer: str) -> DataRequ
     request.kept_until = kept_text
     request.save(update_fields=["status", "answer", "answered_at", "kept_until"])
     _event(actor=actor, action=AccountAction.ANSWERED, note=note, data_request=request)
-    _tell(request, "data_request.answered", {"kept": summary})
+    _tell(request, "data_request.answered", {})
     return request
 
 

@@ -141,3 +141,12 @@ def session_end(token: str) -> None:
         AccountSession.objects.filter(token_hash=_hash("session", token), ended_at__isnull=True).update(
             ended_at=timezone.now()
         )
+
+
+def purge(*, now) -> int:
+    """Remove sign-in codes and sessions a day past their end (run_periodic): they prove nothing any more."""
+    day = timedelta(days=1)
+    codes, _kinds = AccountCode.objects.filter(expires_at__lt=now - day).delete()
+    oldest = now - day - timedelta(seconds=settings.PORTAL_ACCOUNT_SESSION_SECONDS)
+    sessions, _kinds = AccountSession.objects.filter(started_at__lt=oldest).delete()
+    return codes + sessions

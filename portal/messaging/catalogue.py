@@ -155,8 +155,11 @@ TEMPLATES: dict[str, Template] = {
     ),
     "data_request.answered": Template(
         _("Request %(number)s answered"),
-        _("Your request %(number)s about your personal data has been answered. %(kept)s Sign in to read the answer."),
-        ("number", "kept"),
+        _(
+            "Your request %(number)s about your personal data has been answered. Sign in to read the answer and, "
+            "for a deletion, what is kept and until when."
+        ),
+        ("number",),
     ),
     "data_request.refused": Template(
         _("Request %(number)s refused"),

@@ -318,3 +318,14 @@ def test_hostile_input_to_the_account_and_call_back_forms_gets_an_answer_never_a
     assert signed_in.post("/account/data/", {"kind": value, "details": value}).status_code == 200
     assert signed_in.post("/account/open/", {"tracking_number": value, "then": value}).status_code == 404
     assert signed_in.get("/account/bookings/%3Cx%3E/cancel/").status_code == 404
+
+
+def test_codes_and_sessions_are_purged_a_day_after_their_end(_frozen):
+    from complaints.account import sign_in as accounts
+
+    sign_in(Client())
+    ask_code(Client(), "13700001111")
+    assert accounts.purge(now=timezone.now()) == 0
+    _frozen.shift(timedelta(days=1, hours=2, minutes=1))
+    assert accounts.purge(now=timezone.now()) == 3
+    assert not AccountCode.objects.exists() and not AccountSession.objects.exists()

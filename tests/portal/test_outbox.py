@@ -141,6 +141,7 @@ def test_run_periodic_names_an_unknown_job_and_runs_every_job_once():
         "escalations",
         "early-warnings",
         "exports",
+        "account-sessions",
     ]
 
 
@@ -159,6 +160,9 @@ _SAMPLES = {
     "start": "09:00",
     "end": "11:30",
     "place": "北京市朝阳区建国门外大街1号10层接待室",
+    "code": "123456",
+    "minutes": "5",
+    "kind": "说明个人信息处理规则",
 }
 
 
