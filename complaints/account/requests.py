@@ -20,6 +20,7 @@ from portal import codes, registry
 from portal.messaging.models import MessageChannel
 from portal.messaging.outbox import message_queue
 from portal.models import Holiday
+from portal.privacy import ANONYMISED, ANONYMISED_PHONE
 from portal.workdays import add_working_days
 
 from ..models import (
@@ -192,7 +193,7 @@ def _erase(phone: str, today: date) -> list[str]:
         .exclude(status=CallbackStatus.WAITING)
         .values_list("number", flat=True)
     )
-    Callback.objects.filter(number__in=removed).update(name="", phone="", topic="", note="")
+    Callback.objects.filter(number__in=removed).update(name=ANONYMISED, phone=ANONYMISED_PHONE, topic="", note="")
     AccountCode.objects.filter(phone=phone).delete()
     for source in registry.account_sources.values():
         removed += source.erase(phone, today)
@@ -317,3 +318,26 @@ def callback_record(*, callback: Callback, actor, outcome: str, note: str, track
         callback=callback,
     )
     return callback
+
+
+@transaction.atomic
+def account_requests_anonymise(*, cutoff: date, dry_run: bool = False) -> list[str]:
+    """Retention (registered with portal.registry.register_retention_step, run by the complaints' retention run):
+    call backs and personal data requests ended on or before `cutoff` lose their personal data — name, phone,
+    topic, notes, details — as complaints do; their numbers, kinds, dates and outcomes stay for the figures.
+    A call back tied to a complaint on legal hold is kept whole."""
+    callbacks = (
+        Callback.objects.filter(answered_at__date__lte=cutoff)
+        .exclude(phone=ANONYMISED_PHONE)
+        .exclude(complaint__legal_hold=True)
+        .values_list("number", flat=True)
+    )
+    data_requests = DataRequest.objects.filter(answered_at__date__lte=cutoff).exclude(phone=ANONYMISED_PHONE)
+    numbers = [*callbacks, *data_requests.values_list("number", flat=True)]
+    if not dry_run and numbers:
+        Callback.objects.filter(number__in=numbers).update(name=ANONYMISED, phone=ANONYMISED_PHONE, topic="", note="")
+        data_requests.update(phone=ANONYMISED_PHONE, details="", identity_note="")
+        AccountEvent.objects.filter(Q(callback__number__in=numbers) | Q(data_request__number__in=numbers)).update(
+            note=""
+        )
+    return numbers

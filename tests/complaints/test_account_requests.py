@@ -27,6 +27,7 @@ from portal.privacy import personal_data_seen
 
 from .factories import register, shanghai
 from .test_account import MINE, sign_in
+from .test_account import OTHER as OTHER_PHONE
 
 pytestmark = pytest.mark.django_db
 # A Monday; 1 January 2027 (a Friday) is a holiday in the calendar below.
@@ -251,3 +252,24 @@ def test_open_data_requests_wait_in_the_work_queue_with_the_days_left_to_their_l
     assert "22" in row  # from 21 December to its limit on 12 January
     listed = client.get("/admin/complaints/datarequest/?open=1")
     assert listed.status_code == 200 and DataRequest.objects.get().number in listed.content.decode()
+
+
+def test_retention_anonymises_call_backs_and_data_requests_past_the_period_and_keeps_the_figures(handler, _frozen):
+    from complaints.compliance.retention import retention_apply
+    from portal.privacy import ANONYMISED_PHONE
+
+    callback = requests.callback_create(name="张三", phone=MINE, preferred_time="any", language="zh-hans")
+    requests.callback_record(callback=callback, actor=handler, outcome="answered", note="已解答。")
+    request = requests.data_request_create(phone=MINE, kind="explain", details="为何保存身份证号？", language="zh-hans")
+    requests.data_request_answer(request=request, actor=handler, answer="用于核实身份。")
+    waiting = requests.callback_create(name="李四", phone=OTHER_PHONE, preferred_time="any", language="zh-hans")
+    _frozen.move_to(shanghai(2031, 12, 22, 10, 0))
+    report = retention_apply()
+    assert sorted(report.others["account-requests"]) == sorted([callback.number, request.number])
+    callback.refresh_from_db()
+    request.refresh_from_db()
+    waiting.refresh_from_db()
+    assert callback.phone == ANONYMISED_PHONE and callback.outcome == "answered"
+    assert request.phone == ANONYMISED_PHONE and request.details == "" and request.answered_at is not None
+    assert waiting.phone == OTHER_PHONE
+    assert not callback.events.exclude(note="").exists()
