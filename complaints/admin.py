@@ -519,3 +519,7 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         return [*staff_urls(self.admin_site, urls.extension_request_urls), *super().get_urls()]
+
+
+# Call-back requests and personal data requests (a complainant's account): their lists and staff pages.
+from .account import admin as account_admin  # noqa: E402, F401

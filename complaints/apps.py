@@ -57,6 +57,17 @@ class ComplaintsConfig(AppConfig):
         registry.register_periodic(40, "early-warnings", lambda now: alerts.run_daily(timezone.localdate(now)))
         # Export files are deleted a week after they were written, whether or not anyone exports again.
         registry.register_periodic(50, "exports", lambda now: jobs.purge_old_exports(now))
+        # Call backs and personal data requests fall under the complaints' retention period.
+        registry.register_retention_step(
+            "account-requests",
+            lambda cutoff, dry_run=False: import_module(f"{self.name}.account.requests").account_requests_anonymise(
+                cutoff=cutoff, dry_run=dry_run
+            ),
+        )
+        # Sign-in codes and account sessions go a day after they could last have been used.
+        registry.register_periodic(
+            55, "account-sessions", lambda now: import_module(f"{self.name}.account.sign_in").purge(now=now)
+        )
         # The root-cause codes closing needs, in a new database and after every flush (tests).
         post_migrate.connect(ensure_root_causes, sender=self, dispatch_uid="complaints.ensure_root_causes")
         # The compliance pages of the admin (the case admin registers itself through admin autodiscovery).

@@ -18,9 +18,14 @@ from portal import roles
 from . import services
 from .models import (
     ACTIVE_STATUSES,
+    DATA_REQUEST_OPEN,
+    FULL_DATA_PERMISSION,
     OPEN_STATUSES,
+    Callback,
+    CallbackStatus,
     Complaint,
     ComplaintEvent,
+    DataRequest,
     EventAction,
     ExtensionRequest,
     ExtensionStatus,
@@ -40,11 +45,17 @@ class Queue:
     soonest: str | None  # the date field whose earliest value gives the days left (None: the clock is stopped)
 
 
-MINE, TEAM, SENIOR = "mine", "team", "senior"
+MINE, TEAM, SENIOR, CALLS = "mine", "team", "senior", "calls"
 MINE_TITLE = _("My complaints")
 TEAM_TITLE = _("For the team's supervisor")
 SENIOR_TITLE = _("For the senior managers")
-SECTION_TITLES = {MINE: MINE_TITLE, TEAM: TEAM_TITLE, SENIOR: SENIOR_TITLE}
+CALLS_TITLE = _("Requests from complainants")
+SECTION_TITLES = {MINE: MINE_TITLE, TEAM: TEAM_TITLE, SENIOR: SENIOR_TITLE, CALLS: CALLS_TITLE}
+# Requests to be called back (/callback/): a queue of their own, for whoever may call back.
+CALLBACKS_WAITING = Queue("callbacks_waiting", _("Waiting for a call back"), CALLS, None)
+CALLBACK_PERMISSION = "complaints.answer_callback"
+# Requests about one's personal data still to answer, by their stated limit (complaints/account/requests.py).
+DATA_REQUESTS_OPEN = Queue("data_requests_open", _("Personal data requests to answer"), CALLS, "due_on")
 SENIOR_PERMISSION = "complaints.approve_second_extension"
 
 QUEUES = (
@@ -227,3 +238,24 @@ def _senior_row(queue: Queue, user, today: date) -> Row:
         return Row(queue, count, None)
     days_left = (soonest - today).days
     return Row(queue, count, days_left - 1 if queue.soonest == "late_since" else days_left)
+
+
+def request_rows(user, today: date | None = None) -> list[Row]:
+    """The complainants' own requests for staff who may answer them: call backs waiting (days left counted from
+    the oldest: one day to call back), and personal data requests still open (days left to the soonest limit).
+    One small aggregate each."""
+    today = today or timezone.localdate()
+    rows = []
+    if user.has_perm(CALLBACK_PERMISSION):
+        totals = Callback.objects.filter(status=CallbackStatus.WAITING).aggregate(
+            count=Count("pk"), oldest=Min("created_at")
+        )
+        waited = (today - timezone.localdate(totals["oldest"])).days if totals["count"] else None
+        rows.append(Row(CALLBACKS_WAITING, totals["count"], None if waited is None else 1 - waited))
+    if user.has_perm(FULL_DATA_PERMISSION) and user.has_perm("complaints.view_datarequest"):
+        totals = DataRequest.objects.filter(status__in=DATA_REQUEST_OPEN).aggregate(
+            count=Count("pk"), soonest=Min("due_on")
+        )
+        soonest = totals["soonest"]
+        rows.append(Row(DATA_REQUESTS_OPEN, totals["count"], (soonest - today).days if soonest else None))
+    return rows

@@ -9,6 +9,10 @@ _READ = ["view_complaint", "view_complaintevent", "view_complaintattachment", "v
 _REMEDIATION = ["view_remediationitem", "add_remediationitem", "change_remediationitem"]
 # Decision-letter templates: kept by supervisors, used by handlers when deciding.
 _LETTER_TEMPLATES = ["view_lettertemplate", "add_lettertemplate", "change_lettertemplate"]
+# Call-back requests (the public /callback/ form): whoever handles complaints calls back and records the outcome.
+_CALLBACKS = ["view_callback", "answer_callback", "view_accountevent"]
+# Requests about one's personal data: read here, handled by the full-data permission (complaints/account/).
+_DATA_REQUESTS = ["view_datarequest"]
 
 GROUP_PERMISSIONS = {
     # Their assigned complaints: register, work them through the workflow, call the complainant back.
@@ -20,6 +24,8 @@ GROUP_PERMISSIONS = {
         "view_full_personal_data",
         *_REMEDIATION,
         "view_lettertemplate",
+        *_CALLBACKS,
+        *_DATA_REQUESTS,
     ],
     # Everything a handler does on every complaint, plus assigning, granting first extensions and recording
     # steps dated more than three days back; the dashboard and the export log to oversee the team.
@@ -41,6 +47,8 @@ GROUP_PERMISSIONS = {
         "view_oversightwarning",
         "view_rootcause",
         *_LETTER_TEMPLATES,
+        *_CALLBACKS,
+        *_DATA_REQUESTS,
     ],
     # Reads every complaint and grants extensions: the second one (to 60 days) only they may grant (Art. 20).
     # Late complaints are escalated to them after five days.

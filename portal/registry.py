@@ -103,3 +103,29 @@ branch_staff: dict[str, Callable] = {}
 
 def register_branch_staff(name: str, members: Callable) -> None:
     branch_staff[name] = members
+
+
+@dataclass
+class AccountSource:
+    """Another app's records of a person, found by their phone (E.164), for the complainant's account
+    (complaints/account/): reception's bookings. Each callable takes the phone first.
+
+    - items(phone, today) -> list of dicts to list in the account (each with "reference", "title", "when",
+      "status", "can_cancel");
+    - cancel(phone, reference) -> bool: cancel one of them, when it is theirs and can be cancelled;
+    - export(phone) -> list of dicts: everything held about the phone, for the copy of one's data;
+    - erase(phone, today) -> list of references: what a deletion request may remove now (the rest is kept under
+      its retention rule)."""
+
+    name: str
+    items: Callable
+    cancel: Callable
+    export: Callable
+    erase: Callable
+
+
+account_sources: dict[str, AccountSource] = {}
+
+
+def register_account_source(source: AccountSource) -> None:
+    account_sources[source.name] = source

@@ -209,6 +209,24 @@ PORTAL_RETENTION_YEARS = int(os.environ.get("PORTAL_RETENTION_YEARS", "5"))
 # regulation gives the complainant 30 days to ask, and the company decides a review in as many).
 PORTAL_REVIEW_LIMIT_DAYS = int(os.environ.get("PORTAL_REVIEW_LIMIT_DAYS", "30"))
 
+# A complainant's account (docs/operations.md, "Accounts"): a sign-in code by SMS is good for 5 minutes and 5
+# wrong tries; a signed-in session ends after 15 idle minutes or 2 hours, and its cookie with the browser.
+PORTAL_ACCOUNT_CODE_SECONDS = int(os.environ.get("PORTAL_ACCOUNT_CODE_SECONDS", "300"))
+PORTAL_ACCOUNT_CODE_TRIES = int(os.environ.get("PORTAL_ACCOUNT_CODE_TRIES", "5"))
+PORTAL_ACCOUNT_IDLE_SECONDS = int(os.environ.get("PORTAL_ACCOUNT_IDLE_SECONDS", str(15 * 60)))
+PORTAL_ACCOUNT_SESSION_SECONDS = int(os.environ.get("PORTAL_ACCOUNT_SESSION_SECONDS", str(2 * 60 * 60)))
+# Codes asked an hour: this many for one number from one address (then that address waits); past the looser
+# ceiling for one number from anywhere, a new code is sent at most once per PORTAL_ACCOUNT_CODE_SLOW_SECONDS (the
+# owner is slowed, never locked out). Wrong codes an hour from one address: PORTAL_ACCOUNT_WRONG_CODES_PER_ADDRESS.
+PORTAL_ACCOUNT_CODES_PER_NUMBER_ADDRESS = int(os.environ.get("PORTAL_ACCOUNT_CODES_PER_NUMBER_ADDRESS", "5"))
+PORTAL_ACCOUNT_CODES_PER_NUMBER = int(os.environ.get("PORTAL_ACCOUNT_CODES_PER_NUMBER", "10"))
+PORTAL_ACCOUNT_CODE_SLOW_SECONDS = int(os.environ.get("PORTAL_ACCOUNT_CODE_SLOW_SECONDS", "600"))
+PORTAL_ACCOUNT_WRONG_CODES_PER_ADDRESS = int(os.environ.get("PORTAL_ACCOUNT_WRONG_CODES_PER_ADDRESS", "30"))
+# The company's stated limit for answering a request about one's personal data (PIPL Art. 50), in working days.
+PORTAL_DATA_REQUEST_WORKING_DAYS = int(os.environ.get("PORTAL_DATA_REQUEST_WORKING_DAYS", "15"))
+# Call-back requests an hour from one address.
+PORTAL_CALLBACK_LIMIT = int(os.environ.get("PORTAL_CALLBACK_LIMIT", "5"))
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

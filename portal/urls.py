@@ -44,6 +44,8 @@ urlpatterns += i18n_patterns(
     path("notices/", include("notices.urls")),
     path("complaints/", include("complaints.urls")),
     path("reception/", include("reception.urls")),
+    path("account/", include("complaints.account.urls")),
+    path("callback/", include("complaints.account.callback_urls")),
     path("statistics/", include("complaints.compliance.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

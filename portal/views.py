@@ -109,6 +109,12 @@ ROBOTS_DISALLOWED = (
     "/complaints/track/end/",
     "/reception/book/",
     "/reception/cancel/done/",
+    "/account/mine/",
+    "/account/open/",
+    "/account/bookings/",
+    "/account/data/",
+    "/account/sign-out/",
+    "/callback/done/",
 )
 
 

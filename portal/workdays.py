@@ -26,3 +26,10 @@ def next_working_day(day: date, holidays: set[date], workdays: set[date]) -> dat
     while not is_working_day(day, holidays, workdays):
         day += timedelta(days=1)
     return day
+
+
+def add_working_days(day: date, count: int, holidays: set[date], workdays: set[date]) -> date:
+    """The `count`-th working day after `day` (a limit stated in working days, counted from the day after)."""
+    for _ in range(count):
+        day = next_working_day(day + timedelta(days=1), holidays, workdays)
+    return day

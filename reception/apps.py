@@ -11,7 +11,7 @@ class ReceptionConfig(AppConfig):
     def ready(self):
         from portal import pagecache, registry, roles
 
-        from . import home, retention
+        from . import account, home, retention
         from .models import ReceptionDay, branch_members
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import ReceptionSitemap
@@ -35,3 +35,5 @@ class ReceptionConfig(AppConfig):
         registry.register_retention_step("bookings", retention.bookings_anonymise)
         # The staff of a branch (the complaints app's named-employee choices): its linked Branch staff.
         registry.register_branch_staff("reception", branch_members)
+        # The bookings of a complainant's account (complaints/account/), found by the signed-in phone.
+        registry.register_account_source(account.SOURCE)

@@ -11,10 +11,27 @@
 - `feedback`: asking the complainant afterwards (satisfaction, 回访)
 - `tracking`: tracking look-ups ended before their time (revoked access cookies)
 - `rules`: the complaint rules as dated versions (limits, extensions, the review's limit)
+- `account`: a complainant's account: sign-in codes and sessions, personal data requests, call backs
 
 The compliance sub-package's own models (complaints/compliance/models.py) belong to this app too.
 """
 
+from .account import (
+    DATA_REQUEST_OPEN,
+    IDENTITY_KINDS,
+    AccountAction,
+    AccountCode,
+    AccountEvent,
+    AccountSession,
+    Callback,
+    CallbackOutcome,
+    CallbackStatus,
+    CallbackTime,
+    DataRequest,
+    DataRequestKind,
+    DataRequestStatus,
+    IdentityMethod,
+)
 from .attachments import PREVIEW_TYPES, ComplaintAttachment, DocumentAudience
 from .causes import RemediationItem, RemediationQuerySet, RootCause
 from .complaint import Complaint, ComplaintQuerySet
@@ -55,53 +72,15 @@ from .vocabulary import (
 )
 
 __all__ = [
-    "ACTIVE_STATUSES",
-    "COMPLAINANT_ACTIONS",
-    "ENDED_STATUSES",
-    "FEEDBACK_VALID_DAYS",
-    "FULL_DATA_PERMISSION",
-    "LANGUAGE_CHOICES",
-    "LOW_SCORE",
-    "MONETARY_RELIEFS",
-    "NON_MONETARY_RELIEFS",
-    "OPEN_STATUSES",
-    "PREVIEW_TYPES",
-    "PUBLIC_NOTE_ACTIONS",
-    "RELIEFS_BY_OUTCOME",
-    "UNFINISHED_STATUSES",
-    "AppendOnly",
-    "BusinessChannel",
-    "CallDirection",
-    "CallOutcome",
-    "Capacity",
-    "Category",
-    "Channel",
-    "Complaint",
-    "ComplaintAttachment",
-    "ComplaintEvent",
-    "ComplaintQuerySet",
-    "DocumentAudience",
-    "EventAction",
-    "ExtensionRequest",
-    "ExtensionRequestQuerySet",
-    "ExtensionStatus",
-    "Feedback",
-    "FeedbackChannel",
-    "IdType",
-    "LetterTemplate",
-    "Outcome",
-    "ProductLine",
-    "Relief",
-    "RemediationItem",
-    "RemediationQuerySet",
-    "Remedy",
-    "RootCause",
-    "RuleVersion",
-    "RuleVersionQuerySet",
-    "SecondApproved",
-    "Source",
-    "Status",
-    "TrackingRevocation",
-    "_choice_label",
-    "_in",
-]
+    "ACTIVE_STATUSES", "COMPLAINANT_ACTIONS", "DATA_REQUEST_OPEN", "ENDED_STATUSES", "FEEDBACK_VALID_DAYS",
+    "FULL_DATA_PERMISSION", "IDENTITY_KINDS", "LANGUAGE_CHOICES", "LOW_SCORE", "MONETARY_RELIEFS",
+    "NON_MONETARY_RELIEFS", "OPEN_STATUSES", "PREVIEW_TYPES", "PUBLIC_NOTE_ACTIONS", "RELIEFS_BY_OUTCOME",
+    "UNFINISHED_STATUSES", "AccountAction", "AccountCode", "AccountEvent", "AccountSession", "AppendOnly",
+    "BusinessChannel", "CallDirection", "CallOutcome", "Callback", "CallbackOutcome", "CallbackStatus",
+    "CallbackTime", "Capacity", "Category", "Channel", "Complaint", "ComplaintAttachment", "ComplaintEvent",
+    "ComplaintQuerySet", "DataRequest", "DataRequestKind", "DataRequestStatus", "DocumentAudience", "EventAction",
+    "ExtensionRequest", "ExtensionRequestQuerySet", "ExtensionStatus", "Feedback", "FeedbackChannel", "IdType",
+    "IdentityMethod", "LetterTemplate", "Outcome", "ProductLine", "Relief", "RemediationItem", "RemediationQuerySet",
+    "Remedy", "RootCause", "RuleVersion", "RuleVersionQuerySet", "SecondApproved", "Source", "Status",
+    "TrackingRevocation", "_choice_label", "_in",
+]  # fmt: skip

@@ -21,4 +21,12 @@ def work_queue(user):
         for row in rows:
             row.url = f"{changelist}?queue={row.key}"
         sections.append((section, titles[section], rows))
+    requests = queue.request_rows(user)
+    for row in requests:
+        if row.key == queue.CALLBACKS_WAITING.key:
+            row.url = reverse("admin:complaints_callback_changelist") + "?status__exact=waiting"
+        else:
+            row.url = reverse("admin:complaints_datarequest_changelist") + "?open=1"
+    if requests:
+        sections.append((queue.CALLS, titles[queue.CALLS], requests))
     return sections

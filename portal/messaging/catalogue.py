@@ -183,6 +183,37 @@ TEMPLATES: dict[str, Template] = {
         _("How did we handle your complaint %(number)s? Rate it from 1 to 5 by %(until)s: %(link)s"),
         ("number", "until", "link"),
     ),
+    "account.code": Template(
+        _("Your sign-in code"),
+        _(
+            "Your sign-in code is %(code)s, valid for %(minutes)s minutes. "
+            "Do not tell it to anyone, our staff included."
+        ),
+        ("code", "minutes"),
+    ),
+    "data_request.received": Template(
+        _("Request %(number)s about your personal data received"),
+        _("We received your request %(number)s about your personal data (%(kind)s). We will answer by %(due)s."),
+        ("number", "kind", "due"),
+    ),
+    "data_request.identity_confirmed": Template(
+        _("Request %(number)s: identity confirmed"),
+        _("Your identity for request %(number)s has been confirmed. We will answer by %(due)s."),
+        ("number", "due"),
+    ),
+    "data_request.answered": Template(
+        _("Request %(number)s answered"),
+        _(
+            "Your request %(number)s about your personal data has been answered. Sign in to read the answer and, "
+            "for a deletion, what is kept and until when."
+        ),
+        ("number",),
+    ),
+    "data_request.refused": Template(
+        _("Request %(number)s refused"),
+        _("Your request %(number)s about your personal data was refused: %(reason)s"),
+        ("number", "reason"),
+    ),
     # Staff alerts are rendered by alerts.py in the site's language; this only carries them.
     "staff.alert": Template("%(title)s", "%(title)s\n\n%(link)s", ("title", "link")),
 }

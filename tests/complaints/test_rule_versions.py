@@ -124,7 +124,12 @@ def test_a_back_dated_shorter_limit_never_makes_a_complaint_decided_on_time_late
     services.complaint_assign(complaint=decided, actor=supervisor, handler=handler)
     services.complaint_accept(complaint=decided, actor=handler)
     services.complaint_decide(
-        complaint=decided, actor=handler, decision="予以赔付", outcome="upheld", reliefs=["claim_paid"], remedies=["review"]
+        complaint=decided,
+        actor=handler,
+        decision="予以赔付",
+        outcome="upheld",
+        reliefs=["claim_paid"],
+        remedies=["review"],
     )
     version = enter(compliance, base_days=5)
     services.rule_version_approve(version=version, actor=second)
@@ -239,7 +244,12 @@ def test_the_what_if_gives_the_last_twelve_months_on_time_as_recorded_and_as_the
         services.complaint_assign(complaint=complaint, actor=supervisor, handler=handler)
         services.complaint_accept(complaint=complaint, actor=handler)
         services.complaint_decide(
-            complaint=complaint, actor=handler, decision="予以赔付", outcome="upheld", reliefs=["claim_paid"], remedies=["review"]
+            complaint=complaint,
+            actor=handler,
+            decision="予以赔付",
+            outcome="upheld",
+            reliefs=["claim_paid"],
+            remedies=["review"],
         )
     time_machine.move_to(shanghai(*TODAY), tick=False)
     rates = services.on_time_rate_under(enter(compliance))  # 10 days instead of 15

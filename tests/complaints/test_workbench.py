@@ -125,6 +125,9 @@ def test_the_handlers_queue_counts_their_complaints_with_the_soonest_days_left(p
         "mine_paused": 1,
         "mine_waiting_approval": 1,
         "mine_new_information": 1,
+        # The complainants' own requests (complaints/account/): call backs and personal data requests.
+        "callbacks_waiting": 0,
+        "data_requests_open": 0,
     }
     late_by = (date(2026, 11, 18) - desk["overdue"].due_date).days
     assert rows["mine_overdue"][1] == f"{late_by} days late"
@@ -198,8 +201,9 @@ def test_the_index_costs_the_same_number_of_queries_with_few_or_many_complaints(
             client.get(INDEX)
         assert len(many) == len(few), who
         queue_queries = [q for q in many.captured_queries if "complaints_" in q["sql"] and "COUNT(" in q["sql"]]
-        # One aggregate per section, and one over the waiting extension requests for a supervisor.
-        assert len(queue_queries) == (1 if who == "handler" else 3), who
+        # One aggregate per section, one each for call backs and data requests, and one over the waiting extension
+        # requests for a supervisor.
+        assert len(queue_queries) == (3 if who == "handler" else 5), who
 
 
 def test_the_timeline_is_newest_first_in_words_beijing_time_and_names(people, desk):

@@ -142,6 +142,7 @@ def test_run_periodic_names_an_unknown_job_and_runs_every_job_once():
         "feedback",
         "early-warnings",
         "exports",
+        "account-sessions",
     ]
 
 
@@ -162,6 +163,9 @@ _SAMPLES = {
     "place": "北京市朝阳区建国门外大街1号10层接待室",
     "until": "2027年1月21日",
     "link": "https://www.example-life.com.cn/en/complaints/feedback/jJoynvnFAwsZmvKhn9yk5P90RdAEsP_X/",
+    "code": "123456",
+    "minutes": "5",
+    "kind": "说明个人信息处理规则",
 }
 
 

@@ -304,7 +304,7 @@ def test_the_complaint_form_answers_any_urlencoded_post_without_a_server_error(n
     ),
 )
 def test_broken_bodies_and_content_types_get_no_server_error(no_limits, body, content_type):
-    for path in ("/complaints/new/", "/complaints/track/", "/reception/cancel/"):
+    for path in ("/complaints/new/", "/complaints/track/", "/reception/cancel/", "/account/", "/callback/"):
         assert_no_server_error(post_body(Client(), path, body, content_type), "broken bodies")
 
 
@@ -540,6 +540,10 @@ PUBLIC_PATHS = [
     "/complaints/receipt/",
     "/complaints/track/status/",
     "/reception/cancel/",
+    "/account/",
+    "/account/mine/",
+    "/callback/",
+    "/callback/done/",
     "/healthz",
     "/sitemap.xml",
 ]

@@ -62,6 +62,11 @@ NEVER = {(model, page) for model in APPEND_ONLY for page in ("add", "delete")} |
     ("portal.siteprofile", "add"),
     ("portal.siteprofile", "delete"),
     ("reception.booking", "add"),
+    # Call backs and personal data requests are made on the public site and handled on their staff pages.
+    ("complaints.callback", "add"),
+    ("complaints.callback", "delete"),
+    ("complaints.datarequest", "add"),
+    ("complaints.datarequest", "delete"),
     # Early warnings are written by the daily run; root-cause codes and remediation items are kept as records
     # (a code no longer used is made inactive, an item ends as done or dropped).
     ("complaints.oversightwarning", "add"),
