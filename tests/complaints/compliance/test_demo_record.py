@@ -31,7 +31,7 @@ def test_the_record_of_a_year_is_the_same_every_time_and_lies_inside_that_year()
 
 @time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=BEIJING), tick=False)
 def test_loading_the_demo_imports_last_year_and_drafts_its_disclosure_once(demo):
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--demo-site", stdout=io.StringIO())
     last_year = Complaint.objects.filter(received_at__year=2025)
     assert last_year.count() == compliance_demo.ROWS
     assert set(last_year.values_list("status", flat=True)) == {Status.CLOSED}
@@ -41,7 +41,7 @@ def test_loading_the_demo_imports_last_year_and_drafts_its_disclosure_once(demo)
     assert total == compliance_demo.ROWS
     assert f"共处理消费投诉{total}件" in draft.body_zh_hans and f"we handled {total} complaints" in draft.body_en
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--demo-site", stdout=out)
     assert Complaint.objects.filter(received_at__year=2025).count() == compliance_demo.ROWS
     assert Notice.objects.filter(category=Category.DISCLOSURES, disclosure_year=2025).count() == 1
     assert f"0 imported, {compliance_demo.ROWS} already there" in out.getvalue()
