@@ -1,6 +1,8 @@
 """Public statistics: published periods only, as snapshots that later imports do not change, small cells
 withheld, no personal data, both languages, the CSV, corrections as new versions, who may publish."""
 
+import csv
+import io
 import re
 from datetime import datetime
 
@@ -90,6 +92,24 @@ def test_the_csv_and_the_sitemap_carry_the_published_period(client):
     assert "/statistics/2023-q1/" in sitemap and "/en/statistics/" in sitemap
     assert client.get("/statistics/2023-q2/").status_code == 404
     assert client.get("/statistics/nonsense/").status_code == 404
+
+
+def test_the_csv_is_tidy_with_one_kind_of_value_per_column_and_headers_in_the_pages_language(client):
+    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    call_command("publish_statistics", "--year", "2023")
+    english = list(csv.reader(io.StringIO(client.get("/en/statistics/2023.csv").content.decode("utf-8-sig"))))
+    assert english[0] == ["Period", "Figure", "Item", "Number of complaints", "Rate (%)", "Withheld"]
+    chinese = list(csv.reader(io.StringIO(client.get("/statistics/2023.csv").content.decode("utf-8-sig"))))
+    assert chinese[0] == ["期间", "指标", "分项", "投诉件数", "比率（%）", "不公布说明"]
+    body = english[1:]
+    assert all(line[3] == "" or line[3].isdigit() for line in body)  # counts only: no "92.2%", no "< 5"
+    assert all(line[4] == "" or re.fullmatch(r"\d+\.\d", line[4]) for line in body)  # a rate, in percent
+    assert all(line[5] in ("", "< 5", "withheld") for line in body)
+    # A line holds a count, a rate or a marker: never two, never none.
+    assert all(sum(bool(cell) for cell in line[3:]) == 1 for line in body)
+    assert any(line[5] == "< 5" for line in body)
+    on_time = next(line for line in body if line[1] == "On-time rate")
+    assert on_time[3] == "" and (on_time[4] or on_time[5])
 
 
 def test_the_command_refuses_a_year_out_of_range_and_an_unknown_user():
