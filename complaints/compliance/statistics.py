@@ -13,7 +13,8 @@ The rules:
   subtraction (from the total, from the year against its quarters, from a correction against its first version):
   suppression.py chooses them when the period is published and the snapshot stores them (`withheld`). On the page,
   in the CSV and in the JSON a withheld count under SMALL_CELL (5) shows as "< 5", a count withheld to protect
-  another as "withheld" (in the CSV in a column of its own, the count left empty); the on-time rate may be withheld the same way; charts draw no bar for a withheld cell.
+  another as "withheld" (in the CSV in a column of its own, the count left empty); the on-time rate may be
+  withheld the same way; charts draw no bar for a withheld cell.
 """
 
 import csv
