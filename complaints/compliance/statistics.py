@@ -210,6 +210,16 @@ def breakdown_titles() -> dict:
     }
 
 
+def breakdown_columns() -> dict:
+    """What each breakdown's first column lists (its heading on the page)."""
+    return {
+        "by_category": _("Category"),
+        "by_channel": _("Channel"),
+        "by_business_channel": _("Business channel"),
+        "by_province": _("Province"),
+    }
+
+
 def csv_header() -> list[str]:
     """The CSV's columns, in the page's language: one kind of value each."""
     return [

@@ -47,6 +47,18 @@ def test_a_published_year_shows_its_total_in_both_languages_and_withholds_small_
         assert personal not in chinese and personal not in english
 
 
+def test_the_page_writes_its_dates_in_its_languages_style_and_names_each_breakdowns_column(client):
+    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    call_command("publish_statistics", "--year", "2023")
+    chinese, english = _text(client.get("/statistics/2023/")), _text(client.get("/en/statistics/2023/"))
+    assert "Received from 1 January 2023 to 31 December 2023" in english and "published 21 November 2026" in english
+    assert "2023年1月1日" in chinese and "2023年12月31日" in chinese and "2026年11月21日" in chinese
+    assert "2023-01-01" not in english + chinese and "Nov. 21" not in english
+    for heading in ("Category", "Channel", "Business channel", "Province"):
+        assert f'<th scope="col">{heading}</th>' in english
+    assert ">Value<" not in english
+
+
 def test_complaints_imported_later_into_a_published_year_change_nothing_on_the_page(client):
     complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
     statistics_publish(period=Period(2023))
