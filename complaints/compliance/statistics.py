@@ -201,23 +201,23 @@ def as_json(row: PublishedStatistics) -> dict:
     }
 
 
-def breakdown_titles() -> dict:
+def _breakdown_texts() -> dict:
+    """Each breakdown's title and what its first column lists, in the active language."""
     return {
-        "by_category": _("By category"),
-        "by_channel": _("By channel"),
-        "by_business_channel": _("By business channel"),
-        "by_province": _("By province"),
+        "by_category": (_("By category"), _("Category")),
+        "by_channel": (_("By channel"), _("Channel")),
+        "by_business_channel": (_("By business channel"), _("Business channel")),
+        "by_province": (_("By province"), _("Province")),
     }
+
+
+def breakdown_titles() -> dict:
+    return {key: title for key, (title, _column) in _breakdown_texts().items()}
 
 
 def breakdown_columns() -> dict:
     """What each breakdown's first column lists (its heading on the page)."""
-    return {
-        "by_category": _("Category"),
-        "by_channel": _("Channel"),
-        "by_business_channel": _("Business channel"),
-        "by_province": _("Province"),
-    }
+    return {key: column for key, (_title, column) in _breakdown_texts().items()}
 
 
 def csv_header() -> list[str]:
