@@ -9,10 +9,11 @@ from datetime import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.utils import timezone
 
 from complaints.compliance.importer import complaint_import
-from complaints.compliance.models import PublishedStatistics
+from complaints.compliance.models import ExportLog, PublishedStatistics
 from complaints.compliance.reports import Period
 from complaints.compliance.statistics import shown, statistics_publish
 from portal import pagecache
@@ -57,6 +58,30 @@ def test_the_page_writes_its_dates_in_its_languages_style_and_names_each_breakdo
     for heading in ("Category", "Channel", "Business channel", "Province"):
         assert f'<th scope="col">{heading}</th>' in english
     assert ">Value<" not in english
+
+
+def test_the_append_only_records_refuse_a_change_saying_the_record_cannot_change():
+    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    published = statistics_publish(period=Period(2023))
+    log = ExportLog.objects.create(via="command", filters={}, file_format="csv", rows=15, masked=True)
+    for record in (published, log):
+        with pytest.raises(PermissionError, match="This record cannot be changed"):
+            record.save()
+        with pytest.raises(PermissionError, match="This record cannot be deleted"):
+            record.delete()
+    statements = [
+        "UPDATE complaints_publishedstatistics SET note = 'x'",
+        "DELETE FROM complaints_publishedstatistics",
+        "UPDATE complaints_exportlog SET rows = 0",  # a table without a note
+        "DELETE FROM complaints_exportlog",
+    ]
+    for statement in statements:
+        with pytest.raises(Exception) as refusal, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+        message = str(refusal.value)
+        assert message.startswith("This record cannot be changed or deleted:"), (statement, message)
+        assert "append-only" in message and "has no field" not in message
+    assert PublishedStatistics.objects.get().note == "" and ExportLog.objects.get().rows == 15
 
 
 def test_complaints_imported_later_into_a_published_year_change_nothing_on_the_page(client):

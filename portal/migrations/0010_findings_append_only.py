@@ -1,0 +1,39 @@
+"""The log of personal data seen refuses a change in the same words as the complaints' logs: the record cannot
+change."""
+
+from django.db import migrations
+
+FUNCTION = """
+CREATE OR REPLACE FUNCTION portal_refuse_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'This record cannot be changed or deleted: %% is append-only, every row stays as it was written.',
+        TG_TABLE_NAME;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+PREVIOUS = """
+CREATE OR REPLACE FUNCTION portal_refuse_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '%% is append-only: rows cannot be changed or deleted', TG_TABLE_NAME;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def install(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FUNCTION)
+
+
+def uninstall(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(PREVIOUS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("portal", "0009_limits_held_messages"),
+    ]
+
+    operations = [migrations.RunPython(install, uninstall)]
