@@ -3,6 +3,8 @@
 log) or a deletion failed with `record "new" has no field "note"` instead of the refusal; the note is now read
 only for the event log, inside its own IF."""
 
+from importlib import import_module
+
 from django.db import migrations
 
 FUNCTION = """
@@ -26,23 +28,8 @@ END;
 $$ LANGUAGE plpgsql;
 """
 
-PREVIOUS = """
-CREATE OR REPLACE FUNCTION complaints_refuse_change() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'complaints_complaintevent'
-       AND current_setting('complaints.anonymising', true) = 'on'
-       AND NEW.note IN ('', '[已匿名化 anonymised]')
-       AND (NEW.id, NEW.complaint_id, NEW.at, NEW.actor_id, NEW.action, NEW.from_status, NEW.to_status,
-            NEW.public, NEW.data)
-           IS NOT DISTINCT FROM
-           (OLD.id, OLD.complaint_id, OLD.at, OLD.actor_id, OLD.action, OLD.from_status, OLD.to_status,
-            OLD.public, OLD.data) THEN
-        RETURN NEW;
-    END IF;
-    RAISE EXCEPTION '%% is append-only: rows cannot be changed or deleted', TG_TABLE_NAME;
-END;
-$$ LANGUAGE plpgsql;
-"""
+# What migration 0005 installed, put back when this one is reversed.
+PREVIOUS = import_module("complaints.migrations.0005_retention_and_legal_hold").FUNCTION
 
 
 def install(apps, schema_editor):

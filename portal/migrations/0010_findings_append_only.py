@@ -1,6 +1,8 @@
 """The log of personal data seen refuses a change in the same words as the complaints' logs: the record cannot
 change."""
 
+from importlib import import_module
+
 from django.db import migrations
 
 FUNCTION = """
@@ -12,13 +14,8 @@ END;
 $$ LANGUAGE plpgsql;
 """
 
-PREVIOUS = """
-CREATE OR REPLACE FUNCTION portal_refuse_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION '%% is append-only: rows cannot be changed or deleted', TG_TABLE_NAME;
-END;
-$$ LANGUAGE plpgsql;
-"""
+# What migration 0007 installed, put back when this one is reversed.
+PREVIOUS = import_module("portal.migrations.0007_personal_data_seen").FUNCTION
 
 
 def install(apps, schema_editor):
