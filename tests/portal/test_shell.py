@@ -150,6 +150,15 @@ def test_load_demo_refuses_with_debug_off_and_says_how_to_run_it_on_a_demo_site_
     assert not SiteProfile.objects.exists() and not Branch.objects.exists()
 
 
+def test_english_page_notes_no_fallback_where_a_text_is_empty_in_both_languages(client_with_demo):
+    # The head office has no transit directions in either language: its card is all English.
+    assert not Branch.objects.get(slug="head-office").transit_zh_hans
+    text = client_with_demo.get("/en/contact/").text
+    card = text[text.index('id="branch-head-office"') : text.index("</li>", text.index('id="branch-head-office"'))]
+    assert "Head Office" in card and "This text is only available in Chinese." not in card
+    assert "This text is only available in Chinese." not in text
+
+
 def test_english_page_notes_text_that_falls_back_to_chinese(client_with_demo):
     Branch.objects.filter(slug="hunan").update(transit_en="")
     text = client_with_demo.get("/en/contact/").text
