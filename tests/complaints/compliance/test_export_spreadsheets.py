@@ -147,3 +147,13 @@ def test_remediation_state_is_done_once_every_item_ended(closed_complaint, tmp_p
         )
     sheet = load_workbook(_export(tmp_path, "xlsx")).active
     assert dict(zip(_headings(), [cell.value for cell in sheet[2]], strict=True))["整改状态"] == "已整改"
+
+
+def test_the_export_page_says_which_format_keeps_identifiers_for_which_reader(make_user, client):
+    from django.urls import reverse
+
+    client.force_login(make_user("officer", groups=[roles.COMPLIANCE_OFFICER]))
+    page = client.get(reverse("admin:complaints_compliance_export")).content.decode()
+    assert "XLSX for a spreadsheet (Excel, WPS, LibreOffice)" not in page  # the admin is in Chinese
+    assert "用电子表格（Excel、WPS、LibreOffice）打开请选 XLSX" in page and "dtype=str" in page
+    assert "以 = + - 或 @ 开头的内容前加一个 '" in page.replace("&#x27;", "'")
