@@ -1,4 +1,4 @@
-"""The demo's record of last year: imported through the importer, and the year's disclosure drafted from it."""
+"""The demo's record of last year: imported through the importer, and the year's disclosure drafted from it and published."""
 
 import io
 from datetime import datetime
