@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import codes
 from portal.forms import HoneypotMixin, csrf_token
 from portal.models import PROVINCES, province_label
-from portal.phones import PHONE_HELP, normalize_phone
+from portal.phones import PHONE_ABROAD_TIP, normalize_phone
 from portal.uploads import validate_upload
 
 from .models import Capacity, Category
@@ -94,10 +94,7 @@ class ComplaintForm(HoneypotMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     phone = PhoneField(
         label=_("Phone number"),
-        help_text=_(
-            "A mobile, or a landline with its area code; a number outside mainland China with + and its country "
-            "code (e.g. +852 6123 4567). You will need it to track your complaint."
-        ),
+        help_text=_("A mobile or a landline with its area code. You will need it to track your complaint."),
     )
     email = forms.EmailField(
         label=_("Email (optional)"),
@@ -226,6 +223,8 @@ STEPS = (
                 "Complaining for someone else? Choose “proxy” or “heir”: we then ask for their name, and you attach "
                 "the power of attorney or the proof of inheritance."
             ),
+            # In the tips rather than the field's help: the elderly mode keeps the phone field on the first screen.
+            PHONE_ABROAD_TIP,
         ),
     ),
     Step(
@@ -263,7 +262,6 @@ class TrackForm(forms.Form):
     phone = forms.CharField(
         label=_("Phone number given with the complaint"),
         max_length=32,
-        help_text=PHONE_HELP,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
 

@@ -4,7 +4,7 @@ Accepts Chinese mobiles (13812345678, +86 138 1234 5678), landlines with area co
 400/800 service numbers (400-815-6688), and numbers abroad written with + (or 00) and their country code
 (+852 6123 4567, 0044 20 7946 0958). A number that is not valid gets the message for what was typed: the
 Chinese forms, or, for a number starting with + or 00 and another country code, how to write one from abroad.
-The forms' help (PHONE_HELP) names both.
+The forms' help (PHONE_HELP; the complaint form's tip PHONE_ABROAD_TIP) names both.
 """
 
 import hmac
@@ -22,6 +22,8 @@ INVALID_INTERNATIONAL_PHONE = _(
     "Enter a valid international phone number: + and the country code, then the number without its leading 0 "
     "(e.g. +44 20 7946 0958 or +852 6123 4567). Check the digits: this one is not a number in use there."
 )
+# The complaint form's tip on numbers abroad (its phone field keeps a short help: the elderly mode's first screen).
+PHONE_ABROAD_TIP = _("A phone number outside mainland China: write + and the country code first, e.g. +852 6123 4567.")
 # The help under a phone field of the public forms.
 PHONE_HELP = _(
     "A mobile, or a landline with its area code. A number outside mainland China: + and its country code "

@@ -74,8 +74,9 @@ def test_the_chinese_message_and_the_forms_help_name_numbers_abroad(client):
         normalize_phone("12345")
     with translation.override("en"):
         assert "A number outside mainland China starts with + and its country code" in info.value.messages[0]
-    for path in ("/en/complaints/new/", "/en/complaints/track/"):
-        assert "+ and its country code" in client.get(path).text, path
+    assert "write + and the country code first, e.g. +852 6123 4567" in client.get("/en/complaints/new/").text
+    for path in ("/en/reception/cancel/", "/reception/cancel/"):
+        assert "+852 6123 4567" in client.get(path).text, path
 
 
 def test_stored_numbers_are_displayed_in_national_format():
