@@ -13,7 +13,8 @@ run:
 	@DJANGO_DEBUG=1 .venv/bin/python manage.py migrate --no-input -v0
 	@DJANGO_DEBUG=1 PORT=$(PORT) .venv/bin/python manage.py load_demo --with-admin
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (English at /en/), with the background worker and the periodic jobs. Stop with Ctrl-C."
-	@DJANGO_DEBUG=1 .venv/bin/python manage.py db_worker >/dev/null 2>&1 & worker=$$!; \
+	@echo "The worker's output shows below: each text message it sends (\"SMS to 138****5678: ...\") and each e-mail."
+	@DJANGO_DEBUG=1 PYTHONUNBUFFERED=1 .venv/bin/python manage.py db_worker & worker=$$!; \
 	  DJANGO_DEBUG=1 .venv/bin/python manage.py run_periodic --every 300 >/dev/null 2>&1 & periodic=$$!; \
 	  trap 'kill $$worker $$periodic 2>/dev/null' EXIT INT TERM; \
 	  DJANGO_DEBUG=1 .venv/bin/python manage.py runserver 127.0.0.1:$(PORT)

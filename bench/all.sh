@@ -17,7 +17,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
   trap '.ci/pg stop "$dir"; rm -rf "$dir"' EXIT
   DATABASE_URL=$(.ci/pg start "$dir"); export DATABASE_URL
   $PY manage.py migrate --no-input -v0
-  $PY manage.py load_demo >/dev/null
+  $PY manage.py load_demo --demo-site >/dev/null
   /usr/bin/time -f "generate_volume: %e s wall, %M KB peak" $PY manage.py generate_volume \
     --notices 10000 --complaints 1000000 --reception-days 500 --seed 1
 fi

@@ -103,7 +103,7 @@ def demo_site():
         env = {**PRODUCTION_ENV, "DATABASE_URL": database_url, "PORTAL_STATIC_ROOT": static_root}
         manage("migrate", "--no-input", "-v0", env=env)
         manage("collectstatic", "--no-input", "-v0", env=env)
-        manage("load_demo", env=env, capture_output=True)
+        manage("load_demo", "--demo-site", env=env, capture_output=True)
         yield env
 
 

@@ -42,7 +42,7 @@ def main() -> None:
         }
         manage("migrate", "--no-input", "-v0", env=env)
         manage("collectstatic", "--no-input", "-v0", env=env)
-        manage("load_demo", env=env, capture_output=True)
+        manage("load_demo", "--demo-site", env=env, capture_output=True)
         trees = [("this checkout", ROOT)] + ([("--before", options.before.resolve())] if options.before else [])
         with gunicorn("bare:application", env, chdir=ROOT / "bench" / "bare") as bare:
             servers = {}

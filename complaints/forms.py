@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import codes
 from portal.forms import HoneypotMixin, csrf_token
 from portal.models import PROVINCES, province_label
-from portal.phones import normalize_phone
+from portal.phones import PHONE_ABROAD_TIP, normalize_phone
 from portal.uploads import validate_upload
 
 from .models import Capacity, Category
@@ -23,14 +23,38 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+ATTACHMENT_EXTENSIONS = ".pdf,.jpg,.jpeg,.png,.docx"
+
+
 class AttachmentsField(forms.FileField):
-    """Up to five files, each checked by its content (PDF, JPEG, PNG, DOCX) and size."""
+    """Up to five files, each checked by its content (PDF, JPEG, PNG, DOCX) and size. The browser checks the
+    count, size and kind first (static/js/uploads.js, from the widget's data- attributes), so that a file that
+    would be refused is never sent; the checks here stay the rule."""
 
     widget = MultipleFileInput
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "accept": ATTACHMENT_EXTENSIONS,
+            "data-upload-check": "",
+            "data-max-bytes": str(MAX_ATTACHMENT_BYTES),
+            "data-max-files": str(MAX_ATTACHMENTS),
+            "data-too-large": _(
+                "“{name}” is {size}; the limit is {limit} per file. Nothing was sent: choose a smaller file, "
+                "or a photo taken at a lower resolution."
+            ),
+            "data-wrong-type": _(
+                "“{name}” is not a PDF, JPEG, PNG or Word (DOCX) file. Nothing was sent: choose a file of one of "
+                "these kinds."
+            ),
+            "data-too-many": _("You chose {count} files; attach at most {limit} at a time. Nothing was sent."),
+            "data-empty": _("“{name}” is empty. Nothing was sent: choose the file again."),
+        }
 
     def clean(self, data, initial=None):
         files = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
@@ -124,7 +148,6 @@ class ComplaintForm(HoneypotMixin, forms.Form):
         self.expected_tokens = expected_tokens
         if not self.is_bound and not self.initial.get("token"):
             self.initial["token"] = new_token()
-        self.fields["attachments"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx"
         self.fields["principal_name"].widget.attrs["data-proxy-only"] = "true"
         if step is not None:
             keep = {*step.fields, "token", "website"}
@@ -200,6 +223,8 @@ STEPS = (
                 "Complaining for someone else? Choose “proxy” or “heir”: we then ask for their name, and you attach "
                 "the power of attorney or the proof of inheritance."
             ),
+            # In the tips rather than the field's help: the elderly mode keeps the phone field on the first screen.
+            PHONE_ABROAD_TIP,
         ),
     ),
     Step(

@@ -20,11 +20,17 @@ class AppendOnly(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
-            raise PermissionError(f"{type(self).__name__} rows cannot be changed.")
+            raise PermissionError(self._refusal("changed"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PermissionError(f"{type(self).__name__} rows cannot be deleted.")
+        raise PermissionError(self._refusal("deleted"))
+
+    def _refusal(self, what: str) -> str:
+        return (
+            f"This record cannot be {what}: {type(self).__name__} is append-only, every row stays as it was "
+            "written. Record a correction as a new row instead."
+        )
 
 
 class PersonalDataSeenQuerySet(models.QuerySet):

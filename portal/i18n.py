@@ -1,5 +1,6 @@
 """Language helpers: the same page in the other language, and notes where a translation is missing."""
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -64,8 +65,21 @@ def is_english() -> bool:
 
 
 def missing_english(obj, *fields: str) -> bool:
-    """True on an English page when any of `fields` has no English text (the page then falls back to
-    Chinese and says so)."""
+    """True on an English page when any of `fields` shows Chinese there: it has Chinese text and no English
+    (the page then falls back to Chinese and says so). A field empty in both languages shows nothing, so it
+    calls for no note."""
     if not is_english():
         return False
-    return any(not (getattr(obj, f"{name}_en", "") or "").strip() for name in fields)
+    return any(
+        (getattr(obj, f"{name}_zh_hans", "") or "").strip() and not (getattr(obj, f"{name}_en", "") or "").strip()
+        for name in fields
+    )
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def written_in_chinese(text: str | None) -> bool:
+    """Whether a text someone wrote (a decision, a reply) holds Chinese characters: on an English page it is
+    then marked `lang="zh-Hans"` and the page says it is shown in its original language."""
+    return bool(text and _HAN.search(text))

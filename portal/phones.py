@@ -1,7 +1,10 @@
-"""Chinese phone numbers, validated with Google's metadata (phonenumbers), not a regex.
+"""Phone numbers, validated with Google's metadata (phonenumbers), not a regex.
 
-Accepts mobiles (13812345678, +86 138 1234 5678), landlines with area code (010-85921177) and
-400/800 service numbers (400-815-6688).
+Accepts Chinese mobiles (13812345678, +86 138 1234 5678), landlines with area code (010-85921177) and
+400/800 service numbers (400-815-6688), and numbers abroad written with + (or 00) and their country code
+(+852 6123 4567, 0044 20 7946 0958). A number that is not valid gets the message for what was typed: the
+Chinese forms, or, for a number starting with + or 00 and another country code, how to write one from abroad.
+The forms' help (PHONE_HELP; the complaint form's tip PHONE_ABROAD_TIP) names both.
 """
 
 import hmac
@@ -12,23 +15,49 @@ from django.utils.translation import gettext_lazy as _
 
 INVALID_PHONE = _(
     "Enter a valid Chinese phone number: a mobile (e.g. 13812345678) or a landline with its area code "
-    "(e.g. 010-85921177)."
+    "(e.g. 010-85921177). A number outside mainland China starts with + and its country code "
+    "(e.g. +852 6123 4567)."
+)
+INVALID_INTERNATIONAL_PHONE = _(
+    "Enter a valid international phone number: + and the country code, then the number without its leading 0 "
+    "(e.g. +44 20 7946 0958 or +852 6123 4567). Check the digits: this one is not a number in use there."
+)
+# The complaint form's tip on numbers abroad (its phone field keeps a short help: the elderly mode's first screen).
+PHONE_ABROAD_TIP = _("A phone number outside mainland China: write + and the country code first, e.g. +852 6123 4567.")
+# The help under a phone field of the public forms.
+PHONE_HELP = _(
+    "A mobile, or a landline with its area code. A number outside mainland China: + and its country code "
+    "(e.g. +852 6123 4567)."
 )
 
 
 _ALLOWED_CHARACTERS = set("0123456789+-() ")
 
 
+def _international(text: str) -> bool:
+    """Typed as a number abroad: + or 00 and a country code other than China's."""
+    digits = text.replace(" ", "").replace("-", "").replace("(", "").replace(")", "")
+    return (digits.startswith("+") and not digits.startswith("+86")) or (
+        digits.startswith("00") and not digits.startswith("0086")
+    )
+
+
+def _refusal(text: str) -> ValidationError:
+    if _international(text):
+        return ValidationError(INVALID_INTERNATIONAL_PHONE, code="invalid_phone")
+    return ValidationError(INVALID_PHONE, code="invalid_phone")
+
+
 def parse_phone(value: str) -> phonenumbers.PhoneNumber:
     text = (value or "").strip()
     if not text or len(text) > 32 or not set(text) <= _ALLOWED_CHARACTERS:
-        raise ValidationError(INVALID_PHONE, code="invalid_phone")
+        raise _refusal(text if len(text) <= 32 else "")
     try:
         number = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
-        raise ValidationError(INVALID_PHONE, code="invalid_phone") from None
+        raise _refusal(text) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(INVALID_PHONE, code="invalid_phone")
+        raise _refusal(text)
     return number
 
 

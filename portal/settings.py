@@ -59,8 +59,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so that a stored page carries every header the others add; hits are normally answered even
-    # earlier, by portal.pagecache.PageCacheWSGIHandler (portal/wsgi.py).
+    # Gzip for the HTML pages the page cache does not hold (it compresses its own pages once, when it stores
+    # them); outside it, so that what it stores is the plain page. BREACH: portal/compression.py.
+    "portal.compression.CompressPages",
+    # So that a stored page carries every header the others add; hits are normally answered even earlier, by
+    # portal.pagecache.PageCacheWSGIHandler (portal/wsgi.py).
     "portal.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -170,6 +173,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates in one style ("9 December 2026"), the same as the reception days and letters: portal/formats/.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -251,6 +256,9 @@ else:
     }
 
 # How long a public page may be served from the cache; 0 switches the page cache off.
+# Gzip for HTML pages that the page cache does not hold (portal/compression.py); off where a proxy in front
+# compresses instead.
+PORTAL_COMPRESS_PAGES = env_bool("PORTAL_COMPRESS_PAGES", True)
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "0" if DEBUG else "600"))
 # How long a shared part of pages ({% fragment %}: header, footer, a notice's card) is kept; 0 switches it off.
 # Fragments are renewed with every change to public content, like pages (portal/pagecache.py).

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import codes
 from portal.forms import HoneypotMixin
 from portal.models import province_label
-from portal.phones import validate_phone
+from portal.phones import PHONE_HELP, validate_phone
 
 
 class ScheduleFilterForm(forms.Form):
@@ -27,7 +27,10 @@ class BookingForm(HoneypotMixin, forms.Form):
         label=_("Mobile or phone number"),
         max_length=32,
         validators=[validate_phone],
-        help_text=_("If the day changes we send a text message to this number. You need it to cancel."),
+        help_text=_(
+            "If the day changes we send a text message to this number; you need it to cancel. A number outside "
+            "mainland China: + and its country code (e.g. +852 6123 4567)."
+        ),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     topic = forms.CharField(
@@ -73,6 +76,7 @@ class CancelForm(forms.Form):
     phone = forms.CharField(
         label=_("Phone number given when booking"),
         max_length=32,
+        help_text=PHONE_HELP,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 

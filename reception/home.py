@@ -8,8 +8,10 @@ from .models import ReceptionDay
 
 
 def section_context(request) -> dict:
-    """Each branch's next reception day, for the home page (one query)."""
-    return {"next_days": list(ReceptionDay.objects.next_per_branch(timezone.localdate()))}
+    """Each branch's next reception day, for the home page (one query), soonest first: the elderly home shows
+    the first as the next reception day of all."""
+    days = ReceptionDay.objects.next_per_branch(timezone.localdate())
+    return {"next_days": list(days.order_by("date", "start_time", "branch__sort_order", "branch__slug"))}
 
 
 def next_change() -> datetime | None:

@@ -1,6 +1,8 @@
 """The public statistics pages (/statistics/): published snapshots only, cached whole like every public page
 (portal.pagecache; publishing a period invalidates the cache through watch_models)."""
 
+from datetime import date
+
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,8 +17,12 @@ from . import statistics
 def _period_context(row) -> dict:
     figures = row.figures
     titles = statistics.breakdown_titles()
+    columns = statistics.breakdown_columns()
     return {
         "row": row,
+        # Shown in the page's date style (the snapshot keeps them as ISO dates).
+        "start": date.fromisoformat(figures["period"]["start"]),
+        "end": date.fromisoformat(figures["period"]["end"]),
         "slug": statistics.slug(row),
         "label": figures["period"]["label"],
         "figures": figures,
@@ -24,7 +30,8 @@ def _period_context(row) -> dict:
         "closed": figures["closed"],
         "on_time_rate": statistics.on_time_rate(figures),
         "charts": [
-            {"key": key, "title": titles[key], "chart": statistics.chart(figures, key)} for key in statistics.BREAKDOWNS
+            {"key": key, "title": titles[key], "column": columns[key], "chart": statistics.chart(figures, key)}
+            for key in statistics.BREAKDOWNS
         ],
     }
 

@@ -13,7 +13,8 @@ The rules:
   subtraction (from the total, from the year against its quarters, from a correction against its first version):
   suppression.py chooses them when the period is published and the snapshot stores them (`withheld`). On the page,
   in the CSV and in the JSON a withheld count under SMALL_CELL (5) shows as "< 5", a count withheld to protect
-  another as "withheld"; the on-time rate may be withheld the same way; charts draw no bar for a withheld cell.
+  another as "withheld" (in the CSV in a column of its own, the count left empty); the on-time rate may be
+  withheld the same way; charts draw no bar for a withheld cell.
 """
 
 import csv
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from portal.actors import is_system_actor
+from portal.tabular import neutralise_formula
 
 from . import charts, suppression
 from .models import PublishedStatistics
@@ -169,11 +171,6 @@ def breakdown_cells(figures: dict, key: str) -> list[tuple[str, str, str, int | 
     return sorted(rows, key=lambda row: (-row[3] if row[3] is not None else 1, row[1]))
 
 
-def breakdown_rows(figures: dict, key: str) -> list[tuple[str, str]]:
-    """(label, shown) in the order of breakdown_cells."""
-    return [(label, text) for _code, label, text, _count in breakdown_cells(figures, key)]
-
-
 def chart(figures: dict, key: str) -> dict:
     """The dashboard's horizontal bars, with withheld cells drawn as no bar and shown as their marker."""
     rows = breakdown_cells(figures, key)
@@ -210,29 +207,64 @@ def as_json(row: PublishedStatistics) -> dict:
     }
 
 
-def breakdown_titles() -> dict:
+def _breakdown_texts() -> dict:
+    """Each breakdown's title and what its first column lists, in the active language."""
     return {
-        "by_category": _("By category"),
-        "by_channel": _("By channel"),
-        "by_business_channel": _("By business channel"),
-        "by_province": _("By province"),
+        "by_category": (_("By category"), _("Category")),
+        "by_channel": (_("By channel"), _("Channel")),
+        "by_business_channel": (_("By business channel"), _("Business channel")),
+        "by_province": (_("By province"), _("Province")),
     }
 
 
+def breakdown_titles() -> dict:
+    return {key: title for key, (title, _column) in _breakdown_texts().items()}
+
+
+def breakdown_columns() -> dict:
+    """What each breakdown's first column lists (its heading on the page)."""
+    return {key: column for key, (_title, column) in _breakdown_texts().items()}
+
+
+def csv_header() -> list[str]:
+    """The CSV's columns, in the page's language: one kind of value each."""
+    return [
+        _("Period"),
+        _("Figure"),
+        pgettext("statistics csv", "Item"),
+        _("Number of complaints"),
+        pgettext("statistics csv", "Rate (%)"),
+        pgettext("statistics csv", "Withheld"),
+    ]
+
+
 def csv_text(row: PublishedStatistics) -> str:
-    """The period's published figures as CSV (UTF-8 with a BOM): one line per figure, small cells withheld."""
+    """The period's published figures as tidy CSV (UTF-8 with a BOM): one line per figure; a count is a whole
+    number, a rate a number of percent, and a withheld cell has neither, only its marker ("< 5" or "withheld")
+    in the withheld column. Written through the exports' formula escape (portal.tabular.neutralise_formula)."""
     figures = row.figures
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Period"), _("Figure"), _("Value"), _("Number of complaints")])
+    writer = csv.writer(buffer, lineterminator="\r\n")
     label = figures["period"]["label"]
-    writer.writerow([label, _("Total"), "", figures["total"]])
-    writer.writerow([label, _("Closed"), "", figures["closed"]])
-    writer.writerow([label, _("On-time rate"), "", on_time_rate(figures) or "—"])
+    rate = on_time_rate(figures)
+    if rate is not None:
+        rate_cells = [rate.rstrip("%"), ""]
+    else:
+        rate_cells = ["", SUPPRESSED if figures["closed"] < SMALL_CELL else pgettext("statistics cell", "withheld")]
+    lines = [
+        csv_header(),
+        [label, _("Total"), "", figures["total"], "", ""],
+        [label, _("Closed"), "", figures["closed"], "", ""],
+        [label, _("On-time rate"), "", "", *rate_cells],
+    ]
     titles = breakdown_titles()
     for key in BREAKDOWNS:
-        for value, text in breakdown_rows(figures, key):
-            writer.writerow([label, titles[key], value, text])
+        for _code, item, text, count in breakdown_cells(figures, key):
+            lines.append(
+                [label, titles[key], item, "" if count is None else count, "", "" if count is not None else text]
+            )
+    for line in lines:
+        writer.writerow([neutralise_formula(value) for value in line])
     return "\ufeff" + buffer.getvalue()
 
 

@@ -113,9 +113,6 @@ EXPORT_COLUMNS = (
     ("desired_outcome", "诉求"),
     ("root_cause", "原因分析"),
 )
-# Numbers that identify (a phone, an ID or policy number, a reference): always text, never a number a
-# spreadsheet rounds (an 18-digit ID read as 1.1010519491231E+017).
-EXPORT_IDENTIFIERS = ("regulator_ref", "phone", "id_number", "policy_number")
 # Free text a complainant or a handler wrote: in a masked export scrubbed of phone, ID and card numbers and
 # email addresses (portal.privacy.scrub_text).
 EXPORT_FREE_TEXT = ("description", "desired_outcome", "root_cause")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from .. import pagecache
 from ..display import is_elderly
-from ..i18n import missing_english
+from ..i18n import missing_english, written_in_chinese
 from ..models import province_label
 from ..phones import display_phone
 from ..privacy import mask_phone
@@ -43,6 +43,12 @@ def masked_phone(value: str) -> str:
 @register.filter
 def province(value: str) -> str:
     return province_label(value)
+
+
+@register.filter
+def chinese_text(value: str) -> bool:
+    """`{% if text|chinese_text %}`: the text holds Chinese characters (portal.i18n.written_in_chinese)."""
+    return written_in_chinese(value)
 
 
 @register.inclusion_tag("includes/untranslated_note.html")

@@ -87,6 +87,31 @@ def test_the_read_aloud_button_speaks_the_main_content_where_the_browser_can(dem
     context.close()
 
 
+@pytest.mark.parametrize(
+    ("path", "locale", "seen", "unseen"),
+    [
+        ("/complaints/new/", "zh-CN", "联系电话", "此项请留空"),
+        ("/en/complaints/new/", "en-US", "Phone number", "Leave this field empty"),
+    ],
+)
+def test_read_aloud_speaks_only_what_is_visible_never_the_hidden_anti_spam_field(
+    demo_site, live_server, browser, path, locale, seen, unseen
+):
+    context = elderly_phone(browser, live_server, locale)
+    page = context.new_page()
+    page.add_init_script(
+        """window.__spoken = [];
+        window.speechSynthesis.speak = (utterance) => { window.__spoken.push(utterance.text); };"""
+    )
+    page.goto(live_server.url + path)
+    assert unseen in page.locator("#main").text_content()  # the field is there, for robots
+    page.locator("[data-read-aloud]").click()
+    spoken = page.evaluate("() => window.__spoken")[0]
+    assert seen in spoken
+    assert unseen not in spoken
+    context.close()
+
+
 def test_the_read_aloud_button_stays_hidden_where_the_browser_cannot_speak(demo_site, live_server, browser):
     context = elderly_phone(browser, live_server, "zh-CN")
     page = context.new_page()

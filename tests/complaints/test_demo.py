@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_has_complaints_in_every_status_and_loading_twice_changes_nothing(settings):
     settings.PORTAL_SMS_BACKEND = "memory"
     MemorySMSBackend.outbox = []
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--demo-site", stdout=io.StringIO())
     statuses = set(Complaint.objects.values_list("status", flat=True))
     assert statuses == set(Status.values)
     today = timezone.localdate()
@@ -24,7 +24,7 @@ def test_demo_has_complaints_in_every_status_and_loading_twice_changes_nothing(s
         Complaint.objects.filter(extensions=2).exists() and Complaint.objects.filter(review_of__isnull=False).exists()
     )
     counts = (Complaint.objects.count(), ComplaintEvent.objects.count())
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--demo-site", stdout=io.StringIO())
     assert (Complaint.objects.count(), ComplaintEvent.objects.count()) == counts
     assert MemorySMSBackend.outbox == []
 
@@ -32,7 +32,7 @@ def test_demo_has_complaints_in_every_status_and_loading_twice_changes_nothing(s
 def test_the_demo_has_one_complaint_of_each_kind_the_reports_must_show():
     from portal.models import Branch
 
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--demo-site", stdout=io.StringIO())
     by_key = {complaint.idempotency_key: complaint for complaint in Complaint.objects.all()}
     late = by_key["demo:overdue"]
     assert late.late_since is not None and late.events.filter(action="late").exists()

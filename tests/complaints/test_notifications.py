@@ -59,16 +59,16 @@ def test_every_step_of_the_workflow_queues_its_message_in_the_complainants_langu
         )
         assert _templates(complaint)[-1] == "complaint.accepted"
         services.extension_grant(request=request, actor=senior)
-        assert "Reason: we need the call recording. New date: Dec. 2, 2026." in _last_text(complaint)
+        assert "Reason: we need the call recording. New date: 2 December 2026." in _last_text(complaint)
         services.complaint_pause(complaint=complaint, actor=supervisor, reason="a medical appraisal")
         assert "waits for an outside appraisal: a medical appraisal" in _last_text(complaint)
         # The appraisal is back four days later; the later steps are dated that day (a step is never dated before
         # the clock's previous one).
         with time_machine.travel("2026-11-06 10:00 +08:00", tick=False):
             services.complaint_resume(complaint=complaint, actor=supervisor)
-            assert "the clock runs again. New date: Dec. 6, 2026." in _last_text(complaint)
+            assert "the clock runs again. New date: 6 December 2026." in _last_text(complaint)
             services.complaint_restart(complaint=complaint, actor=supervisor, note="a new letter from the bank")
-            assert "by Nov. 21, 2026." in _last_text(complaint)
+            assert "by 21 November 2026." in _last_text(complaint)
             _decide(complaint, supervisor)
             decided = _last_text(complaint)
             services.complaint_reopen(complaint=complaint, actor=supervisor, reason="the decision missed a claim")
@@ -85,7 +85,7 @@ def test_every_step_of_the_workflow_queues_its_message_in_the_complainants_langu
     ]
     # The decision names where to read it, the remedies (with the review's last day) and the regulator's route.
     assert "Upheld" in decided and "Track a complaint" in decided
-    assert "Review by the superior unit (ask by Dec. 6, 2026), Mediation" in decided and "12378" in decided
+    assert "Review by the superior unit (ask by 6 December 2026), Mediation" in decided and "12378" in decided
     assert all(
         text.startswith("【示例人寿】") for text in Message.objects.filter(channel="sms").values_list("text", flat=True)
     )

@@ -39,7 +39,7 @@ def test_chinese_mobiles_landlines_and_service_numbers_are_accepted(raw, stored)
     assert normalize_phone(raw) == stored
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "1381234567", "abc", "2" * 40, "13812345678\x00", "+1 202 555"])
+@pytest.mark.parametrize("raw", ["", "12345", "1381234567", "abc", "2" * 40, "13812345678\x00", "+86 138 1234"])
 def test_invalid_phone_numbers_are_refused_with_a_clear_message(raw):
     with pytest.raises(ValidationError) as info:
         normalize_phone(raw)
@@ -47,6 +47,36 @@ def test_invalid_phone_numbers_are_refused_with_a_clear_message(raw):
         assert "valid Chinese phone number" in info.value.messages[0]
     with translation.override("zh-hans"):
         assert "请输入有效的中国大陆电话号码" in info.value.messages[0]
+
+
+@pytest.mark.parametrize("raw", ["+1 202 555", "+44 7700 9001", "0044 20 7946", "+999 1234 5678"])
+def test_a_mistyped_number_abroad_is_told_how_to_write_an_international_number(raw):
+    with pytest.raises(ValidationError) as info:
+        normalize_phone(raw)
+    with translation.override("en"):
+        message = info.value.messages[0]
+        assert message.startswith("Enter a valid international phone number: + and the country code")
+        assert "Chinese" not in message
+    with translation.override("zh-hans"):
+        assert info.value.messages[0].startswith("请输入有效的境外电话号码")
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"), [("+852 6123 4567", "+85261234567"), ("0044 20 7946 0958", "+442079460958")]
+)
+def test_numbers_abroad_with_their_country_code_are_accepted(raw, stored):
+    assert normalize_phone(raw) == stored
+
+
+@pytest.mark.django_db
+def test_the_chinese_message_and_the_forms_help_name_numbers_abroad(client):
+    with pytest.raises(ValidationError) as info:
+        normalize_phone("12345")
+    with translation.override("en"):
+        assert "A number outside mainland China starts with + and its country code" in info.value.messages[0]
+    assert "write + and the country code first, e.g. +852 6123 4567" in client.get("/en/complaints/new/").text
+    for path in ("/en/reception/cancel/", "/reception/cancel/"):
+        assert "+852 6123 4567" in client.get(path).text, path
 
 
 def test_stored_numbers_are_displayed_in_national_format():

@@ -3,6 +3,7 @@ search results kept out of the index, a description and Open Graph per page."""
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -99,6 +100,20 @@ def test_page_types_have_their_own_description_and_open_graph(site):
         assert f'<meta property="og:url" content="https://consumer.example{path}"' in html, path
         assert f'<meta property="og:description" content="{description}"' in html, path
     assert len(descriptions) == 7
+
+
+def test_public_pages_name_a_real_share_image_by_its_absolute_address(site):
+    for path in ("/", "/en/", "/notices/", "/en/complaints/new/", "/statistics/"):
+        html = site.get(path).text
+        image = re.search(r'<meta property="og:image" content="([^"]+)"', html).group(1)
+        assert image.startswith("https://consumer.example/static/img/og-image"), path
+        assert '<meta property="og:image:width" content="1200">' in html
+        assert re.search(r'<meta property="og:image:alt" content="[^"]+"', html), path
+    # The file is a real 1200 × 630 PNG among the static files (tests serve no static files themselves).
+    from django.contrib.staticfiles import finders
+
+    body = Path(finders.find("img/og-image.png")).read_bytes()
+    assert body.startswith(b"\x89PNG") and body[16:24] == (1200).to_bytes(4, "big") + (630).to_bytes(4, "big")
 
 
 def test_a_language_link_on_an_odd_english_address_stays_on_the_site(site):

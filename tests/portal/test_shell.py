@@ -7,7 +7,7 @@ import pytest
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.core.exceptions import SuspiciousOperation
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, OperationalError
 from django.test import Client, RequestFactory
 
@@ -134,12 +134,29 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
 
 
 def test_load_demo_twice_changes_nothing():
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--demo-site", stdout=io.StringIO())
     profile_stamp = SiteProfile.objects.get().updated_at
     branches = list(Branch.objects.values())
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--demo-site", stdout=io.StringIO())
     assert SiteProfile.objects.get().updated_at == profile_stamp
     assert list(Branch.objects.values()) == branches
+
+
+def test_load_demo_refuses_with_debug_off_and_says_how_to_run_it_on_a_demo_site_on_purpose(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError) as refusal:
+        call_command("load_demo", stdout=io.StringIO())
+    assert "DEBUG is off" in str(refusal.value) and "--demo-site" in str(refusal.value)
+    assert not SiteProfile.objects.exists() and not Branch.objects.exists()
+
+
+def test_english_page_notes_no_fallback_where_a_text_is_empty_in_both_languages(client_with_demo):
+    # The head office has no transit directions in either language: its card is all English.
+    assert not Branch.objects.get(slug="head-office").transit_zh_hans
+    text = client_with_demo.get("/en/contact/").text
+    card = text[text.index('id="branch-head-office"') : text.index("</li>", text.index('id="branch-head-office"'))]
+    assert "Head Office" in card and "This text is only available in Chinese." not in card
+    assert "This text is only available in Chinese." not in text
 
 
 def test_english_page_notes_text_that_falls_back_to_chinese(client_with_demo):

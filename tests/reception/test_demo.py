@@ -37,3 +37,21 @@ def test_the_reception_loader_is_registered_for_load_demo():
     from portal import registry
 
     assert any(loader.name == "reception" and loader.order == 40 for loader in registry.demo_loaders)
+
+
+def test_load_demo_keeps_last_years_days_for_the_archive_with_the_moved_ones_and_their_reasons(db, client):
+    with time_machine.travel("2026-11-21 10:00 +0800", tick=False):
+        load_demo()
+        last_year = ReceptionDay.objects.filter(date__year=2025)
+        assert {slug: last_year.filter(branch__slug=slug).count() for slug in ("beijing", "jiangsu", "hunan")} == {
+            "beijing": 12,
+            "jiangsu": 12,
+            "hunan": 12,
+        }
+        moved = last_year.get(branch__slug="hunan", date=date(2025, 7, 24))
+        assert moved.moved_from == date(2025, 7, 17) and "暴雨" in moved.status_reason_zh_hans
+        assert "rainstorm" in moved.status_reason_en
+        page = client.get("/en/reception/archive/2025/").content.decode()
+        assert "Moved from 17 July 2025." in page and "red rainstorm warning" in page
+        assert "Wang Qiang (王强), General Manager" in page
+        assert 'href="/en/reception/archive/2025/"' in client.get("/en/reception/archive/2023/").content.decode()

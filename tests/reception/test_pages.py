@@ -164,3 +164,15 @@ def timezone_aware(day):
     from zoneinfo import ZoneInfo
 
     return datetime.combine(day, time(0), tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_the_home_lists_each_branchs_next_day_soonest_first_and_the_elderly_home_shows_the_soonest(make_day, client):
+    make_day(day=date(2026, 12, 9))  # Beijing, first in branch order
+    make_day("jiangsu", day=date(2027, 1, 12), receptionist="李明")
+    make_day("hunan", day=date(2026, 12, 3), receptionist="王芳")
+    text = client.get("/en/").content.decode()
+    positions = [text.index(day) for day in ("3 December 2026", "9 December 2026", "12 January 2027")]
+    assert positions == sorted(positions)
+    client.cookies["display_mode"] = "elderly"
+    elderly = client.get("/en/").content.decode()
+    assert "Hunan Branch · Thursday, 3 December 2026" in elderly

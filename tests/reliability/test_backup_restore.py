@@ -42,7 +42,7 @@ def _admin_sql(dsn: str, *statements: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_dump_and_restore_keep_complaints_events_and_attachment_records(tmp_path):
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--demo-site", stdout=io.StringIO())
     settings_dict = connection.settings_dict
     source = (
         f"postgresql://{settings_dict['USER']}:{settings_dict['PASSWORD']}@{settings_dict['HOST']}:"

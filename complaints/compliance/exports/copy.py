@@ -107,8 +107,6 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
         "outcome": _sql_labels("{}", outcomes, cell, "''"),
         "remediation_state": _sql_labels("{}", REMEDIATION_LABELS, cell, "''"),
     }
-    # Identifiers made only of digits keep a trailing tab in CSV (rows.csv_cells): spreadsheets read them as text.
-    digits_text = "CASE WHEN {} ~ '^[0-9]+$' THEN {} || chr(9) ELSE {} END" if csv else "{}"
     masked = {
         "name": (sql_mask_name("{}"), {}),
         "phone": (sql_mask_phone("{}"), {"plain": True}),
@@ -122,8 +120,6 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
         if field in masked:
             template, options = masked[field]
             cells.append((field, template, options))
-        elif field == "regulator_ref":
-            cells.append((field, cell(digits_text.replace("{}", "{}")), None))
         else:
             cells.append((field, inner[field] if field in inner else cell(text(field)), None))
     return cells

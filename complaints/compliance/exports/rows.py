@@ -19,7 +19,7 @@ from portal.tabular import csv_stream, xlsx_write
 
 from ...models import Outcome, RemediationItem, Status
 from ..vocabulary import EXPORT_COLUMNS as COLUMNS
-from ..vocabulary import EXPORT_IDENTIFIERS, ON_TIME_LABELS, REMEDIATION_LABELS, SHORT_LABELS
+from ..vocabulary import ON_TIME_LABELS, REMEDIATION_LABELS, SHORT_LABELS
 from .filters import ExportRefused
 
 CHUNK_SIZE = 2000
@@ -109,13 +109,10 @@ def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
         ]
 
 
-IDENTIFIER_INDEXES = [index for index, (field, _heading) in enumerate(COLUMNS) if field in EXPORT_IDENTIFIERS]
-
-
 def csv_cells(row: list) -> list:
-    """A row as CSV text: moments "2024-03-01 08:30", days "2024-03-01", nothing for none; an identifier made
-    only of digits gets a trailing tab, so that LibreOffice and Excel keep it as text (all 18 digits of an ID,
-    the leading 0 of a landline) instead of rounding it as a number."""
+    """A row as CSV text: moments "2024-03-01 08:30", days "2024-03-01", nothing for none. Every value is plain:
+    an identifier is written as it is (a reader keeps it as text by reading the column as text, docs/compliance.md);
+    the only change csv_stream makes is the formula escape (portal.tabular.neutralise_formula)."""
     cells = []
     for value in row:
         if isinstance(value, datetime):
@@ -125,9 +122,6 @@ def csv_cells(row: list) -> list:
         elif value is None:
             value = ""
         cells.append(value)
-    for index in IDENTIFIER_INDEXES:
-        if isinstance(cells[index], str) and cells[index].isascii() and cells[index].isdigit():
-            cells[index] += "\t"
     return cells
 
 

@@ -50,7 +50,15 @@ class ExportForm(forms.Form):
     start = forms.DateField(label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     file_format = forms.ChoiceField(
-        label=_("Format"), choices=[(value, value.upper()) for value in FORMATS], initial="xlsx"
+        label=_("Format"),
+        choices=[(value, value.upper()) for value in FORMATS],
+        initial="xlsx",
+        help_text=_(
+            "XLSX for a spreadsheet (Excel, WPS, LibreOffice): phone, ID and policy numbers stay text, all their "
+            "digits kept. CSV for a program: plain values, read every column as text (in pandas: read_csv with "
+            "dtype=str); a spreadsheet opening a CSV rounds an 18-digit ID. A value starting with = + - or @ gets "
+            "a leading ' so that no spreadsheet runs it as a formula."
+        ),
     )
     unmasked = forms.BooleanField(
         label=_("Include phone, ID number and email in full"),

@@ -1,5 +1,8 @@
 """Load demo content in both languages. Idempotent: a second run changes nothing.
 
+Refused when DEBUG is off (a production configuration) unless given --demo-site: the demo's complaints and
+published statistics cannot be taken back out of the append-only records.
+
 Each app adds its part through portal.registry.register_demo_loader; this command runs them in order.
 """
 
@@ -19,12 +22,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--demo-site",
+            action="store_true",
+            help="Load the demo even though DEBUG is off: for a site that is a demo on purpose (and for the tests).",
+        )
+        parser.add_argument(
             "--with-admin",
             action="store_true",
             help="Also create a demo superuser 'admin' (only with DJANGO_DEBUG=1 or the SQLite database).",
         )
 
-    def handle(self, *args, with_admin=False, **options):
+    def handle(self, *args, with_admin=False, demo_site=False, **options):
+        if not settings.DEBUG and not demo_site:
+            raise CommandError(
+                "Refused: DEBUG is off, so this looks like a production site, and the demo would add invented "
+                "complaints, bookings and published statistics that the append-only records then keep for good. "
+                "Run it with DJANGO_DEBUG=1 for local development, or pass --demo-site if this site is a demo "
+                "on purpose."
+            )
         with transaction.atomic():
             demo.load(self.stdout)
             for loader in registry.demo_loaders:

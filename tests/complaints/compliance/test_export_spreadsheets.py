@@ -1,5 +1,6 @@
-"""Exports that spreadsheet programs keep intact: date cells, the added columns, identifiers that stay text
-in LibreOffice (one headless conversion), free text scrubbed in masked exports."""
+"""Exports that spreadsheet programs keep intact: date cells, the added columns, plain CSV values that pandas
+reads as the docs say, identifiers that stay text when LibreOffice opens the workbook (one headless conversion),
+free text scrubbed in masked exports."""
 
 import csv
 import io
@@ -7,6 +8,7 @@ import shutil
 import subprocess
 from datetime import date, datetime, timedelta
 
+import pandas
 import pytest
 import time_machine
 from django.utils import timezone
@@ -96,22 +98,48 @@ def test_a_masked_export_scrubs_numbers_and_addresses_from_free_text(closed_comp
     assert dict(zip(_headings(), unmasked[1], strict=True))["投诉内容"] == NARRATIVE
 
 
-def test_an_unmasked_csv_opened_by_libreoffice_keeps_the_18_digit_id_and_the_leading_zeros(closed_complaint, tmp_path):
-    path = _export(tmp_path, "csv", user=closed_complaint, masked=False)
+def test_an_unmasked_csv_holds_plain_values_with_only_the_formula_escape(closed_complaint, tmp_path):
+    rows = list(
+        csv.reader(
+            io.StringIO(_export(tmp_path, "csv", user=closed_complaint, masked=False).read_bytes().decode("utf-8-sig"))
+        )
+    )
+    row = dict(zip(_headings(), rows[1], strict=True))
+    assert row["证件号码"] == ID_NUMBER and row["保单号"] == "00012345678901" and row["联系电话"] == "13812345678"
+    assert not any(cell.endswith("\t") or cell.startswith("\t") for cell in rows[1])
+
+
+def test_pandas_reading_the_csv_as_the_docs_say_keeps_the_18_digit_id_and_the_leading_zeros(closed_complaint, tmp_path):
+    for masked in (False, True):
+        path = _export(tmp_path, "csv", user=closed_complaint, masked=masked)
+        # docs/compliance.md, "Reading the exports in a program".
+        frame = pandas.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        row = frame.iloc[0]
+        if masked:
+            assert row["证件号码"] == "1101**********0018"
+        else:
+            assert (
+                row["证件号码"] == ID_NUMBER and row["保单号"] == "00012345678901" and row["联系电话"] == "13812345678"
+            )
+
+
+def test_libreoffice_opening_the_xlsx_export_keeps_the_18_digit_id_and_the_leading_zeros(closed_complaint, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, ".ci/install-system installs libreoffice-calc-nogui"
+    if not soffice:
+        pytest.skip("LibreOffice is not installed (.ci/install-system installs libreoffice-calc-nogui)")
+    path = _export(tmp_path, "xlsx", user=closed_complaint, masked=False)
     profile = tmp_path / "profile"
+    # LibreOffice reads the workbook and writes what it read as CSV (its filter writes cells as they are shown).
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx", "--outdir",
-         str(tmp_path / "out"), str(path)],
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",
+         "--outdir", str(tmp_path / "out"), str(path)],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
-    sheet = load_workbook(tmp_path / "out" / "export.xlsx").active
-    row = dict(zip(_headings(), [cell.value for cell in sheet[2]], strict=True))
-    assert str(row["证件号码"]).strip() == ID_NUMBER
-    assert str(row["保单号"]).strip() == "00012345678901"
-    assert str(row["联系电话"]).strip() == "13812345678"
-    assert all(isinstance(row[name], str) for name in ("证件号码", "保单号", "联系电话"))
+    rows = list(csv.reader(io.StringIO((tmp_path / "out" / "export.csv").read_text(encoding="utf-8"))))
+    row = dict(zip(_headings(), rows[1], strict=True))
+    assert row["证件号码"] == ID_NUMBER
+    assert row["保单号"] == "00012345678901"
+    assert row["联系电话"] == "13812345678"
 
 
 def test_remediation_state_is_done_once_every_item_ended(closed_complaint, tmp_path):
@@ -124,3 +152,13 @@ def test_remediation_state_is_done_once_every_item_ended(closed_complaint, tmp_p
         )
     sheet = load_workbook(_export(tmp_path, "xlsx")).active
     assert dict(zip(_headings(), [cell.value for cell in sheet[2]], strict=True))["整改状态"] == "已整改"
+
+
+def test_the_export_page_says_which_format_keeps_identifiers_for_which_reader(make_user, client):
+    from django.urls import reverse
+
+    client.force_login(make_user("officer", groups=[roles.COMPLIANCE_OFFICER]))
+    page = client.get(reverse("admin:complaints_compliance_export")).content.decode()
+    assert "XLSX for a spreadsheet (Excel, WPS, LibreOffice)" not in page  # the admin is in Chinese
+    assert "用电子表格（Excel、WPS、LibreOffice）打开请选 XLSX" in page and "dtype=str" in page
+    assert "以 = + - 或 @ 开头的内容前加一个 '" in page.replace("&#x27;", "'")

@@ -1,16 +1,19 @@
 """Public statistics: published periods only, as snapshots that later imports do not change, small cells
 withheld, no personal data, both languages, the CSV, corrections as new versions, who may publish."""
 
+import csv
+import io
 import re
 from datetime import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.utils import timezone
 
 from complaints.compliance.importer import complaint_import
-from complaints.compliance.models import PublishedStatistics
+from complaints.compliance.models import ExportLog, PublishedStatistics
 from complaints.compliance.reports import Period
 from complaints.compliance.statistics import shown, statistics_publish
 from portal import pagecache
@@ -43,6 +46,42 @@ def test_a_published_year_shows_its_total_in_both_languages_and_withholds_small_
     assert "安徽" in chinese and "Anhui" in english
     for personal in ("李明", "赵雷", "孙丽", "13800000001", "王芳", "13900001111", "代理人夸大收益"):
         assert personal not in chinese and personal not in english
+
+
+def test_the_page_writes_its_dates_in_its_languages_style_and_names_each_breakdowns_column(client):
+    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    call_command("publish_statistics", "--year", "2023")
+    chinese, english = _text(client.get("/statistics/2023/")), _text(client.get("/en/statistics/2023/"))
+    assert "Received from 1 January 2023 to 31 December 2023" in english and "published 21 November 2026" in english
+    assert "2023年1月1日" in chinese and "2023年12月31日" in chinese and "2026年11月21日" in chinese
+    assert "2023-01-01" not in english + chinese and "Nov. 21" not in english
+    for heading in ("Category", "Channel", "Business channel", "Province"):
+        assert f'<th scope="col">{heading}</th>' in english
+    assert ">Value<" not in english
+
+
+def test_the_append_only_records_refuse_a_change_saying_the_record_cannot_change():
+    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    published = statistics_publish(period=Period(2023))
+    log = ExportLog.objects.create(via="command", filters={}, file_format="csv", rows=15, masked=True)
+    for record in (published, log):
+        with pytest.raises(PermissionError, match="This record cannot be changed"):
+            record.save()
+        with pytest.raises(PermissionError, match="This record cannot be deleted"):
+            record.delete()
+    statements = [
+        "UPDATE complaints_publishedstatistics SET note = 'x'",
+        "DELETE FROM complaints_publishedstatistics",
+        "UPDATE complaints_exportlog SET rows = 0",  # a table without a note
+        "DELETE FROM complaints_exportlog",
+    ]
+    for statement in statements:
+        with pytest.raises(Exception) as refusal, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+        message = str(refusal.value)
+        assert message.startswith("This record cannot be changed or deleted:"), (statement, message)
+        assert "append-only" in message and "has no field" not in message
+    assert PublishedStatistics.objects.get().note == "" and ExportLog.objects.get().rows == 15
 
 
 def test_complaints_imported_later_into_a_published_year_change_nothing_on_the_page(client):
@@ -90,6 +129,24 @@ def test_the_csv_and_the_sitemap_carry_the_published_period(client):
     assert "/statistics/2023-q1/" in sitemap and "/en/statistics/" in sitemap
     assert client.get("/statistics/2023-q2/").status_code == 404
     assert client.get("/statistics/nonsense/").status_code == 404
+
+
+def test_the_csv_is_tidy_with_one_kind_of_value_per_column_and_headers_in_the_pages_language(client):
+    complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
+    call_command("publish_statistics", "--year", "2023")
+    english = list(csv.reader(io.StringIO(client.get("/en/statistics/2023.csv").content.decode("utf-8-sig"))))
+    assert english[0] == ["Period", "Figure", "Item", "Number of complaints", "Rate (%)", "Withheld"]
+    chinese = list(csv.reader(io.StringIO(client.get("/statistics/2023.csv").content.decode("utf-8-sig"))))
+    assert chinese[0] == ["期间", "指标", "分项", "投诉件数", "比率（%）", "不公布说明"]
+    body = english[1:]
+    assert all(line[3] == "" or line[3].isdigit() for line in body)  # counts only: no "92.2%", no "< 5"
+    assert all(line[4] == "" or re.fullmatch(r"\d+\.\d", line[4]) for line in body)  # a rate, in percent
+    assert all(line[5] in ("", "< 5", "withheld") for line in body)
+    # A line holds a count, a rate or a marker: never two, never none.
+    assert all(sum(bool(cell) for cell in line[3:]) == 1 for line in body)
+    assert any(line[5] == "< 5" for line in body)
+    on_time = next(line for line in body if line[1] == "On-time rate")
+    assert on_time[3] == "" and (on_time[4] or on_time[5])
 
 
 def test_the_command_refuses_a_year_out_of_range_and_an_unknown_user():
