@@ -18,7 +18,12 @@ def _decided_status_page(supervisor, decision: str, prefix: str) -> str:
     complaint = register(supervisor, phone="13912345678")
     services.complaint_accept(complaint=complaint, actor=supervisor)
     services.complaint_decide(
-        complaint=complaint, actor=supervisor, decision=decision, outcome="upheld", reliefs=["claim_paid"], remedies=["review"]
+        complaint=complaint,
+        actor=supervisor,
+        decision=decision,
+        outcome="upheld",
+        reliefs=["claim_paid"],
+        remedies=["review"],
     )
     client = Client()
     look_up(client, complaint.tracking_number, "13912345678", prefix)

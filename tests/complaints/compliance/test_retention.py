@@ -150,7 +150,13 @@ def test_a_dry_run_changes_nothing_and_the_command_reports_what_it_did(complaint
             out.getvalue()
         )
         # Running it again finds nothing left to do; the task runs the same policy.
-        assert retention_task.call() == {"anonymised": 0, "on_hold": 1, "files": 0, "bookings": 0, "account-requests": 0}
+        assert retention_task.call() == {
+            "anonymised": 0,
+            "on_hold": 1,
+            "files": 0,
+            "bookings": 0,
+            "account-requests": 0,
+        }
 
 
 def test_lifting_a_legal_hold_lets_retention_anonymise_the_complaint_and_both_are_in_the_event_log(
