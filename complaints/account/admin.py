@@ -32,6 +32,7 @@ class _Handled(DeclaredFiltersOnly, admin.ModelAdmin):
 class CallbackAdmin(_Handled):
     list_display = ("number_link", "created_at", "preferred_time", "language", "status", "outcome", "complaint")
     list_filter = ("status", "outcome", "language")
+    date_hierarchy = "created_at"
     search_fields = ("=number",)
     ordering = ("status", "created_at")
 
@@ -65,6 +66,7 @@ class StillOpen(admin.SimpleListFilter):
 class DataRequestAdmin(_Handled):
     list_display = ("number_link", "kind", "received_at", "due_on", "status", "answered_at", "on_time")
     list_filter = (StillOpen, "status", "kind")
+    date_hierarchy = "received_at"
     search_fields = ("=number",)
 
     @admin.display(description=_("request number"), ordering="number")

@@ -22,7 +22,8 @@ from portal.audit import PersonalDataSeen
 from portal.beijing import day_start
 from portal.tabular import xlsx_write
 
-from ...models import Category, Complaint, Outcome, Source
+from ...account.requests import data_requests_in_time
+from ...models import Callback, CallbackStatus, Category, Complaint, Outcome, Source
 from ..models import ExportLog, ReviewItem, ReviewOpinion
 from ..reports import Period, complaint_report, received_in
 from .weights import current_weights
@@ -62,20 +63,24 @@ FIGURE_LABELS = {
     "mediation": gettext_lazy("Disputes mediated"),
     "campaigns_published": gettext_lazy("Campaigns published"),
     "notices_published": gettext_lazy("Education notices published"),
-    "satisfaction": gettext_lazy("Satisfaction of complainants"),
+    "satisfaction": gettext_lazy("Satisfaction of complainants (average score, 1 to 5)"),
+    "satisfaction_responses": gettext_lazy("Satisfaction answers"),
     "first_contact_resolution": gettext_lazy("Resolved at first contact"),
     "complaints_elderly_mode": gettext_lazy("Complaints filed in the elderly-friendly mode"),
     "complaints_english": gettext_lazy("Complaints filed in English"),
     "call_backs_answered": gettext_lazy("Call backs answered"),
+    "call_backs_waiting": gettext_lazy("Call backs still waiting"),
     "full_data_views": gettext_lazy("Personal data seen in full"),
     "exports": gettext_lazy("Exports of complaint data"),
     "exports_unmasked": gettext_lazy("Exports with personal data unmasked"),
     "personal_data_requests_on_time": gettext_lazy("Personal-data requests answered in time"),
+    "personal_data_requests": gettext_lazy("Personal-data requests received"),
 }
 
 UNIT_LABELS = {
     "count": gettext_lazy("count"),
     "percent": "%",
+    "score": gettext_lazy("score"),
     "per_100m_premium": gettext_lazy("per ¥100m premium"),
     "per_10k_policies": gettext_lazy("per 10,000 policies"),
 }
@@ -161,7 +166,7 @@ def _sales_conduct(year: int, report: dict) -> list[dict]:
         _figure(
             "sales_complaints_per_agent",
             None,
-            reason=_missing(_("the agent or partner who sold the policy a complaint is about (the account issue)")),
+            reason=_missing(_("the agent or partner who sold the policy a complaint is about")),
         ),
         _figure(
             "reviews_marketing",
@@ -232,11 +237,11 @@ def _dispute_resolution(year: int, report: dict) -> list[dict]:
         _figure(
             "on_time_rate_platform",
             None,
-            reason=_missing(_("complaints forwarded by the dispute-resolution platform (the dispute issue)")),
+            reason=_missing(_("complaints forwarded by the national complaint platform")),
         ),
         _figure("review_request_rate", _percent(reviews, decided), "percent", None, _("No complaint was decided.")),
         _figure("reviews_overturned", overturned),
-        _figure("mediation", None, reason=_missing(_("mediation of disputes (the dispute issue)"))),
+        _figure("mediation", None, reason=_missing(_("mediation of disputes"))),
     ]
 
 
@@ -262,12 +267,24 @@ def _education(year: int) -> list[dict]:
 
 def _service(year: int, report: dict) -> list[dict]:
     received = received_in(Period(year))
+    start, end = _year_range(year)
     return [
-        _figure("satisfaction", None, reason=_missing(_("complainants' satisfaction (the protection issue)"))),
+        _figure(
+            "satisfaction",
+            report["satisfaction"]["average"],
+            "score",
+            _complaints_link(year),
+            _("No complainant answered the satisfaction survey for the year's complaints."),
+        ),
+        _figure(
+            "satisfaction_responses",
+            report["satisfaction"]["responses"],
+            source=_complaints_link(year),
+        ),
         _figure(
             "first_contact_resolution",
             None,
-            reason=_missing(_("whether a complaint was resolved at first contact (the protection issue)")),
+            reason=_missing(_("whether a complaint was resolved at first contact")),
         ),
         _figure(
             "complaints_elderly_mode",
@@ -277,8 +294,13 @@ def _service(year: int, report: dict) -> list[dict]:
         _figure("complaints_english", received.filter(language="en").count(), source=_complaints_link(year)),
         _figure(
             "call_backs_answered",
-            None,
-            reason=_missing(_("call-back requests and when they were answered (the protection issue)")),
+            Callback.objects.filter(created_at__gte=start, created_at__lt=end, status=CallbackStatus.DONE).count(),
+            source=_link("admin:complaints_callback_changelist", "created_at", year),
+        ),
+        _figure(
+            "call_backs_waiting",
+            Callback.objects.filter(created_at__gte=start, created_at__lt=end, status=CallbackStatus.WAITING).count(),
+            source=_link("admin:complaints_callback_changelist", "created_at", year, status="waiting"),
         ),
     ]
 
@@ -286,6 +308,7 @@ def _service(year: int, report: dict) -> list[dict]:
 def _personal_information(year: int) -> list[dict]:
     start, end = _year_range(year)
     exports = ExportLog.objects.filter(at__gte=start, at__lt=end)
+    requests = data_requests_in_time(date(year, 1, 1), date(year + 1, 1, 1))
     export_log = "admin:complaints_exportlog_changelist"
     return [
         _figure(
@@ -299,8 +322,15 @@ def _personal_information(year: int) -> list[dict]:
         ),
         _figure(
             "personal_data_requests_on_time",
-            None,
-            reason=_missing(_("requests to see, correct or delete personal data (the account issue)")),
+            requests["rate"],
+            "percent",
+            _link("admin:complaints_datarequest_changelist", "received_at", year),
+            _("No request about personal data was answered for the year."),
+        ),
+        _figure(
+            "personal_data_requests",
+            requests["received"],
+            source=_link("admin:complaints_datarequest_changelist", "received_at", year),
         ),
     ]
 

@@ -277,3 +277,35 @@ def test_the_complaint_form_records_the_elderly_friendly_mode_its_sender_had_on(
     client.post("/complaints/new/", valid_data(form_token(client), name="王五", phone="138 1234 5679"))
     recorded = dict(Complaint.objects.values_list("name", "filed_in_elderly_mode"))
     assert recorded == {"李四": False, "王五": True}
+
+
+def test_satisfaction_call_backs_and_personal_data_requests_are_figures_once_the_portal_records_them(make_user):
+    """The 消费者服务 and 个人信息保护 elements read the satisfaction answers, the call backs and the data requests."""
+    from complaints.account import requests as account
+    from tests.complaints.factories import register
+
+    handler = make_user("handler", groups=[roles.COMPLAINT_HANDLER, roles.SUPERVISOR])
+    complaint = register(handler, phone="13812345678")
+    services.complaint_accept(complaint=complaint, actor=handler)
+    services.complaint_decide(
+        complaint=complaint, actor=handler, decision="经核查，理赔款已支付。", outcome="upheld",
+        remedies=["review"], reliefs=["claim_paid"],
+    )  # fmt: skip
+    services.complaint_record_feedback(complaint=complaint, actor=handler, score=4)
+    answered = account.callback_create(name="王五", phone="13812345678", preferred_time="morning", language="zh-hans")
+    account.callback_create(name="赵六", phone="13900001111", preferred_time="morning", language="zh-hans")
+    account.callback_record(callback=answered, actor=handler, outcome="answered", note="已解答")
+    request = account.data_request_create(phone="13812345678", kind="explain", details="", language="zh-hans")
+    account.data_request_answer(request=request, actor=handler, answer="我们依照隐私政策处理您的信息。")
+
+    report = rating_figures(timezone.localdate().year)
+    service = figures_of(report, "service")
+    assert (service["satisfaction"]["value"], service["satisfaction"]["unit"]) == (4.0, "score")
+    assert service["satisfaction_responses"]["value"] == 1
+    assert (service["call_backs_answered"]["value"], service["call_backs_waiting"]["value"]) == (1, 1)
+    personal = figures_of(report, "personal_information")
+    assert personal["personal_data_requests"]["value"] == 1
+    assert personal["personal_data_requests_on_time"]["value"] == 100.0
+    for element in report["elements"]:
+        for figure in element["figures"]:
+            assert "issue)" not in (figure["reason"] or ""), figure
