@@ -47,10 +47,13 @@ from .workflow.core import (
 from .workflow.feedback import (
     complaint_record_feedback,
     feedback_answer,
+    feedback_answer_signed_in,
     feedback_for_token,
     feedback_invitations_send,
     feedback_invite,
     feedback_next_steps,
+    feedback_open,
+    feedback_window_ends,
 )
 from .workflow.intake import (
     ATTACHMENT_KINDS,
@@ -133,11 +136,11 @@ __all__ = [
     "complaint_request_review", "complaint_restart", "complaint_resume", "complaint_send_documents",
     "complaint_set_legal_hold", "complaint_start", "complaint_submit", "complaint_withdraw", "conflicted_ids",
     "deadline_under", "decidable_extensions", "decision_date", "extension_approvers", "extension_days_available",
-    "extension_grant", "extension_refuse", "feedback_answer", "feedback_for_token", "feedback_invitations_send",
-    "feedback_invite", "feedback_next_steps", "handler_label", "intake_values", "is_conflicted", "mark_late",
-    "mark_late_complaints", "next_rule_change", "on_time_rate_under", "past_limit", "possible_repeats",
-    "record_event", "recording_history", "review_due_on", "review_eligibility", "review_limit_days",
-    "review_under_way", "review_window_ends", "rule_version_approve", "rule_version_changes", "rule_version_enter",
-    "rule_version_for", "rule_version_in_force", "rule_version_refuse", "submission_key", "validate_intake",
-    "why_not_now",
+    "extension_grant", "extension_refuse", "feedback_answer", "feedback_answer_signed_in", "feedback_for_token",
+    "feedback_invitations_send", "feedback_invite", "feedback_next_steps", "feedback_open", "feedback_window_ends",
+    "handler_label", "intake_values", "is_conflicted", "mark_late", "mark_late_complaints", "next_rule_change",
+    "on_time_rate_under", "past_limit", "possible_repeats", "record_event", "recording_history", "review_due_on",
+    "review_eligibility", "review_limit_days", "review_under_way", "review_window_ends", "rule_version_approve",
+    "rule_version_changes", "rule_version_enter", "rule_version_for", "rule_version_in_force", "rule_version_refuse",
+    "submission_key", "validate_intake", "why_not_now",
 ]  # fmt: skip

@@ -11,6 +11,7 @@ urlpatterns = [
     path("mine/", views.home, name="home"),
     path("open/", views.open_complaint, name="open"),
     path("bookings/<str:reference>/cancel/", views.cancel_booking, name="cancel_booking"),
+    path("rate/<str:number>/", views.rate, name="rate"),
     path("data/", views.data, name="data"),
     path("data/copy/", views.data_copy, name="copy"),
     path("data/copy.json", views.data_copy_json, name="copy_json"),

@@ -10,6 +10,7 @@ status page, adding information, withdrawing and requesting a review run as they
 
 import json
 from functools import wraps
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import signing
@@ -22,12 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import codes, ratelimit, registry
+from portal import codes, ratelimit, registry, regulator
 from portal.phones import display_phone
 from portal.privacy import mask_phone
 
+from .. import services
 from .. import views as public
-from ..models import Complaint, DataRequest
+from ..feedback_views import FeedbackForm
+from ..models import LOW_SCORE, Complaint, DataRequest, Feedback
 from ..services import TRACKING_PREFIX
 from . import copy, requests, sign_in
 from .forms import CallbackForm, CodeForm, DataRequestForm, PhoneForm
@@ -157,7 +160,10 @@ def _complaints_of(phone: str):
 @require_GET
 @signed_in
 def home(request, phone):
-    cases = [public._status_context(complaint) for complaint in _complaints_of(phone)]
+    cases = [
+        {**public._status_context(complaint), "can_rate": services.feedback_open(complaint)}
+        for complaint in _complaints_of(phone)
+    ]
     today = timezone.localdate()
     bookings = [item for source in registry.account_sources.values() for item in source.items(phone, today)]
     return render(
@@ -189,6 +195,46 @@ def open_complaint(request, phone):
     response = redirect(target)
     public._grant(response, number)
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@signed_in
+def rate(request, phone, number: str):
+    """Rating the handling of one of the phone's decided complaints (the satisfaction page, signed in)."""
+    number = codes.normalize(number)
+    complaint = (
+        _complaints_of(phone).filter(tracking_number=number).first()
+        if codes.is_well_formed(number, TRACKING_PREFIX)
+        else None
+    )
+    if complaint is None or services.feedback_window_ends(complaint) is None:
+        raise Http404
+    answered = Feedback.objects.filter(complaint=complaint, score__isnull=False).first()
+    form = None
+    if answered is None and services.feedback_open(complaint):
+        form = FeedbackForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.feedback_answer_signed_in(complaint=complaint, **form.cleaned_data)
+            except services.WorkflowError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("account:rate", number=complaint.tracking_number)
+    context = {
+        "complaint": complaint,
+        "feedback": answered or SimpleNamespace(valid_until=services.feedback_window_ends(complaint)),
+        "form": form,
+        "expired": form is None and answered is None,
+        "in_account": True,
+        "regulator_hotline": regulator.HOTLINE,
+        "regulator_name": regulator.NAME,
+        "breadcrumbs": _crumbs(_("Rate the handling")),
+        "nav_section": "complaint-track",
+    }
+    if answered is not None and answered.score <= LOW_SCORE:
+        context["next_steps"] = services.feedback_next_steps(complaint)
+    return render(request, "complaints/feedback.html", context, status=410 if context["expired"] else 200)
 
 
 @never_cache

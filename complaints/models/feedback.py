@@ -20,6 +20,7 @@ LOW_SCORE = 2  # a score of this or less alerts the supervisors and offers a rev
 class FeedbackChannel(models.TextChoices):
     LINK = "link", _("Link sent by SMS")
     PHONE = "phone", _("Telephone call by staff")
+    ACCOUNT = "account", _("Signed-in account")
 
 
 class Feedback(models.Model):

@@ -185,6 +185,45 @@ def complaint_record_feedback(*, complaint: Complaint, actor, score, comment: st
     return _record(feedback, score=score, comment=comment, actor=actor, channel=FeedbackChannel.PHONE)
 
 
+def feedback_window_ends(complaint: Complaint) -> date | None:
+    """The last day the complainant may rate a decision: FEEDBACK_VALID_DAYS after it reached them, or after the
+    link was texted when that was later; None before a decision."""
+    if complaint.status not in (Status.DECIDED, Status.CLOSED) or complaint.decided_at is None:
+        return None
+    delivered = complaint.decision_delivered_on or timezone.localdate(complaint.decided_at)
+    ends = delivered + timedelta(days=FEEDBACK_VALID_DAYS)
+    invited = Feedback.objects.filter(complaint=complaint).values_list("valid_until", flat=True).first()
+    return max(ends, invited) if invited else ends
+
+
+def feedback_open(complaint: Complaint, today: date | None = None) -> bool:
+    """Whether the complainant may still rate the handling (signed in to their account): a decision, within its
+    window, not answered yet by any way."""
+    ends = feedback_window_ends(complaint)
+    if ends is None or (today or timezone.localdate()) > ends:
+        return False
+    return not Feedback.objects.filter(complaint=complaint, score__isnull=False).exists()
+
+
+@transaction.atomic
+def feedback_answer_signed_in(*, complaint: Complaint, score, comment: str = "") -> Feedback:
+    """The complainant's answer from their account (signed in by a code sent to the complaint's phone): the same
+    answer as through the link, once, within the window."""
+    _locked(complaint)
+    if not feedback_open(complaint):
+        answered = Feedback.objects.filter(complaint=complaint, score__isnull=False).exists()
+        if answered:
+            raise WorkflowError(_("Thank you: your answer was already recorded."), code="answered")
+        raise WorkflowError(_("This complaint can no longer be rated."), code="closed")
+    score, comment = _check_score(score, comment)
+    feedback = Feedback.objects.select_for_update().filter(complaint=complaint).first()
+    if feedback is None:
+        feedback = Feedback.objects.create(
+            complaint=complaint, channel=FeedbackChannel.ACCOUNT, invited_at=timezone.now()
+        )
+    return _record(feedback, score=score, comment=comment, actor=None, channel=FeedbackChannel.ACCOUNT)
+
+
 def feedback_next_steps(complaint: Complaint, today: date | None = None) -> dict:
     """What the page offers after a low score: a review while the window is open (and none was asked for and
     this is not itself a review), otherwise mediation and the regulator's hotline."""

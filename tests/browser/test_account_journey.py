@@ -1,5 +1,5 @@
 """A complainant's account in a real browser at 360 px: sign in with the code read from the outbox, see two
-complaints and a booking, cancel the booking, take a copy of one's data, sign out (Chinese, English, and the
+complaints and a booking, rate the decided one, cancel the booking, take a copy of one's data, sign out (Chinese, English, and the
 elderly mode); a call back asked for on the site and recorded by staff. axe finds nothing on the new pages."""
 
 from datetime import time, timedelta
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from complaints.models import Callback, CallbackOutcome, CallbackStatus, DataRequest
+from complaints.models import Callback, CallbackOutcome, CallbackStatus, DataRequest, Feedback
 from portal import roles
 from portal.actors import system_actor
 from portal.messaging.models import Message
@@ -31,16 +31,24 @@ def cases(transactional_db):
     from reception import services as reception_services
 
     portal_demo.load()
+    registered = []
     for description in ("理赔迟迟没有结果。", "代父亲投诉：退保金额有误。"):
-        services.complaint_register(
-            actor=system_actor(),
-            channel="phone",
-            received_at=timezone.now(),
-            name="张三",
-            phone="13912345678",
-            description=description,
-            category="claims",
+        registered.append(
+            services.complaint_register(
+                actor=system_actor(),
+                channel="phone",
+                received_at=timezone.now(),
+                name="张三",
+                phone="13912345678",
+                description=description,
+                category="claims",
+            )
         )
+    services.complaint_accept(complaint=registered[0], actor=system_actor())
+    services.complaint_decide(
+        complaint=registered[0], actor=system_actor(), decision="经核查，理赔款已于今日支付。", outcome="upheld",
+        remedies=["review", "mediation"], reliefs=["claim_paid"],
+    )  # fmt: skip
     day = ReceptionDay.objects.create(
         branch=Branch.objects.get(slug="beijing"),
         date=timezone.localdate() + timedelta(days=3),
@@ -78,6 +86,15 @@ def journey(page, base, check_a11y, words, name):
     assert page.locator(".account-booking").count() == 1
     findings["mine"] = check_a11y(page)
     conftest.shoot(page, SHOTS, f"{name}-mine")
+    page.get_by_role("link", name=words["rate"]).click()
+    findings["rate"] = check_a11y(page)
+    page.get_by_label(words["score"]).check()
+    page.get_by_role("button", name=words["send_answer"]).click()
+    assert page.locator("p[role=status]").is_visible()
+    findings["rated"] = check_a11y(page)
+    conftest.shoot(page, SHOTS, f"{name}-rated")
+    page.goto(base + "/account/mine/")
+    assert page.get_by_role("link", name=words["rate"]).count() == 0
     page.locator(".account-booking").get_by_role("link", name=words["cancel"]).click()
     findings["cancel"] = check_a11y(page)
     page.get_by_role("button", name=words["cancel_visit"]).click()
@@ -106,11 +123,15 @@ def test_a_complainant_signs_in_by_code_and_cancels_a_booking_in_chinese(cases, 
         "cancel_visit": "取消预约",
         "data": "我的个人信息",
         "copy_title": "我的个人信息副本",
+        "rate": "评价处理情况",
+        "score": "4分——满意",
+        "send_answer": "提交评价",
     }
     journey(page, live_server.url, check_a11y, words, "zh")
     context.close()
     assert Booking.objects.get(pk=cases.pk).status == BookingStatus.CANCELLED
     assert DataRequest.objects.filter(phone=E164, kind="copy").count() == 1
+    assert Feedback.objects.get().score == 4
 
 
 def test_in_english_and_in_elderly_mode_the_same_journey_works(cases, live_server, browser, check_a11y):
@@ -123,6 +144,9 @@ def test_in_english_and_in_elderly_mode_the_same_journey_works(cases, live_serve
         "cancel_visit": "Cancel the visit",
         "data": "My personal data",
         "copy_title": "A copy of my data",
+        "rate": "Rate the handling",
+        "score": "4 – satisfied",
+        "send_answer": "Send my answer",
     }
     context, page = phone_page(browser, live_server, "en-US", elderly=True)
     journey(page, live_server.url + "/en", check_a11y, words, "en-elderly")

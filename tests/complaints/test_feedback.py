@@ -231,3 +231,50 @@ def test_the_answer_window_is_60_days(team):
     complaint = _decided(team)
     _invite(date(2026, 11, 3))
     assert Feedback.objects.get(complaint=complaint).valid_until == date(2026, 11, 3) + timedelta(days=60)
+
+
+def _signed_in(phone="13812345678"):
+    """A browser signed in to the complainant's account with the code texted to `phone`."""
+    client = Client()
+    client.post("/account/", {"phone": phone})
+    code = Message.objects.filter(template="account.code").latest("created_at", "id").params["code"]
+    assert client.post("/account/", {"code": code}).status_code == 302
+    return client
+
+
+def test_a_signed_in_complainant_rates_a_decided_complaint_from_the_account_once(team, demo):
+    complaint = _decided(team)
+    with time_machine.travel(shanghai(2026, 11, 10), tick=False):
+        client = _signed_in()
+        home = client.get("/account/mine/").text
+        assert f"/account/rate/{complaint.tracking_number}/" in home
+        assert client.get(f"/account/rate/{complaint.tracking_number}/").status_code == 200
+        answer = client.post(f"/account/rate/{complaint.tracking_number}/", {"score": "1", "comment": "太慢"})
+        assert answer.status_code == 302
+        page = client.get(f"/account/rate/{complaint.tracking_number}/").text
+        assert "已记录" in page and 'value="review"' in page  # a review offered through the account
+        assert f"/account/rate/{complaint.tracking_number}/" not in client.get("/account/mine/").text
+    stored = Feedback.objects.get(complaint=complaint)
+    assert (stored.score, stored.comment, stored.channel) == (1, "太慢", "account")
+    assert StaffAlert.objects.filter(user=team["supervisor"], template="low_score").exists()
+    # The link texted afterwards finds the answer already given.
+    assert _invite(date(2026, 11, 3)) == 0
+
+
+def test_the_account_offers_no_rating_for_an_open_complaint_another_phones_or_after_60_days(team, demo):
+    decided = _decided(team)
+    open_one = register(team["supervisor"], phone="13812345678")
+    other = _decided(team, phone="13900001111")
+    with time_machine.travel(shanghai(2026, 11, 10), tick=False):
+        client = _signed_in()
+        assert client.get(f"/account/rate/{open_one.tracking_number}/").status_code == 404
+        assert client.get(f"/account/rate/{other.tracking_number}/").status_code == 404
+        assert client.get("/account/rate/not-a-number/").status_code == 404
+    with time_machine.travel(shanghai(2027, 1, 1, 9), tick=False):
+        client = _signed_in()
+        assert client.get(f"/account/rate/{decided.tracking_number}/").status_code == 200  # 60 days after delivery
+    with time_machine.travel(shanghai(2027, 1, 2, 9), tick=False):
+        client = _signed_in()
+        assert client.get(f"/account/rate/{decided.tracking_number}/").status_code == 410
+        assert client.post(f"/account/rate/{decided.tracking_number}/", {"score": "5"}).status_code == 410
+    assert not Feedback.objects.filter(score__isnull=False).exists()
