@@ -174,9 +174,13 @@ SCRUB_PATTERNS = (
 SCRUBBED = "****"
 _SCRUB = [re.compile(pattern) for pattern in SCRUB_PATTERNS]
 # Between the digits of the case's own numbers: what may separate them in free text.
+_KNOWN_GAP_CHARS = "-. ()"
 _KNOWN_GAP = "[-. ()]{0,2}"
 # A pattern no text matches (both engines): the SQL form's "no number to look for".
 _NEVER = "a^"
+# A text that matches none of this holds no number scrub_text removes (see sql_scrub_text).
+_MAY_HOLD_NUMBER = "[0-9]{7}|@|[0-9][-. ()]{1,2}[0-9]"
+_MAY_HOLD_NUMBER_RE = re.compile(_MAY_HOLD_NUMBER)
 
 
 def _known_name(value: str | None) -> str:
@@ -185,13 +189,39 @@ def _known_name(value: str | None) -> str:
     return name if len(name) >= 2 else ""
 
 
-def _known_number_pattern(value: str | None) -> str:
-    """A number to remove in any grouping: its digits (a leading 86 of a phone dropped), any two separators
-    between them; fewer than seven digits, none."""
+def _known_digits(value: str | None) -> str:
+    """The digits of a number to remove in any grouping (a leading 86 of a phone dropped); fewer than seven,
+    none."""
     digits = _NOT_DIGITS.sub("", normalise_text(value))
     if digits.startswith("86") and len(digits) >= 11:
         digits = digits[2:]
-    return _KNOWN_GAP.join(digits) if len(digits) >= 7 else ""
+    return digits if len(digits) >= 7 else ""
+
+
+def _remove_known_number(text: str, digits: str) -> str:
+    """`text` with every place where `digits` are written in order, at most two of _KNOWN_GAP_CHARS between two
+    of them, replaced by ****, from the left: what re.sub of the pattern digit, _KNOWN_GAP, digit, … does (and
+    regexp_replace in sql_scrub_text), without compiling a pattern for every case. A gap is never a digit, so
+    each place matches in one way only."""
+    parts, done, size = [], 0, len(text)
+    start = text.find(digits[0])
+    while start != -1:
+        end = start + 1
+        for digit in digits[1:]:
+            gap = 0
+            while gap < 2 and end < size and text[end] in _KNOWN_GAP_CHARS:
+                end, gap = end + 1, gap + 1
+            if end == size or text[end] != digit:
+                end = None
+                break
+            end += 1
+        if end is None:
+            start = text.find(digits[0], start + 1)
+        else:
+            parts += (text[done:start], SCRUBBED)
+            done = end
+            start = text.find(digits[0], end)
+    return "".join(parts) + text[done:] if parts else text
 
 
 def scrub_text(value: str | None, *, names=(), numbers=()) -> str:
@@ -202,12 +232,15 @@ def scrub_text(value: str | None, *, names=(), numbers=()) -> str:
     if value is None:
         return ""
     value = normalise_text(value)
+    may_hold_number = _MAY_HOLD_NUMBER_RE.search(value) is not None
     for name in names:
         if known := _known_name(name):
             value = value.replace(known, SCRUBBED)
+    if not may_hold_number:
+        return value
     for number in numbers:
-        if pattern := _known_number_pattern(number):
-            value = re.sub(pattern, SCRUBBED, value)
+        if digits := _known_digits(number):
+            value = _remove_known_number(value, digits)
     for pattern in _SCRUB:
         value = pattern.sub(SCRUBBED, value)
     return value
@@ -215,10 +248,12 @@ def scrub_text(value: str | None, *, names=(), numbers=()) -> str:
 
 def sql_scrub_text(column: str, *, names=(), numbers=()) -> str:
     """The same rule in SQL; `names` and `numbers` are SQL expressions (columns of the same row)."""
-    text = sql_normalise_text(column)
+    normal = sql_normalise_text(column)
+    text = normal
     for name in names:
         known = f"btrim({sql_normalise_text(name)}, ' ')"
         text = f"replace({text}, CASE WHEN length({known}) >= 2 THEN {known} ELSE '' END, {sql_literal(SCRUBBED)})"
+    named = text
     for number in numbers:
         digits = f"regexp_replace({sql_normalise_text(number)}, '[^0-9]', '', 'g')"
         digits = (
@@ -230,9 +265,11 @@ def sql_scrub_text(column: str, *, names=(), numbers=()) -> str:
     scrubbed = text
     for pattern in SCRUB_PATTERNS:
         scrubbed = f"regexp_replace({scrubbed}, {sql_literal(pattern)}, {sql_literal(SCRUBBED)}, 'g')"
-    # Most texts hold no run of seven digits, no separated digits and no @: one match decides, only the others
-    # are rewritten.
-    return f"CASE WHEN {text} ~ '[0-9]{{7}}|@|[0-9][-. ][0-9]' THEN {scrubbed} ELSE {text} END"
+    # Most texts hold no run of seven digits, no separated digits and no @: then no number pattern (the case's
+    # own, of seven digits or more with at most two of [-. ()] between them, or SCRUB_PATTERNS) can match, and
+    # only the names are removed. One match on the normalised text decides (removing a name, which becomes
+    # ****, joins no digits), so the costly patterns run only on the texts that may hold a number.
+    return f"CASE WHEN {normal} ~ {sql_literal(_MAY_HOLD_NUMBER)} THEN {scrubbed} ELSE {named} END"
 
 
 # --- personal data seen in full --------------------------------------------------------------------------------

@@ -25,12 +25,23 @@ CHUNK_SIZE = 2000
 PROGRESS_EVERY = 5000
 FILE_BUFFER = 1 << 20
 SHEET_NAME = "投诉数据"
+# The case's own data that its free text is scrubbed of when masked, besides the generic patterns (portal.privacy
+# scrub_text): the complainant's and the principal's names, the phone, the ID and the policy number, in any format.
+OWN_NAMES = ("name", "principal_name")
+OWN_NUMBERS = ("phone", "id_number", "policy_number")
 
 
 def _phone(value: str, masked: bool) -> str:
     if masked:
         return mask_phone(value)
     return display_phone(value).replace(" ", "") if value else ""
+
+
+def _free_text(row: dict, field: str, masked: bool) -> str:
+    if not masked:
+        return row[field] or ""
+    names = [row[name] for name in OWN_NAMES]
+    return scrub_text(row[field], names=names, numbers=[row[number] for number in OWN_NUMBERS])
 
 
 def translated_labels() -> tuple[dict, dict]:
@@ -62,12 +73,13 @@ def _local(moment):
 def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
     """The header, then one list per complaint, oldest first, personal data masked unless `masked` is False.
     Moments are naive Beijing datetimes to the minute and days are dates (write_rows writes them as date
-    cells in a workbook and as text in CSV); free text is scrubbed of numbers and addresses when masked."""
+    cells in a workbook and as text in CSV); free text is scrubbed of numbers and addresses, and of the row's own
+    names and numbers (OWN_NAMES, OWN_NUMBERS), when masked."""
     statuses, outcomes = translated_labels()
     yield [heading for _field, heading in COLUMNS]
     fields = [field for field, _heading in COLUMNS]
+    fields += [field for field in (*OWN_NAMES, *OWN_NUMBERS) if field not in fields]
     rows = ordered(queryset).values_list(*fields).iterator(chunk_size=CHUNK_SIZE)
-    scrub = scrub_text if masked else (lambda text: text or "")
     for values in rows:
         row = dict(zip(fields, values, strict=True))
         decided = row["decided_at"]
@@ -100,9 +112,9 @@ def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
             mask_email(row["email"]) if masked else row["email"],
             mask_id_number(row["id_number"]) if masked else row["id_number"],
             mask_id_number(row["policy_number"]) if masked else row["policy_number"],
-            scrub(row["description"]),
-            scrub(row["desired_outcome"]),
-            scrub(row["root_cause"]),
+            _free_text(row, "description", masked),
+            _free_text(row, "desired_outcome", masked),
+            _free_text(row, "root_cause", masked),
         ]
 
 
