@@ -229,21 +229,30 @@ def scrub_text(value: str | None, *, names=(), numbers=()) -> str:
     and e-mail addresses replaced by ****, as the CFPB scrubs published narratives; first normalised (digits and
     separators, above), then the case's own `names` (the complainant's, the principal's) and `numbers` (phone,
     ID and policy number) removed in whatever grouping they are written."""
-    if value is None:
-        return ""
-    value = normalise_text(value)
-    may_hold_number = _MAY_HOLD_NUMBER_RE.search(value) is not None
-    for name in names:
-        if known := _known_name(name):
+    return scrubber(names=names, numbers=numbers)(value)
+
+
+def scrubber(*, names=(), numbers=()):
+    """scrub_text for one case's texts: its names and numbers prepared once (an export scrubs three texts a row)."""
+    known_names = [known for name in names if (known := _known_name(name))]
+    known_numbers = [digits for number in numbers if (digits := _known_digits(number))]
+
+    def scrub(value: str | None) -> str:
+        if value is None:
+            return ""
+        value = normalise_text(value)
+        may_hold_number = _MAY_HOLD_NUMBER_RE.search(value) is not None
+        for known in known_names:
             value = value.replace(known, SCRUBBED)
-    if not may_hold_number:
-        return value
-    for number in numbers:
-        if digits := _known_digits(number):
+        if not may_hold_number:
+            return value
+        for digits in known_numbers:
             value = _remove_known_number(value, digits)
-    for pattern in _SCRUB:
-        value = pattern.sub(SCRUBBED, value)
-    return value
+        for pattern in _SCRUB:
+            value = pattern.sub(SCRUBBED, value)
+        return value
+
+    return scrub
 
 
 def sql_scrub_text(column: str, *, names=(), numbers=()) -> str:

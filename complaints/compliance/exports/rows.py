@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.beijing import BEIJING
 from portal.phones import display_phone
-from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone, scrub_text
+from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone, scrubber
 from portal.tabular import csv_stream, xlsx_write
 
 from ...models import Outcome, RemediationItem, Status
@@ -37,11 +37,8 @@ def _phone(value: str, masked: bool) -> str:
     return display_phone(value).replace(" ", "") if value else ""
 
 
-def _free_text(row: dict, field: str, masked: bool) -> str:
-    if not masked:
-        return row[field] or ""
-    names = [row[name] for name in OWN_NAMES]
-    return scrub_text(row[field], names=names, numbers=[row[number] for number in OWN_NUMBERS])
+def _as_written(text: str | None) -> str:
+    return text or ""
 
 
 def translated_labels() -> tuple[dict, dict]:
@@ -82,6 +79,10 @@ def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
     rows = ordered(queryset).values_list(*fields).iterator(chunk_size=CHUNK_SIZE)
     for values in rows:
         row = dict(zip(fields, values, strict=True))
+        if masked:
+            scrub = scrubber(names=[row[field] for field in OWN_NAMES], numbers=[row[field] for field in OWN_NUMBERS])
+        else:
+            scrub = _as_written
         decided = row["decided_at"]
         yield [
             row["tracking_number"],
@@ -112,9 +113,9 @@ def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
             mask_email(row["email"]) if masked else row["email"],
             mask_id_number(row["id_number"]) if masked else row["id_number"],
             mask_id_number(row["policy_number"]) if masked else row["policy_number"],
-            _free_text(row, "description", masked),
-            _free_text(row, "desired_outcome", masked),
-            _free_text(row, "root_cause", masked),
+            scrub(row["description"]),
+            scrub(row["desired_outcome"]),
+            scrub(row["root_cause"]),
         ]
 
 
