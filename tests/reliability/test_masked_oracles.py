@@ -169,6 +169,18 @@ def test_roles_without_the_complaints_get_the_same_refusal_for_a_true_and_a_fals
         assert case.tracking_number not in answers[0].text
 
 
+def test_an_outsider_gets_the_same_sign_in_redirect_for_a_true_and_a_false_guess_and_no_number(case):
+    client = Client()
+    for true, false in GUESSES:
+        answers = [client.get(LIST, {"q": guess, "id__in": str(case.pk)}) for guess in (true, false)]
+        assert answers[0].status_code == answers[1].status_code == 302
+        assert all("/admin/login/" in answer["Location"] for answer in answers)
+        assert answers[0].text == answers[1].text and case.tracking_number not in answers[0].text
+    for url in (f"{ADMIN}{case.pk}/change/", f"{ADMIN}{case.pk}/history/", "/en/admin/autocomplete/"):
+        answer = client.get(url)
+        assert answer.status_code == 302 and case.tracking_number not in answer.text, url
+
+
 @pytest.mark.parametrize("role", MASKED)
 def test_a_masked_role_reads_an_events_note_scrubbed_on_the_events_own_page(people, case, role):
     event = case.events.exclude(note="").order_by("-pk").first()
