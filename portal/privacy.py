@@ -263,13 +263,18 @@ def sql_scrub_text(column: str, *, names=(), numbers=()) -> str:
         known = f"btrim({sql_normalise_text(name)}, ' ')"
         text = f"replace({text}, CASE WHEN length({known}) >= 2 THEN {known} ELSE '' END, {sql_literal(SCRUBBED)})"
     named = text
+    text_digits = f"regexp_replace({normal}, '[^0-9]', '', 'g')"
     for number in numbers:
+        # Its digits, a leading 86 dropped when eleven or more digits remain (one pattern, not a CASE repeating it).
         digits = f"regexp_replace({sql_normalise_text(number)}, '[^0-9]', '', 'g')"
-        digits = (
-            f"CASE WHEN left({digits}, 2) = '86' AND length({digits}) >= 11 THEN substr({digits}, 3) ELSE {digits} END"
-        )
+        digits = f"regexp_replace({digits}, '^86(?=[0-9]{{9}})', '')"
         pattern = f"regexp_replace({digits}, '([0-9])(?=[0-9])', {sql_literal(chr(92) + '1' + _KNOWN_GAP)}, 'g')"
-        pattern = f"CASE WHEN length({digits}) >= 7 THEN {pattern} ELSE {sql_literal(_NEVER)} END"
+        # Only a text whose digits, read without what is between them, hold the number can hold it written in
+        # any grouping: the others skip compiling the number's pattern (one per row) and take the never-pattern.
+        pattern = (
+            f"CASE WHEN length({digits}) >= 7 AND strpos({text_digits}, {digits}) > 0 "
+            f"THEN {pattern} ELSE {sql_literal(_NEVER)} END"
+        )
         text = f"regexp_replace({text}, {pattern}, {sql_literal(SCRUBBED)}, 'g')"
     scrubbed = text
     for pattern in SCRUB_PATTERNS:
