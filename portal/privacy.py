@@ -260,8 +260,9 @@ def sql_scrub_text(column: str, *, names=(), numbers=()) -> str:
     normal = sql_normalise_text(column)
     text = normal
     for name in names:
-        known = f"btrim({sql_normalise_text(name)}, ' ')"
-        text = f"replace({text}, CASE WHEN length({known}) >= 2 THEN {known} ELSE '' END, {sql_literal(SCRUBBED)})"
+        # Shorter than two characters, none: '' (which replace() leaves alone); the name is computed once.
+        known = f"regexp_replace(btrim({sql_normalise_text(name)}, ' '), '^.?$', '')"
+        text = f"replace({text}, {known}, {sql_literal(SCRUBBED)})"
     named = text
     text_digits = f"regexp_replace({normal}, '[^0-9]', '', 'g')"
     for number in numbers:
