@@ -37,15 +37,36 @@ def hints_in(text: str) -> list[str]:
     return find_hints(text, template_hint_words())
 
 
+def quoted_hint(hint: str) -> str:
+    """A hint as a sentence quotes it: 「[[…]]」 in Chinese, as it is in English (its brackets set it apart)."""
+    return pgettext("a hint quoted in a sentence", "%(hint)s") % {"hint": hint}
+
+
+def quoted_hints(hints: list[str]) -> str:
+    """The hints as a sentence names them: each quoted, in the language's list."""
+    return pgettext("list separator", ", ").join(quoted_hint(hint) for hint in hints)
+
+
 def hints_message(hints: list[str]) -> str:
-    """Why a letter holding `hints` is neither printed nor issued (the service's refusal, the preview's warning)."""
+    """Why a letter holding `hints` is neither printed nor issued (the service's refusal, the printed page)."""
     return ngettext(
         "The letter still holds the template's hint %(hints)s. It cannot be printed or recorded as issued until "
         "the decision states the facts of this case.",
         "The letter still holds the template's hints %(hints)s. It cannot be printed or recorded as issued until "
         "the decision states the facts of this case.",
         len(hints),
-    ) % {"hints": pgettext("list separator", ", ").join(hints)}
+    ) % {"hints": quoted_hints(hints)}
+
+
+def hints_heading(hints: list[str]) -> str:
+    """The preview's warning above the list of `hints` (which it does not repeat)."""
+    return ngettext(
+        "The letter still holds this hint of the template. It cannot be printed or recorded as issued until the "
+        "decision states the facts of this case:",
+        "The letter still holds these hints of the template. It cannot be printed or recorded as issued until "
+        "the decision states the facts of this case:",
+        len(hints),
+    )
 
 
 def letter_date(day: date | None, language: str) -> str:

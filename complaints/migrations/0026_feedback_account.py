@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0025_findings_append_only'),
+        ("complaints", "0025_findings_append_only"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='feedback',
-            name='channel',
-            field=models.CharField(choices=[('link', 'Link sent by SMS'), ('phone', 'Telephone call by staff'), ('account', 'Signed-in account')], max_length=8, verbose_name='how asked'),
+            model_name="feedback",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("link", "Link sent by SMS"),
+                    ("phone", "Telephone call by staff"),
+                    ("account", "Signed-in account"),
+                ],
+                max_length=8,
+                verbose_name="how asked",
+            ),
         ),
     ]

@@ -5,7 +5,7 @@ reject, assign, and the reply to the regulator.
 from datetime import date
 
 from django.db import transaction
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.display import person_name
@@ -116,7 +116,7 @@ def _refuse_hints(decision: str) -> None:
                 "The decision still holds the template's hints %(hints)s. Replace each with the facts of this case.",
                 len(hints),
             )
-            % {"hints": pgettext("list separator", ", ").join(hints)},
+            % {"hints": letters.quoted_hints(hints)},
             code="hint",
         )
 

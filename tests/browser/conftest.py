@@ -24,6 +24,13 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def base_url(pytestconfig):
+    """The --base-url option or ini value, or none (the tests open live_server.url): pytest-playwright's own
+    fallback is a session fixture defined on an instance, which pytest 9 warns of (PytestRemovedIn10Warning)."""
+    return pytestconfig.getoption("--base-url", default=None) or pytestconfig.getini("base_url") or None
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,

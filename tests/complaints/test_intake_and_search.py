@@ -277,9 +277,17 @@ def test_registration_warns_of_repeats_keeps_what_was_typed_and_registers_once_c
     data = registration(email="wang@example.com")
     warned = client.post(f"{ADMIN}register/", data)
     assert warned.status_code == 200 and Complaint.objects.count() == 1
-    assert 'id="repeat-warning"' in warned.text and earlier.tracking_number in warned.text
-    assert "Li Na" in warned.text and "王五 138 1234 5678" in warned.text  # the handler sees personal data in full
+    # The earlier complaint is a colleague's: counted, without its number, handler or complainant.
+    assert 'id="repeat-warning"' in warned.text and earlier.tracking_number not in warned.text
+    assert "1 earlier complaint you cannot open" in warned.text
+    assert "Li Na" not in warned.text and "王五 138 1234 5678" not in warned.text
     assert 'name="register_anyway"' in warned.text
+    # A supervisor, who may open it, sees it listed with its handler and the complainant in full (logged).
+    listed = client_for(people["supervisor"]).post(f"{ADMIN}register/", data)
+    assert earlier.tracking_number in listed.text and "Li Na" in listed.text
+    assert "王五 138 1234 5678" in listed.text and "you cannot open" not in listed.text
+    seen = PersonalDataSeen.objects.get(where="admin:register:repeats")
+    assert (seen.user, seen.object_id) == (people["supervisor"], earlier.pk)
     for value in ("王五", "138 1234 5678", "P-2026-0001", "wang@example.com", "电话投诉:理赔一个月没有结果。"):
         assert value in warned.text, value
     # Unticked, the warning stays; ticked, the complaint is registered.
@@ -297,8 +305,18 @@ def test_registration_warns_of_repeats_keeps_what_was_typed_and_registers_once_c
             content_type__app_label="complaints", codename__in=["add_complaint", "view_complaint"]
         )
     )
-    masked = client_for(clerk).post(f"{ADMIN}register/", data)
+    reader = make_user("reader")
+    reader.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="complaints",
+            codename__in=["add_complaint", "view_complaint", "view_all_complaints"],
+        )
+    )
+    masked = client_for(reader).post(f"{ADMIN}register/", data)
     assert "王* 138****5678" in masked.text and "王五 138 1234 5678" not in masked.text
+    # The clerk may open none of them: a count, nothing of the complaints.
+    counted = client_for(clerk).post(f"{ADMIN}register/", data)
+    assert "earlier complaints you cannot open" in counted.text and "王* 138****5678" not in counted.text
     # Not a handler, the clerk is no first responder: the complaint waits for a supervisor's assignment.
     done = client_for(clerk).post(f"{ADMIN}register/", {**data, "register_anyway": "1"})
     assert done.status_code == 302 and done["Location"].endswith("/complaints/complaint/")

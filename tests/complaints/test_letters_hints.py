@@ -97,7 +97,7 @@ def test_the_demo_templates_write_their_hints_in_the_one_syntax(templates):
 @pytest.mark.parametrize(
     ("language", "hint", "refusal"),
     [
-        ("zh-hans", ZH_HINT, "处理决定中仍有模板提示语[[写明核查的事实与依据的合同条款]]，请改写为本案的事实。"),
+        ("zh-hans", ZH_HINT, "处理决定中仍有模板提示语「[[写明核查的事实与依据的合同条款]]」，请改写为本案的事实。"),
         ("en", EN_HINT, "The decision still holds the template's hint " + EN_HINT + "."),
     ],
 )
@@ -138,7 +138,7 @@ def test_the_decide_page_refuses_a_decision_with_a_hint_naming_it_and_keeps_what
         },
     )
     assert response.status_code == 200
-    assert "处理决定中仍有模板提示语[[写明核查的事实与依据的合同条款]]" in response.text
+    assert "处理决定中仍有模板提示语「[[写明核查的事实与依据的合同条款]]」" in response.text
     assert "投诉（编号" in response.text  # the decision typed is kept
     page = client.get(f"{ADMIN}{case.pk}/do/decide/?template={templates['zh-hans'].pk}").text
     assert f"请将双方括号中的提示语逐一改写为本案的事实：{ZH_HINT}。" in page
@@ -229,13 +229,17 @@ def test_the_letter_preview_warns_naming_each_hint_and_offers_neither_print_nor_
     complaint = _decided_with_a_hint_left(case, people)
     client = client_for(people["handler"])
     page = client.get(f"{ADMIN}{complaint.pk}/letter/").text
-    assert 'id="letter-hints"' in page and f"<li><code>{ZH_HINT}</code></li>" in page
-    assert f"函件中仍有模板提示语{ZH_HINT}。处理决定写明本案事实前，函件不能打印，也不能记录为已发出。" in page
+    assert 'id="letter-hints"' in page and f"<li>「{ZH_HINT}」</li>" in page
+    assert "函件中仍有以下模板提示语。处理决定写明本案事实前，函件不能打印，也不能记录为已发出：" in page
+    # On screen the hint is named once, in the list; the page printed names it in the sentence (print only).
+    warning = page.split('id="letter-hints"', 1)[1].split("</div>", 1)[0]
+    assert warning.count(ZH_HINT) == 1 and "<code>" not in warning
+    assert f"函件中仍有模板提示语「{ZH_HINT}」。处理决定写明本案事实前，函件不能打印，也不能记录为已发出。" in page
     assert 'id="print-letter"' not in page
     assert 'id="record-letter"' in page and "disabled>" in page.split('id="record-letter"', 1)[1].split("\n", 1)[0]
     assert 'id="letter-refused-print"' in page and "cp-letter-unfinished" in page
     response = client.post(f"{ADMIN}{complaint.pk}/letter/", follow=True)
-    assert f"函件中仍有模板提示语{ZH_HINT}" in response.text
+    assert f"函件中仍有模板提示语「{ZH_HINT}」" in response.text
     assert not complaint.events.filter(action=EventAction.LETTER).exists()
 
 

@@ -17,7 +17,7 @@ from portal import roles
 from portal.messaging.models import StaffAlert
 from portal.models import PersonalDataSeen
 from portal.privacy import scrub_text, sql_scrub_text
-from tests.complaints.factories import register
+from tests.complaints.factories import register, shanghai
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +170,18 @@ def test_roles_without_the_complaints_get_the_same_refusal_for_a_true_and_a_fals
         assert case.tracking_number not in answers[0].text
 
 
+def test_an_outsider_gets_the_same_sign_in_redirect_for_a_true_and_a_false_guess_and_no_number(case):
+    client = Client()
+    for true, false in GUESSES:
+        answers = [client.get(LIST, {"q": guess, "id__in": str(case.pk)}) for guess in (true, false)]
+        assert answers[0].status_code == answers[1].status_code == 302
+        assert all("/admin/login/" in answer["Location"] for answer in answers)
+        assert answers[0].text == answers[1].text and case.tracking_number not in answers[0].text
+    for url in (f"{ADMIN}{case.pk}/change/", f"{ADMIN}{case.pk}/history/", "/en/admin/autocomplete/"):
+        answer = client.get(url)
+        assert answer.status_code == 302 and case.tracking_number not in answer.text, url
+
+
 @pytest.mark.parametrize("role", MASKED)
 def test_a_masked_role_reads_an_events_note_scrubbed_on_the_events_own_page(people, case, role):
     event = case.events.exclude(note="").order_by("-pk").first()
@@ -246,3 +258,35 @@ def test_every_format_is_scrubbed():
     assert scrub_text("王小明先生", names=OWN["names"]) == "****先生"
     assert scrub_text("保单P-2024-0001-23", numbers=OWN["numbers"]) == "保单P-****"
     assert scrub_text("2026-11-30 和 1,000 元") == "2026-11-30 和 1,000 元"
+
+
+def test_registering_a_repeat_of_colleagues_complaints_shows_only_how_many_the_user_cannot_open(
+    people, make_user, time_machine
+):
+    time_machine.move_to(shanghai(2026, 11, 20, 9), tick=False)
+    colleague = make_user("colleague", groups=[roles.COMPLAINT_HANDLER])
+    colleague.first_name, colleague.last_name = "娜", "李"
+    colleague.save()
+    theirs = [register(colleague, name="赵六", phone="13812345678") for _ in range(2)]
+    time_machine.move_to(shanghai(2026, 11, 21, 10), tick=False)
+    data = {
+        "channel": "phone",
+        "received_at": "2026-11-21T09:30",
+        "source": "self",
+        "name": "钱七",
+        "phone": "138 1234 5678",
+        "capacity": "self",
+        "language": "zh-hans",
+        "category": "claims",
+        "description": "理赔一个月没有结果。",
+    }
+    page = _client(people["handler"]).post(f"{ADMIN}register/", data)
+    assert 'id="repeat-warning"' in page.text and "2 earlier complaints you cannot open" in page.text
+    assert not any(complaint.tracking_number in page.text for complaint in theirs)
+    assert "李娜" not in page.text and "赵" not in page.text and "138****5678" not in page.text
+    assert not PersonalDataSeen.objects.filter(where="admin:register:repeats").exists()
+    assert Complaint.objects.count() == 2
+    # The supervisor may open both: listed, no count.
+    page = _client(people["supervisor"]).post(f"{ADMIN}register/", data)
+    assert all(complaint.tracking_number in page.text for complaint in theirs)
+    assert "cannot open" not in page.text

@@ -11,7 +11,8 @@ The rules:
   SQL and COPY streams the lines into the CSV, or the `<row>`s into the XLSX sheet, with no Python per row.
 - Phone, ID number and email (and the name) are masked by default with portal.privacy, in the exporter, once.
   The full values only for a user who may both export and see personal data in full.
-- Every export is logged in ExportLog (who, when, filters, rows, masked or not), which nobody can change.
+- Every export is logged in ExportLog (who, when, filters, rows, masked or not), which nobody can change; the
+  command run without --user is logged as the system's account (portal.actors).
 - Exports asked for in the admin run at once when small and as a background task otherwise (../jobs.py).
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
+from portal.actors import system_actor
 from portal.replica import reading_from_replica
 
 from ..models import ExportLog
@@ -87,5 +89,13 @@ def complaint_export(
             count = copy_export(queryset, file_format, target, progress=progress)
         else:
             count = write_rows(export_rows(queryset, masked=masked), file_format, target, progress=progress)
-    ExportLog.objects.create(user=user, via=via, filters=logged, file_format=file_format, rows=count, masked=masked)
+    # Only the command runs without a user (check_allowed): an operator's masked export, logged as the system's.
+    ExportLog.objects.create(
+        user=user if user is not None else system_actor(),
+        via=via,
+        filters=logged,
+        file_format=file_format,
+        rows=count,
+        masked=masked,
+    )
     return count

@@ -6,6 +6,7 @@ libphonenumber's national format, which has no SQL form, and other databases hav
 rows.export_rows. Tests compare the two ways' files; the CSV ends lines with LF where csv_stream writes CRLF."""
 
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -33,7 +34,7 @@ from portal.tabular import (
 from ...models import Complaint
 from ..vocabulary import EXPORT_COLUMNS as COLUMNS
 from ..vocabulary import EXPORT_FREE_TEXT, ON_TIME_LABELS, REMEDIATION_LABELS, SHORT_LABELS
-from .rows import FILE_BUFFER, PROGRESS_EVERY, SHEET_NAME, ordered, translated_labels
+from .rows import FILE_BUFFER, OWN_NAMES, OWN_NUMBERS, PROGRESS_EVERY, SHEET_NAME, ordered, translated_labels
 
 COPY_BATCH_ROWS = PROGRESS_EVERY
 
@@ -75,6 +76,39 @@ def _sql_serial(local: str, *, with_time: bool) -> str:
     return f"(({minute})::date - DATE '1899-12-30' + extract(epoch FROM ({minute})::time)::float8 / 86400)::text"
 
 
+_OWN_NAMES = [f"{{{field}}}" for field in OWN_NAMES]
+_OWN_NUMBERS = [f"{{{field}}}" for field in OWN_NUMBERS]
+# A place in a cell's template: `{}` or `{field}` (never a regular expression's `{2,}`: no digits, no comma).
+_PLACE = re.compile(r"\{([a-z_]*)\}")
+
+
+class _Cell(Func):
+    """One cell's SQL: `{}` in the template is the cell's column, `{name}` (a field of Complaint) another column
+    of the same row; each place gets the column's SQL and its parameters, in the order they are written."""
+
+    output_field = TextField()
+
+    def __init__(self, field: str, template: str):
+        self.cell = template
+        self.columns = ["", *dict.fromkeys(other for other in _PLACE.findall(template) if other)]
+        super().__init__(F(field), *(F(column) for column in self.columns[1:]))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        compiled = {
+            column: compiler.compile(expression)
+            for column, expression in zip(self.columns, self.source_expressions, strict=True)
+        }
+        parts, params = [], []
+        for index, piece in enumerate(_PLACE.split(self.cell)):
+            if index % 2 == 0:
+                parts.append(piece)
+            else:
+                sql, column_params = compiled[piece]
+                parts.append(sql)
+                params.extend(column_params)
+        return "".join(parts), params
+
+
 def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
     """(field, inner SQL with `{}` for the column, outer writing options) in COLUMNS order. Cells whose outer
     options are None are finished inside (labels, dates and plain columns, which are cheap to repeat); masked
@@ -113,7 +147,9 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
         "email": (sql_mask_email("{}"), {}),
         "id_number": (sql_mask_id_number("{}"), {}),
         "policy_number": (sql_mask_id_number("{}"), {}),
-        **{field: (sql_scrub_text("{}"), {}) for field in EXPORT_FREE_TEXT},
+        # Free text is scrubbed of the row's own names and numbers too: columns of the same row, `{field}` in the
+        # template (one expression per cell, no query per row).
+        **{field: (sql_scrub_text("{}", names=_OWN_NAMES, numbers=_OWN_NUMBERS), {}) for field in EXPORT_FREE_TEXT},
     }
     cells = []
     for field, _heading in COLUMNS:
@@ -132,10 +168,7 @@ def copy_select(queryset, file_format: str) -> tuple[str, tuple]:
     masked text outside does not compute the masking again. The outer query keeps the rows' order (a plain scan
     of the ordered subquery; a test checks it)."""
     cells = _copy_cells(file_format)
-    names = {
-        f"x{index}": Func(F(field), template=template.replace("{}", "%(expressions)s"), output_field=TextField())
-        for index, (field, template, _options) in enumerate(cells)
-    }
+    names = {f"x{index}": _Cell(field, template) for index, (field, template, _options) in enumerate(cells)}
     inner, params = ordered(queryset).annotate(**names).values_list(*names).query.sql_with_params()
     cell = sql_csv_cell if file_format == "csv" else sql_xlsx_cell
     outer = [

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from portal.beijing import BEIJING
 from portal.display import name_from
 from portal.phones import display_phone
-from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone, scrub_text
+from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone, scrubber
 from portal.tabular import csv_stream, xlsx_write
 
 from ...models import Outcome, RemediationItem, Status
@@ -26,12 +26,20 @@ CHUNK_SIZE = 2000
 PROGRESS_EVERY = 5000
 FILE_BUFFER = 1 << 20
 SHEET_NAME = "投诉数据"
+# The case's own data that its free text is scrubbed of when masked, besides the generic patterns (portal.privacy
+# scrub_text): the complainant's and the principal's names, the phone, the ID and the policy number, in any format.
+OWN_NAMES = ("name", "principal_name")
+OWN_NUMBERS = ("phone", "id_number", "policy_number")
 
 
 def _phone(value: str, masked: bool) -> str:
     if masked:
         return mask_phone(value)
     return display_phone(value).replace(" ", "") if value else ""
+
+
+def _as_written(text: str | None) -> str:
+    return text or ""
 
 
 def translated_labels() -> tuple[dict, dict]:
@@ -63,16 +71,22 @@ def _local(moment):
 def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
     """The header, then one list per complaint, oldest first, personal data masked unless `masked` is False.
     Moments are naive Beijing datetimes to the minute and days are dates (write_rows writes them as date
-    cells in a workbook and as text in CSV); free text is scrubbed of numbers and addresses when masked."""
+    cells in a workbook and as text in CSV); free text is scrubbed of numbers and addresses, and of the row's own
+    names and numbers (OWN_NAMES, OWN_NUMBERS), when masked."""
     statuses, outcomes = translated_labels()
     yield [heading for _field, heading in COLUMNS]
     fields = [field for field, _heading in COLUMNS]
-    # The handler is named by name (portal.display), read with the row.
-    read = [*fields, "handler__first_name", "handler__last_name"]
+    # The handler is named by name (portal.display), read with the row; the row's own names and numbers feed the
+    # masked scrub.
+    extra = ["handler__first_name", "handler__last_name", *OWN_NAMES, *OWN_NUMBERS]
+    read = [*fields, *(field for field in dict.fromkeys(extra) if field not in fields)]
     rows = ordered(queryset).values_list(*read).iterator(chunk_size=CHUNK_SIZE)
-    scrub = scrub_text if masked else (lambda text: text or "")
     for values in rows:
         row = dict(zip(read, values, strict=True))
+        if masked:
+            scrub = scrubber(names=[row[field] for field in OWN_NAMES], numbers=[row[field] for field in OWN_NUMBERS])
+        else:
+            scrub = _as_written
         decided = row["decided_at"]
         yield [
             row["tracking_number"],

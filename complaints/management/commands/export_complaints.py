@@ -41,3 +41,5 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {options['output']}: {error.strerror}") from None
         masked = "unmasked" if options["unmasked"] else "masked"
         self.stdout.write(f"Exported {rows} complaints ({masked}) to {options['output']}.")
+        if user is None:
+            self.stdout.write("Logged as made by the system account (no --user given).")

@@ -143,6 +143,8 @@ def letter_view(request, pk):
         letter=letter,
         hints=hints,
         hints_message=letters.hints_message(hints) if hints else "",
+        hints_heading=letters.hints_heading(hints) if hints else "",
+        quoted_hints=[letters.quoted_hint(hint) for hint in hints],
         issued=complaint.events.filter(action=services.A.LETTER).select_related("actor").order_by("-at").first(),
     )
     return TemplateResponse(request, "admin/complaints/complaint/letter.html", context)

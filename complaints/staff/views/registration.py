@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from portal.admin import model_crumbs, staff_context
 from portal.phones import display_phone
-from portal.privacy import mask_name, mask_phone
+from portal.privacy import mask_name, mask_phone, personal_data_seen
 
 from ... import services
 from ...models import FULL_DATA_PERMISSION, Complaint
@@ -21,12 +21,12 @@ def register_view(request):
     if not request.user.has_perm("complaints.add_complaint"):
         raise PermissionDenied
     form = RegisterForm(request.POST or None, request.FILES or None)
-    repeats = []
+    repeats, hidden = [], 0
     # The same caller or policy again within 90 days: the form comes back, as typed, listing the earlier
     # complaints, until the person registering confirms that this one is new.
     if request.method == "POST" and form.is_valid() and not request.POST.get("register_anyway"):
-        repeats = _registration_repeats(request, form.cleaned_data)
-    if request.method == "POST" and form.is_valid() and not repeats:
+        repeats, hidden = _registration_repeats(request, form.cleaned_data)
+    if request.method == "POST" and form.is_valid() and not (repeats or hidden):
         try:
             complaint = services.complaint_register(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -45,19 +45,28 @@ def register_view(request):
         crumbs=model_crumbs(Complaint._meta),
         form=form,
         repeats=repeats,
-        files_dropped=bool(repeats and request.FILES),
+        hidden_repeats=hidden,
+        hidden_repeats_text=_hidden_text(hidden),
+        files_dropped=bool((repeats or hidden) and request.FILES),
     )
     return TemplateResponse(request, "admin/complaints/complaint/register.html", context)
 
 
-def _registration_repeats(request, data) -> list[dict]:
+def _registration_repeats(request, data) -> tuple[list[dict], int]:
     """Earlier complaints from the same phone or about the same policy within 90 days of the one being
-    registered, the complainant masked unless the user may see personal data in full."""
+    registered: those this user may open (at most REPEATS_SHOWN), each with its handler and its complainant as
+    the record shows them (in full, and logged, for those who may see personal data in full; masked for the
+    others), and how many earlier complaints this user may not open: of those, neither number nor handler nor
+    complainant (with the caller's phone, a number would open the public look-up of a colleague's case)."""
     full = request.user.has_perm(FULL_DATA_PERMISSION)
     repeats = services.possible_repeats(
         phone=data["phone"], policy_number=data["policy_number"], received_at=data["received_at"]
     )
-    return [
+    shown = list(repeats.filter(pk__in=Complaint.objects.visible_to(request.user).values("pk"))[:REPEATS_SHOWN])
+    hidden = repeats.exclude(pk__in=Complaint.objects.visible_to(request.user).values("pk")).count()
+    if full and shown:
+        personal_data_seen(request.user, shown, where="admin:register:repeats", fields="name,phone_in_full")
+    rows = [
         {
             "complaint": repeat,
             "handler": services.handler_label(repeat),
@@ -67,5 +76,16 @@ def _registration_repeats(request, data) -> list[dict]:
                 else f"{mask_name(repeat.name)} {mask_phone(repeat.phone)}"
             ),
         }
-        for repeat in repeats[:REPEATS_SHOWN]
+        for repeat in shown
     ]
+    return rows, hidden
+
+
+def _hidden_text(count: int) -> str:
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)d earlier complaint you cannot open: ask a supervisor whether this one repeats it.",
+        "%(count)d earlier complaints you cannot open: ask a supervisor whether this one repeats them.",
+        count,
+    ) % {"count": count}
