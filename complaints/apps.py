@@ -23,6 +23,7 @@ class ComplaintsConfig(AppConfig):
         from .compliance.models import PublishedStatistics, ensure_root_causes
         from .compliance.sitemaps import StatisticsSitemap
         from .models import RuleVersion
+        from .models.rules import ensure_first_rule_version
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import ComplaintSitemap
 
@@ -70,6 +71,7 @@ class ComplaintsConfig(AppConfig):
         )
         # The root-cause codes closing needs, in a new database and after every flush (tests).
         post_migrate.connect(ensure_root_causes, sender=self, dispatch_uid="complaints.ensure_root_causes")
+        post_migrate.connect(ensure_first_rule_version, sender=self, dispatch_uid="complaints.first_rule_version")
         # The compliance pages of the admin (the case admin registers itself through admin autodiscovery).
         import_module(f"{self.name}.compliance.admin")
         import_module(f"{self.name}.compliance.admin_oversight")

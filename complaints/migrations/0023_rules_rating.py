@@ -3,31 +3,15 @@
 import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
-import datetime
 
 from django.db import migrations, models
 
 
 def first_rule_version(apps, schema_editor):
     """The rules the portal always applied are the first version, in force since long before any complaint."""
-    RuleVersion = apps.get_model("complaints", "RuleVersion")
-    if RuleVersion.objects.exists():
-        return
-    RuleVersion.objects.create(
-        title="银行业保险业消费投诉处理管理办法（中国银保监会令2020年第3号）",
-        effective_from=datetime.date(2020, 3, 1),
-        base_days=15,
-        first_extension_limit=30,
-        second_extension_limit=60,
-        second_extension_max_days=30,
-        review_days=None,
-        first_extension_approvals=1,
-        second_extension_approvals=1,
-        regulator_default_days=15,
-        platform_default_days=15,
-        reason="",
-        status="approved",
-    )
+    from complaints.models.rules import ensure_first_rule_version
+
+    ensure_first_rule_version(apps)
 
 
 class Migration(migrations.Migration):

@@ -132,7 +132,9 @@ class Complaint(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, default="zh-hans")
     # Recorded at intake on the web: the form was sent from the elderly-friendly display mode (its cookie comes
     # with the submission; the cached form page itself carries no visitor state). For the rating's service figures.
-    filed_in_elderly_mode = models.BooleanField(_("filed in the elderly-friendly mode"), default=False, editable=False)
+    filed_in_elderly_mode = models.BooleanField(
+        _("filed in the elderly-friendly mode"), default=False, db_default=False, editable=False
+    )
 
     description = models.TextField(_("description"))
     desired_outcome = models.TextField(_("desired outcome"), blank=True)

@@ -120,7 +120,7 @@ def test_the_english_review_page_says_the_limit_and_the_date_in_english(people, 
     time_machine.move_to(shanghai(2026, 12, 1), tick=False)
     original = decided(people["supervisor"])
     page = look_up(Client(), original, "/en").get("/en/complaints/track/review/").text
-    assert "It decides within 30 days of your request (asked today: by Dec. 31, 2026)" in page
+    assert "It decides within 30 days of your request (asked today: by 31 December 2026)" in page
 
 
 # The original's offer of a review ends once one is asked --------------------------------------------------------

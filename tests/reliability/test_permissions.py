@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, URLResolver, reverse
 
 from complaints import services
 from complaints.compliance.models import ExportLog
-from complaints.models import ComplaintAttachment
+from complaints.models import ComplaintAttachment, RuleVersion
 from portal import roles
 from portal.messaging.models import StaffAlert
 from portal.models import PersonalDataSeen
@@ -75,6 +75,14 @@ NEVER = {(model, page) for model in APPEND_ONLY for page in ("add", "delete")} |
     ("complaints.remediationitem", "delete"),
     # A letter template no longer wanted is taken out of use: letters issued from it stay in the history.
     ("complaints.lettertemplate", "delete"),
+    # Rule versions, rating weights and the review register are entered on compliance's own pages (a second
+    # member approves versions and weights) and kept as records: the admin only lists them.
+    ("complaints.ruleversion", "add"),
+    ("complaints.ruleversion", "delete"),
+    ("complaints.ratingweights", "add"),
+    ("complaints.ratingweights", "delete"),
+    ("complaints.reviewitem", "add"),
+    ("complaints.reviewitem", "delete"),
 }
 # Every member of staff has an inbox of their own alerts (portal/messaging/admin.py): its list for anyone who is
 # staff, an alert (and its history) only for the user it was written for — here the handler's assignment alert.
@@ -100,6 +108,21 @@ CUSTOM = {
     "complaints_compliance_import_confirm": "complaints.import_complaints",
     "complaints_compliance_disclosure": "complaints.draft_disclosure",
     "complaints_compliance_publish": "complaints.publish_statistics",
+    # The regulator's year (complaints/compliance/staff/views/rating.py, rules.py, reviews.py).
+    "complaints_compliance_rating": "complaints.view_compliance_dashboard",
+    "complaints_compliance_rating_file": "complaints.view_compliance_dashboard",
+    "complaints_compliance_weights": "complaints.add_ratingweights",
+    "complaints_compliance_weights_decide": "complaints.approve_ratingweights",
+    "complaints_compliance_assessment": "complaints.draft_disclosure",
+    "complaints_compliance_assessment_pdf": "complaints.draft_disclosure",
+    "complaints_compliance_rules": "complaints.view_compliance_dashboard",
+    "complaints_compliance_rule": "complaints.view_compliance_dashboard",
+    "complaints_compliance_reviews": "complaints.view_compliance_dashboard",
+    "complaints_compliance_reviews_import": "complaints.add_reviewitem",
+    # Requests from complainants: a call back is answered by those who answer them; a personal data request
+    # concerns personal data in full.
+    "complaints_callback_record": "complaints.answer_callback",
+    "complaints_datarequest_handle": "complaints.view_full_personal_data",
     "notices_notice_preview": "notices.view_notice",
     "reception_receptionday_import": "reception.add_receptionday",
     "reception_receptionday_generate": "reception.add_receptionday",
@@ -243,10 +266,13 @@ def test_every_role_against_every_registered_admin_page(world, role):
 
 def _custom_urls(world) -> dict[str, str]:
     complaint, day = world["complaint"], world["day"]
+    from complaints.account import requests as account
     from notices.models import Notice
 
     notice = Notice.objects.order_by("pk").first()
     attachment = ComplaintAttachment.objects.get(complaint=complaint)
+    callback = account.callback_create(name="王五", phone="13812345678", preferred_time="any", language="zh-hans")
+    data_request = account.data_request_create(phone="13812345678", kind="explain", details="", language="zh-hans")
     return {
         "complaints_complaint_register": reverse("admin:complaints_complaint_register"),
         "complaints_complaint_action": reverse("admin:complaints_complaint_action", args=[complaint.pk, "start"]),
@@ -262,6 +288,16 @@ def _custom_urls(world) -> dict[str, str]:
         "complaints_compliance_export": reverse("admin:complaints_compliance_export"),
         "complaints_compliance_import": reverse("admin:complaints_compliance_import"),
         "complaints_compliance_disclosure": reverse("admin:complaints_compliance_disclosure"),
+        "complaints_compliance_rating": reverse("admin:complaints_compliance_rating"),
+        "complaints_compliance_rating_file": reverse("admin:complaints_compliance_rating_file", args=["json"])
+        + "?year=2025",
+        "complaints_compliance_rules": reverse("admin:complaints_compliance_rules"),
+        "complaints_compliance_rule": reverse(
+            "admin:complaints_compliance_rule", args=[RuleVersion.objects.first().pk]
+        ),
+        "complaints_compliance_reviews": reverse("admin:complaints_compliance_reviews"),
+        "complaints_callback_record": reverse("admin:complaints_callback_record", args=[callback.pk]),
+        "complaints_datarequest_handle": reverse("admin:complaints_datarequest_handle", args=[data_request.pk]),
         "notices_notice_preview": reverse("admin:notices_notice_preview", args=[notice.pk]),
         "reception_receptionday_import": reverse("admin:reception_receptionday_import"),
         "reception_receptionday_generate": reverse("admin:reception_receptionday_generate"),
