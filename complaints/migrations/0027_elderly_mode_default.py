@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0026_feedback_account'),
+        ("complaints", "0026_feedback_account"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='complaint',
-            name='filed_in_elderly_mode',
-            field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='filed in the elderly-friendly mode'),
+            model_name="complaint",
+            name="filed_in_elderly_mode",
+            field=models.BooleanField(
+                db_default=False, default=False, editable=False, verbose_name="filed in the elderly-friendly mode"
+            ),
         ),
     ]
