@@ -20,10 +20,9 @@ class ComplaintsConfig(AppConfig):
 
         from . import escalation, services
         from .compliance import alerts, jobs, statistics
-        from .compliance.models import PublishedStatistics, ensure_root_causes
+        from .compliance.models import PublishedStatistics, ensure_first_rule_version, ensure_root_causes
         from .compliance.sitemaps import StatisticsSitemap
         from .models import RuleVersion
-        from .models.rules import ensure_first_rule_version
         from .roles import GROUP_PERMISSIONS
         from .sitemaps import ComplaintSitemap
 

@@ -311,6 +311,8 @@ PORTAL_SMS_TEST_DIR = os.environ.get("PORTAL_SMS_TEST_DIR", str(BASE_DIR / "sms-
 PORTAL_MESSAGE_RETRY_DELAYS = [float(item) for item in env_list("PORTAL_MESSAGE_RETRY_DELAYS", "60,300,1800,7200")]
 # How long a worker may take over one message before another sends it again (under the same key).
 PORTAL_MESSAGE_LEASE_SECONDS = float(os.environ.get("PORTAL_MESSAGE_LEASE_SECONDS", "300"))
+# How long a due message may wait for its task before run_periodic's sweep hands it to the worker again.
+PORTAL_MESSAGE_SWEEP_GRACE_SECONDS = float(os.environ.get("PORTAL_MESSAGE_SWEEP_GRACE_SECONDS", "120"))
 # Links in staff emails use PORTAL_SITE_URL (below; empty: site-relative links).
 # The handlers' daily digest goes out with the first `run_periodic` at or after this hour (Beijing time).
 PORTAL_DIGEST_HOUR = int(os.environ.get("PORTAL_DIGEST_HOUR", "8"))

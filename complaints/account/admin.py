@@ -74,11 +74,11 @@ class DataRequestAdmin(_Handled):
         url = reverse("admin:complaints_datarequest_handle", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.number)
 
-    @admin.display(description=_("answered in time"), boolean=True)
+    @admin.display(description=_("answered in time"))
     def on_time(self, obj):
         if obj.answered_at is None:
-            return None if obj.due_on >= timezone.localdate() else False
-        return timezone.localdate(obj.answered_at) <= obj.due_on
+            return _("open, not yet due") if obj.due_on >= timezone.localdate() else _("open and overdue")
+        return _("yes") if timezone.localdate(obj.answered_at) <= obj.due_on else _("no")
 
     def get_urls(self):
         return staff_urls(self.admin_site, staff.data_request_urls) + super().get_urls()

@@ -8,6 +8,7 @@ this module beside the complaints/models package.
 """
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -312,3 +313,33 @@ class ReviewOpinion(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+# The rules the portal always applied: the first version, in force since long before any complaint. The data
+# migration (0023) writes it; ensure_first_rule_version writes it again after a flush (a test's), as the root-cause
+# codes are.
+FIRST_RULE_VERSION = {
+    "title": "银行业保险业消费投诉处理管理办法（中国银保监会令2020年第3号）",
+    "effective_from": date(2020, 3, 1),
+    "base_days": 15,
+    "first_extension_limit": 30,
+    "second_extension_limit": 60,
+    "second_extension_max_days": 30,
+    "review_days": None,
+    "first_extension_approvals": 1,
+    "second_extension_approvals": 1,
+    "regulator_default_days": 15,
+    "platform_default_days": 15,
+    "reason": "",
+    "status": "approved",
+}
+
+
+def ensure_first_rule_version(apps=None, **_signal) -> None:
+    """The first version, when the table holds none (a new database, or one flushed by a test); run by the data
+    migration and after every migrate and flush (post_migrate)."""
+    from django.apps import apps as global_apps
+
+    model = (apps or global_apps).get_model("complaints", "RuleVersion")
+    if not model.objects.exists():
+        model.objects.create(**FIRST_RULE_VERSION)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 def first_rule_version(apps, schema_editor):
     """The rules the portal always applied are the first version, in force since long before any complaint."""
-    from complaints.models.rules import ensure_first_rule_version
+    from complaints.compliance.models import ensure_first_rule_version
 
     ensure_first_rule_version(apps)
 

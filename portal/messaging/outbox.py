@@ -240,8 +240,10 @@ def _failed(message: Message, reason: str, *, retryable: bool) -> str | None:
 
 
 # A task enqueued for a due message normally runs within seconds; the sweep only takes messages left waiting
-# this long (a worker that was down, a task lost with a killed worker).
-SWEEP_GRACE = timedelta(minutes=2)
+# longer than PORTAL_MESSAGE_SWEEP_GRACE_SECONDS (2 minutes: a worker that was down, a task lost with a killed
+# worker or a database that failed over while the worker held it).
+def sweep_grace() -> timedelta:
+    return timedelta(seconds=settings.PORTAL_MESSAGE_SWEEP_GRACE_SECONDS)
 
 
 @transaction.atomic
@@ -252,7 +254,7 @@ def messages_sweep(*, now=None) -> int:
     now = now or timezone.now()
     stale = list(
         Message.objects.select_for_update(skip_locked=True).filter(
-            status__in=PENDING_STATUSES, next_attempt_at__lte=now - SWEEP_GRACE
+            status__in=PENDING_STATUSES, next_attempt_at__lte=now - sweep_grace()
         )
     )
     interrupted = list(

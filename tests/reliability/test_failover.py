@@ -106,6 +106,9 @@ def test_a_primary_killed_mid_load_and_its_synchronous_standby_promoted_loses_an
             PORTAL_SMS_TEST_DIR=str(gateway),
             PORTAL_MESSAGE_RETRY_DELAYS=",".join(["0.5"] * 12),
             PORTAL_MESSAGE_LEASE_SECONDS="3",
+            # The task of a message claimed while the primary died is lost with it; the sweep hands the message
+            # back after this grace.
+            PORTAL_MESSAGE_SWEEP_GRACE_SECONDS="5",
             GUNICORN_WORKERS="2",
             GUNICORN_TIMEOUT="30",
         )
