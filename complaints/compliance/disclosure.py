@@ -11,9 +11,14 @@ The rules:
 - The section states, for regulator-forwarded and directly received complaints apart, the count, whether they
   were all closed within the time limits, and where they concentrate: the main business channels (up to two),
   categories (up to two) and provinces (up to three).
+- When the year's decisions recorded what they gave the complainant (redress) or complainants answered the
+  satisfaction survey, a last paragraph states them: decisions giving money and the total paid, decisions giving
+  an action, decisions that only explained, and the answers with their average score. A year whose decisions
+  recorded none (history imported from elsewhere) gets no such paragraph rather than zeros.
 """
 
 import re
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import translation
@@ -127,6 +132,37 @@ def _paragraph_en(year: int, report: dict, who: str) -> str:
     return text
 
 
+def _outcomes(year: int, report: dict) -> dict[str, str] | None:
+    """The paragraph on redress and satisfaction in both languages, or None when the year recorded neither."""
+    redress, satisfaction = report["redress"], report["satisfaction"]
+    counted = redress["monetary_count"] + redress["non_monetary_count"] + redress["explanation_count"]
+    if not counted and not satisfaction["responses"]:
+        return None
+    zh, en = [], []
+    if counted:
+        paid = f"{Decimal(redress['monetary_amount']):,.2f}"
+        zh.append(
+            f"{year}年作出处理决定的投诉中，给予金钱补偿{redress['monetary_count']}件，已支付补偿金额{paid}元；"
+            f"采取更正、赔礼道歉、保单复效等非金钱措施{redress['non_monetary_count']}件；"
+            f"仅作解释说明{redress['explanation_count']}件。"
+        )
+        en.append(
+            f"Of the decisions on {year}'s complaints, {redress['monetary_count']} gave the complainant money "
+            f"(¥{paid} paid so far), {redress['non_monetary_count']} an action such as a correction, an apology or "
+            f"a policy reinstated, and {redress['explanation_count']} an explanation only."
+        )
+    if satisfaction["responses"]:
+        zh.append(
+            f"经回访，{satisfaction['responses']}位投诉人对处理情况作出评价，平均{satisfaction['average']}分"
+            "（满分5分）。"
+        )
+        en.append(
+            f"{satisfaction['responses']} complainants rated the handling afterwards, on average "
+            f"{satisfaction['average']} out of 5."
+        )
+    return {"zh_hans": "### 处理结果与回访\n\n" + "".join(zh), "en": "### Outcomes and satisfaction\n\n" + " ".join(en)}
+
+
 def complaint_section(year: int) -> dict[str, str]:
     """The complaint section in both languages (Markdown), from the year's figures."""
     period = Period(year)
@@ -155,6 +191,9 @@ def complaint_section(year: int) -> dict[str, str]:
             _paragraph_en(year, direct, "received directly"),
         ]
     )
+    outcomes = _outcomes(year, overall)
+    if outcomes is not None:
+        zh, en = f"{zh}\n\n{outcomes['zh_hans']}", f"{en}\n\n{outcomes['en']}"
     return {"zh_hans": zh, "en": en}
 
 

@@ -74,3 +74,42 @@ def test_a_year_without_complaints_says_so():
     notice, _created = disclosure_draft(year=2021)
     assert "2021年，公司无监管转办投诉案件。" in notice.body_zh_hans
     assert "no complaints forwarded by the regulator" in notice.body_en
+
+
+def test_the_draft_states_redress_and_satisfaction_when_the_years_decisions_recorded_them(year_2023, make_user):
+    """Imported history recorded no relief: no paragraph of zeros. Decisions made here: what they gave and paid,
+    and the complainants' answers."""
+    from complaints import services
+    from portal import roles
+    from tests.complaints.factories import register
+
+    notice, _created = disclosure_draft(year=2023)
+    assert "处理结果与回访" not in notice.body_zh_hans and "Outcomes and satisfaction" not in notice.body_en
+
+    handler = make_user("handler", groups=[roles.COMPLAINT_HANDLER, roles.SUPERVISOR])
+    decided = []
+    for phone, outcome, reliefs in (
+        ("13812345678", "upheld", ["claim_paid"]),
+        ("13900001111", "not_upheld", ["explanation"]),
+        ("13900002222", "upheld", ["apology", "correction"]),
+    ):
+        complaint = register(handler, phone=phone)
+        services.complaint_accept(complaint=complaint, actor=handler)
+        decided.append(
+            services.complaint_decide(
+                complaint=complaint,
+                actor=handler,
+                decision="经核查，作出如下处理。",
+                outcome=outcome,
+                remedies=["review"],
+                reliefs=reliefs,
+            )
+        )
+    services.complaint_record_payment(complaint=decided[0], actor=handler, amount="12500.50")
+    services.complaint_record_feedback(complaint=decided[0], actor=handler, score=5)
+    services.complaint_record_feedback(complaint=decided[1], actor=handler, score=2)
+    notice, _created = disclosure_draft(year=2026)
+    zh, en = notice.body_zh_hans, notice.body_en
+    assert "给予金钱补偿1件，已支付补偿金额12,500.50元" in zh and "非金钱措施1件" in zh and "仅作解释说明1件" in zh
+    assert "2位投诉人对处理情况作出评价，平均3.5分（满分5分）" in zh
+    assert "1 gave the complainant money (¥12,500.50 paid so far)" in en and "on average 3.5 out of 5" in en
