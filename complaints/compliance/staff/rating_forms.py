@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ...models import RuleVersion
+from ...workflow.rules import VERSION_FIELDS
 from ..models import RATING_ELEMENTS, ReviewItem
 from ..rating.figures import ELEMENT_NAMES
 from .forms import year_choices
@@ -34,20 +35,7 @@ class WeightsForm(forms.Form):
 class RuleVersionForm(forms.ModelForm):
     class Meta:
         model = RuleVersion
-        fields = (
-            "title",
-            "effective_from",
-            "base_days",
-            "first_extension_limit",
-            "second_extension_limit",
-            "second_extension_max_days",
-            "review_days",
-            "first_extension_approvals",
-            "second_extension_approvals",
-            "regulator_default_days",
-            "platform_default_days",
-            "reason",
-        )
+        fields = (*VERSION_FIELDS, "reason")
         widgets = {
             "effective_from": forms.DateInput(attrs={"type": "date"}),
             "reason": forms.Textarea(attrs={"rows": 2}),
