@@ -1,12 +1,10 @@
 """manage.py complaint_report --year Y [--quarter Q] [--branch SLUG] --format json|xlsx [--output F]"""
 
-import json
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.compliance.performance import performance
 from complaints.compliance.reports import Period, complaint_report, monthly_trend, report_xlsx
+from complaints.management.output import write_json
 from portal.models import Branch
 
 
@@ -39,11 +37,4 @@ class Command(BaseCommand):
             report_xlsx(report, monthly_trend(period=period, branch=branch), output, figures)
             self.stderr.write(f"Wrote {output}")
             return
-        text = json.dumps(report, ensure_ascii=False, indent=2)
-        if output:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
-            self.stderr.write(f"Wrote {output}")
-        else:
-            self.stdout.write(text)
-            sys.stdout.flush()
+        write_json(self, report, output)

@@ -1,12 +1,10 @@
 """manage.py rating_report --year Y --format json|xlsx [--output F] [--language zh-hans|en]"""
 
-import json
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from complaints.compliance.rating.figures import rating_figures, rating_xlsx
+from complaints.management.output import write_json
 
 
 class Command(BaseCommand):
@@ -31,11 +29,4 @@ class Command(BaseCommand):
                 rating_xlsx(report, output)
                 self.stderr.write(f"Wrote {output}")
                 return
-        text = json.dumps(report, ensure_ascii=False, indent=2)
-        if output:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
-            self.stderr.write(f"Wrote {output}")
-        else:
-            self.stdout.write(text)
-            sys.stdout.flush()
+        write_json(self, report, output)
