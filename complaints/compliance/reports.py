@@ -30,9 +30,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from django.db import connections
-from django.db.models import Avg, BooleanField, Case, Count, F, Func, IntegerField, Q, Value, When
+from django.db.models import Avg, BooleanField, Case, Count, F, Func, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone, translation
 
@@ -365,24 +367,37 @@ def satisfaction(queryset, by: str | None = None) -> dict:
     return {group: (n, _mean(mean)) for group, n, mean in rows}
 
 
+def _any_relief(codes) -> Q:
+    """Decisions whose reliefs hold any of `codes` (jsonb containment, PostgreSQL)."""
+    return reduce(or_, (Q(reliefs__contains=[code]) for code in sorted(codes)))
+
+
 def redress(queryset) -> dict:
     """What the period's decisions gave (one query): decisions giving money, their payments' total (a decimal
     string in yuan), decisions giving an action, decisions that explained only. A decision giving both money
-    and an action counts in both; decisions without a recorded relief (history imported from elsewhere) in none."""
-    monetary = non_monetary = explanation = 0
-    paid = Decimal("0")
-    rows = queryset.filter(decided_at__isnull=False).exclude(reliefs=[]).values_list("reliefs", "redress_paid")
-    for reliefs, amount in rows.order_by().iterator(chunk_size=5000):
-        codes = set(reliefs or [])
-        monetary += bool(codes & MONETARY_RELIEFS)
-        non_monetary += bool(codes & NON_MONETARY_RELIEFS)
-        explanation += codes == {Relief.EXPLANATION}
-        paid += amount or 0
+    and an action counts in both; decisions without a recorded relief (history imported from elsewhere) in none.
+    PostgreSQL counts in the database; SQLite (`make run`), which has no JSON containment, counts the rows here."""
+    decided = queryset.filter(decided_at__isnull=False).exclude(reliefs=[]).order_by()
+    if connections[queryset.db].vendor == "postgresql":
+        totals = decided.aggregate(
+            monetary=Count("pk", filter=_any_relief(MONETARY_RELIEFS)),
+            non_monetary=Count("pk", filter=_any_relief(NON_MONETARY_RELIEFS)),
+            explanation=Count("pk", filter=Q(reliefs=[Relief.EXPLANATION])),
+            paid=Sum("redress_paid"),
+        )
+    else:
+        totals = {"monetary": 0, "non_monetary": 0, "explanation": 0, "paid": Decimal("0")}
+        for reliefs, amount in decided.values_list("reliefs", "redress_paid").iterator(chunk_size=5000):
+            codes = set(reliefs or [])
+            totals["monetary"] += bool(codes & MONETARY_RELIEFS)
+            totals["non_monetary"] += bool(codes & NON_MONETARY_RELIEFS)
+            totals["explanation"] += codes == {Relief.EXPLANATION}
+            totals["paid"] += amount or 0
     return {
-        "monetary_count": monetary,
-        "monetary_amount": f"{paid:.2f}",
-        "non_monetary_count": non_monetary,
-        "explanation_count": explanation,
+        "monetary_count": totals["monetary"],
+        "monetary_amount": f"{totals['paid'] or Decimal('0'):.2f}",
+        "non_monetary_count": totals["non_monetary"],
+        "explanation_count": totals["explanation"],
     }
 
 
