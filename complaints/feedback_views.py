@@ -5,6 +5,8 @@ and, after a low one, says what the complainant can still do (a review while its
 mediation and the regulator's hotline). Never cached; not for search engines.
 """
 
+from types import SimpleNamespace
+
 from django import forms
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -44,32 +46,48 @@ class FeedbackForm(forms.Form):
     )
 
 
+def rating_page(request, *, complaint, answered, is_open: bool, valid_until, answer, done_url: str, **extra):
+    """The satisfaction page, reached by the texted link or from the complainant's account: the form while the
+    complaint may be rated (`answer(score=…, comment=…)` records it), thanks once answered — after a low score
+    with what the complainant can still do — and 410 once the window has passed unanswered."""
+    form = None
+    if answered is None and is_open:
+        form = FeedbackForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                answer(**form.cleaned_data)
+            except services.WorkflowError as error:
+                form.add_error(None, error)
+            else:
+                return redirect(done_url)
+    expired = answered is None and form is None
+    context = {
+        "complaint": complaint,
+        "feedback": answered or SimpleNamespace(valid_until=valid_until),
+        "form": form,
+        "expired": expired,
+        "regulator_hotline": regulator.HOTLINE,
+        "regulator_name": regulator.NAME,
+        "nav_section": "complaint-track",
+        **extra,
+    }
+    if answered is not None and answered.score <= LOW_SCORE:
+        context["next_steps"] = services.feedback_next_steps(complaint)
+    return render(request, "complaints/feedback.html", context, status=410 if expired else 200)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def feedback(request, token: str):
     record = services.feedback_for_token(token)
     if record is None:
         raise Http404
-    complaint = record.complaint
-    context = {
-        "complaint": complaint,
-        "feedback": record,
-        "expired": not record.answered and link_expired(record),
-        "regulator_hotline": regulator.HOTLINE,
-        "regulator_name": regulator.NAME,
-        "nav_section": "complaint-track",
-    }
-    form = None
-    if not record.answered and not context["expired"]:
-        form = FeedbackForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.feedback_answer(token=token, **form.cleaned_data)
-            except services.WorkflowError as error:
-                form.add_error(None, error)
-            else:
-                return redirect(request.path)
-    if record.answered and record.score <= LOW_SCORE:
-        context["next_steps"] = services.feedback_next_steps(complaint)
-    context["form"] = form
-    return render(request, "complaints/feedback.html", context, status=410 if context["expired"] else 200)
+    return rating_page(
+        request,
+        complaint=record.complaint,
+        answered=record if record.answered else None,
+        is_open=not link_expired(record),
+        valid_until=record.valid_until,
+        answer=lambda **data: services.feedback_answer(token=token, **data),
+        done_url=request.path,
+    )

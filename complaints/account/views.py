@@ -10,7 +10,6 @@ status page, adding information, withdrawing and requesting a review run as they
 
 import json
 from functools import wraps
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import signing
@@ -23,14 +22,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import codes, ratelimit, registry, regulator
+from portal import codes, ratelimit, registry
 from portal.phones import display_phone
 from portal.privacy import mask_phone
 
 from .. import services
 from .. import views as public
-from ..feedback_views import FeedbackForm
-from ..models import LOW_SCORE, Complaint, DataRequest, Feedback
+from ..feedback_views import rating_page
+from ..models import Complaint, DataRequest, Feedback
 from ..services import TRACKING_PREFIX
 from . import copy, requests, sign_in
 from .forms import CallbackForm, CodeForm, DataRequestForm, PhoneForm
@@ -208,33 +207,20 @@ def rate(request, phone, number: str):
         if codes.is_well_formed(number, TRACKING_PREFIX)
         else None
     )
-    if complaint is None or services.feedback_window_ends(complaint) is None:
+    window = services.feedback_window_ends(complaint) if complaint is not None else None
+    if window is None:
         raise Http404
-    answered = Feedback.objects.filter(complaint=complaint, score__isnull=False).first()
-    form = None
-    if answered is None and services.feedback_open(complaint):
-        form = FeedbackForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.feedback_answer_signed_in(complaint=complaint, **form.cleaned_data)
-            except services.WorkflowError as error:
-                form.add_error(None, error)
-            else:
-                return redirect("account:rate", number=complaint.tracking_number)
-    context = {
-        "complaint": complaint,
-        "feedback": answered or SimpleNamespace(valid_until=services.feedback_window_ends(complaint)),
-        "form": form,
-        "expired": form is None and answered is None,
-        "in_account": True,
-        "regulator_hotline": regulator.HOTLINE,
-        "regulator_name": regulator.NAME,
-        "breadcrumbs": _crumbs(_("Rate the handling")),
-        "nav_section": "complaint-track",
-    }
-    if answered is not None and answered.score <= LOW_SCORE:
-        context["next_steps"] = services.feedback_next_steps(complaint)
-    return render(request, "complaints/feedback.html", context, status=410 if context["expired"] else 200)
+    return rating_page(
+        request,
+        complaint=complaint,
+        answered=Feedback.objects.filter(complaint=complaint, score__isnull=False).first(),
+        is_open=services.feedback_open(complaint),
+        valid_until=window,
+        answer=lambda **data: services.feedback_answer_signed_in(complaint=complaint, **data),
+        done_url=reverse("account:rate", args=[complaint.tracking_number]),
+        in_account=True,
+        breadcrumbs=_crumbs(_("Rate the handling")),
+    )
 
 
 @never_cache
