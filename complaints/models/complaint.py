@@ -99,6 +99,9 @@ class Complaint(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.SELF)
     regulator_ref = models.CharField(_("regulator's reference"), max_length=60, blank=True)
     regulator_deadline = models.DateField(_("regulator's deadline"), null=True, blank=True)
+    # The national complaint platform's own case number for a transferred complaint (unique among them).
+    # db_default too: bulk loaders (COPY) that do not name the column get "", not NULL.
+    platform_ref = models.CharField(_("platform's reference"), max_length=60, blank=True, default="", db_default="")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     business_channel = models.CharField(
         _("business channel"), max_length=16, choices=BusinessChannel.choices, blank=True
@@ -266,6 +269,10 @@ class Complaint(models.Model):
             models.CheckConstraint(condition=Q(extensions__lte=2), name="complaint_at_most_two_extensions"),
             models.UniqueConstraint(
                 fields=["idempotency_key"], condition=~Q(idempotency_key=""), name="complaint_idempotency_key_unique"
+            ),
+            # One complaint per platform case: also the index the staff search looks a platform reference up in.
+            models.UniqueConstraint(
+                fields=["platform_ref"], condition=~Q(platform_ref=""), name="complaint_platform_ref_unique"
             ),
         ]
         indexes = [

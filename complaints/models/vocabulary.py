@@ -35,6 +35,11 @@ FULL_DATA_PERMISSION = "complaints.view_full_personal_data"
 class Source(models.TextChoices):
     SELF = "self", _("Received directly")
     REGULATOR = "regulator", _("Forwarded by the regulator")
+    PLATFORM = "platform", _("Transferred by the national complaint platform")
+
+
+# The sources whose complaints come from outside the company and are reported back to their sender.
+FORWARDED_SOURCES = (Source.REGULATOR, Source.PLATFORM)
 
 
 class Channel(models.TextChoices):

@@ -21,6 +21,7 @@ from portal.phones import normalize_phone
 from portal.uploads import DOCX, JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
 
 from .. import notifications, people, staff_alerts
+from ..identity import id_number_key
 from ..models import (
     Category,
     Channel,
@@ -438,7 +439,7 @@ def _register(*, actor, fields: dict, note: str = "", attachments=(), provenance
             fields[name] = fields[name].strip()
     if "id_number" in fields:
         # Upper-cased like every ID number looked up (the check character of a resident ID is X, typed x too).
-        fields["id_number"] = fields["id_number"].strip().upper()
+        fields["id_number"] = id_number_key(fields["id_number"])
     # First responder (首问负责制): whoever registers a complaint and may handle complaints handles it until a
     # supervisor reassigns it (complaint_assign, an event of its own).
     first_responder = actor if actor is not None and actor.has_perm(DEFAULT_PERMISSION) else None

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.actors import system_actor
 
 from .. import notifications
+from ..identity import same_person
 from ..models import (
     ACTIVE_STATUSES,
     Complaint,
@@ -85,10 +86,7 @@ def possible_repeats(complaint: Complaint | None = None, *, phone: str = "", pol
         if complaint.anonymised_at is not None:
             return Complaint.objects.none()  # its phone and policy are gone (retention)
         phone, policy_number, received_at = complaint.phone, complaint.policy_number, complaint.received_at
-    policy_number = (policy_number or "").strip()
-    match = Q(phone=phone) if phone else Q()
-    if policy_number:
-        match |= Q(policy_number__iexact=policy_number)
+    match = same_person(phone=phone, policy_number=policy_number)
     if not match:
         return Complaint.objects.none()
     received_at = _aware(received_at or timezone.now())

@@ -1,0 +1,58 @@
+"""Who "the same person" is, written once. The repeat warning (complaints.workflow.repeats), the escalation
+link (a forwarded complaint after a direct one) and the ring signals (many policyholders behind one contact)
+all compare people through these keys, so that a phone typed with spaces, an ID number with a lower-case x and
+a policy number in full-width digits all meet their stored forms.
+
+- A phone is kept in E.164 (portal.phones.normalize_phone); a key is that form, or "" for what does not parse.
+- An ID number is kept as its key: full-width characters folded (NFKC), stripped and upper-cased (the check
+  character of a resident ID is X, typed x too).
+- A policy number is kept as typed (stripped) and compared upper-cased (the index
+  complaint_policy_received_idx is on UPPER(policy_number)); its key folds full-width characters too.
+
+`same_person` is the one query: any of the keys given matches, each answered from its index."""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from portal.phones import normalize_phone
+
+
+def _fold(value: str | None) -> str:
+    return unicodedata.normalize("NFKC", value or "").strip().upper()
+
+
+def phone_key(value: str | None) -> str:
+    """The E.164 form of a phone as people type it (full-width digits too), or "" when it is empty or not a
+    phone number."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    if not text:
+        return ""
+    try:
+        return normalize_phone(text)
+    except ValidationError:
+        return ""
+
+
+def id_number_key(value: str | None) -> str:
+    """An ID number as stored and compared: full-width folded, stripped, upper-cased."""
+    return _fold(value)
+
+
+def policy_key(value: str | None) -> str:
+    """A policy number as compared: full-width folded, stripped, upper-cased."""
+    return _fold(value)
+
+
+def same_person(*, phone: str = "", id_number: str = "", policy_number: str = "", prefix: str = "") -> Q:
+    """Complaints of the same person or policy: the same phone, the same ID number or the same policy number
+    (any of those given; an empty Q when none is). `prefix` names a relation ("review_of__") to compare there."""
+    match = Q()
+    if key := phone_key(phone):
+        match |= Q(**{f"{prefix}phone": key})
+    if key := id_number_key(id_number):
+        match |= Q(**{f"{prefix}id_number": key})
+    if key := policy_key(policy_number):
+        match |= Q(**{f"{prefix}policy_number__iexact": key})
+    return match
