@@ -72,6 +72,17 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request through the test client activates its page's language
+    in this thread and leaves it active, so a later test's reverse() would otherwise build /en/ addresses."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
