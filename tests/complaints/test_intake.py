@@ -285,9 +285,10 @@ def test_an_oversized_request_is_refused_before_it_is_read(client, settings):
     assert Complaint.objects.count() == 1
 
 
-def test_the_sitemap_lists_the_form_and_the_look_up_in_both_languages(client):
+def test_the_sitemap_lists_the_form_the_look_up_and_the_call_back_request_in_both_languages(client):
     text = client.get("/sitemap.xml").text
-    for path in ("/complaints/new/", "/en/complaints/new/", "/complaints/track/", "/en/complaints/track/"):
+    paths = ("/complaints/new/", "/complaints/track/", "/callback/")
+    for path in (*paths, *(f"/en{path}" for path in paths)):
         assert f"{path}</loc>" in text or f'{path}"' in text, path
 
 
