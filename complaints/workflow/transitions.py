@@ -11,8 +11,8 @@ from ..deadlines import (
     MAX_EXTENSIONS,
 )
 from ..models import (
+    FORWARDED_SOURCES,
     Complaint,
-    Source,
 )
 from .core import (
     _WORKING,
@@ -72,7 +72,7 @@ def why_not_now(complaint: Complaint, action: str):
         refusal = review_eligibility(complaint).refusal
         if refusal is not None:
             return refusal.messages[0]
-    if action == A.REPORT_BACK and complaint.source != Source.REGULATOR:
+    if action == A.REPORT_BACK and complaint.source not in FORWARDED_SOURCES:
         return _("Only a complaint forwarded by the regulator is reported back to it.")
     if action == A.SEND_DOCUMENTS and not complaint.attachments.internal().exists():
         return _(
