@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from complaints import services
+from complaints.compliance.platform import answers
 from complaints.models import Complaint
-from complaints.platform import answers
 from portal.actors import is_system_actor
 from portal.models import Branch
 

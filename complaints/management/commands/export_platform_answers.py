@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.platform.adapter import exchange
+from complaints.compliance.platform.adapter import exchange
 
 
 class Command(BaseCommand):

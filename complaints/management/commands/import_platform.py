@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.platform.adapter import exchange
-from complaints.platform.cases import import_platform_cases
+from complaints.compliance.platform.adapter import exchange
+from complaints.compliance.platform.cases import import_platform_cases
 from portal.tabular import ImportRefused, TableError
 
 

@@ -17,9 +17,9 @@ from portal.models import PROVINCE_ENGLISH, PROVINCES, Branch
 from portal.phones import normalize_phone
 from portal.tabular import ImportRefused, Row
 
-from .. import services
-from ..compliance.importer import BadValue, RowProblem, parse_moment
-from ..models import Category, Channel, Complaint, IdType, ProductLine, Source
+from ... import services
+from ...models import Category, Channel, Complaint, IdType, ProductLine, Source
+from ..importer import BadValue, RowProblem, parse_moment
 from .adapter import FIELD_LABELS
 
 LIMITS = {"platform_ref": 60, "name": 100, "id_number": 40, "policy_number": 40, "description": 10000}

@@ -114,4 +114,6 @@ class FileExchange:
 
 def exchange():
     """The configured exchange (settings.PORTAL_PLATFORM_EXCHANGE, a dotted class path)."""
-    return import_string(getattr(settings, "PORTAL_PLATFORM_EXCHANGE", "complaints.platform.adapter.FileExchange"))()
+    return import_string(
+        getattr(settings, "PORTAL_PLATFORM_EXCHANGE", "complaints.compliance.platform.adapter.FileExchange")
+    )()

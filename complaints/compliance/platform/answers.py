@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
-from ..models import Complaint, ComplaintEvent, EventAction, Source
+from ...models import Complaint, ComplaintEvent, EventAction, Source
 
 SCHEMA = "platform-answers"
 VERSION = 1
