@@ -229,7 +229,7 @@ class WithdrawForm(ActionForm):
 
 
 class ReportBackForm(ActionForm):
-    reference = forms.CharField(label=_("Reference of the reply to the regulator"), max_length=100)
+    reference = forms.CharField(label=_("Reference of the reply"), max_length=100)
     reported_on = _day(_("Day the reply was sent"))
     note = _note()
 

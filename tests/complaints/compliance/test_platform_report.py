@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from complaints import services
+from complaints.compliance.disclosure import complaint_section
 from complaints.compliance.rating.figures import rating_figures
 from complaints.compliance.reports import Period, complaint_report
 from complaints.compliance.vocabulary import REPORT_FIGURES
@@ -74,3 +75,13 @@ def test_the_dashboards_by_source_chart_shows_the_platform(year, client, make_us
     client.force_login(make_user("officer", groups=[roles.COMPLIANCE_OFFICER]))
     page = client.get("/en/admin/complaints/compliancedashboard/?year=2026").text
     assert "Transferred by the national complaint platform" in page
+
+
+def test_the_disclosure_draft_states_the_platforms_cases_apart_so_the_parts_add_up(year):
+    section = complaint_section(2026)
+    assert "共处理消费投诉5件，其中监管转办1件，金融消费者保护服务平台转办3件，公司自收1件。" in section["zh_hans"]
+    assert "### 平台转办投诉案件" in section["zh_hans"]
+    assert (
+        "1 forwarded by the regulator, 3 transferred by the national complaint platform and 1 received"
+        in (section["en"])
+    )
