@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from complaints import services
+from complaints import queue, services
 from complaints.models import Complaint, RuleVersion
 from complaints.services import WorkflowError
 from complaints.workflow.core import A
@@ -126,3 +126,16 @@ def test_staff_search_finds_a_complaint_by_the_platforms_reference_like_the_regu
     client.force_login(make_user("searcher", groups=[group]))
     page = client.get(LIST, {"q": "PT2026112000017"})
     assert complaint.tracking_number in page.text and page.text.count("field-tracking_number") == 1
+
+
+def test_the_teams_reply_due_queue_lists_a_platform_case_until_it_is_reported_back(supervisor, time_machine):
+    complaint = transferred(supervisor, platform_deadline=date(2026, 11, 22))
+    transferred(supervisor, ref="PT2026112000018", phone="13900004444", platform_deadline=date(2026, 11, 30))
+
+    def due_soon():
+        row = next(row for row in queue.rows_for(supervisor)["team"] if row.queue.key == "regulator_due_soon")
+        return row.count, row.days_left
+
+    assert due_soon() == (1, 2)
+    services.complaint_report_back(complaint=complaint, actor=supervisor, reference="答复〔2026〕10号")
+    assert due_soon() == (0, None)
