@@ -31,6 +31,7 @@ from .models import (
     ExtensionRequest,
     ExtensionStatus,
     LetterTemplate,
+    Source,
 )
 from .staff import actions as staff_actions
 from .staff import urls
@@ -54,7 +55,8 @@ def due_badge(complaint: Complaint, today=None):
     today = today or timezone.localdate()
     label = complaint.due_date.isoformat()
     if complaint.regulator_date_rules:
-        label = format_html('{} <span class="cp-badge cp-regulator">{}</span>', label, gettext("Regulator's date"))
+        whose = gettext("Platform's date") if complaint.source == Source.PLATFORM else gettext("Regulator's date")
+        label = format_html('{} <span class="cp-badge cp-regulator">{}</span>', label, whose)
     if complaint.late_since:
         return format_html('{} <span class="cp-badge cp-overdue">{}</span>', label, gettext("Late"))
     open_clock = complaint.status in OPEN_STATUSES
@@ -143,7 +145,7 @@ FIELDSETS = (
         },
     ),
     (
-        _("Time limits and the regulator"),
+        _("Time limits, the regulator and the platform"),
         {
             "classes": ["collapse"],
             "fields": (
@@ -152,6 +154,7 @@ FIELDSETS = (
                 "extensions",
                 "late_since",
                 "regulator_ref",
+                "platform_ref",
                 "regulator_deadline",
                 "reported_back_on",
                 "report_back_ref",

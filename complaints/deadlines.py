@@ -7,7 +7,8 @@ testing or evaluation does not count. A repeat of the same complaint within the 
 restart the clock. Days are calendar days counted from the day after receipt (the day of receipt itself is not
 counted), in China Standard Time.
 
-A complaint forwarded by the regulator often carries the regulator's own date: the earlier of that date and the
+A complaint forwarded by the regulator (or transferred by the national complaint platform) often carries that
+body's own date: the earlier of that date and the
 regulation's limit is the one to meet (`effective_due`). A complaint whose limit passes while its clock runs is
 late, and stays late (`late_since`): what is recorded afterwards — an extension, a pause, new facts, the
 decision — does not make it on time again.
@@ -21,6 +22,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 BASE_DAYS = 15
+# A case the national complaint platform transfers without a reply date of its own is answered to the platform
+# within this many days (before the first rule version; each version keeps its own, platform_default_days).
+PLATFORM_DEFAULT_DAYS = 15
 # The limit in days after the first and after the second extension, at most. The first goes up to 30 days; the
 # second adds up to 30 more, and never beyond 60 in all.
 EXTENDED_LIMITS = (30, 60)

@@ -16,6 +16,7 @@ from .models import (
     CallDirection,
     CallOutcome,
     Complaint,
+    EventAction,
     FeedbackChannel,
     Relief,
     RemediationItem,
@@ -190,6 +191,13 @@ def actor_name(event) -> str:
     return event.actor_label
 
 
+def _event_label(event, complaint) -> str:
+    """An event's label; the report-back names the platform when the platform transferred the case."""
+    if event.action == EventAction.REPORT_BACK and complaint.source == "platform":
+        return str(_("Reported back to the platform"))
+    return event.get_action_display()
+
+
 def timeline(complaint, scrub=None) -> list[dict]:
     """The complaint's events, newest first, each with its translated label, its actor's name, its note (passed
     through `scrub` for those who see complainants masked) and its details in words. Times are aware datetimes:
@@ -199,7 +207,7 @@ def timeline(complaint, scrub=None) -> list[dict]:
     return [
         {
             "event": event,
-            "label": event.get_action_display(),
+            "label": _event_label(event, complaint),
             "who": actor_name(event),
             "note": scrub(event.note) if scrub and event.note else event.note,
             "details": describe(event, names, causes),

@@ -19,6 +19,7 @@ from . import services
 from .models import (
     ACTIVE_STATUSES,
     DATA_REQUEST_OPEN,
+    FORWARDED_SOURCES,
     FULL_DATA_PERMISSION,
     OPEN_STATUSES,
     Callback,
@@ -29,7 +30,6 @@ from .models import (
     EventAction,
     ExtensionRequest,
     ExtensionStatus,
-    Source,
     Status,
 )
 
@@ -66,7 +66,12 @@ QUEUES = (
     Queue("mine_new_information", _("New information from the complainant"), MINE, "due_date"),
     Queue("unassigned", _("New complaints without a handler"), TEAM, "due_date"),
     Queue("approvals", _("Extension requests waiting for your decision"), TEAM, "due_date"),
-    Queue("regulator_due_soon", _("Forwarded by the regulator, reply due within 3 days"), TEAM, "regulator_deadline"),
+    Queue(
+        "regulator_due_soon",
+        _("Forwarded by the regulator or the platform, reply due within 3 days"),
+        TEAM,
+        "regulator_deadline",
+    ),
     Queue("second_extensions", _("Second extensions waiting for your decision"), SENIOR, "due_date"),
     Queue("requests_escalated", _("Extension requests undecided on the eve of their limit"), SENIOR, "due_date"),
     Queue("escalated_to_seniors", _("Late complaints escalated to the senior managers"), SENIOR, "late_since"),
@@ -142,7 +147,7 @@ def condition(key: str, user, today: date) -> Q:
         return Q(status__in=ACTIVE_STATUSES, late_since__isnull=False, pk__in=escalated.values("complaint_id"))
     if key == "regulator_due_soon":
         return Q(
-            source=Source.REGULATOR,
+            source__in=FORWARDED_SOURCES,
             reported_back_on__isnull=True,
             status__in=(*ACTIVE_STATUSES, Status.DECIDED, Status.CLOSED),
             regulator_deadline__gte=today,
@@ -161,7 +166,7 @@ def _section_base(section: str, user, today: date):
     return complaints.filter(
         Q(handler__isnull=True, status__in=ACTIVE_STATUSES)
         | Q(
-            source=Source.REGULATOR,
+            source__in=FORWARDED_SOURCES,
             reported_back_on__isnull=True,
             regulator_deadline__gte=today,
             regulator_deadline__lte=today + timedelta(days=SOON_DAYS),

@@ -37,6 +37,7 @@ from .workflow.core import (
     A,
     S,
     WorkflowError,
+    action_label,
     actor_refusal,
     conflicted_ids,
     handler_label,
@@ -144,3 +145,4 @@ __all__ = [
     "rule_version_changes", "rule_version_enter", "rule_version_for", "rule_version_in_force", "rule_version_refuse",
     "submission_key", "validate_intake", "why_not_now",
 ]  # fmt: skip
+__all__ += ["action_label"]

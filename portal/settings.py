@@ -213,6 +213,11 @@ PORTAL_RETENTION_YEARS = int(os.environ.get("PORTAL_RETENTION_YEARS", "5"))
 # The time limit of a review by the superior unit, in calendar days from the request (the company's policy: the
 # regulation gives the complainant 30 days to ask, and the company decides a review in as many).
 PORTAL_REVIEW_LIMIT_DAYS = int(os.environ.get("PORTAL_REVIEW_LIMIT_DAYS", "30"))
+# The exchange with the national complaint platform (complaints/compliance/platform/adapter.py): files both ways
+# until an interface client with the same two methods is named here.
+PORTAL_PLATFORM_EXCHANGE = os.environ.get(
+    "PORTAL_PLATFORM_EXCHANGE", "complaints.compliance.platform.adapter.FileExchange"
+)
 
 # A complainant's account (docs/operations.md, "Accounts"): a sign-in code by SMS is good for 5 minutes and 5
 # wrong tries; a signed-in session ends after 15 idle minutes or 2 hours, and its cookie with the browser.

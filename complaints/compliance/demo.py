@@ -27,6 +27,7 @@ from portal.beijing import BEIJING
 
 from .disclosure import disclosure_draft
 from .importer import complaint_import
+from .platform import demo as platform_demo
 
 _DATA = tomllib.loads((Path(__file__).resolve().parent / "demo_data" / "record.toml").read_text("utf-8"))
 ROWS = _DATA["rows"]
@@ -122,3 +123,4 @@ def load(stdout=None) -> None:
     told = f"; the {year} disclosure drafted from it and published (notice {published.pk})" if published else ""
     if stdout is not None:
         stdout.write(f"complaints of {year}: {plan.created} imported, {plan.unchanged} already there{told}\n")
+    platform_demo.load(stdout)

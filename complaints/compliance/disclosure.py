@@ -8,9 +8,9 @@ The rules:
   whose disclosure has no draft any more (it was published) gets a new draft.
 - When the review register (消保审查, review_register.py) holds reviews of the year, a second section states
   their count by kind and the opinions given and adopted; otherwise that section is the editor's.
-- The section states, for regulator-forwarded and directly received complaints apart, the count, whether they
-  were all closed within the time limits, and where they concentrate: the main business channels (up to two),
-  categories (up to two) and provinces (up to three).
+- The section states, for regulator-forwarded, platform-transferred (in a year with any) and directly received
+  complaints apart, the count, whether they were all closed within the time limits, and where they concentrate:
+  the main business channels (up to two), categories (up to two) and provinces (up to three).
 - When the year's decisions recorded what they gave the complainant (redress) or complainants answered the
   satisfaction survey, a last paragraph states them: decisions giving money and the total paid, decisions giving
   an action, decisions that only explained, and the answers with their average score. A year whose decisions
@@ -163,19 +163,38 @@ def _outcomes(year: int, report: dict) -> dict[str, str] | None:
     return {"zh_hans": "### 处理结果与回访\n\n" + "".join(zh), "en": "### Outcomes and satisfaction\n\n" + " ".join(en)}
 
 
+def _platform_section(year: int, period: Period) -> dict:
+    """The cases the national complaint platform transferred, stated apart like the regulator's: their count in
+    the opening sentence and a paragraph of their own (nothing in a year without any)."""
+    platform = complaint_report(period=period, source=Source.PLATFORM)
+    if not platform["total"]:
+        return {"zh_count": "", "en_count": "", "zh": [], "en": []}
+    return {
+        "zh_count": f"金融消费者保护服务平台转办{platform['total']}件，",
+        "en_count": f", {platform['total']} transferred by the national complaint platform",
+        "zh": ["### 平台转办投诉案件", _paragraph_zh(year, platform, "平台转办")],
+        "en": [
+            "### Complaints transferred by the national complaint platform",
+            _paragraph_en(year, platform, "transferred by the platform"),
+        ],
+    }
+
+
 def complaint_section(year: int) -> dict[str, str]:
     """The complaint section in both languages (Markdown), from the year's figures."""
     period = Period(year)
     overall = complaint_report(period=period)
     regulator = complaint_report(period=period, source=Source.REGULATOR)
     direct = complaint_report(period=period, source=Source.SELF)
+    platform = _platform_section(year, period)
     zh = "\n\n".join(
         [
             HEADINGS["zh_hans"],
             f"{year}年，公司共处理消费投诉{overall['total']}件，其中监管转办{regulator['total']}件，"
-            f"公司自收{direct['total']}件。",
+            f"{platform['zh_count']}公司自收{direct['total']}件。",
             "### 监管转办投诉案件",
             _paragraph_zh(year, regulator, "监管转办"),
+            *platform["zh"],
             "### 公司自收投诉案件",
             _paragraph_zh(year, direct, "公司自收"),
         ]
@@ -183,10 +202,11 @@ def complaint_section(year: int) -> dict[str, str]:
     en = "\n\n".join(
         [
             HEADINGS["en"],
-            f"In {year} we handled {overall['total']} complaints: {regulator['total']} forwarded by the regulator "
-            f"and {direct['total']} received directly.",
+            f"In {year} we handled {overall['total']} complaints: {regulator['total']} forwarded by the regulator"
+            f"{platform['en_count']} and {direct['total']} received directly.",
             "### Complaints forwarded by the regulator",
             _paragraph_en(year, regulator, "forwarded by the regulator"),
+            *platform["en"],
             "### Complaints received directly",
             _paragraph_en(year, direct, "received directly"),
         ]

@@ -13,6 +13,8 @@ The rules:
   `overdue` is the complaints app's own `Complaint.objects.overdue(today)`.
 - Regulator-forwarded complaints have their own figures: closed, closed on time (against the earlier of the
   regulator's date and the regulation's), and reported back to the regulator, on time when by its date.
+  Cases transferred by the national complaint platform have the same figures (`platform_forwarded`) against the
+  platform's reply date; `by_source` counts self, regulator and platform apart.
 - Satisfaction (回访, `satisfaction`): the answers about the period's complaints (by the link the complainant was
   sent or on a staff call) and their average score from 1 to 5 (null without answers).
 - Redress (`redress`): the period's decisions by what they gave the complainant (money, an action, an explanation
@@ -45,6 +47,7 @@ from portal.tabular import Percent, xlsx_write
 
 from ..models import (
     ACTIVE_STATUSES,
+    FORWARDED_SOURCES,
     MONETARY_RELIEFS,
     NON_MONETARY_RELIEFS,
     BusinessChannel,
@@ -163,6 +166,29 @@ def _counts(queryset, today: date) -> dict:
     return counts_by(queryset, today)[None]
 
 
+# The figures of each forwarded source are counted under its key: "regulator…" and "platform…".
+FORWARDED_KEYS = {Source.REGULATOR.value: "regulator", Source.PLATFORM.value: "platform"}
+FORWARDED_SUFFIXES = ("", "_closed", "_closed_on_time", "_reported_back", "_reported_back_on_time")
+
+
+def forwarded_figures(figures: dict, key: str) -> dict:
+    """The figures of one forwarded source (`regulator_forwarded`, `platform_forwarded`) in the JSON's shape."""
+    return {
+        "total": figures[key],
+        "closed": figures[f"{key}_closed"],
+        "closed_on_time": figures[f"{key}_closed_on_time"],
+        "on_time_rate": _ratio(figures[f"{key}_closed_on_time"], figures[f"{key}_closed"]),
+        "reported_back": figures[f"{key}_reported_back"],
+        "reported_back_on_time": figures[f"{key}_reported_back_on_time"],
+    }
+
+
+def platform_report(figures: dict) -> dict:
+    """The report's keys for the cases the national complaint platform transferred: `by_source.platform` (added by
+    the caller) and `platform_forwarded`, shaped like `regulator_forwarded`."""
+    return {"platform_forwarded": forwarded_figures(figures, "platform")}
+
+
 def counts_by(queryset, today: date, by: str | None = None) -> dict:
     """The figures of _counts for each value of the field `by` (a branch, a handler), from one grouped query
     and one query for the overdue counts; `None` keys the whole queryset when `by` is None. The on-time rule
@@ -174,15 +200,15 @@ def counts_by(queryset, today: date, by: str | None = None) -> dict:
         .order_by()
         .annotate(
             is_open=Case(When(active, then=Value(True)), default=Value(False), output_field=BooleanField()),
-            # Reported back to the regulator: None when not (yet), else whether by the regulator's date.
+            # Reported back to the regulator or the platform: None when not (yet), else whether by its date.
             reported=Case(
                 When(
-                    Q(source=Source.REGULATOR)
+                    Q(source__in=FORWARDED_SOURCES)
                     & Q(reported_back_on__isnull=False)
                     & (Q(regulator_deadline__isnull=True) | Q(reported_back_on__lte=F("regulator_deadline"))),
                     then=Value(True),
                 ),
-                When(Q(source=Source.REGULATOR) & Q(reported_back_on__isnull=False), then=Value(False)),
+                When(Q(source__in=FORWARDED_SOURCES) & Q(reported_back_on__isnull=False), then=Value(False)),
                 default=Value(None),
                 output_field=BooleanField(null=True),
             ),
@@ -194,6 +220,7 @@ def counts_by(queryset, today: date, by: str | None = None) -> dict:
     keys = [
         "total", "regulator", "direct", "closed", "closed_on_time", *(f"within_{days}" for days in WITHIN_DAYS),
         "regulator_closed", "regulator_closed_on_time", "regulator_reported_back", "regulator_reported_back_on_time",
+        *(f"platform{suffix}" for suffix in FORWARDED_SUFFIXES),
     ]  # fmt: skip
     per_key: dict = {}
     histograms: dict = {}
@@ -202,18 +229,18 @@ def counts_by(queryset, today: date, by: str | None = None) -> dict:
         figures = per_key.setdefault(key, dict.fromkeys(keys, 0))
         histogram = histograms.setdefault(key, Counter())
         figures["total"] += n
-        forwarded = source == Source.REGULATOR
-        figures["regulator" if forwarded else "direct"] += n
+        forwarded = FORWARDED_KEYS.get(source)  # "regulator", "platform" or None (received directly)
+        figures[forwarded or "direct"] += n
         if forwarded and reported is not None:
-            figures["regulator_reported_back"] += n
-            figures["regulator_reported_back_on_time"] += n if reported else 0
+            figures[f"{forwarded}_reported_back"] += n
+            figures[f"{forwarded}_reported_back_on_time"] += n if reported else 0
         if is_open:
             continue
         figures["closed"] += n
         figures["closed_on_time"] += n if on_time else 0
         if forwarded:
-            figures["regulator_closed"] += n
-            figures["regulator_closed_on_time"] += n if on_time else 0
+            figures[f"{forwarded}_closed"] += n
+            figures[f"{forwarded}_closed_on_time"] += n if on_time else 0
         if days is not None:
             histogram[days] += n
             for limit in WITHIN_DAYS:
@@ -335,15 +362,10 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
         closed_within={str(days): figures[f"within_{days}"] for days in WITHIN_DAYS},
         median_days_to_close=round(float(median), 1) if median is not None else None,
         regulator_share=_ratio(figures["regulator"], total),
-        regulator_forwarded={
-            "total": figures["regulator"],
-            "closed": figures["regulator_closed"],
-            "closed_on_time": figures["regulator_closed_on_time"],
-            "on_time_rate": _ratio(figures["regulator_closed_on_time"], figures["regulator_closed"]),
-            "reported_back": figures["regulator_reported_back"],
-            "reported_back_on_time": figures["regulator_reported_back_on_time"],
-        },
+        regulator_forwarded=forwarded_figures(figures, "regulator"),
     )
+    report["by_source"][Source.PLATFORM.value] = figures["platform"]
+    report.update(platform_report(figures))
     report.update(_volume_ratios(total, period, branch))
     responses, average = satisfaction(queryset)[None]
     report["satisfaction"] = {"responses": responses, "average": average}

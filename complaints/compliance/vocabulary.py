@@ -16,7 +16,7 @@ from ..models import BusinessChannel, Category, Channel, Outcome, ProductLine, S
 
 # code -> the short label a regulator's form uses (one per code: exports write it, the importer reads it).
 SHORT_LABELS: dict[str, dict[str, str]] = {
-    "source": {Source.SELF: "自收", Source.REGULATOR: "监管转办"},
+    "source": {Source.SELF: "自收", Source.REGULATOR: "监管转办", Source.PLATFORM: "平台转办"},
     "channel": {
         Channel.LETTER: "信", Channel.VISIT: "访", Channel.WEB: "网", Channel.PHONE: "电", Channel.WECHAT: "微",
         Channel.EMAIL: "邮",
@@ -84,6 +84,7 @@ EXPORT_COLUMNS = (
     ("received_at", "接收时间"),
     ("source", "来源"),
     ("regulator_ref", "监管编号"),
+    ("platform_ref", "平台编号"),
     ("channel", "渠道"),
     ("business_channel", "业务渠道"),
     ("category", "投诉类别"),
@@ -161,6 +162,23 @@ REPORT_FIGURES = (
     ),
     Figure("regulator_forwarded.reported_back", "已向监管反馈", _("Reported back to the regulator")),
     Figure("regulator_forwarded.reported_back_on_time", "按时向监管反馈", _("Reported back to the regulator on time")),
+    *(
+        Figure("by_source.platform", "平台转办", _("Transferred by the platform")),
+        Figure("platform_forwarded.closed", "平台转办已办结", _("Transferred by the platform: closed")),
+        Figure(
+            "platform_forwarded.closed_on_time", "平台转办按时办结", _("Transferred by the platform: closed on time")
+        ),
+        Figure(
+            "platform_forwarded.on_time_rate",
+            "平台转办按时办结率",
+            _("Transferred by the platform: on-time rate"),
+            RATE,
+        ),
+        Figure("platform_forwarded.reported_back", "已向平台反馈", _("Reported back to the platform")),
+        Figure(
+            "platform_forwarded.reported_back_on_time", "按时向平台反馈", _("Reported back to the platform on time")
+        ),
+    ),
     Figure("redress.monetary_count", "获得金钱补偿", _("Decisions giving money")),
     Figure("redress.monetary_amount", "已支付补偿金额（元）", _("Redress paid (yuan)"), AMOUNT),
     Figure("redress.non_monetary_count", "获得非金钱补偿", _("Decisions giving an action")),

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import connections, models
 from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.db.models.functions import Coalesce, TruncDate, Upper
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from portal.admin_lists import YearsByIndexQuerySet
 from portal.beijing import BEIJING
@@ -15,6 +15,7 @@ from portal.models import PROVINCE_CHOICES, province_label
 
 from .vocabulary import (
     ACTIVE_STATUSES,
+    FORWARDED_SOURCES,
     LANGUAGE_CHOICES,
     OPEN_STATUSES,
     BusinessChannel,
@@ -98,7 +99,9 @@ class Complaint(models.Model):
     received_at = models.DateTimeField(_("received at"))
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.SELF)
     regulator_ref = models.CharField(_("regulator's reference"), max_length=60, blank=True)
-    regulator_deadline = models.DateField(_("regulator's deadline"), null=True, blank=True)
+    # The reply date the forwarding body (the regulator or the platform, FORWARDED_SOURCES) sets: the one rule
+    # (deadlines.effective_due) makes the earlier of it and the regulation's limit the date to meet.
+    regulator_deadline = models.DateField(_("reply date set by the regulator or the platform"), null=True, blank=True)
     # The national complaint platform's own case number for a transferred complaint (unique among them).
     # db_default too: bulk loaders (COPY) that do not name the column get "", not NULL.
     platform_ref = models.CharField(_("platform's reference"), max_length=60, blank=True, default="", db_default="")
@@ -183,10 +186,10 @@ class Complaint(models.Model):
         blank=True,
         help_text=_("The 30 days for asking for a review count from this day."),
     )
-    reported_back_on = models.DateField(_("reported back to the regulator on"), null=True, blank=True)
+    reported_back_on = models.DateField(_("reported back to the regulator or the platform on"), null=True, blank=True)
     # db_default too: bulk loaders (COPY) that do not name the column get "", not NULL.
     report_back_ref = models.CharField(
-        _("reference of the report to the regulator"), max_length=100, blank=True, default="", db_default=""
+        _("reference of the report back"), max_length=100, blank=True, default="", db_default=""
     )
     remedies = models.JSONField(_("remedies"), default=list, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
@@ -295,7 +298,7 @@ class Complaint(models.Model):
             models.Index(
                 fields=["regulator_deadline"],
                 name="complaint_report_back_due_idx",
-                condition=Q(source="regulator", reported_back_on__isnull=True),
+                condition=Q(source__in=["regulator", "platform"], reported_back_on__isnull=True),
             ),
         ]
 
@@ -307,9 +310,21 @@ class Complaint(models.Model):
         return self.status in ACTIVE_STATUSES
 
     @property
+    def is_forwarded(self) -> bool:
+        """Forwarded by the regulator or transferred by the platform: reported back to it, by its date."""
+        return self.source in FORWARDED_SOURCES
+
+    @property
     def report_back_due(self):
-        """A forwarded complaint is reported back to the regulator by the regulator's date."""
-        return self.regulator_deadline if self.source == Source.REGULATOR else None
+        """A forwarded complaint is reported back to the body that forwarded it by that body's date."""
+        return self.regulator_deadline if self.is_forwarded else None
+
+    @property
+    def report_back_label(self) -> str:
+        """The report-back step named for whom it is sent to (向监管反馈 / 向平台反馈)."""
+        if self.source == Source.PLATFORM:
+            return gettext("Report-back to the platform")
+        return gettext("Report-back to the regulator")
 
     @property
     def regulator_date_rules(self) -> bool:

@@ -229,7 +229,7 @@ class WithdrawForm(ActionForm):
 
 
 class ReportBackForm(ActionForm):
-    reference = forms.CharField(label=_("Reference of the reply to the regulator"), max_length=100)
+    reference = forms.CharField(label=_("Reference of the reply"), max_length=100)
     reported_on = _day(_("Day the reply was sent"))
     note = _note()
 
@@ -486,7 +486,8 @@ ACTION_FORMS = {
 
 
 class RegisterForm(forms.Form):
-    """A complaint received by letter, visit, phone, WeChat, email, or forwarded by the regulator."""
+    """A complaint received by letter, visit, phone, WeChat, email, forwarded by the regulator or transferred by
+    the national complaint platform."""
 
     channel = forms.ChoiceField(
         label=_("Channel"), choices=[choice for choice in Channel.choices if choice[0] != Channel.WEB]
@@ -535,9 +536,25 @@ class RegisterForm(forms.Form):
     )
     note = _note()
     attachments = AttachmentsField(label=_("Documents"))
+    # A case transferred by the national complaint platform (shown after the regulator's fields).
+    platform_ref = forms.CharField(label=_("Platform's reference"), max_length=60, required=False)
+    platform_deadline = forms.DateField(
+        label=_("Platform's reply date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Where the platform sets one; when it is earlier than the regulation's 15 days, it is the date to meet "
+            "everywhere. Empty: the platform's default limit of the rules in force."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        order = list(self.fields)
+        for name in ("platform_deadline", "platform_ref"):
+            order.remove(name)
+            order.insert(order.index("regulator_deadline") + 1, name)
+        self.order_fields(order)
         # The branch is chosen in the same form: every branch's staff here, the service checks the branch's.
         self.fields["named_employee"].queryset = people.employees(any_branch=True)
         if not self.is_bound:
@@ -547,6 +564,8 @@ class RegisterForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("source") == Source.REGULATOR and not cleaned.get("regulator_ref"):
             self.add_error("regulator_ref", _("Give the regulator's reference for a forwarded complaint."))
+        if cleaned.get("source") == Source.PLATFORM and not (cleaned.get("platform_ref") or "").strip():
+            self.add_error("platform_ref", _("Give the platform's reference for a case it transferred."))
         if cleaned.get("received_at") and cleaned["received_at"] > timezone.now():
             self.add_error("received_at", _("The time of receipt cannot be in the future."))
         return cleaned

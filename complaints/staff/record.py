@@ -42,7 +42,7 @@ def record_context(request, complaint) -> dict:
         "outbox_messages": outbox,
         "attachments": complaint.attachments.select_related("uploaded_by"),
         "workflow_actions": [
-            (action, services.ACTION_LABELS[action])
+            (action, services.action_label(complaint, action))
             for action in ACTION_FORMS
             if services.can_act(request.user, complaint, action)
         ],

@@ -34,10 +34,11 @@ SEARCH_FIELDS = "phone,name,id_number,policy_number"
 
 FULL_HELP = gettext_lazy(
     "Search by tracking number (with or without dashes), phone (in any form), the complainant's full name, "
-    "policy number, the regulator's reference or ID number."
+    "policy number, the regulator's reference, the platform's reference or ID number."
 )
 MASKED_HELP = gettext_lazy(
-    "Search by tracking number (with or without dashes, or a part of one) or the regulator's reference. "
+    "Search by tracking number (with or without dashes, or a part of one), the regulator's reference or the "
+    "platform's reference. "
     "Searching by personal data is for staff who see it in full."
 )
 
@@ -61,8 +62,9 @@ def term_hash(term: str) -> str:
 
 
 def _by_reference(term: str, normalized: str) -> Q:
-    """What anyone may search by: the regulator's reference, a part of a tracking number."""
+    """What anyone may search by: the regulator's or the platform's reference, a part of a tracking number."""
     found = Q(source=Source.REGULATOR, regulator_ref=term)  # the partial index of migration 0003
+    found |= Q(platform_ref=term)  # the unique index complaint_platform_ref_unique
     if len(normalized) >= 3:  # a part of a tracking number (the trigram index needs three characters)
         found |= Q(tracking_number__icontains=normalized)
     return found
@@ -71,8 +73,8 @@ def _by_reference(term: str, normalized: str) -> Q:
 def search_complaints(request, queryset, search_term):
     """What a caller gives on the phone, each matched exactly and answered from an index (migration 0011):
     the tracking number (any case, with or without dashes; part of one through the trigram index), the
-    regulator's reference, and for those who see personal data in full the phone in any form (compared in
-    E.164), the full name, the policy number (any case) and the ID number (upper-cased). The queryset is
+    regulator's or the platform's reference, and for those who see personal data in full the phone in any form
+    (compared in E.164), the full name, the policy number (any case) and the ID number (upper-cased). The queryset is
     already the user's own (a handler's complaints only). Masked roles get the same answer whatever personal
     data the term holds: it is only ever compared with references."""
     term = " ".join(search_term.split())
@@ -90,6 +92,7 @@ def search_complaints(request, queryset, search_term):
         Q(name=term)
         | Q(policy_number__iexact=term)
         | Q(source=Source.REGULATOR, regulator_ref=term)  # the partial index of migration 0003
+        | Q(platform_ref=term)  # the unique index complaint_platform_ref_unique
         | Q(id_number=term.upper())
     )
     try:

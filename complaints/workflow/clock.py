@@ -15,12 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from .. import notifications, staff_alerts
 from ..deadlines import MAX_EXTENSIONS
 from ..models import (
+    FORWARDED_SOURCES,
     OPEN_STATUSES,
     Complaint,
     ComplaintEvent,
     ExtensionRequest,
     ExtensionStatus,
-    Source,
 )
 from .core import (
     A,
@@ -323,7 +323,7 @@ def mark_late_complaints() -> list[str]:
         Complaint.objects.filter(late_since__isnull=True)
         .filter(
             Q(status__in=OPEN_STATUSES, due_date__lt=today)
-            | Q(status=S.PAUSED, source=Source.REGULATOR, regulator_deadline__lt=today)
+            | Q(status=S.PAUSED, source__in=FORWARDED_SOURCES, regulator_deadline__lt=today)
         )
         .order_by("pk")
         .values_list("pk", flat=True)

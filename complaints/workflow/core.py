@@ -98,6 +98,15 @@ ACTION_LABELS = {
     A.PAYMENT: pgettext_lazy("complaint action", "Record a payment"),
 }
 
+
+def action_label(complaint, action: str) -> str:
+    """The label of `action` on `complaint`: the report-back step names to whom it is sent (the regulator, or the
+    national complaint platform that transferred the case); every other step, its one label."""
+    if action == A.REPORT_BACK and complaint.source == "platform":
+        return str(pgettext_lazy("complaint action", "Report back to the platform"))
+    return str(ACTION_LABELS[action])
+
+
 # Who may take each staff action (the complainant's own actions need no permission: they are authorised by
 # the tracking number and phone on the public pages). Granting an extension is checked by the approver's rule
 # (extension_grant), not here.

@@ -5,7 +5,7 @@ validate_intake and complaint_register). Their files are checked by their conten
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -21,12 +21,14 @@ from portal.phones import normalize_phone
 from portal.uploads import DOCX, JPEG, PDF, PNG, random_storage_name, safe_display_name, validate_upload
 
 from .. import notifications, people, staff_alerts
+from ..deadlines import PLATFORM_DEFAULT_DAYS
 from ..identity import id_number_key
 from ..models import (
     Category,
     Channel,
     Complaint,
     ComplaintAttachment,
+    RuleVersion,
     Source,
 )
 from .core import (
@@ -233,7 +235,13 @@ def complaint_submit(
 
 
 def validate_intake(
-    *, received_at: datetime | date, source: str, regulator_ref: str = "", regulator_deadline: date | None = None
+    *,
+    received_at: datetime | date,
+    source: str,
+    regulator_ref: str = "",
+    regulator_deadline: date | None = None,
+    platform_ref: str = "",
+    platform_deadline: date | None = None,
 ) -> dict[str, WorkflowError]:
     """The checks of a complaint coming in, whichever way it comes (registered by staff, taken at a visit,
     imported): each refused field with the reason. A complaint forwarded by the regulator carries its
@@ -253,7 +261,70 @@ def validate_intake(
             _("The regulator's deadline cannot be before the day the complaint was received."),
             code="regulator_deadline",
         )
+    problems |= validate_platform_intake(
+        received_at=received_at, source=source, platform_ref=platform_ref, platform_deadline=platform_deadline
+    )
     return problems
+
+
+def validate_platform_intake(
+    *, received_at: datetime | date, source: str, platform_ref: str = "", platform_deadline: date | None = None
+) -> dict[str, WorkflowError]:
+    """A case transferred by the national complaint platform carries the platform's reference, and the
+    platform's reply date (where it sets one) is not before the day of receipt."""
+    problems = {}
+    if source != Source.PLATFORM:
+        return problems
+    if not (platform_ref or "").strip():
+        problems["platform_ref"] = WorkflowError(
+            _("Give the platform's reference for a case it transferred."), code="platform_ref"
+        )
+    if platform_deadline is not None and platform_deadline < timezone.localdate(_aware(received_at)):
+        problems["platform_deadline"] = WorkflowError(
+            _("The platform's reply date cannot be before the day the complaint was received."),
+            code="platform_deadline",
+        )
+    return problems
+
+
+def platform_ref_taken(platform_ref: str, actor) -> WorkflowError | None:
+    """The refusal of a platform reference already registered (one complaint per platform case): naming that
+    complaint to whoever may open it, and nothing of it to anyone else (a reference must not reveal whose case
+    a colleague handles)."""
+    existing = Complaint.objects.filter(platform_ref=(platform_ref or "").strip()).exclude(platform_ref="").first()
+    if existing is None:
+        return None
+    visible = actor is not None and (
+        is_system_actor(actor) or Complaint.objects.visible_to(actor).filter(pk=existing.pk).exists()
+    )
+    if visible:
+        return WorkflowError(
+            _("The platform's reference %(ref)s is already registered as complaint %(number)s."),
+            code="platform_ref_taken",
+            params={"ref": existing.platform_ref, "number": existing.tracking_number},
+        )
+    return WorkflowError(
+        _("The platform's reference %(ref)s is already registered, on a complaint you cannot open: ask a supervisor."),
+        code="platform_ref_taken",
+        params={"ref": existing.platform_ref},
+    )
+
+
+def forwarded_reply_date(*, source: str, received_at: datetime | date, given: date | None) -> date | None:
+    """The reply date the forwarding body set, as kept in `regulator_deadline`: the regulator's as given; the
+    platform's as given, or where the platform sets none its default limit (the rule version in force on the
+    day of receipt, RuleVersion.platform_default_days, counted like the regulation's days from the day after
+    receipt; PLATFORM_DEFAULT_DAYS before the first version). Nothing for a complaint received directly."""
+    if source == Source.REGULATOR:
+        return given
+    if source != Source.PLATFORM:
+        return None
+    if given is not None:
+        return given
+    received = timezone.localdate(_aware(received_at))
+    version = RuleVersion.objects.in_force(received)
+    days = version.platform_default_days if version is not None else PLATFORM_DEFAULT_DAYS
+    return received + timedelta(days=days)
 
 
 def _check_registrar(actor, *permissions: str) -> None:
@@ -297,14 +368,18 @@ def complaint_register(
     named_employee=None,
     attachments=(),
     idempotency_key: str = "",
+    platform_ref: str = "",
+    platform_deadline: date | None = None,
 ) -> Complaint:
     """A complaint received by letter, visit, phone, WeChat, email or forwarded by the regulator, registered
     by staff holding complaints.add_complaint (or by an import, as the system). The keyword arguments are the
     staff registration form's fields (plus `idempotency_key`). The clock runs from `received_at`, not from the
     moment of registration (Art. 20 counts from receipt). A regulator-forwarded complaint must carry the
     regulator's reference; when the regulator sets its own deadline, the earlier of that and the regulation's
-    limit is the one to meet. With an `idempotency_key` (an import's row key), registering the same complaint
-    again returns the first."""
+    limit is the one to meet. A case transferred by the national complaint platform carries the platform's
+    reference (one complaint per platform case) and the platform's reply date, the same rule (where the platform
+    sets no date, its default limit: forwarded_reply_date). With an `idempotency_key` (an import's row key),
+    registering the same complaint again returns the first."""
     _check_registrar(actor, REGISTER_PERMISSION)
     return _register(
         actor=actor,
@@ -335,6 +410,8 @@ def complaint_register(
             "power_of_attorney": power_of_attorney,
             "named_employee": named_employee,
             "idempotency_key": idempotency_key,
+            "platform_ref": platform_ref,
+            "platform_deadline": platform_deadline,
         },
     )
 
@@ -407,16 +484,30 @@ def _register(*, actor, fields: dict, note: str = "", attachments=(), provenance
             return existing
     received_at = fields.pop("received_at")
     source = fields.setdefault("source", Source.SELF)
+    platform_deadline = fields.pop("platform_deadline", None)
     if source != Source.REGULATOR:
         fields["regulator_deadline"] = None
+    if source != Source.PLATFORM:
+        fields["platform_ref"] = ""
     problems = validate_intake(
         received_at=received_at,
         source=source,
         regulator_ref=fields.get("regulator_ref", ""),
         regulator_deadline=fields.get("regulator_deadline"),
+        platform_ref=fields.get("platform_ref", ""),
+        platform_deadline=platform_deadline,
     )
-    if "regulator_ref" in problems:
-        raise problems["regulator_ref"]
+    for field in ("regulator_ref", "platform_ref"):
+        if field in problems:
+            raise problems[field]
+    if source == Source.PLATFORM:
+        fields["platform_ref"] = fields["platform_ref"].strip()
+        taken = platform_ref_taken(fields["platform_ref"], actor)
+        if taken is not None:
+            raise taken
+        fields["regulator_deadline"] = forwarded_reply_date(
+            source=source, received_at=received_at, given=platform_deadline
+        )
     named_employee = fields.get("named_employee")
     if named_employee is not None and not people.may_be_named(named_employee, fields.get("branch")):
         raise WorkflowError(

@@ -12,11 +12,11 @@ from portal.display import person_name
 
 from .. import letters, notifications, staff_alerts
 from ..models import (
+    FORWARDED_SOURCES,
     Complaint,
     Outcome,
     Remedy,
     RootCause,
-    Source,
 )
 from .core import (
     A,
@@ -264,17 +264,19 @@ def complaint_assign(*, complaint: Complaint, actor, handler) -> Complaint:
 def complaint_report_back(
     *, complaint: Complaint, actor, reference: str, reported_on: date | None = None, note: str = ""
 ) -> Complaint:
-    """Record the company's reply to the regulator on a complaint it forwarded: the day it was sent and its
-    reference. It is due by the regulator's deadline; sent later, it counts as reported back late."""
-    reference = _require(reference, _("Give the reference of the reply to the regulator."))
+    """Record the company's reply to the body that forwarded the complaint (the regulator, or the national
+    complaint platform that transferred it): the day it was sent and its reference. It is due by that body's
+    reply date; sent later, it counts as reported back late."""
+    reference = _require(reference, _("Give the reference of the reply."))
     current = _begin(complaint, A.REPORT_BACK, actor=actor)
-    if current.source != Source.REGULATOR:
+    if current.source not in FORWARDED_SOURCES:
         raise WorkflowError(
-            _("Only a complaint forwarded by the regulator is reported back to it."), code="not_forwarded"
+            _("Only a complaint forwarded by the regulator or transferred by the platform is reported back."),
+            code="not_forwarded",
         )
     if current.reported_back_on:
         raise WorkflowError(
-            _("The reply to the regulator was already recorded (%(day)s)."),
+            _("The report-back was already recorded (%(day)s)."),
             code="reported",
             params={"day": current.reported_back_on.isoformat()},
         )

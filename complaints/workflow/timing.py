@@ -27,7 +27,6 @@ from ..models import (
     ExtensionRequest,
     ExtensionStatus,
     RuleVersion,
-    Source,
 )
 from .core import (
     _CLOCK_STEPS,
@@ -155,7 +154,7 @@ def _mark_late(complaint: Complaint) -> bool:
     if complaint.late_since is not None or complaint.status not in ACTIVE_STATUSES or complaint.due_date is None:
         return False
     today = _today()
-    regulator_deadline = complaint.regulator_deadline if complaint.source == Source.REGULATOR else None
+    regulator_deadline = complaint.report_back_due
     rule = {"due": complaint.due_date, "regulator_deadline": regulator_deadline, "today": today}
     since = deadlines.late_since(**rule, paused=complaint.status == S.PAUSED)
     if since is None:

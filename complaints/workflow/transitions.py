@@ -11,8 +11,8 @@ from ..deadlines import (
     MAX_EXTENSIONS,
 )
 from ..models import (
+    FORWARDED_SOURCES,
     Complaint,
-    Source,
 )
 from .core import (
     _WORKING,
@@ -72,15 +72,15 @@ def why_not_now(complaint: Complaint, action: str):
         refusal = review_eligibility(complaint).refusal
         if refusal is not None:
             return refusal.messages[0]
-    if action == A.REPORT_BACK and complaint.source != Source.REGULATOR:
-        return _("Only a complaint forwarded by the regulator is reported back to it.")
+    if action == A.REPORT_BACK and complaint.source not in FORWARDED_SOURCES:
+        return _("Only a complaint forwarded by the regulator or transferred by the platform is reported back.")
     if action == A.SEND_DOCUMENTS and not complaint.attachments.internal().exists():
         return _(
             "There is no internal staff document to send; upload one first, or choose “Send to the complainant” "
             "when you do."
         )
     if action == A.REPORT_BACK and complaint.reported_back_on:
-        return _("The reply to the regulator has already been recorded.")
+        return _("The report-back has already been recorded.")
     return None
 
 

@@ -93,6 +93,7 @@ def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
             _local(row["received_at"]),
             SHORT_LABELS["source"].get(row["source"], row["source"]),
             row["regulator_ref"],
+            row["platform_ref"],
             SHORT_LABELS["channel"].get(row["channel"], row["channel"]),
             SHORT_LABELS["business_channel"].get(row["business_channel"], row["business_channel"]),
             SHORT_LABELS["category"].get(row["category"], row["category"]),

@@ -202,9 +202,9 @@ def _dispute_resolution(year: int, report: dict) -> list[dict]:
         change = round((report["per_100m_premium"] / previous["per_100m_premium"] - 1) * 100, 1)
     decided, reviews, overturned = _reviews(year)
     direct = report["by_source"][Source.SELF.value]
-    regulator = report["regulator_forwarded"]
-    direct_closed = report["closed"] - regulator["closed"]
-    direct_on_time = report["closed_on_time"] - regulator["closed_on_time"]
+    regulator, platform = report["regulator_forwarded"], report["platform_forwarded"]
+    direct_closed = report["closed"] - regulator["closed"] - platform["closed"]
+    direct_on_time = report["closed_on_time"] - regulator["closed_on_time"] - platform["closed_on_time"]
     return [
         _figure("complaints", report["total"], source=_complaints_link(year)),
         _figure(
@@ -236,8 +236,10 @@ def _dispute_resolution(year: int, report: dict) -> list[dict]:
         ),
         _figure(
             "on_time_rate_platform",
-            None,
-            reason=_missing(_("complaints forwarded by the national complaint platform")),
+            _percent(platform["closed_on_time"], platform["closed"]),
+            "percent",
+            _complaints_link(year, source=Source.PLATFORM.value),
+            _("No case transferred by the national complaint platform was closed in the year."),
         ),
         _figure("review_request_rate", _percent(reviews, decided), "percent", None, _("No complaint was decided.")),
         _figure("reviews_overturned", overturned),

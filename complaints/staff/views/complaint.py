@@ -65,22 +65,24 @@ def action_view(request, pk, action):
         except PermissionDenied as error:
             form.add_error(None, str(error) or gettext("You do not have permission to do this."))
         else:
-            messages.success(request, gettext("%(action)s: done.") % {"action": services.ACTION_LABELS[action]})
+            messages.success(
+                request, gettext("%(action)s: done.") % {"action": services.action_label(complaint, action)}
+            )
             return redirect("admin:complaints_complaint_change", complaint.pk)
         complaint.refresh_from_db()
     not_now = services.why_not_now(complaint, action)
     shown = [str(error) for error in form.non_field_errors()] if form.is_bound else []
     context = staff_context(
         request,
-        f"{services.ACTION_LABELS[action]} · {complaint.tracking_number}",
+        f"{services.action_label(complaint, action)} · {complaint.tracking_number}",
         crumbs=_record_crumbs(complaint),
-        current=services.ACTION_LABELS[action],
+        current=services.action_label(complaint, action),
         complaint=complaint,
         form=form,
         action=action,
         not_now=not_now if not_now not in shown else "",
         back=back,
-        action_label=services.ACTION_LABELS[action],
+        action_label=services.action_label(complaint, action),
     )
     return TemplateResponse(request, "admin/complaints/complaint/action.html", context, status=409 if not_now else 200)
 

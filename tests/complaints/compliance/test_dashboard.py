@@ -84,7 +84,7 @@ def test_staff_without_the_permission_and_anonymous_visitors_are_kept_out(make_u
 
 def test_the_report_downloads_as_json_and_xlsx(officer, client, year_2023):
     response = client.get(reverse("admin:complaints_compliance_report", args=["json"]) + "?year=2023")
-    assert json.loads(response.content)["by_source"] == {"self": 12, "regulator": 3}
+    assert json.loads(response.content)["by_source"] == {"self": 12, "regulator": 3, "platform": 0}
     response = client.get(reverse("admin:complaints_compliance_report", args=["xlsx"]) + "?year=2023&quarter=1")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response.content[:2] == b"PK"

@@ -100,8 +100,9 @@ def _hostile_complaints() -> list[Complaint]:
                 received_at=datetime(1988, 7, 1, 12, 0, tzinfo=UTC)
                 if index == 7
                 else base + timedelta(hours=(index * 7919) % 50),
-                source="regulator" if index % 3 == 0 else "self",
+                source=("regulator", "platform", "self")[index % 3],
                 regulator_ref=text[:60] if index % 2 else "",
+                platform_ref=f"{index}:{text[:50]}" if index % 3 == 1 else "",
                 channel=channels[index % len(channels)],
                 business_channel="" if index % 4 == 0 else "agency",
                 category="claims",

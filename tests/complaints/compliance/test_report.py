@@ -38,7 +38,7 @@ def test_an_imported_year_mirroring_the_seed_disclosure_gives_exactly_its_figure
     complaint_import(data=csv_bytes(seed_year_rows(2023)), name="2023.csv")
     report = _report_json("--year", "2023", "--format", "json")
     assert report["total"] == 15
-    assert report["by_source"] == {"self": 12, "regulator": 3}
+    assert report["by_source"] == {"self": 12, "regulator": 3, "platform": 0}
     assert report["closed"] == 15 and report["closed_on_time"] == 15 and report["on_time_rate"] == 1.0
     assert report["open"] == 0 and report["overdue"] == 0
     assert report["closed_within"] == {"15": 15, "30": 15, "60": 15}

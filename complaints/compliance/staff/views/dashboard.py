@@ -87,7 +87,7 @@ def dashboard_view(request):
         by_source=charts.horizontal(
             [
                 (reports.label_for("by_source", code), current["by_source"][code], previous["by_source"][code])
-                for code in (Source.REGULATOR, Source.SELF)
+                for code in (Source.REGULATOR, Source.PLATFORM, Source.SELF)
             ]
         ),
         on_time=charts.split(
