@@ -44,6 +44,12 @@ from .workflow.core import (
     record_event,
     recording_history,
 )
+from .workflow.escalations import (
+    escalation_candidates,
+    escalation_confirm,
+    escalation_reject,
+    suggest_outside_escalations,
+)
 from .workflow.feedback import (
     complaint_record_feedback,
     feedback_answer,
@@ -144,3 +150,5 @@ __all__ = [
     "rule_version_changes", "rule_version_enter", "rule_version_for", "rule_version_in_force", "rule_version_refuse",
     "submission_key", "validate_intake", "why_not_now",
 ]  # fmt: skip
+# Outside escalation (越级投诉, workflow/escalations.py).
+__all__ += ["escalation_candidates", "escalation_confirm", "escalation_reject", "suggest_outside_escalations"]

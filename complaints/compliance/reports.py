@@ -17,6 +17,9 @@ The rules:
   sent or on a staff call) and their average score from 1 to 5 (null without answers).
 - Redress (`redress`): the period's decisions by what they gave the complainant (money, an action, an explanation
   only) and the total paid under them so far (payments are recorded after the decision).
+- Outside escalation (`escalation_rate`, 越级投诉率): of the period's complaints forwarded by the regulator or
+  the platform, the fraction with a confirmed link to an earlier direct complaint of the same person or policy
+  (complaints.workflow.escalations); null without forwarded complaints.
 - Days to close are calendar days from the day of receipt to the day of closing (Beijing time).
 - The ratios per ¥100m premium, per 10,000 policies and per 10,000 insured use the business volume compliance
   entered for exactly that period (ReportingVolume); without one, or for a single branch, they are null.
@@ -34,7 +37,21 @@ from functools import reduce
 from operator import or_
 
 from django.db import connections
-from django.db.models import Avg, BooleanField, Case, Count, F, Func, IntegerField, Q, Sum, Value, When
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone, translation
 
@@ -45,12 +62,15 @@ from portal.tabular import Percent, xlsx_write
 
 from ..models import (
     ACTIVE_STATUSES,
+    FORWARDED_SOURCES,
     MONETARY_RELIEFS,
     NON_MONETARY_RELIEFS,
     BusinessChannel,
     Category,
     Channel,
     Complaint,
+    EscalationLink,
+    EscalationLinkStatus,
     Feedback,
     ProductLine,
     Relief,
@@ -296,7 +316,7 @@ def _causes(queryset) -> dict:
 
 def _volume_ratios(total: int, period: Period, branch) -> dict:
     ratios = {"per_100m_premium": None, "per_10k_policies": None, "per_10k_insured": None, "volume": None}
-    if branch is not None:
+    if branch is not None or getattr(period, "partial", False):  # a volume is for the whole period
         return ratios
     volume = ReportingVolume.objects.filter(year=period.year, quarter=period.quarter or 0).first()
     if volume is None:
@@ -348,7 +368,30 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
     responses, average = satisfaction(queryset)[None]
     report["satisfaction"] = {"responses": responses, "average": average}
     report["redress"] = redress(queryset)
+    report.update(_escalation_figures(queryset))
     return report
+
+
+def _escalation_figures(queryset) -> dict:
+    """The report's keys of outside escalation (越级投诉): `escalation_rate`."""
+    _forwarded, _linked, rate = escalation(queryset)[None]
+    return {"escalation_rate": rate}
+
+
+def escalation(queryset, by: str | None = None) -> dict:
+    """{key: (forwarded, escalated, rate)}: of the complaints of `queryset` forwarded by the regulator or the
+    platform, how many have a confirmed outside-escalation link to an earlier direct complaint, and the
+    fraction (None without forwarded complaints), grouped by the complaint's field `by` (one query); {None: ...}
+    for all of them without `by`. Suggestions not yet confirmed, and rejected ones, do not count."""
+    confirmed = EscalationLink.objects.filter(complaint=OuterRef("pk"), status=EscalationLinkStatus.CONFIRMED)
+    forwarded = queryset.filter(source__in=FORWARDED_SOURCES).order_by()
+    totals = {"n": Count("pk"), "linked": Count("pk", filter=Q(escalated=True))}
+    forwarded = forwarded.annotate(escalated=Exists(confirmed))
+    if by is None:
+        rows = [(None, *forwarded.aggregate(**totals).values())]
+    else:
+        rows = forwarded.values(by).annotate(**totals).values_list(by, "n", "linked")
+    return {key: (n, linked, _ratio(linked, n)) for key, n, linked in rows}
 
 
 def _mean(value) -> float | None:
@@ -502,7 +545,9 @@ def _timeliness_rows(report: dict) -> list[list]:
     return rows
 
 
-def report_xlsx(report: dict, trend: list[tuple[date, int]], target, performance: dict | None = None) -> None:
+def report_xlsx(
+    report: dict, trend: list[tuple[date, int]], target, performance: dict | None = None, extra_sheets=()
+) -> None:
     """The filing workbook: a summary sheet, one sheet per breakdown with its total, the monthly trend, the
     time taken to close and the performance figures per branch and per handler. Headings are in Chinese, as
     regulators' forms are; shares are percentages."""
@@ -517,4 +562,5 @@ def report_xlsx(report: dict, trend: list[tuple[date, int]], target, performance
             company = {**performance["company"], "label": "全公司"}
             sheets.append(("分支机构考评", performance_rows(performance["branches"], "分支机构", company)))
             sheets.append(("经办人考评", performance_rows(performance["handlers"], "经办人")))
+        sheets += list(extra_sheets)  # (title, rows) pairs, e.g. comparison.workbook_sheets
     xlsx_write(target, sheets)
