@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from portal.models import Branch
 from portal.tabular import Percent
 
 from ..models import ProductLine
@@ -174,8 +173,7 @@ def escalation_by(period: reports.Period, branch=None) -> dict[str, list[dict]]:
     """Outside escalation per branch and per product line: {"branches": [...], "product_lines": [...]}, each
     row {"label", "forwarded", "escalated", "rate"}, groups without forwarded complaints left out."""
     queryset = reports.received_in(period, branch)
-    by_branch = reports.escalation(queryset, by="branch")
-    names = dict(Branch.objects.filter(pk__in=[pk for pk in by_branch if pk]).values_list("pk", "name"))
+    by_branch = reports.escalation(queryset, by="branch__name")
     by_line = reports.escalation(queryset, by="product_line")
 
     def rows(counted, label):
@@ -186,7 +184,7 @@ def escalation_by(period: reports.Period, branch=None) -> dict[str, list[dict]]:
         ]
 
     return {
-        "branches": rows(by_branch, lambda pk: names.get(pk) or gettext("Not given")),
+        "branches": rows(by_branch, lambda name: name or gettext("Not given")),
         "product_lines": rows(
             by_line, lambda code: str(ProductLine(code).label) if code in ProductLine.values else gettext("Not given")
         ),
