@@ -122,7 +122,7 @@ def _decide(link: EscalationLink, *, actor, note: str, status: str, action: str)
         )
         link.status = status
         link.decided_by = actor
-        link.decided_at = timezone.now()
+        link.decided_at = _now()
         link.note = (note or "").strip()
         link.save(update_fields=["status", "decided_by", "decided_at", "note"])
     return link

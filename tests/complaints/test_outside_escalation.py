@@ -209,3 +209,15 @@ def test_a_supervisor_confirms_on_the_record_and_a_rejection_without_reason_keep
     link.refresh_from_db()
     assert link.status == EscalationLinkStatus.CONFIRMED and link.note == "客户确认"
     assert EscalationLink.objects.count() == 1
+
+
+def test_the_demo_holds_a_year_of_transfers_some_after_a_direct_complaint_confirmed_some_waiting():
+    from tests.demo_snapshot import load_demo
+
+    load_demo()
+    statuses = set(EscalationLink.objects.values_list("status", flat=True))
+    assert statuses == {"suggested", "confirmed", "rejected"}
+    days = [link.complaint.received_at for link in EscalationLink.objects.select_related("complaint")]
+    assert (max(days) - min(days)).days > 250
+    assert EscalationLink.objects.filter(matched_on=["id_number"]).exists()
+    assert 0 < complaint_report(period=Period(2026))["escalation_rate"] < 1
