@@ -6,9 +6,11 @@ or ID number: the transfer's registration suggests the link (complaints.workflow
 supervisor confirms most suggestions, rejects a few and leaves the newest waiting. A dozen transfers follow no
 direct complaint. Complaints whose closing day has come are closed as the record says. Idempotent: each demo
 complaint has an idempotency key, and a pair already made is left alone. Dates are relative to the day of
-loading."""
+loading. The texts are data, in demo_data/escalations.toml."""
 
+import tomllib
 from datetime import timedelta
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -20,18 +22,11 @@ from .models import Complaint, EscalationLinkStatus, Outcome, ProductLine
 
 PAIRS = 30
 ALONE = 12
-NAMES = ("周建华", "吴秀兰", "郑志强", "王桂英", "冯国庆", "陈丽娟", "褚明", "卫红梅", "蒋立新", "沈玉珍")
-DIRECT = (
-    "理赔申请提交一个月仍无结果，多次致电客服未获答复。",
-    "退保时被告知的现金价值与销售时说明的不一致。",
-    "续期保费扣款后保单状态仍显示失效。",
-    "销售人员承诺的分红收益与实际相差较大。",
-)
-FORWARDED = (
-    "投诉人称此前已向保险公司反映，未得到满意答复，现向监管部门投诉。",
-    "投诉人对公司此前的处理结果不满，要求重新核查并给予说明。",
-)
-CATEGORIES = ("claims", "policy_service", "policy_service", "sales")
+_DATA = tomllib.loads((Path(__file__).resolve().parent / "demo_data" / "escalations.toml").read_text("utf-8"))
+NAMES = tuple(_DATA["names"])
+DIRECT = tuple(_DATA["direct"])
+FORWARDED = tuple(_DATA["forwarded"])
+CATEGORIES = tuple(_DATA["categories"])
 
 
 def _moment(days_ago: int, hour: int):
@@ -53,7 +48,7 @@ def _register(key: str, received_at, **fields) -> Complaint:
             actor=system_actor(),
             closed_at=closed_at,
             outcome=Outcome.NOT_UPHELD if len(key) % 2 else Outcome.PARTLY_UPHELD,
-            note="演示数据：按处理记录办结。",
+            note=_DATA["closing_note"],
         )
     return complaint
 
@@ -89,7 +84,11 @@ def load(stdout=None, *, supervisor) -> None:
         direct_days = 30 + index * 11
         forwarded_days = max(1, direct_days - (10 + (index * 7) % 50))
         branch = branches[index % len(branches)] if branches else None
-        common = {"branch": branch, "product_line": lines[index % len(lines)], "category": CATEGORIES[index % 4]}
+        common = {
+            "branch": branch,
+            "product_line": lines[index % len(lines)],
+            "category": CATEGORIES[index % len(CATEGORIES)],
+        }
         person = _person(index)
         if Complaint.objects.filter(idempotency_key=f"demo-escalation:{index}:forwarded").exists():
             continue
@@ -126,7 +125,7 @@ def load(stdout=None, *, supervisor) -> None:
             regulator_deadline=timezone.localdate(received_at) + timedelta(days=10),
             branch=branches[(index + 1) % len(branches)] if branches else None,
             product_line=lines[(index + 2) % len(lines)],
-            category=CATEGORIES[index % 4],
+            category=CATEGORIES[index % len(CATEGORIES)],
         )
     if stdout:
         stdout.write(f"outside escalations: {made} forwarded complaints after a direct one added\n")
@@ -139,6 +138,6 @@ def _decide_links(transfer: Complaint, index: int, supervisor, received_at) -> N
     with services.recording_history(received_at + timedelta(days=1)):
         for link in transfer.escalation_links.filter(status=EscalationLinkStatus.SUGGESTED):
             if index % 10 == 4:
-                services.escalation_reject(link=link, actor=supervisor, note="核实为不同投诉人，电话为家庭共用。")
+                services.escalation_reject(link=link, actor=supervisor, note=_DATA["reject_note"])
             elif index % 5 != 3:
-                services.escalation_confirm(link=link, actor=supervisor, note="同一投诉人就同一事项向监管部门投诉。")
+                services.escalation_confirm(link=link, actor=supervisor, note=_DATA["confirm_note"])
