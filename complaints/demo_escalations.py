@@ -6,7 +6,8 @@ or ID number: the transfer's registration suggests the link (complaints.workflow
 supervisor confirms most suggestions, rejects a few and leaves the newest waiting. A dozen transfers follow no
 direct complaint. Complaints whose closing day has come are closed as the record says. Idempotent: each demo
 complaint has an idempotency key, and a pair already made is left alone. Dates are relative to the day of
-loading. The texts are data, in demo_data/escalations.toml."""
+loading, within the current year (last year holds the imported record and its disclosure). The texts are data,
+in demo_data/escalations.toml."""
 
 import tomllib
 from datetime import timedelta
@@ -30,7 +31,8 @@ CATEGORIES = tuple(_DATA["categories"])
 
 
 def _moment(days_ago: int, hour: int):
-    return (timezone.now() - timedelta(days=days_ago)).replace(hour=hour, minute=(days_ago * 7) % 60, second=0)
+    moment = timezone.localtime() - timedelta(days=days_ago)  # Beijing time: the day stays in this year
+    return moment.replace(hour=hour, minute=(days_ago * 7) % 60, second=0, microsecond=0)
 
 
 def _register(key: str, received_at, **fields) -> Complaint:
@@ -78,10 +80,14 @@ def _transfer_of(index: int, person: dict) -> dict:
 def load(stdout=None, *, supervisor) -> None:
     """The pairs and the lone transfers; `supervisor` (the demo's) confirms or rejects the suggestions."""
     branches = list(Branch.objects.order_by("slug"))
+    # This year only: last year is the imported record (complaints/compliance/demo.py) and its disclosure.
+    this_year = (timezone.localdate() - timezone.localdate().replace(month=1, day=1)).days
     lines = ProductLine.values
     made = 0
     for index in range(PAIRS):
         direct_days = 30 + index * 11
+        if direct_days > this_year:
+            break
         forwarded_days = max(1, direct_days - (10 + (index * 7) % 50))
         branch = branches[index % len(branches)] if branches else None
         common = {
@@ -113,6 +119,8 @@ def load(stdout=None, *, supervisor) -> None:
         _decide_links(transfer, index, supervisor, received_at)
         made += 1
     for index in range(ALONE):
+        if 5 + index * 29 > this_year:
+            break
         received_at = _moment(5 + index * 29, 14)
         _register(
             f"demo-escalation:alone:{index}",
