@@ -221,3 +221,11 @@ def test_the_demo_holds_a_year_of_transfers_some_after_a_direct_complaint_confir
     assert (max(days) - min(days)).days > 250
     assert EscalationLink.objects.filter(matched_on=["id_number"]).exists()
     assert 0 < complaint_report(period=Period(2026))["escalation_rate"] < 1
+
+
+def test_a_corrected_phone_on_a_forwarded_complaint_suggests_the_earlier_direct_one():
+    earlier = register(received_at=at(2026, 5, 1), phone="13812345678")
+    complaint = forwarded(at(2026, 6, 1), phone="13900000000")
+    assert not complaint.escalation_links.exists()
+    services.complaint_correct(complaint=complaint, actor=None, changes={"phone": "138 1234 5678"}, note="监管更正")
+    assert [link.earlier for link in complaint.escalation_links.all()] == [earlier]
