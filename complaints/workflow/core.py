@@ -66,9 +66,6 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     A.LETTER: (frozenset({S.DECIDED, S.CLOSED}), None),
     A.FEEDBACK: (frozenset({S.DECIDED, S.CLOSED}), None),
     A.PAYMENT: (frozenset({S.DECIDED, S.CLOSED}), None),
-    # Outside escalation (越级投诉): a suggested link to an earlier direct complaint confirmed or rejected.
-    A.CONFIRM_OUTSIDE_ESCALATION: (frozenset(S), None),
-    A.REJECT_OUTSIDE_ESCALATION: (frozenset(S), None),
 }
 
 # What each action is called on buttons and in messages (a verb; the event log uses EventAction's labels).
@@ -99,8 +96,6 @@ ACTION_LABELS = {
     A.LETTER: pgettext_lazy("complaint action", "Print the decision letter"),
     A.FEEDBACK: pgettext_lazy("complaint action", "Record the satisfaction call"),
     A.PAYMENT: pgettext_lazy("complaint action", "Record a payment"),
-    A.CONFIRM_OUTSIDE_ESCALATION: pgettext_lazy("complaint action", "Confirm the outside escalation"),
-    A.REJECT_OUTSIDE_ESCALATION: pgettext_lazy("complaint action", "Not an outside escalation"),
 }
 
 # Who may take each staff action (the complainant's own actions need no permission: they are authorised by

@@ -29,8 +29,7 @@ from ..models import (
     EscalationLinkStatus,
     Source,
 )
-from .core import A, S, WorkflowError, _now, _staff_actor
-from .transitions import _transition
+from .core import A, S, WorkflowError, _check_actor, _locked, _now, _staff_actor, record_event
 
 
 def months_before(day: date, months: int) -> date:
@@ -111,14 +110,12 @@ def _decide(link: EscalationLink, *, actor, note: str, status: str, action: str)
                 code="escalation_decided",
                 params={"status": link.get_status_display()},
             )
-        # The forwarded complaint's event, checked as every step on it is (permission, assignment, conflict).
-        _transition(
-            link.complaint,
-            action,
-            actor=actor,
-            note=(note or "").strip(),
-            public=False,
-            data={"earlier": link.earlier.tracking_number},
+        # Checked as every step on the forwarded complaint is (permission, assignment, conflict), at any status;
+        # the event is the forwarded complaint's, never shown to the complainant.
+        complaint = _locked(link.complaint)
+        _check_actor(actor, complaint, action)
+        record_event(
+            complaint, action, actor=actor, note=(note or "").strip(), data={"earlier": link.earlier.tracking_number}
         )
         link.status = status
         link.decided_by = actor
