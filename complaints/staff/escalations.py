@@ -3,8 +3,8 @@ person or policy suggested or linked (complaints.workflow.escalations), and the 
 suggestion.
 
 What a row shows follows the repeat warning: an earlier complaint this user may not open is listed without its
-number or handler, and the matched phone, ID number and policy number are masked for those who may not see
-personal data in full (a full view is logged). The panel lists only links made from the forwarded complaint's
+number, handler, complainant or matched data, and the matched phone, ID number and policy number are masked
+for those who may not see personal data in full (a full view is logged). The panel lists only links made from the forwarded complaint's
 own data: nothing here looks up a number typed by the user."""
 
 from django import forms
@@ -30,7 +30,9 @@ MATCH_LABELS = {
 }
 
 
-def _shown_keys(link: EscalationLink, full: bool) -> str:
+def _shown_keys(link: EscalationLink, full: bool, hidden: bool) -> str:
+    if hidden:  # a complaint this user may not open: what matched, not its data
+        return "; ".join(str(MATCH_LABELS[key]) for key in link.matched_on if key in MATCH_LABELS)
     earlier = link.earlier
     shown = {
         "phone": display_phone(earlier.phone) if full else mask_phone(earlier.phone),
@@ -52,10 +54,11 @@ def escalation_panel(request, complaint: Complaint) -> dict | None:
         .values_list("pk", flat=True)
     )
     may_decide = services.actor_refusal(request.user, complaint, services.A.CONFIRM_OUTSIDE_ESCALATION) is None
-    if full and links:
+    seen = [link.earlier for link in links if link.earlier_id in visible_ids]
+    if full and seen:
         personal_data_seen(
             request.user,
-            [link.earlier for link in links],
+            seen,
             where="admin:outside-escalation",
             fields="name,phone_in_full,id_number,policy_number",
         )
@@ -68,8 +71,8 @@ def escalation_panel(request, complaint: Complaint) -> dict | None:
                 "earlier": earlier,
                 "hidden": hidden,
                 "handler": "" if hidden else services.handler_label(earlier),
-                "person": earlier.name if full else mask_name(earlier.name),
-                "matched": _shown_keys(link, full),
+                "person": "" if hidden else earlier.name if full else mask_name(earlier.name),
+                "matched": _shown_keys(link, full, hidden),
                 "decided_by": display_user(link.decided_by) if link.decided_by_id else "",
                 "can_decide": may_decide and link.status == EscalationLinkStatus.SUGGESTED,
             }

@@ -229,3 +229,15 @@ def test_a_corrected_phone_on_a_forwarded_complaint_suggests_the_earlier_direct_
     assert not complaint.escalation_links.exists()
     services.complaint_correct(complaint=complaint, actor=None, changes={"phone": "138 1234 5678"}, note="监管更正")
     assert [link.earlier for link in complaint.escalation_links.all()] == [earlier]
+
+
+def test_a_handler_sees_an_earlier_complaint_they_may_not_open_without_its_number_or_its_complainant(client, handler):
+    earlier = register(received_at=at(2026, 5, 1), name="李四", policy_number="P-2024-0009", phone="13700000001")
+    complaint = forwarded(at(2026, 6, 1), policy_number="P-2024-0009", actor=handler)
+    client.force_login(handler)
+    page = client.get(f"/en/admin/complaints/complaint/{complaint.pk}/change/").content.decode()
+    panel = page[page.index('id="outside-escalation"') :]
+    assert "A complaint not assigned to you: ask a supervisor" in panel and "same policy" in panel
+    for secret in (earlier.tracking_number, "李四", "P-2024-0009"):
+        assert secret not in panel.split("</table>")[0]
+    assert 'data-decide-escalation="' in panel  # the forwarded complaint is theirs to work
