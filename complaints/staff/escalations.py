@@ -4,8 +4,8 @@ suggestion.
 
 What a row shows follows the repeat warning: an earlier complaint this user may not open is listed without its
 number, handler, complainant or matched data, and the matched phone, ID number and policy number are masked
-for those who may not see personal data in full (a full view is logged). The panel lists only links made from the forwarded complaint's
-own data: nothing here looks up a number typed by the user."""
+for those who may not see personal data in full (a full view is logged). The panel lists only links made from
+the forwarded complaint's own data: nothing here looks up a number typed by the user."""
 
 from django import forms
 from django.contrib import messages
