@@ -18,7 +18,7 @@ from portal import roles
 from portal.actors import system_actor
 from portal.models import Branch
 
-from . import notifications, services
+from . import demo_escalations, notifications, services
 from .models import Complaint, LetterTemplate
 
 _DATA = tomllib.loads((Path(__file__).resolve().parent / "demo_data" / "complaints.toml").read_text("utf-8"))
@@ -155,6 +155,7 @@ LETTER_TEMPLATES = [(row["name"], row["language"], row["outcome"], row["body"]) 
 def load(stdout=None) -> None:
     with notifications.muted():
         _load(stdout)
+        demo_escalations.load(stdout, supervisor=_staff("supervisor"))
     _load_letter_templates()
 
 

@@ -62,6 +62,7 @@ LABELS = {
     "reliefs": _("Redress"),
     "amount": _("Amount paid (yuan)"),
     "paid_on": _("Day paid"),
+    "earlier": _("Earlier direct complaint"),
 }
 # The files of an event that lists them by name (the number of files is "files attached").
 FILE_NAMES_LABEL = _("Files")

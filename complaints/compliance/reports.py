@@ -19,6 +19,9 @@ The rules:
   sent or on a staff call) and their average score from 1 to 5 (null without answers).
 - Redress (`redress`): the period's decisions by what they gave the complainant (money, an action, an explanation
   only) and the total paid under them so far (payments are recorded after the decision).
+- Outside escalation (`escalation_rate`, 越级投诉率): of the period's complaints forwarded by the regulator or
+  the platform, the fraction with a confirmed link to an earlier direct complaint of the same person or policy
+  (complaints.workflow.escalations); null without forwarded complaints.
 - Days to close are calendar days from the day of receipt to the day of closing (Beijing time).
 - The ratios per ¥100m premium, per 10,000 policies and per 10,000 insured use the business volume compliance
   entered for exactly that period (ReportingVolume); without one, or for a single branch, they are null.
@@ -36,7 +39,21 @@ from functools import reduce
 from operator import or_
 
 from django.db import connections
-from django.db.models import Avg, BooleanField, Case, Count, F, Func, IntegerField, Q, Sum, Value, When
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone, translation
 
@@ -54,6 +71,8 @@ from ..models import (
     Category,
     Channel,
     Complaint,
+    EscalationLink,
+    EscalationLinkStatus,
     Feedback,
     ProductLine,
     Relief,
@@ -194,7 +213,7 @@ def counts_by(queryset, today: date, by: str | None = None) -> dict:
     and one query for the overdue counts; `None` keys the whole queryset when `by` is None. The on-time rule
     is the report's (Complaint.objects.with_timeliness): closed on a day not after the due date, and never late."""
     active = Q(status__in=ACTIVE_STATUSES)
-    columns = ["source", "is_open", "on_time", "reported", "days_to_close"]
+    columns = ["source", "is_open", "on_time", "reported", "days_to_close", "escalated"]
     groups = (
         _with_closing(queryset)
         .order_by()
@@ -212,6 +231,7 @@ def counts_by(queryset, today: date, by: str | None = None) -> dict:
                 default=Value(None),
                 output_field=BooleanField(null=True),
             ),
+            escalated=_escalated(),
         )
         .values(*columns, *([by] if by else []))
         .annotate(n=Count("id"))
@@ -222,13 +242,17 @@ def counts_by(queryset, today: date, by: str | None = None) -> dict:
         "regulator_closed", "regulator_closed_on_time", "regulator_reported_back", "regulator_reported_back_on_time",
         *(f"platform{suffix}" for suffix in FORWARDED_SUFFIXES),
     ]  # fmt: skip
+    keys += ["outside_forwarded", "outside_escalated"]
     per_key: dict = {}
     histograms: dict = {}
-    for source, is_open, on_time, reported, days, *key, n in groups:
+    for source, is_open, on_time, reported, days, escalated, *key, n in groups:
         key = key[0] if by else None
         figures = per_key.setdefault(key, dict.fromkeys(keys, 0))
         histogram = histograms.setdefault(key, Counter())
         figures["total"] += n
+        if source in FORWARDED_SOURCES:
+            figures["outside_forwarded"] += n
+            figures["outside_escalated"] += n if escalated else 0
         forwarded = FORWARDED_KEYS.get(source)  # "regulator", "platform" or None (received directly)
         figures[forwarded or "direct"] += n
         if forwarded and reported is not None:
@@ -323,7 +347,7 @@ def _causes(queryset) -> dict:
 
 def _volume_ratios(total: int, period: Period, branch) -> dict:
     ratios = {"per_100m_premium": None, "per_10k_policies": None, "per_10k_insured": None, "volume": None}
-    if branch is not None:
+    if branch is not None or getattr(period, "partial", False):  # a volume is for the whole period
         return ratios
     volume = ReportingVolume.objects.filter(year=period.year, quarter=period.quarter or 0).first()
     if volume is None:
@@ -370,7 +394,32 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
     responses, average = satisfaction(queryset)[None]
     report["satisfaction"] = {"responses": responses, "average": average}
     report["redress"] = redress(queryset)
+    report.update(_escalation_figures(figures))
     return report
+
+
+def _escalation_figures(figures: dict) -> dict:
+    """The report's keys of outside escalation (越级投诉): `escalation_rate`, from the grouped pass."""
+    return {"escalation_rate": _ratio(figures["outside_escalated"], figures["outside_forwarded"])}
+
+
+def _escalated():
+    """Whether a complaint has a confirmed outside-escalation link (only forwarded complaints have links)."""
+    return Exists(EscalationLink.objects.filter(complaint=OuterRef("pk"), status=EscalationLinkStatus.CONFIRMED))
+
+
+def escalation(queryset, by: str | None = None) -> dict:
+    """{key: (forwarded, escalated, rate)}: of the complaints of `queryset` forwarded by the regulator or the
+    platform, how many have a confirmed outside-escalation link to an earlier direct complaint, and the
+    fraction (None without forwarded complaints), grouped by the complaint's field `by` (one query); {None: ...}
+    for all of them without `by`. Suggestions not yet confirmed, and rejected ones, do not count."""
+    forwarded = queryset.filter(source__in=FORWARDED_SOURCES).order_by().annotate(escalated=_escalated())
+    totals = {"n": Count("pk"), "linked": Count("pk", filter=Q(escalated=True))}
+    if by is None:
+        rows = [(None, *forwarded.aggregate(**totals).values())]
+    else:
+        rows = forwarded.values(by).annotate(**totals).values_list(by, "n", "linked")
+    return {key: (n, linked, _ratio(linked, n)) for key, n, linked in rows}
 
 
 def _mean(value) -> float | None:
@@ -524,7 +573,9 @@ def _timeliness_rows(report: dict) -> list[list]:
     return rows
 
 
-def report_xlsx(report: dict, trend: list[tuple[date, int]], target, performance: dict | None = None) -> None:
+def report_xlsx(
+    report: dict, trend: list[tuple[date, int]], target, performance: dict | None = None, extra_sheets=()
+) -> None:
     """The filing workbook: a summary sheet, one sheet per breakdown with its total, the monthly trend, the
     time taken to close and the performance figures per branch and per handler. Headings are in Chinese, as
     regulators' forms are; shares are percentages."""
@@ -539,4 +590,5 @@ def report_xlsx(report: dict, trend: list[tuple[date, int]], target, performance
             company = {**performance["company"], "label": "全公司"}
             sheets.append(("分支机构考评", performance_rows(performance["branches"], "分支机构", company)))
             sheets.append(("经办人考评", performance_rows(performance["handlers"], "经办人")))
+        sheets += list(extra_sheets)  # (title, rows) pairs, e.g. comparison.workbook_sheets
     xlsx_write(target, sheets)

@@ -188,4 +188,5 @@ REPORT_FIGURES = (
     Figure("per_100m_premium", "亿元保费投诉量", _("Per ¥100m premium"), NUMBER),
     Figure("per_10k_policies", "万张保单投诉量", _("Per 10,000 policies"), NUMBER),
     Figure("per_10k_insured", "万人次投诉量", _("Per 10,000 insured"), NUMBER),
+    Figure("escalation_rate", "越级投诉率", _("Outside escalation rate"), RATE),
 )

@@ -11,6 +11,7 @@
 - `feedback`: asking the complainant afterwards (satisfaction, 回访)
 - `tracking`: tracking look-ups ended before their time (revoked access cookies)
 - `rules`: the complaint rules as dated versions (limits, extensions, the review's limit)
+- `escalations`: outside escalation (越级投诉) links, a forwarded complaint after a direct one
 - `account`: a complainant's account: sign-in codes and sessions, personal data requests, call backs
 
 The compliance sub-package's own models (complaints/compliance/models.py) belong to this app too.
@@ -35,6 +36,7 @@ from .account import (
 from .attachments import PREVIEW_TYPES, ComplaintAttachment, DocumentAudience
 from .causes import RemediationItem, RemediationQuerySet, RootCause
 from .complaint import Complaint, ComplaintQuerySet
+from .escalations import OUTSIDE_ESCALATION_MONTHS, EscalationLink, EscalationLinkStatus
 from .events import AppendOnly, ComplaintEvent, _choice_label
 from .extensions import ExtensionRequest, ExtensionRequestQuerySet
 from .feedback import FEEDBACK_VALID_DAYS, LOW_SCORE, Feedback, FeedbackChannel
@@ -85,3 +87,4 @@ __all__ = [
     "Remedy", "RootCause", "RuleVersion", "RuleVersionQuerySet", "SecondApproved", "Source", "Status",
     "TrackingRevocation", "_choice_label", "_in",
 ]  # fmt: skip
+__all__ += ["OUTSIDE_ESCALATION_MONTHS", "EscalationLink", "EscalationLinkStatus"]

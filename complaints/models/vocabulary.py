@@ -177,6 +177,9 @@ class EventAction(models.TextChoices):
     FEEDBACK = "feedback", _("Satisfaction recorded")
     PAYMENT = "payment", _("Redress paid")
     SEND_DOCUMENTS = "send_documents", _("Documents sent to the complainant")
+    # Outside escalation (越级投诉, complaints.workflow.escalations), not the ladder of late complaints (ESCALATE).
+    CONFIRM_OUTSIDE_ESCALATION = "outside_escalation", _("Outside escalation confirmed")
+    REJECT_OUTSIDE_ESCALATION = "not_outside_escalation", _("Outside escalation suggestion rejected")
 
 
 class CallDirection(models.TextChoices):

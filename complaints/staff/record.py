@@ -8,6 +8,7 @@ from portal.privacy import personal_data_seen, scrub_text
 from .. import history, services
 from ..models import FULL_DATA_PERMISSION, Complaint
 from .common import REPEATS_SHOWN, days_left, display_user
+from .escalations import escalation_panel
 from .forms import ACTION_FORMS
 
 # The complainant's identifying data in full, for those with the permission.
@@ -54,6 +55,7 @@ def record_context(request, complaint) -> dict:
         "conflicted": services.is_conflicted(request.user, complaint),
         "repeats": _repeats(request, complaint),
         "review_origin": _review_origin(request, complaint),
+        "outside_escalation": escalation_panel(request, complaint),
     }
 
 

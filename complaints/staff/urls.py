@@ -3,6 +3,7 @@ admin/complaints/complaint/ and admin/complaints/extensionrequest/, with the nam
 
 from django.urls import path
 
+from .escalations import escalation_decide_view
 from .views import complaint, extensions, registration
 
 complaint_urls = [
@@ -15,6 +16,11 @@ complaint_urls = [
         name="complaints_complaint_attachment_preview",
     ),
     path("<int:pk>/letter/", complaint.letter_view, name="complaints_complaint_letter"),
+    path(
+        "<int:pk>/outside-escalation/<int:link_pk>/",
+        escalation_decide_view,
+        name="complaints_complaint_outside_escalation",
+    ),
 ]
 
 extension_request_urls = [

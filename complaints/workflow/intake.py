@@ -24,6 +24,7 @@ from .. import notifications, people, staff_alerts
 from ..deadlines import PLATFORM_DEFAULT_DAYS
 from ..identity import id_number_key
 from ..models import (
+    FORWARDED_SOURCES,
     Category,
     Channel,
     Complaint,
@@ -39,6 +40,7 @@ from .core import (
     _aware,
     record_event,
 )
+from .escalations import suggest_outside_escalations
 from .timing import (
     _mark_late,
     _store_deadline,
@@ -534,7 +536,7 @@ def _register(*, actor, fields: dict, note: str = "", attachments=(), provenance
     # First responder (首问负责制): whoever registers a complaint and may handle complaints handles it until a
     # supervisor reassigns it (complaint_assign, an event of its own).
     first_responder = actor if actor is not None and actor.has_perm(DEFAULT_PERMISSION) else None
-    return _create(
+    complaint = _create(
         actor=actor,
         action=A.REGISTER,
         received_at=received_at,
@@ -544,3 +546,7 @@ def _register(*, actor, fields: dict, note: str = "", attachments=(), provenance
         data={"handler": first_responder.get_username()} if first_responder is not None else None,
         provenance=provenance,
     )
+    if complaint.source in FORWARDED_SOURCES:
+        # An outside escalation (越级投诉) after a direct complaint of the same person: suggested for staff to confirm.
+        suggest_outside_escalations(complaint)
+    return complaint

@@ -35,6 +35,7 @@ from .core import (
     record_event,
     recording_history,
 )
+from .escalations import suggest_outside_escalations
 from .intake import IMPORT_PERMISSION
 from .steps import _root_cause
 from .transitions import (
@@ -96,6 +97,9 @@ def complaint_correct(*, complaint: Complaint, actor, changes: dict, note: str =
         data={"fields": sorted(changed)},
     )
     complaint.save()
+    if "phone" in changed:
+        # A corrected phone may name a person who complained to us directly before (outside escalation).
+        suggest_outside_escalations(complaint)
     return complaint
 
 

@@ -99,6 +99,8 @@ CUSTOM = {
     "complaints_complaint_attachment_preview": "complaints.view_full_personal_data",
     # The printable decision letter names the complainant; printing it is a step on the case.
     "complaints_complaint_letter": "complaints.handle_complaint",
+    # Confirming or rejecting an outside-escalation suggestion is a step on the forwarded complaint.
+    "complaints_complaint_outside_escalation": "complaints.handle_complaint",
     "complaints_extensionrequest_decide": "complaints.approve_extension",
     "complaints_compliance_report": "complaints.view_compliance_dashboard",
     "complaints_compliance_export": "complaints.export_complaint",

@@ -61,6 +61,7 @@ FIGURE_LABELS = {
     "review_request_rate": gettext_lazy("Decisions taken to a review"),
     "reviews_overturned": gettext_lazy("Reviews that changed the decision"),
     "mediation": gettext_lazy("Disputes mediated"),
+    "escalation_rate": gettext_lazy("Outside escalation rate (forwarded after a direct complaint)"),
     "campaigns_published": gettext_lazy("Campaigns published"),
     "notices_published": gettext_lazy("Education notices published"),
     "satisfaction": gettext_lazy("Satisfaction of complainants (average score, 1 to 5)"),
@@ -244,7 +245,20 @@ def _dispute_resolution(year: int, report: dict) -> list[dict]:
         _figure("review_request_rate", _percent(reviews, decided), "percent", None, _("No complaint was decided.")),
         _figure("reviews_overturned", overturned),
         _figure("mediation", None, reason=_missing(_("mediation of disputes"))),
+        _escalation_figure(report, dashboard),
     ]
+
+
+def _escalation_figure(report: dict, dashboard: str) -> dict:
+    """越级投诉率: forwarded complaints with a confirmed link to an earlier direct one, in per cent."""
+    rate = report.get("escalation_rate")
+    return _figure(
+        "escalation_rate",
+        round(rate * 100, 1) if rate is not None else None,
+        "percent",
+        dashboard,
+        _("No complaint was forwarded by the regulator or the platform in the year."),
+    )
 
 
 def _education(year: int) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from complaints.compliance.comparison import workbook_sheets
 from complaints.compliance.performance import performance
 from complaints.compliance.reports import Period, complaint_report, monthly_trend, report_xlsx
 from complaints.management.output import write_json
@@ -34,7 +35,13 @@ class Command(BaseCommand):
             if not output:
                 raise CommandError("--format xlsx needs --output FILE.")
             figures = performance(period=period, branch=branch)
-            report_xlsx(report, monthly_trend(period=period, branch=branch), output, figures)
+            report_xlsx(
+                report,
+                monthly_trend(period=period, branch=branch),
+                output,
+                figures,
+                extra_sheets=workbook_sheets(period, branch),
+            )
             self.stderr.write(f"Wrote {output}")
             return
         write_json(self, report, output)

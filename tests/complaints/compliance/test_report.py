@@ -139,6 +139,8 @@ def test_the_filing_workbook_has_a_sheet_per_breakdown_with_chinese_headings_and
         "办结时效",
         "分支机构考评",
         "经办人考评",
+        "同比环比",
+        "越级投诉",
     ]
     for name in (
         "投诉来源",

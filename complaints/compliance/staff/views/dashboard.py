@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from portal.replica import on_replica
 
 from ....models import Source
-from ... import charts, exports, performance, reports, statistics
+from ... import charts, comparison, exports, performance, reports, statistics
 from ...vocabulary import AMOUNT, COUNT, RATE, REPORT_FIGURES
 from ..common import DASHBOARD_PERMISSION, DISCLOSURE_PERMISSION, IMPORT_PERMISSION, page_context, require
 from ..forms import PeriodForm, PublishForm, YearForm
@@ -48,13 +48,20 @@ def _summary_rows(current: dict, previous: dict) -> list[dict]:
     return rows
 
 
+def _escalation_tables(period, branch) -> list[tuple[list[dict], str]]:
+    figures = comparison.escalation_by(period, branch)
+    return [(figures["branches"], _("Branch")), (figures["product_lines"], _("Product line"))]
+
+
 @on_replica
 def dashboard_view(request):
     require(request, DASHBOARD_PERMISSION)
     form = PeriodForm.from_request(request)
     period = form.period()
     branch = form.cleaned_data.get("branch")
-    previous_period = period.previous()
+    # A period still running is set against the same days of the period before (comparison.like_for_like).
+    compared = comparison.like_for_like(period)
+    previous_period = compared.previous
     current = reports.complaint_report(period=period, branch=branch)
     previous = reports.complaint_report(period=previous_period, branch=branch)
     trend = reports.monthly_trend(period=period, branch=branch)
@@ -112,6 +119,8 @@ def dashboard_view(request):
         performance=performance.performance(period=period, branch=branch),
         can_see_warnings=request.user.has_perm("complaints.view_oversightwarning"),
         can_see_remediation=request.user.has_perm("complaints.view_remediationitem"),
+        compared=compared,
+        escalation_tables=_escalation_tables(period, branch),
     )
     return TemplateResponse(request, "complaints/compliance/dashboard.html", context)
 
@@ -130,7 +139,13 @@ def report_view(request, file_format):
         return response
     buffer = io.BytesIO()
     figures = performance.performance(period=period, branch=branch)
-    reports.report_xlsx(report, reports.monthly_trend(period=period, branch=branch), buffer, figures)
+    reports.report_xlsx(
+        report,
+        reports.monthly_trend(period=period, branch=branch),
+        buffer,
+        figures,
+        extra_sheets=comparison.workbook_sheets(period, branch),
+    )
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
