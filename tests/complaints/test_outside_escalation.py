@@ -36,6 +36,8 @@ def forwarded(received_at, *, source="regulator", ref="粤银保监投诉〔2026
     values = {"phone": "13812345678", **fields}
     if source == "regulator":
         values["regulator_ref"] = ref
+    else:
+        values["platform_ref"] = f"PT{received_at:%Y%m%d%H%M}"
     return register(received_at=received_at, source=source, **values)
 
 
