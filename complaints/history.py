@@ -17,10 +17,12 @@ from .models import (
     CallOutcome,
     Complaint,
     FeedbackChannel,
+    Need,
     Relief,
     RemediationItem,
     RootCause,
     Status,
+    Vulnerability,
 )
 from .models import _choice_label as choice_label
 
@@ -61,6 +63,12 @@ LABELS = {
     "reliefs": _("Redress"),
     "amount": _("Amount paid (yuan)"),
     "paid_on": _("Day paid"),
+    # Care and the one-time list of materials (complaints/workflow/care.py).
+    "vulnerabilities": _("Circumstances"),
+    "needs": _("Help asked for"),
+    "zh-hans": _("Materials (Chinese)"),
+    "en": _("Materials (English)"),
+    "reason": _("Why it was not on the list"),
 }
 # The files of an event that lists them by name (the number of files is "files attached").
 FILE_NAMES_LABEL = _("Files")
@@ -71,7 +79,7 @@ GROUP_LABELS = {
     roles.COMPLIANCE_OFFICER: _("Compliance officers"),
 }
 # Keys kept for the code (a request's or an item's row id) that say nothing to a reader.
-HIDDEN = {"request", "item"}
+HIDDEN = {"request", "item", "list", "before"}
 USER_KEYS = {"handler", "approved_by", "requested_by", "owner", "users"}
 # A reclassification's fields whose before and after are kept as usernames.
 USER_FIELDS = {"named_employee"}
@@ -136,6 +144,11 @@ def _value(key: str, value, names: dict[str, str], causes: dict[str, str]) -> st
     if key == "reliefs" and isinstance(value, list):
         labels = dict(Relief.choices)
         return joined(labels.get(code, code) for code in value)
+    if key in ("vulnerabilities", "needs") and isinstance(value, list):
+        labels = dict((Vulnerability if key == "vulnerabilities" else Need).choices)
+        return joined(labels.get(code, code) for code in value)
+    if key in ("zh-hans", "en") and isinstance(value, list):
+        return joined(value)
     if key == "asked":
         return str(dict(FeedbackChannel.choices).get(value, value))
     if key in ("direction", "outcome"):

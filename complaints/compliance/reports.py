@@ -57,6 +57,7 @@ from ..models import (
     RootCause,
     Source,
 )
+from .care import care_figures
 from .models import ReportingVolume
 from .vocabulary import AMOUNT, RATE, REPORT_FIGURES
 
@@ -348,6 +349,7 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
     responses, average = satisfaction(queryset)[None]
     report["satisfaction"] = {"responses": responses, "average": average}
     report["redress"] = redress(queryset)
+    report.update(care_figures(queryset))
     return report
 
 

@@ -177,6 +177,10 @@ class EventAction(models.TextChoices):
     FEEDBACK = "feedback", _("Satisfaction recorded")
     PAYMENT = "payment", _("Redress paid")
     SEND_DOCUMENTS = "send_documents", _("Documents sent to the complainant")
+    # Care and the one-time list of materials (complaints/workflow/care.py).
+    CARE = "care", _("Circumstances and help recorded")
+    MATERIALS = "materials", _("List of materials sent")
+    FURTHER_REQUEST = "further_request", _("Further material requested")
 
 
 class CallDirection(models.TextChoices):
@@ -210,6 +214,7 @@ PUBLIC_NOTE_ACTIONS = {
     EventAction.WITHDRAW,
     EventAction.REQUEST_REVIEW,
     EventAction.ADD_INFORMATION,
+    EventAction.FURTHER_REQUEST,
 }
 
 
