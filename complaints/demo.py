@@ -18,7 +18,7 @@ from portal import roles
 from portal.actors import system_actor
 from portal.models import Branch
 
-from . import notifications, services
+from . import care_demo, notifications, services
 from .models import Complaint, LetterTemplate
 
 _DATA = tomllib.loads((Path(__file__).resolve().parent / "demo_data" / "complaints.toml").read_text("utf-8"))
@@ -154,6 +154,8 @@ LETTER_TEMPLATES = [(row["name"], row["language"], row["outcome"], row["body"]) 
 
 def load(stdout=None) -> None:
     with notifications.muted():
+        # The lists of materials first: the demo complaints accepted are sent theirs (complaints/care_demo.py).
+        care_demo.load_lists(_staff("supervisor"))
         _load(stdout)
     _load_letter_templates()
 
@@ -219,6 +221,7 @@ def _load(stdout) -> None:
             complaint = services.complaint_mark_late(complaint=complaint)
             created += 1
         made[key] = complaint
+    care_demo.flag_current(made, staff["supervisor"])
     if stdout:
         stdout.write(f"complaints: {created} demo complaints added ({len(DEMO)} in all)\n")
         sample = made.get("decided")

@@ -46,6 +46,13 @@ MATERIALS_MESSAGE, FURTHER_MESSAGE = "materials", "further"
 FOREIGN_DOCUMENTS = (IdType.PASSPORT, IdType.FOREIGNER)
 
 
+def _staff_or_system(actor) -> None:
+    """Staff (their rights are checked by the step), or the system's account (the demo, imports); never the
+    complainant (None) on the public pages."""
+    if not is_system_actor(actor):
+        _staff_actor(actor)
+
+
 def ordered(codes, choices) -> list[str]:
     """The codes given, in the vocabulary's order, each once; an unknown code is refused."""
     given = set(codes or ())
@@ -102,7 +109,7 @@ def _ask_call_back(complaint: Complaint) -> Callback | None:
 def complaint_set_care(*, complaint: Complaint, actor, vulnerabilities, needs, note: str = "") -> Complaint:
     """Staff record the complainant's circumstances and the help they asked for (at any step; an internal event
     keeps the lists before and after). A call back newly asked for is queued."""
-    _staff_actor(actor)
+    _staff_or_system(actor)
     after = {"vulnerabilities": ordered(vulnerabilities, Vulnerability), "needs": ordered(needs, Need)}
     current = _begin(complaint, A.CARE, actor=actor)
     before = {"vulnerabilities": list(current.vulnerabilities or []), "needs": list(current.needs or [])}
@@ -169,7 +176,7 @@ def materials_sent(complaint: Complaint) -> list[str] | None:
 def complaint_request_further(*, complaint: Complaint, actor, what: str, reason: str) -> Complaint:
     """Ask for something that was not on the list sent at acceptance: what (shown to the complainant and sent to
     them) and why it was not on the list (kept for the report's count of further requests)."""
-    _staff_actor(actor)
+    _staff_or_system(actor)
     what = _require(what, _("Say what else the complainant must provide."))
     reason = _require(reason, _("Say why this was not on the list sent at acceptance."))
     complaint = _transition(complaint, A.FURTHER_REQUEST, actor=actor, note=what, public=True, data={"reason": reason})
