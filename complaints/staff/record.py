@@ -7,6 +7,7 @@ from portal.privacy import personal_data_seen, scrub_text
 
 from .. import history, services
 from ..models import FULL_DATA_PERMISSION, Complaint
+from .care import care_summary
 from .common import REPEATS_SHOWN, days_left, display_user
 from .forms import ACTION_FORMS
 
@@ -54,6 +55,8 @@ def record_context(request, complaint) -> dict:
         "conflicted": services.is_conflicted(request.user, complaint),
         "repeats": _repeats(request, complaint),
         "review_origin": _review_origin(request, complaint),
+        # The complainant's circumstances and help asked for (a badge in the head; no deadline changes).
+        "care_summary": care_summary(complaint, points=True),
     }
 
 
