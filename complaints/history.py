@@ -66,8 +66,8 @@ LABELS = {
     # Care and the one-time list of materials (complaints/workflow/care.py).
     "vulnerabilities": _("Circumstances"),
     "needs": _("Help asked for"),
-    "zh-hans": _("Materials (Chinese)"),
-    "en": _("Materials (English)"),
+    "zh-hans": _("Materials"),
+    "en": _("Materials"),
     "reason": _("Why it was not on the list"),
 }
 # The files of an event that lists them by name (the number of files is "files attached").
@@ -186,8 +186,10 @@ def describe(event, names: dict[str, str] | None = None, causes: dict[str, str] 
     names = names if names is not None else staff_names([event])
     causes = causes if causes is not None else cause_names([event])
     pairs = []
+    # A list of materials is kept in both languages: the reader's is shown.
+    other_language = "zh-hans" if (get_language() or "").startswith("en") else "en"
     for key, value in (event.data or {}).items():
-        if key in HIDDEN or value in (None, "", [], {}):
+        if key in HIDDEN or key == other_language or value in (None, "", [], {}):
             continue
         if key == "changes" and isinstance(value, dict):
             pairs.extend(_changes(value, names))
