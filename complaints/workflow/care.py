@@ -147,8 +147,9 @@ def materials_for(category: str, product_line: str = "") -> MaterialsList | None
 
 def materials_send(complaint: Complaint, *, actor) -> bool:
     """Send the list of materials once (the caller holds the complaint's lock): a public event keeping the list
-    as sent, in both languages, and a message to the complainant. Nothing when one was sent or none is kept."""
-    if complaint.events.filter(action=A.MATERIALS).exists():
+    as sent, in both languages, and a message to the complainant. Nothing when one was sent or none is kept, nor
+    for a review (it re-examines a decision: the materials were listed for the original)."""
+    if complaint.review_of_id or complaint.events.filter(action=A.MATERIALS).exists():
         return False
     kept = materials_for(complaint.category, complaint.product_line)
     if kept is None:

@@ -245,6 +245,18 @@ def test_only_a_supervisor_keeps_the_lists_and_both_languages_must_list_the_same
     assert kept.items_zh == "保单" and kept.updated_by == supervisor and kept.history.count() == 1
 
 
+def test_the_lists_page_refuses_uneven_languages_with_the_reason_and_keeps_what_was_typed(supervisor):
+    client = Client()
+    client.force_login(supervisor)
+    typed = {"category": "sales", "product_line": "", "items_zh": "保单\n身份证", "items_en": "The policy"}
+    page = client.post("/en/admin/complaints/materialslist/add/", typed)
+    assert page.status_code == 200 and "(2 and 1 lines now)" in page.text and "身份证" in page.text
+    assert not MaterialsList.objects.exists()
+    typed["items_en"] = "The policy\nThe identity document"
+    assert client.post("/en/admin/complaints/materialslist/add/", typed).status_code == 302
+    assert MaterialsList.objects.get().updated_by == supervisor
+
+
 def test_a_further_request_is_recorded_with_its_reason_told_to_the_complainant_and_counted(supervisor, handler):
     _claims_list()
     complaint = _accepted(supervisor, handler)
