@@ -18,6 +18,7 @@ from complaints.compliance.rating.figures import rating_figures
 from complaints.compliance.reports import Period, complaint_report
 from complaints.identity import birth_date, is_elderly
 from complaints.models import Callback, CallbackStatus, ComplaintEvent, EventAction, MaterialsList
+from complaints.workflow import care
 from portal.actors import system_actor
 from portal.messaging.models import Message
 
@@ -214,6 +215,10 @@ def test_the_list_of_materials_is_sent_once_at_acceptance_and_shown_on_the_statu
     sent = complaint.events.get(action=EventAction.MATERIALS)
     assert sent.public and sent.data["zh-hans"][0] == "理赔申请书"
     assert Message.objects.filter(template="complaint.materials", reference=complaint.tracking_number).exists()
+    # Once: asked to send it again, nothing more goes.
+    assert care.materials_send(complaint, actor=handler) is False
+    assert complaint.events.filter(action=EventAction.MATERIALS).count() == 1
+    assert Message.objects.filter(template="complaint.materials", reference=complaint.tracking_number).count() == 1
     client = Client()
     client.post("/complaints/track/", {"tracking_number": complaint.tracking_number, "phone": "13912345678"})
     page = client.get("/complaints/track/status/").text
