@@ -31,10 +31,12 @@ from .models import (
     ExtensionRequest,
     ExtensionStatus,
     LetterTemplate,
+    MaterialsList,
     Source,
 )
 from .staff import actions as staff_actions
 from .staff import urls
+from .staff.care import CareFilter, care_summary
 from .staff.common import display_user, unavailable
 from .staff.forms import handlers
 from .staff.record import FULL_FIELDS, record_context, scrubbed
@@ -172,6 +174,7 @@ FIELDSETS = (
                 "principal_name",
                 "power_of_attorney",
                 "language",
+                "care",
             ),
         },
     ),
@@ -217,6 +220,7 @@ class ComplaintAdmin(SearchWithoutDatesMixin, DeclaredFiltersOnly, ListCheckboxM
         QueueFilter,
         "status",
         DeadlineFilter,
+        CareFilter,
         ("source", FoldedChoicesFilter),
         ("channel", FoldedChoicesFilter),
         ("category", FoldedChoicesFilter),
@@ -309,7 +313,19 @@ class ComplaintAdmin(SearchWithoutDatesMixin, DeclaredFiltersOnly, ListCheckboxM
 
     @admin.display(description=pgettext_lazy("person", "name"))
     def masked_name(self, obj):
+        if obj.needs_care:
+            # The care badge (circumstances and help in its title): handled with care, within the same limits.
+            return format_html(
+                '{} <span class="cp-badge cp-care" title="{}">{}</span>',
+                mask_name(obj.name),
+                care_summary(obj),
+                gettext("Care"),
+            )
         return mask_name(obj.name)
+
+    @admin.display(description=_("circumstances and help"))
+    def care(self, obj):
+        return care_summary(obj, points=True)
 
     @admin.display(description=_("phone"))
     def masked_phone(self, obj):
@@ -429,6 +445,44 @@ class LetterTemplateAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(MaterialsList)
+class MaterialsListAdmin(ScopedHistory, DeclaredFiltersOnly, SimpleHistoryAdmin):
+    """The one-time lists of materials (一次性告知), kept by supervisors through services.materials_list_save;
+    sent once at acceptance (complaints/workflow/care.py)."""
+
+    list_display = ("category", "product_line_label", "item_count", "updated_by", "updated_at")
+    list_filter = ("category",)
+    fields = ("category", "product_line", "items_zh", "items_en", "updated_by", "updated_at")
+    readonly_fields = ("updated_by", "updated_at")
+
+    @admin.display(description=_("product line"), ordering="product_line")
+    def product_line_label(self, obj):
+        return obj.get_product_line_display() if obj.product_line else gettext("every product line")
+
+    @admin.display(description=_("items"))
+    def item_count(self, obj):
+        return len(obj.items("zh-hans"))
+
+    def has_delete_permission(self, request, obj=None):
+        # A list sent is kept as sent in each complaint's history; a list is changed, never deleted.
+        return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class MaterialsForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                check = MaterialsList(items_zh=cleaned.get("items_zh") or "", items_en=cleaned.get("items_en") or "")
+                services.check_materials(check)
+                return cleaned
+
+        return MaterialsForm
+
+    def save_model(self, request, obj, form, change):
+        services.materials_list_save(actor=request.user, materials=obj)
 
 
 @admin.register(ComplaintEvent)

@@ -18,7 +18,7 @@ from portal import roles
 from portal.actors import system_actor
 from portal.models import Branch
 
-from . import demo_escalations, notifications, services
+from . import care_demo, demo_escalations, notifications, services
 from .models import Complaint, LetterTemplate
 
 _DATA = tomllib.loads((Path(__file__).resolve().parent / "demo_data" / "complaints.toml").read_text("utf-8"))
@@ -154,6 +154,8 @@ LETTER_TEMPLATES = [(row["name"], row["language"], row["outcome"], row["body"]) 
 
 def load(stdout=None) -> None:
     with notifications.muted():
+        # The lists of materials first: the demo complaints accepted are sent theirs (complaints/care_demo.py).
+        care_demo.load_lists(_staff("supervisor"))
         _load(stdout)
         demo_escalations.load(stdout, supervisor=_staff("supervisor"))
     _load_letter_templates()
@@ -220,6 +222,7 @@ def _load(stdout) -> None:
             complaint = services.complaint_mark_late(complaint=complaint)
             created += 1
         made[key] = complaint
+    care_demo.flag_current(made, staff["supervisor"])
     if stdout:
         stdout.write(f"complaints: {created} demo complaints added ({len(DEMO)} in all)\n")
         sample = made.get("decided")

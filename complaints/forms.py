@@ -131,6 +131,29 @@ class ComplaintForm(HoneypotMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # Asked gently and never required (complaints/workflow/care.py): what would make taking part easier.
+    vulnerabilities = forms.MultipleChoiceField(
+        label=_("Does any of this apply to you? (optional)"),
+        choices=[
+            ("elderly", _("I am 60 or over")),
+            ("disability", _("I have a disability or a long-term illness")),
+            ("foreign_national", _("I am not a Chinese national")),
+            ("new_citizen", _("I moved to this city recently")),
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only so that we can help you better. It changes none of your rights or time limits."),
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Would some help make this easier? (optional)"),
+        choices=[
+            ("large_print", _("Letters in large print")),
+            ("call_back", _("A phone call from us rather than writing")),
+            ("interpreter", _("An interpreter")),
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     attachments = AttachmentsField(
         label=_("Documents (optional)"),
         help_text=_("Up to 5 files of at most 10 MB each: PDF, JPEG, PNG or Word (DOCX)."),
@@ -236,7 +259,12 @@ STEPS = (
             _("What happened and when, and who you dealt with."),
         ),
     ),
-    Step("want", _("What you want"), ("desired_outcome",), (_("What you would like us to do."),)),
+    Step(
+        "want",
+        _("What you want"),
+        ("desired_outcome", "vulnerabilities", "needs"),
+        (_("What you would like us to do."), _("If you wish, what would make this easier for you.")),
+    ),
     Step(
         "documents",
         _("Documents"),

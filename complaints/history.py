@@ -18,10 +18,12 @@ from .models import (
     Complaint,
     EventAction,
     FeedbackChannel,
+    Need,
     Relief,
     RemediationItem,
     RootCause,
     Status,
+    Vulnerability,
 )
 from .models import _choice_label as choice_label
 
@@ -63,6 +65,12 @@ LABELS = {
     "amount": _("Amount paid (yuan)"),
     "paid_on": _("Day paid"),
     "earlier": _("Earlier direct complaint"),
+    # Care and the one-time list of materials (complaints/workflow/care.py).
+    "vulnerabilities": _("Circumstances"),
+    "needs": _("Help asked for"),
+    "zh-hans": _("Materials"),
+    "en": _("Materials"),
+    "reason": _("Why it was not on the list"),
 }
 # The files of an event that lists them by name (the number of files is "files attached").
 FILE_NAMES_LABEL = _("Files")
@@ -73,7 +81,7 @@ GROUP_LABELS = {
     roles.COMPLIANCE_OFFICER: _("Compliance officers"),
 }
 # Keys kept for the code (a request's or an item's row id) that say nothing to a reader.
-HIDDEN = {"request", "item"}
+HIDDEN = {"request", "item", "list", "before"}
 USER_KEYS = {"handler", "approved_by", "requested_by", "owner", "users"}
 # A reclassification's fields whose before and after are kept as usernames.
 USER_FIELDS = {"named_employee"}
@@ -138,6 +146,11 @@ def _value(key: str, value, names: dict[str, str], causes: dict[str, str]) -> st
     if key == "reliefs" and isinstance(value, list):
         labels = dict(Relief.choices)
         return joined(labels.get(code, code) for code in value)
+    if key in ("vulnerabilities", "needs") and isinstance(value, list):
+        labels = dict((Vulnerability if key == "vulnerabilities" else Need).choices)
+        return joined(labels.get(code, code) for code in value)
+    if key in ("zh-hans", "en") and isinstance(value, list):
+        return joined(value)
     if key == "asked":
         return str(dict(FeedbackChannel.choices).get(value, value))
     if key in ("direction", "outcome"):
@@ -175,8 +188,10 @@ def describe(event, names: dict[str, str] | None = None, causes: dict[str, str] 
     names = names if names is not None else staff_names([event])
     causes = causes if causes is not None else cause_names([event])
     pairs = []
+    # A list of materials is kept in both languages: the reader's is shown.
+    other_language = "zh-hans" if (get_language() or "").startswith("en") else "en"
     for key, value in (event.data or {}).items():
-        if key in HIDDEN or value in (None, "", [], {}):
+        if key in HIDDEN or key == other_language or value in (None, "", [], {}):
             continue
         if key == "changes" and isinstance(value, dict):
             pairs.extend(_changes(value, names))

@@ -9,14 +9,22 @@ a policy number in full-width digits all meet their stored forms.
 - A policy number is kept as typed (stripped) and compared upper-cased (the index
   complaint_policy_received_idx is on UPPER(policy_number)); its key folds full-width characters too.
 
-`same_person` is the one query: any of the keys given matches, each answered from its index."""
+`same_person` is the one query: any of the keys given matches, each answered from its index.
 
+A resident ID number also carries its holder's birth date (GB 11643: digits 7–14 of the 18, YYYYMMDD; the older
+15-digit number, digits 7–12 as YYMMDD of the 1900s): `birth_date` reads it, `age_on` and `is_elderly` are the
+one derivation of "elderly" (60 and over on the day received) that intake and the reports use."""
+
+import re
 import unicodedata
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from portal.phones import normalize_phone
+
+from .models.vulnerability import ELDERLY_AGE
 
 
 def _fold(value: str | None) -> str:
@@ -43,6 +51,37 @@ def id_number_key(value: str | None) -> str:
 def policy_key(value: str | None) -> str:
     """A policy number as compared: full-width folded, stripped, upper-cased."""
     return _fold(value)
+
+
+_RESIDENT_18 = re.compile(r"^\d{6}(\d{8})\d{3}[\dX]$")
+_RESIDENT_15 = re.compile(r"^\d{6}(\d{6})\d{3}$")
+
+
+def birth_date(id_number: str | None) -> date | None:
+    """The birth date a resident ID number carries, or None (another document, a malformed number, a date that
+    does not exist)."""
+    key = id_number_key(id_number)
+    if match := _RESIDENT_18.match(key):
+        digits = match.group(1)
+    elif match := _RESIDENT_15.match(key):
+        digits = "19" + match.group(1)
+    else:
+        return None
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
+
+
+def age_on(born: date, day: date) -> int:
+    """Full years of age on `day` (a birthday on 29 February counts on 1 March in other years)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def is_elderly(id_number: str | None, day: date) -> bool:
+    """Whether the holder of this resident ID number is 60 or over on `day` (False when no birth date is read)."""
+    born = birth_date(id_number)
+    return born is not None and born <= day and age_on(born, day) >= ELDERLY_AGE
 
 
 def same_person(*, phone: str = "", id_number: str = "", policy_number: str = "", prefix: str = "") -> Q:

@@ -9,6 +9,8 @@ _READ = ["view_complaint", "view_complaintevent", "view_complaintattachment", "v
 _REMEDIATION = ["view_remediationitem", "add_remediationitem", "change_remediationitem"]
 # Decision-letter templates: kept by supervisors, used by handlers when deciding.
 _LETTER_TEMPLATES = ["view_lettertemplate", "add_lettertemplate", "change_lettertemplate"]
+# The one-time lists of materials (一次性告知): kept by supervisors, read by handlers and compliance.
+_MATERIALS = ["view_materialslist", "add_materialslist", "change_materialslist"]
 # Call-back requests (the public /callback/ form): whoever handles complaints calls back and records the outcome.
 _CALLBACKS = ["view_callback", "answer_callback", "view_accountevent"]
 # Requests about one's personal data: read here, handled by the full-data permission (complaints/account/).
@@ -25,6 +27,7 @@ GROUP_PERMISSIONS = {
         *_REMEDIATION,
         "view_lettertemplate",
         *_CALLBACKS,
+        "view_materialslist",
         *_DATA_REQUESTS,
     ],
     # Everything a handler does on every complaint, plus assigning, granting first extensions and recording
@@ -48,6 +51,7 @@ GROUP_PERMISSIONS = {
         "view_rootcause",
         *_LETTER_TEMPLATES,
         *_CALLBACKS,
+        *_MATERIALS,
         *_DATA_REQUESTS,
     ],
     # Reads every complaint and grants extensions: the second one (to 60 days) only they may grant (Art. 20).
@@ -68,6 +72,7 @@ GROUP_PERMISSIONS = {
         "view_compliance_dashboard",
         "import_complaints",
         "draft_disclosure",
+        "view_materialslist",
         "view_exportlog",
         "view_reportingvolume",
         "add_reportingvolume",

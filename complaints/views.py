@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -177,7 +177,11 @@ def _answers(form: ComplaintForm) -> list[dict]:
             value = form.cleaned_data.get(name) if form.is_valid() or name in form.cleaned_data else ""
             if name == "principal_name" and not value:
                 continue
-            if hasattr(field.field, "choices") and value:
+            if hasattr(field.field, "choices") and isinstance(value, list):
+                value = pgettext("list separator", ", ").join(
+                    str(dict(field.field.choices).get(item, item)) for item in value
+                )
+            elif hasattr(field.field, "choices") and value:
                 value = dict(field.field.choices).get(value, value)
             if name == "phone" and value:
                 value = display_phone(value)
@@ -217,6 +221,8 @@ def _send(request, draft: dict, data: dict, *, form, uploads=()):
             language=_language(),
             elderly_mode=is_elderly(request),
             idempotency_key=token,
+            vulnerabilities=data.get("vulnerabilities") or [],
+            needs=data.get("needs") or [],
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -444,6 +450,8 @@ def _status_context(complaint: Complaint) -> dict:
         "is_paused": complaint.status == Status.PAUSED,
         "decision_date": services.decision_date(complaint),
         "past_limit": services.past_limit(complaint),
+        # The one-time list of materials sent at acceptance (一次性告知), as sent.
+        "materials": services.materials_sent(complaint),
     }
 
 

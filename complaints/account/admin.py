@@ -3,6 +3,7 @@
 service with its event."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +47,9 @@ class CallbackAdmin(_Handled):
         return staff_urls(self.admin_site, staff.callback_urls) + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Only for those who may see call backs: the others are refused here, not sent on to the record page.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         return redirect("admin:complaints_callback_record", pk=object_id)
 
 
@@ -84,4 +88,6 @@ class DataRequestAdmin(_Handled):
         return staff_urls(self.admin_site, staff.data_request_urls) + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         return redirect("admin:complaints_datarequest_handle", pk=object_id)

@@ -25,6 +25,7 @@ from notices.models import Status as NoticeStatus
 from portal.actors import system_actor
 from portal.beijing import BEIJING
 
+from .. import care_demo
 from .disclosure import disclosure_draft
 from .importer import complaint_import
 from .platform import demo as platform_demo
@@ -119,6 +120,8 @@ def load(stdout=None) -> None:
     writer.writeheader()
     writer.writerows(last_year_rows(year))
     plan = complaint_import(data=table.getvalue().encode(), name=f"demo-record-{year}.csv")
+    # Circumstances and help on a share of the year's complaints, before the disclosure counts them.
+    care_demo.flag_year(year)
     published = publish_disclosure(year)
     told = f"; the {year} disclosure drafted from it and published (notice {published.pk})" if published else ""
     if stdout is not None:

@@ -11,6 +11,8 @@ The rules:
 - The section states, for regulator-forwarded, platform-transferred (in a year with any) and directly received
   complaints apart, the count, whether they were all closed within the time limits, and where they concentrate:
   the main business channels (up to two), categories (up to two) and provinces (up to three).
+- When complaints of the year were flagged as needing care, a special-groups paragraph (### 特殊群体投诉) counts
+  them per group and states the materials asked for after the one-time list (compliance/care.py).
 - When the year's decisions recorded what they gave the complainant (redress) or complainants answered the
   satisfaction survey, a last paragraph states them: decisions giving money and the total paid, decisions giving
   an action, decisions that only explained, and the answers with their average score. A year whose decisions
@@ -30,6 +32,7 @@ from notices.models import Status as NoticeStatus
 from portal.models import province_label
 
 from ..models import BusinessChannel, Category, Source
+from .care import special_groups
 from .reports import UNSPECIFIED, Period, complaint_report
 from .review_register import review_counts
 
@@ -214,6 +217,9 @@ def complaint_section(year: int) -> dict[str, str]:
     outcomes = _outcomes(year, overall)
     if outcomes is not None:
         zh, en = f"{zh}\n\n{outcomes['zh_hans']}", f"{en}\n\n{outcomes['en']}"
+    groups = special_groups(year, overall)
+    if groups is not None:
+        zh, en = f"{zh}\n\n{groups['zh_hans']}", f"{en}\n\n{groups['en']}"
     return {"zh_hans": zh, "en": en}
 
 

@@ -79,6 +79,7 @@ from ..models import (
     RootCause,
     Source,
 )
+from .care import care_figures
 from .models import ReportingVolume
 from .vocabulary import AMOUNT, RATE, REPORT_FIGURES
 
@@ -395,6 +396,7 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
     report["satisfaction"] = {"responses": responses, "average": average}
     report["redress"] = redress(queryset)
     report.update(_escalation_figures(figures))
+    report.update(care_figures(queryset))
     return report
 
 

@@ -1,7 +1,7 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from ..models import LetterTemplate, RootCause
+from ..models import LetterTemplate, MaterialsList, RootCause
 from .models import ReportingVolume
 
 
@@ -17,3 +17,4 @@ class RootCauseTranslation(TranslationOptions):
 register_history(RootCause, app="complaints")
 register_history(ReportingVolume, app="complaints", excluded_fields=["updated_at"])
 register_history(LetterTemplate, app="complaints", excluded_fields=["updated_at"])
+register_history(MaterialsList, app="complaints", excluded_fields=["updated_at"])

@@ -13,6 +13,7 @@
 - `rules`: the complaint rules as dated versions (limits, extensions, the review's limit)
 - `escalations`: outside escalation (越级投诉) links, a forwarded complaint after a direct one
 - `account`: a complainant's account: sign-in codes and sessions, personal data requests, call backs
+- `vulnerability`: care flags and needs of a complainant, the one-time lists of materials
 
 The compliance sub-package's own models (complaints/compliance/models.py) belong to this app too.
 """
@@ -73,18 +74,19 @@ from .vocabulary import (
     Status,
     _in,
 )
+from .vulnerability import ELDERLY_AGE, NEEDS_HELP, VULNERABLE_KEYS, MaterialsList, Need, Vulnerability, flagged
 
 __all__ = [
-    "ACTIVE_STATUSES", "COMPLAINANT_ACTIONS", "DATA_REQUEST_OPEN", "ENDED_STATUSES", "FEEDBACK_VALID_DAYS",
-    "FORWARDED_SOURCES", "FULL_DATA_PERMISSION", "IDENTITY_KINDS", "LANGUAGE_CHOICES", "LOW_SCORE", "MONETARY_RELIEFS",
-    "NON_MONETARY_RELIEFS", "OPEN_STATUSES", "PREVIEW_TYPES", "PUBLIC_NOTE_ACTIONS", "RELIEFS_BY_OUTCOME",
-    "UNFINISHED_STATUSES", "AccountAction", "AccountCode", "AccountEvent", "AccountSession", "AppendOnly",
-    "BusinessChannel", "CallDirection", "CallOutcome", "Callback", "CallbackOutcome", "CallbackStatus",
-    "CallbackTime", "Capacity", "Category", "Channel", "Complaint", "ComplaintAttachment", "ComplaintEvent",
-    "ComplaintQuerySet", "DataRequest", "DataRequestKind", "DataRequestStatus", "DocumentAudience", "EventAction",
-    "ExtensionRequest", "ExtensionRequestQuerySet", "ExtensionStatus", "Feedback", "FeedbackChannel", "IdType",
-    "IdentityMethod", "LetterTemplate", "Outcome", "ProductLine", "Relief", "RemediationItem", "RemediationQuerySet",
-    "Remedy", "RootCause", "RuleVersion", "RuleVersionQuerySet", "SecondApproved", "Source", "Status",
-    "TrackingRevocation", "_choice_label", "_in",
+    "ACTIVE_STATUSES", "COMPLAINANT_ACTIONS", "DATA_REQUEST_OPEN", "ELDERLY_AGE", "ENDED_STATUSES",
+    "FEEDBACK_VALID_DAYS", "FORWARDED_SOURCES", "FULL_DATA_PERMISSION", "IDENTITY_KINDS", "LANGUAGE_CHOICES",
+    "LOW_SCORE", "MONETARY_RELIEFS", "NEEDS_HELP", "NON_MONETARY_RELIEFS", "OPEN_STATUSES", "PREVIEW_TYPES",
+    "PUBLIC_NOTE_ACTIONS", "RELIEFS_BY_OUTCOME", "UNFINISHED_STATUSES", "VULNERABLE_KEYS", "AccountAction",
+    "AccountCode", "AccountEvent", "AccountSession", "AppendOnly", "BusinessChannel", "CallDirection", "CallOutcome",
+    "Callback", "CallbackOutcome", "CallbackStatus", "CallbackTime", "Capacity", "Category", "Channel", "Complaint",
+    "ComplaintAttachment", "ComplaintEvent", "ComplaintQuerySet", "DataRequest", "DataRequestKind", "DataRequestStatus",
+    "DocumentAudience", "EventAction", "ExtensionRequest", "ExtensionRequestQuerySet", "ExtensionStatus", "Feedback",
+    "FeedbackChannel", "IdType", "IdentityMethod", "LetterTemplate", "MaterialsList", "Need", "Outcome", "ProductLine",
+    "Relief", "RemediationItem", "RemediationQuerySet", "Remedy", "RootCause", "RuleVersion", "RuleVersionQuerySet",
+    "SecondApproved", "Source", "Status", "TrackingRevocation", "Vulnerability", "_choice_label", "_in", "flagged",
 ]  # fmt: skip
 __all__ += ["OUTSIDE_ESCALATION_MONTHS", "EscalationLink", "EscalationLinkStatus"]

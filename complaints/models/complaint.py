@@ -237,6 +237,20 @@ class Complaint(models.Model):
         help_text=_("Kept in full beyond the retention period (litigation, a regulator's inquiry)."),
     )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+    # Care (complaints/models/vulnerability.py): the complainant's circumstances and what they ask for to take
+    # part, as lists of codes; the two data points recorded at the decision (was the complainant vulnerable; did
+    # the complaint arise from failing to consider it), None when not recorded. Read by the queue, the messages
+    # and the reports, never by a deadline or a right. db_default too: bulk loaders (COPY) get [], not NULL.
+    vulnerabilities = models.JSONField(
+        _("circumstances"), default=list, blank=True, db_default=models.Value([], output_field=models.JSONField())
+    )
+    needs = models.JSONField(
+        _("help asked for"), default=list, blank=True, db_default=models.Value([], output_field=models.JSONField())
+    )
+    vulnerable_at_decision = models.BooleanField(_("vulnerable when decided"), null=True, blank=True)
+    vulnerability_cause = models.BooleanField(
+        _("arose from failing to consider the vulnerability"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -339,6 +353,11 @@ class Complaint(models.Model):
     @property
     def province_display(self) -> str:
         return province_label(self.province)
+
+    @property
+    def needs_care(self) -> bool:
+        """Flagged: a circumstance recorded or a help asked for (a badge in the lists, never a rule)."""
+        return bool(self.vulnerabilities or self.needs)
 
     def remedy_labels(self) -> list[str]:
         labels = dict(Remedy.choices)

@@ -180,6 +180,10 @@ class EventAction(models.TextChoices):
     # Outside escalation (越级投诉, complaints.workflow.escalations), not the ladder of late complaints (ESCALATE).
     CONFIRM_OUTSIDE_ESCALATION = "outside_escalation", _("Outside escalation confirmed")
     REJECT_OUTSIDE_ESCALATION = "not_outside_escalation", _("Outside escalation suggestion rejected")
+    # Care and the one-time list of materials (complaints/workflow/care.py).
+    CARE = "care", _("Circumstances and help recorded")
+    MATERIALS = "materials", _("List of materials sent")
+    FURTHER_REQUEST = "further_request", _("Further material requested")
 
 
 class CallDirection(models.TextChoices):
@@ -213,6 +217,7 @@ PUBLIC_NOTE_ACTIONS = {
     EventAction.WITHDRAW,
     EventAction.REQUEST_REVIEW,
     EventAction.ADD_INFORMATION,
+    EventAction.FURTHER_REQUEST,
 }
 
 

@@ -39,6 +39,7 @@ from ..models import (
 )
 from ..placeholders import HINT_CLOSE, HINT_OPEN, hint_words
 from ..review import remedies_offered
+from .care_forms import CareFields, FurtherFields, decision_care_fields
 
 A = services.A
 
@@ -166,6 +167,9 @@ class DecideForm(ActionForm):
         elif not (self.is_bound and self.data.get("from_template")):
             # No template: no template outcome to differ from.
             del self.fields["outcome_reason"]
+        if self.complaint is not None and self.complaint.needs_care:
+            # The decision's two data points, for a complainant flagged as needing care.
+            self.fields.update(decision_care_fields())
 
 
 class DeliveryForm(ActionForm):
@@ -420,6 +424,16 @@ class ExtensionDecisionForm(forms.Form):
         return cleaned
 
 
+class CareForm(CareFields, ActionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start_from(self.complaint)
+
+
+class FurtherRequestForm(FurtherFields, ActionForm):
+    pass
+
+
 def _passing(service: str, *fields):
     """A call of the workflow service named `service` with the complaint, the actor and the form's `fields`
     (each passed under its own name); the service is looked up when called."""
@@ -448,6 +462,8 @@ ACTION_FORMS = {
             template=d["from_template"],
             outcome_reason=d.get("outcome_reason", ""),
             reliefs=d["reliefs"],
+            vulnerable=d.get("vulnerable"),
+            vulnerability_cause=d.get("vulnerability_cause"),
         ),
     ),
     A.DELIVER: (DeliveryForm, _passing("complaint_record_delivery", "delivered_on", "note")),
@@ -482,6 +498,8 @@ ACTION_FORMS = {
     A.REPORT_BACK: (ReportBackForm, _passing("complaint_report_back", "reference", "reported_on", "note")),
     A.FEEDBACK: (FeedbackCallForm, _passing("complaint_record_feedback", "score", "comment")),
     A.PAYMENT: (PaymentForm, _passing("complaint_record_payment", "amount", "paid_on", "note")),
+    A.CARE: (CareForm, _passing("complaint_set_care", "vulnerabilities", "needs", "note")),
+    A.FURTHER_REQUEST: (FurtherRequestForm, _passing("complaint_request_further", "what", "reason")),
 }
 
 

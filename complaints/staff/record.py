@@ -7,6 +7,7 @@ from portal.privacy import personal_data_seen, scrub_text
 
 from .. import history, services
 from ..models import FULL_DATA_PERMISSION, Complaint
+from .care import care_summary
 from .common import REPEATS_SHOWN, days_left, display_user
 from .escalations import escalation_panel
 from .forms import ACTION_FORMS
@@ -56,6 +57,8 @@ def record_context(request, complaint) -> dict:
         "repeats": _repeats(request, complaint),
         "review_origin": _review_origin(request, complaint),
         "outside_escalation": escalation_panel(request, complaint),
+        # The complainant's circumstances and help asked for (a badge in the head; no deadline changes).
+        "care_summary": care_summary(complaint, points=True),
     }
 
 

@@ -66,6 +66,9 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     A.LETTER: (frozenset({S.DECIDED, S.CLOSED}), None),
     A.FEEDBACK: (frozenset({S.DECIDED, S.CLOSED}), None),
     A.PAYMENT: (frozenset({S.DECIDED, S.CLOSED}), None),
+    # Care (complaints/workflow/care.py): the circumstances at any step; a further material while undecided.
+    A.CARE: (frozenset(S), None),
+    A.FURTHER_REQUEST: (_ACTIVE, None),
 }
 
 # What each action is called on buttons and in messages (a verb; the event log uses EventAction's labels).
@@ -96,6 +99,8 @@ ACTION_LABELS = {
     A.LETTER: pgettext_lazy("complaint action", "Print the decision letter"),
     A.FEEDBACK: pgettext_lazy("complaint action", "Record the satisfaction call"),
     A.PAYMENT: pgettext_lazy("complaint action", "Record a payment"),
+    A.CARE: pgettext_lazy("complaint action", "Record circumstances and help"),
+    A.FURTHER_REQUEST: pgettext_lazy("complaint action", "Ask for a further material"),
 }
 
 

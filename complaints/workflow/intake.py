@@ -32,6 +32,7 @@ from ..models import (
     RuleVersion,
     Source,
 )
+from . import care
 from .core import (
     DEFAULT_PERMISSION,
     A,
@@ -115,6 +116,7 @@ def _create(
         exclude=["tracking_number", "idempotency_key", "due_date"], validate_unique=False, validate_constraints=False
     )
     _store_deadline(complaint, [])
+    care.care_on_intake(complaint)
     complaint.save()
     # The receipt is public (the complainant's status page lists it); a note staff write when registering is
     # internal, so it is kept apart, in an internal note of its own, never on the public event. An import's
@@ -139,6 +141,7 @@ def _create(
     # files), listed on their status page as theirs; staff add their own documents afterwards (casework).
     _store_attachments(complaint, attachments, by_complainant=True, uploaded_by=actor)
     notifications.notify(complaint, notifications.REVIEW_OPENED if complaint.review_of_id else notifications.RECEIVED)
+    care.care_after_intake(complaint)
     if complaint.channel == Channel.WEB and complaint.handler_id is None:
         staff_alerts.unassigned(complaint)
     return complaint
@@ -197,6 +200,8 @@ def complaint_submit(
     capacity: str = "self",
     principal_name: str = "",
     elderly_mode: bool = False,
+    vulnerabilities=(),
+    needs=(),
 ) -> Complaint:
     """A complaint filed on the web by the complainant (the actor None: the complainant). Idempotent on
     `idempotency_key` (the form's one-time token) together with the answers (submission_key): the same form sent
@@ -221,6 +226,8 @@ def complaint_submit(
     key = submission_key(idempotency_key, fields) if idempotency_key else ""
     fields["idempotency_key"] = key
     fields["filed_in_elderly_mode"] = bool(elderly_mode)
+    # What the complainant said of their circumstances and the help they want (the form's optional fieldset).
+    fields["vulnerabilities"], fields["needs"] = list(vulnerabilities or ()), list(needs or ())
     try:
         with transaction.atomic():
             return _create(

@@ -18,6 +18,7 @@ from ..models import (
     Remedy,
     RootCause,
 )
+from . import care
 from .core import (
     A,
     WorkflowError,
@@ -41,6 +42,8 @@ def complaint_accept(*, complaint: Complaint, actor, note: str = "") -> Complain
     """Accept (受理) the complaint; the complainant is told."""
     complaint = _transition(complaint, A.ACCEPT, actor=actor, note=note)
     notifications.notify(complaint, notifications.ACCEPTED)
+    # The one-time list of materials (一次性告知), sent once with the acceptance when one is kept.
+    care.materials_send(complaint, actor=actor)
     return complaint
 
 
@@ -63,6 +66,8 @@ def complaint_decide(
     template=None,
     outcome_reason: str = "",
     reliefs: list[str] | None = None,
+    vulnerable: bool | None = None,
+    vulnerability_cause: bool | None = None,
 ) -> Complaint:
     """The decision, as told to the complainant (Art. 20: decided and told within the limit). It must name the
     further remedies open to them (Art. 21: review, mediation, arbitration, litigation). `delivered_on` is the
@@ -74,7 +79,11 @@ def complaint_decide(
     `outcome` is another, the decision needs `outcome_reason`, kept in the event with the template's name.
 
     `reliefs` is what the complainant gets (redress: money, an action, an explanation), fitting the outcome
-    (complaints/workflow/redress.py); payments are recorded later, each a step of its own."""
+    (complaints/workflow/redress.py); payments are recorded later, each a step of its own.
+
+    `vulnerable` and `vulnerability_cause` are the two data points of a decision (FCA PS25/19): whether the
+    complainant was vulnerable, and whether the complaint arose from failing to consider it (None: not
+    recorded; a cause needs a vulnerable complainant)."""
     decision = _require(decision, _("Write the decision as it will be told to the complainant."))
     if outcome not in Outcome.values:
         raise WorkflowError(_("Choose the outcome."), code="outcome")
@@ -85,6 +94,7 @@ def complaint_decide(
     data = _template_data(template, outcome, outcome_reason) or {}
     reliefs = check_reliefs(outcome, reliefs)
     data["reliefs"] = reliefs
+    care_points = care.decision_points(vulnerable, vulnerability_cause)
     current = _begin(complaint, A.DECIDE, actor=actor)
     day = _step_day(current, delivered_on, actor)
     complaint = _apply(
@@ -101,6 +111,7 @@ def complaint_decide(
             "reliefs": reliefs,
             "decided_at": _now(),
             "decision_delivered_on": day,
+            **care_points,
         },
     )
     notifications.notify(complaint, notifications.REVIEW_DECIDED if complaint.review_of_id else notifications.DECIDED)

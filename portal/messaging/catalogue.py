@@ -214,6 +214,21 @@ TEMPLATES: dict[str, Template] = {
         _("Your request %(number)s about your personal data was refused: %(reason)s"),
         ("number", "reason"),
     ),
+    # The one-time list of materials (一次性告知), sent once at acceptance; the list itself is on the status page.
+    "complaint.materials": Template(
+        _("Complaint %(number)s: the materials we need"),
+        _(
+            "The materials we need for your complaint %(number)s are listed under “Track a complaint” on our "
+            "website. This is the whole list: we will not ask for anything more unless new facts require it."
+        ),
+        ("number",),
+    ),
+    # Something asked for after the list (a further request, counted and explained in the report).
+    "complaint.further": Template(
+        _("Complaint %(number)s: one more material needed"),
+        _("For your complaint %(number)s we also need: %(reason)s. See “Track a complaint” on our website."),
+        ("number", "reason"),
+    ),
     # Staff alerts are rendered by alerts.py in the site's language; this only carries them.
     "staff.alert": Template("%(title)s", "%(title)s\n\n%(link)s", ("title", "link")),
 }

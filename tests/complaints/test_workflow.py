@@ -91,6 +91,12 @@ def _call(action, complaint, actor, other, colleague):
             Complaint.objects.filter(pk=complaint.pk).update(decision="同意退保。"),
             services.complaint_issue_letter(complaint=complaint, actor=actor),
         )[-1],
+        "care": lambda: services.complaint_set_care(
+            complaint=complaint, actor=actor, vulnerabilities=["elderly"], needs=[]
+        ),
+        "further_request": lambda: services.complaint_request_further(
+            complaint=complaint, actor=actor, what="住院病历", reason="清单未列"
+        ),
     }
     return calls[action]()
 

@@ -75,6 +75,8 @@ NEVER = {(model, page) for model in APPEND_ONLY for page in ("add", "delete")} |
     ("complaints.remediationitem", "delete"),
     # A letter template no longer wanted is taken out of use: letters issued from it stay in the history.
     ("complaints.lettertemplate", "delete"),
+    # A list of materials is changed, never deleted: the list sent stays in each complaint's history.
+    ("complaints.materialslist", "delete"),
     # Rule versions, rating weights and the review register are entered on compliance's own pages (a second
     # member approves versions and weights) and kept as records: the admin only lists them.
     ("complaints.ruleversion", "add"),

@@ -24,6 +24,7 @@ from portal.tabular import xlsx_write
 
 from ...account.requests import data_requests_in_time
 from ...models import Callback, CallbackStatus, Category, Complaint, Outcome, Source
+from ..care import rating_care_figures
 from ..models import ExportLog, ReviewItem, ReviewOpinion
 from ..reports import Period, complaint_report, received_in
 from .weights import current_weights
@@ -76,6 +77,8 @@ FIGURE_LABELS = {
     "exports_unmasked": gettext_lazy("Exports with personal data unmasked"),
     "personal_data_requests_on_time": gettext_lazy("Personal-data requests answered in time"),
     "personal_data_requests": gettext_lazy("Personal-data requests received"),
+    "complaints_vulnerable": gettext_lazy("Complaints from vulnerable complainants (any circumstance or help)"),
+    "further_requests": gettext_lazy("Materials asked for after the one-time list"),
 }
 
 UNIT_LABELS = {
@@ -318,6 +321,7 @@ def _service(year: int, report: dict) -> list[dict]:
             Callback.objects.filter(created_at__gte=start, created_at__lt=end, status=CallbackStatus.WAITING).count(),
             source=_link("admin:complaints_callback_changelist", "created_at", year, status="waiting"),
         ),
+        *rating_care_figures(year, received, report, _figure),
     ]
 
 
