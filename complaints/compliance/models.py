@@ -143,6 +143,7 @@ class OversightWarning(models.Model):
         SPIKE = "spike", _("Unusually many complaints")
         OVERDUE_RISK = "overdue_risk", _("Many cases of one handler fall due")
         REPEAT = "repeat", _("Repeat complainant")
+        SELLER = "seller", _("Many complaints name one agent or partner")
 
     as_of = models.DateField(_("as of"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -171,6 +172,12 @@ class OversightWarning(models.Model):
 
     def __str__(self):
         return f"{self.as_of} {self.dimension}={self.value} ({self.period})"
+
+    @property
+    def key(self) -> str:
+        from .alerts import warning_key
+
+        return warning_key(self)
 
 
 class PublishedStatistics(AppendOnly):

@@ -40,6 +40,7 @@ from .extensions import ExtensionRequest, ExtensionRequestQuerySet
 from .feedback import FEEDBACK_VALID_DAYS, LOW_SCORE, Feedback, FeedbackChannel
 from .letters import LetterTemplate
 from .rules import RuleVersion, RuleVersionQuerySet, SecondApproved
+from .sellers import Partner, SalesAgent
 from .tracking import TrackingRevocation
 from .vocabulary import (
     ACTIVE_STATUSES,
@@ -81,7 +82,8 @@ __all__ = [
     "CallbackTime", "Capacity", "Category", "Channel", "Complaint", "ComplaintAttachment", "ComplaintEvent",
     "ComplaintQuerySet", "DataRequest", "DataRequestKind", "DataRequestStatus", "DocumentAudience", "EventAction",
     "ExtensionRequest", "ExtensionRequestQuerySet", "ExtensionStatus", "Feedback", "FeedbackChannel", "IdType",
-    "IdentityMethod", "LetterTemplate", "Outcome", "ProductLine", "Relief", "RemediationItem", "RemediationQuerySet",
-    "Remedy", "RootCause", "RuleVersion", "RuleVersionQuerySet", "SecondApproved", "Source", "Status",
+    "IdentityMethod", "LetterTemplate", "Outcome", "Partner", "ProductLine", "Relief", "RemediationItem",
+    "RemediationQuerySet", "Remedy", "RootCause", "RuleVersion", "RuleVersionQuerySet", "SalesAgent", "SecondApproved",
+    "Source", "Status",
     "TrackingRevocation", "_choice_label", "_in",
 ]  # fmt: skip

@@ -1,0 +1,239 @@
+"""Sales agents and partners (intermediaries, bank outlets): the lists compliance keeps, imported from a
+spreadsheet, the agent or partner a complaint names, and the complaints per agent and partner.
+
+- `sellers_import` reads a CSV/XLSX of agents or of partners, one row each. All or nothing: every bad row is named
+  (ImportRefused) and nothing is written. A code already in the list is updated from its row (the list is kept
+  by re-importing the current file); a code not in the file is left as it is.
+- `complaint_name_seller` sets or changes the agent and the partner of a complaint (staff who may change the
+  complaint); it leaves a reclassification event with the codes before and after.
+- `seller_figures` counts a period's complaints per agent and per partner (the workbook, the oversight page,
+  the rating's sales-conduct figures).
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.models import Branch
+from portal.tabular import ImportRefused, TableError, read_table
+
+from .. import services
+from ..models import Category, Complaint, EventAction, Outcome, Partner, SalesAgent
+
+KEEP_PERMISSION = "complaints.change_salesagent"
+NAME_PERMISSION = "complaints.change_complaint"
+MAX_ROWS = 5000
+
+AGENT_ALIASES = {
+    "code": "code", "agent code": "code", "工号": "code", "代理人编码": "code", "营销员工号": "code", "编码": "code",
+    "name": "name", "姓名": "name", "名称": "name",
+    "unit": "unit", "team": "unit", "unit or team": "unit", "团队": "unit", "营业部": "unit", "所属团队": "unit",
+    "branch": "branch", "机构": "branch", "分公司": "branch", "所属机构": "branch",
+    "active": "active", "在职": "active", "状态": "active",
+}  # fmt: skip
+PARTNER_ALIASES = {
+    "code": "code", "partner code": "code", "编码": "code", "机构编码": "code", "网点编码": "code",
+    "name": "name", "名称": "name", "机构名称": "name", "网点名称": "name",
+    "kind": "kind", "type": "kind", "类型": "kind",
+    "branch": "branch", "机构": "branch", "分公司": "branch", "所属机构": "branch",
+    "active": "active", "合作中": "active", "状态": "active",
+}  # fmt: skip
+COLUMN_LABELS = {
+    "code": gettext_lazy("code"),
+    "name": gettext_lazy("name"),
+    "unit": gettext_lazy("unit or team"),
+    "branch": gettext_lazy("branch"),
+    "active": gettext_lazy("active"),
+    "kind": gettext_lazy("kind"),
+}
+KIND_WORDS = {
+    "intermediary": Partner.Kind.INTERMEDIARY, "中介": Partner.Kind.INTERMEDIARY,
+    "中介机构": Partner.Kind.INTERMEDIARY, "代理机构": Partner.Kind.INTERMEDIARY, "经纪机构": Partner.Kind.INTERMEDIARY,
+    "bank_outlet": Partner.Kind.BANK_OUTLET, "bank outlet": Partner.Kind.BANK_OUTLET, "bank": Partner.Kind.BANK_OUTLET,
+    "银行网点": Partner.Kind.BANK_OUTLET, "银行": Partner.Kind.BANK_OUTLET, "网点": Partner.Kind.BANK_OUTLET,
+}  # fmt: skip
+YES = {"", "yes", "y", "true", "1", "是", "在职", "有效", "合作中", "active"}
+NO = {"no", "n", "false", "0", "否", "离职", "无效", "终止", "inactive"}
+
+
+@dataclass
+class Problem:
+    """One bad cell of an imported file (this module's lists and the affected customers of an issue)."""
+
+    row: int | None
+    column: str
+    message: str
+    labels: dict = field(default_factory=lambda: COLUMN_LABELS, repr=False)
+
+    def __str__(self):
+        if self.row is None:
+            return self.message
+        label = str(self.labels.get(self.column, self.column))
+        return _("Row %(row)d, %(column)s: %(message)s") % {"row": self.row, "column": label, "message": self.message}
+
+
+def read_rows(data: bytes, name: str, aliases: dict, required, labels: dict) -> list:
+    """The rows of an uploaded CSV/XLSX, or ImportRefused naming what is wrong with the file as a whole."""
+    try:
+        table = read_table(data, name, aliases, required, labels=labels, max_rows=MAX_ROWS)
+    except TableError as error:
+        raise ImportRefused([Problem(None, "", str(error))]) from None
+    except Exception:  # an uploaded file is untrusted: whatever a damaged file makes the readers raise
+        raise ImportRefused([Problem(None, "", _("The file cannot be read as a table."))]) from None
+    if not table:
+        raise ImportRefused([Problem(None, "", _("The file has a header but no rows."))])
+    return table
+
+
+def _branches() -> dict[str, Branch]:
+    found = {}
+    for branch in Branch.objects.all():
+        found[branch.slug.lower()] = branch
+        found[branch.name.lower()] = branch
+    return found
+
+
+def plan_sellers_import(data: bytes, name: str, kind: str) -> list[dict]:
+    """Read and check a whole file of agents (`kind` "agents") or partners ("partners") without writing; raises
+    ImportRefused naming every problem."""
+    aliases = AGENT_ALIASES if kind == "agents" else PARTNER_ALIASES
+    required = ("code", "name") if kind == "agents" else ("code", "name", "kind")
+    table = read_rows(data, name, aliases, required, COLUMN_LABELS)
+    branches = _branches()
+    problems: list[Problem] = []
+    planned: list[dict] = []
+    seen: dict[str, int] = {}
+    limits = {"code": 40, "name": 100 if kind == "agents" else 200, "unit": 100}
+    for row in table:
+        values = {key: (row.values.get(key) or "").strip() for key in set(aliases.values())}
+        before = len(problems)
+        for key in required:
+            if not values[key]:
+                problems.append(Problem(row.number, key, _("This column is empty.")))
+        for key, limit in limits.items():
+            if len(values.get(key, "")) > limit:
+                problems.append(Problem(row.number, key, _("At most %(count)d characters.") % {"count": limit}))
+        code = values["code"]
+        if code and code in seen:
+            problems.append(Problem(row.number, "code", _("The same code as row %(row)d.") % {"row": seen[code]}))
+        seen.setdefault(code, row.number)
+        branch = None
+        if values["branch"]:
+            branch = branches.get(values["branch"].lower())
+            if branch is None:
+                problems.append(Problem(row.number, "branch", _("No branch of that name.")))
+        active_word = values["active"].lower()
+        if active_word not in YES and active_word not in NO:
+            problems.append(Problem(row.number, "active", _("Say whether it is active: yes or no.")))
+        partner_kind = None
+        if kind == "partners" and values["kind"]:
+            partner_kind = KIND_WORDS.get(values["kind"].lower())
+            if partner_kind is None:
+                problems.append(Problem(row.number, "kind", _("Not a kind of partner: intermediary or bank outlet.")))
+        if len(problems) > before:
+            continue
+        fields = {"name": values["name"], "branch": branch, "is_active": active_word not in NO}
+        if kind == "agents":
+            fields["unit"] = values["unit"]
+        else:
+            fields["kind"] = partner_kind
+        planned.append({"code": code, "fields": fields})
+    if problems:
+        raise ImportRefused(problems)
+    return planned
+
+
+@transaction.atomic
+def sellers_import(*, actor, data: bytes, name: str = "", kind: str) -> tuple[int, int]:
+    """Import a list of agents or partners, all or none (module docstring); returns (added, updated)."""
+    if actor is None or not actor.is_active or not actor.has_perm(KEEP_PERMISSION):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if kind not in ("agents", "partners"):
+        raise ValueError(kind)
+    model = SalesAgent if kind == "agents" else Partner
+    added = updated = 0
+    for row in plan_sellers_import(data, name, kind):
+        _item, created = model.objects.update_or_create(code=row["code"], defaults=row["fields"])
+        added += created
+        updated += not created
+    return added, updated
+
+
+def _code(value) -> str:
+    return value.code if value is not None else ""
+
+
+@transaction.atomic
+def complaint_name_seller(*, complaint: Complaint, actor, sales_agent=None, partner=None) -> Complaint:
+    """Set or change the agent and the partner a complaint names (None clears one). An inactive agent or partner
+    cannot be newly named; the event keeps both codes, before and after."""
+    if actor is None or not actor.is_active or not actor.has_perm(NAME_PERMISSION):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if not Complaint.objects.visible_to(actor).filter(pk=complaint.pk).exists():
+        raise PermissionDenied(_("You do not have permission to do this."))
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    errors = {}
+    if sales_agent is not None and not sales_agent.is_active and sales_agent.pk != complaint.sales_agent_id:
+        errors["sales_agent"] = [_("This agent is no longer active.")]
+    if partner is not None and not partner.is_active and partner.pk != complaint.partner_id:
+        errors["partner"] = [_("This partner is no longer active.")]
+    if errors:
+        raise ValidationError(errors)
+    changes = {}
+    if (sales_agent.pk if sales_agent else None) != complaint.sales_agent_id:
+        changes["sales_agent"] = [_code(complaint.sales_agent), _code(sales_agent)]
+        complaint.sales_agent = sales_agent
+    if (partner.pk if partner else None) != complaint.partner_id:
+        changes["partner"] = [_code(complaint.partner), _code(partner)]
+        complaint.partner = partner
+    if not changes:
+        return complaint
+    complaint.save(update_fields=["sales_agent", "partner", "updated_at"])
+    services.record_event(complaint, EventAction.RECLASSIFY, actor=actor, data={"changes": changes})
+    return complaint
+
+
+def seller_figures(queryset) -> dict:
+    """Of the complaints in `queryset`: how many name an agent, a partner, either; and per agent and per partner
+    (those named at least once, most complaints first) the complaints, the sales-related ones and those upheld."""
+    named = Q(sales_agent__isnull=False) | Q(partner__isnull=False)
+    counts = queryset.aggregate(
+        n_agent=Count("id", filter=Q(sales_agent__isnull=False)),
+        n_partner=Count("id", filter=Q(partner__isnull=False)),
+        n_either=Count("id", filter=named),
+        n_sales=Count("id", filter=named & Q(category=Category.SALES)),
+    )
+    upheld = Q(outcome__in=[Outcome.UPHELD, Outcome.PARTLY_UPHELD])
+    sales = Q(category=Category.SALES)
+
+    def per(column: str) -> list[dict]:
+        rows = (
+            queryset.exclude(**{f"{column}__isnull": True})
+            .order_by()
+            .values(f"{column}__code", f"{column}__name")
+            .annotate(complaints=Count("id"), sales=Count("id", filter=sales), upheld=Count("id", filter=upheld))
+            .order_by("-complaints", f"{column}__code")
+        )
+        return [
+            {
+                "code": row[f"{column}__code"],
+                "name": row[f"{column}__name"],
+                "complaints": row["complaints"],
+                "sales": row["sales"],
+                "upheld": row["upheld"],
+            }
+            for row in rows
+        ]
+
+    return {
+        "naming_agent": counts["n_agent"],
+        "naming_partner": counts["n_partner"],
+        "naming_either": counts["n_either"],
+        "sales_naming_either": counts["n_sales"],
+        "agents": per("sales_agent"),
+        "partners": per("partner"),
+    }
