@@ -348,7 +348,17 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
     responses, average = satisfaction(queryset)[None]
     report["satisfaction"] = {"responses": responses, "average": average}
     report["redress"] = redress(queryset)
+    report.update(_systemic_keys(queryset, period))
     return report
+
+
+def _systemic_keys(queryset, period: Period) -> dict:
+    """Complaints per sales agent and partner (of the period's complaints) and the systemic issues opened in the
+    period (company-wide: an issue is not one branch's), for the JSON and the workbook's two sheets."""
+    from .sellers import seller_figures
+    from .systemic import issue_figures
+
+    return {"sellers": seller_figures(queryset), "systemic_issues": issue_figures(period.start, period.end)}
 
 
 def _mean(value) -> float | None:
@@ -517,4 +527,28 @@ def report_xlsx(report: dict, trend: list[tuple[date, int]], target, performance
             company = {**performance["company"], "label": "全公司"}
             sheets.append(("分支机构考评", performance_rows(performance["branches"], "分支机构", company)))
             sheets.append(("经办人考评", performance_rows(performance["handlers"], "经办人")))
+        sheets += _systemic_sheets(report)
     xlsx_write(target, sheets)
+
+
+def _systemic_sheets(report: dict) -> list:
+    """The workbook's sheets of complaints per agent and partner and of the period's systemic issues."""
+    if "sellers" not in report:
+        return []
+    heading = ["代码", "名称", "投诉件数", "其中销售类", "其中支持或部分支持"]
+    keys = ("code", "name", "complaints", "sales", "upheld")
+    rows = [heading]
+    for title, key in (("营销员", "agents"), ("中介机构及银行网点", "partners")):
+        rows += [[title, "", "", "", ""]] + [[row[k] for k in keys] for row in report["sellers"][key]]
+    issues = report["systemic_issues"]
+    remedies = {"pending": "待处理", "settled": "已解决", "not_reachable": "无法联系", "declined": "客户拒绝"}
+    issue_rows = [
+        ["项目", "数值"],
+        ["本期新立系统性问题", issues["opened"]],
+        ["其中已关闭", issues["closed"]],
+        ["目前未关闭", issues["still_open"]],
+        ["关联投诉件数", issues["complaints_linked"]],
+        *[[f"受影响客户：{label}", issues["affected_customers"][code]] for code, label in remedies.items()],
+        ["已补偿金额（元）", Decimal(issues["amount_settled"])],
+    ]
+    return [("营销员及合作机构", rows), ("系统性问题", issue_rows)]

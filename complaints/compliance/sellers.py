@@ -22,7 +22,7 @@ from portal.models import Branch
 from portal.tabular import ImportRefused, TableError, read_table
 
 from .. import services
-from ..models import Category, Complaint, EventAction, Outcome, Partner, SalesAgent
+from ..models import Category, Complaint, ComplaintEvent, EventAction, Outcome, Partner, SalesAgent
 
 KEEP_PERMISSION = "complaints.change_salesagent"
 NAME_PERMISSION = "complaints.change_complaint"
@@ -169,11 +169,13 @@ def _code(value) -> str:
 
 @transaction.atomic
 def complaint_name_seller(*, complaint: Complaint, actor, sales_agent=None, partner=None) -> Complaint:
-    """Set or change the agent and the partner a complaint names (None clears one). An inactive agent or partner
-    cannot be newly named; the event keeps both codes, before and after."""
+    """Set or change the agent and the partner a complaint names (None clears one): staff who may change
+    complaints and see this one (or registered it). An inactive agent or partner cannot be newly named; the
+    event keeps both codes, before and after."""
     if actor is None or not actor.is_active or not actor.has_perm(NAME_PERMISSION):
         raise PermissionDenied(_("You do not have permission to do this."))
-    if not Complaint.objects.visible_to(actor).filter(pk=complaint.pk).exists():
+    registered = ComplaintEvent.objects.filter(complaint=complaint, action=EventAction.REGISTER, actor=actor)
+    if not Complaint.objects.visible_to(actor).filter(pk=complaint.pk).exists() and not registered.exists():
         raise PermissionDenied(_("You do not have permission to do this."))
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     errors = {}

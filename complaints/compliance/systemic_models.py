@@ -157,8 +157,22 @@ class SystemicEvent(AppendOnly):
     issue = models.ForeignKey(
         SystemicIssue, verbose_name=_("systemic issue"), on_delete=models.PROTECT, null=True, related_name="events"
     )
+
+    class Action(models.TextChoices):
+        OPEN = "open", _("Issue opened")
+        LINK = "link", _("Complaints linked")
+        CUSTOMER_ADD = "customer_add", _("Affected customer added")
+        CUSTOMER_IMPORT = "customer_import", _("Affected customers imported")
+        CUSTOMER_UPDATE = "customer_update", _("Remedy of a customer recorded")
+        ITEM_ADD = "item_add", _("Remediation item added")
+        ITEM_UPDATE = "item_update", _("Remediation item closed")
+        CLOSE_REQUESTED = "close_requested", _("Closing asked for with customers not settled")
+        CLOSE = "close", _("Issue closed")
+        DISPOSE = "dispose", _("Warning disposed of")
+        DISPOSE_AGAIN = "dispose_again", _("Disposition of a warning changed")
+
     warning_key = models.CharField(_("warning"), max_length=200, blank=True)
-    action = models.CharField(_("action"), max_length=30)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 

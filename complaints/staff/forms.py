@@ -16,6 +16,7 @@ from portal import codes
 from portal.models import Branch
 
 from .. import letters, people, services
+from ..compliance.staff.systemic_forms import SellerForm
 from ..forms import AttachmentsField, PhoneField, province_choices
 from ..models import (
     LANGUAGE_CHOICES,
@@ -535,6 +536,9 @@ class RegisterForm(forms.Form):
     )
     note = _note()
     attachments = AttachmentsField(label=_("Documents"))
+    # Who sold the policy (complaints.compliance.sellers): set after registering, with its own event.
+    sales_agent = SellerForm.base_fields["sales_agent"]
+    partner = SellerForm.base_fields["partner"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
