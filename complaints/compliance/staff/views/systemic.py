@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.privacy import mask_phone
+from portal.privacy import mask_name, mask_phone
 from portal.tabular import MAX_IMPORT_BYTES, ImportRefused
 from portal.uploads import safe_display_name
 
-from ....models import Partner, RemediationItem, SalesAgent
+from ....models import FULL_DATA_PERMISSION, Partner, RemediationItem, SalesAgent
 from ... import alerts, sellers, systemic
 from ...models import OversightWarning
 from ...reports import Period, received_in
@@ -109,8 +109,13 @@ def sellers_view(request):
 
 
 def _warnings_page(request, *, failed=None, status=200):
-    since = timezone.localdate() - timedelta(days=WARNING_DAYS)
-    rows = list(OversightWarning.objects.filter(as_of__gte=since).order_by("-as_of", "-score", "id"))
+    """The last WARNING_DAYS days' warnings, or a whole year's (?year=)."""
+    year_form = RatingYearForm(request.GET)
+    year = year_form.cleaned_data["year"] if "year" in request.GET and year_form.is_valid() else None
+    shown = OversightWarning.objects.filter(as_of__gte=timezone.localdate() - timedelta(days=WARNING_DAYS))
+    if year is not None:
+        shown = OversightWarning.objects.filter(as_of__year=year)
+    rows = list(shown.order_by("-as_of", "-score", "id"))
     found = systemic.dispositions_for(row.key for row in rows)
     can_manage = request.user.has_perm(systemic.PERMISSION)
     warnings = []
@@ -131,7 +136,14 @@ def _warnings_page(request, *, failed=None, status=200):
                 + "&".join(f"{key}={value}" for key, value in alerts.changelist_query(row).items()),
             }
         )
-    context = page_context(request, _("Early warnings and their dispositions"), warnings=warnings, days=WARNING_DAYS)
+    context = page_context(
+        request,
+        _("Early warnings and their dispositions"),
+        warnings=warnings,
+        days=WARNING_DAYS,
+        year=year,
+        year_form=RatingYearForm(initial={"year": year or timezone.localdate().year}),
+    )
     return TemplateResponse(request, "complaints/compliance/warnings.html", context, status=status)
 
 
@@ -276,10 +288,12 @@ def issue_view(request, pk):
             if name not in ("customer_update", "item_end"):
                 forms.setdefault(name, form_class())
     failed = forms.get("customer_update"), forms.get("item_end")
+    full = request.user.has_perm(FULL_DATA_PERMISSION)
     customers = [
         {
             "row": customer,
-            "phone": mask_phone(customer.phone),
+            "name": customer.name if full else mask_name(customer.name),
+            "phone": customer.phone if full else mask_phone(customer.phone),
             "form": (failed[0] if failed[0] and str(failed[0].data.get("customer")) == str(customer.pk) else None)
             or (
                 CustomerUpdateForm(initial={"customer": customer.pk, "remedy": customer.remedy}) if can_manage else None
