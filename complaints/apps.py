@@ -14,7 +14,6 @@ class ComplaintsConfig(AppConfig):
         super().import_models()
         # The compliance sub-package's models (export log, jobs, business volumes) belong to this app too.
         import_module(f"{self.name}.compliance.models")
-        import_module(f"{self.name}.compliance.systemic_models")
 
     def ready(self):
         from portal import pagecache, registry, roles

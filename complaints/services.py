@@ -101,6 +101,7 @@ from .workflow.rules import (
     rule_version_in_force,
     rule_version_refuse,
 )
+from .workflow.sellers import complaint_name_seller
 from .workflow.steps import (
     complaint_accept,
     complaint_assign,
@@ -129,7 +130,8 @@ __all__ = [
     "WorkflowError", "actor_refusal", "allowed_actions", "approver_refusal", "can_act", "can_decide_extension",
     "can_merge_into", "check_reliefs", "complaint_accept", "complaint_add_information", "complaint_add_note",
     "complaint_add_staff_attachments", "complaint_assign", "complaint_close", "complaint_correct", "complaint_decide",
-    "complaint_issue_letter", "complaint_log_call", "complaint_mark_late", "complaint_merge", "complaint_pause",
+    "complaint_issue_letter", "complaint_log_call", "complaint_mark_late", "complaint_merge", "complaint_name_seller",
+    "complaint_pause",
     "complaint_reclassify", "complaint_record_closed", "complaint_record_delivery", "complaint_record_feedback",
     "complaint_record_payment", "complaint_register", "complaint_register_imported", "complaint_register_visit",
     "complaint_reject", "complaint_reopen", "complaint_report_back", "complaint_request_extension",

@@ -55,7 +55,7 @@ from portal.models import Branch, province_label
 from portal.privacy import mask_phone
 
 from ..models import BusinessChannel, Category, Complaint, Partner, ProductLine, SalesAgent
-from .models import OversightWarning
+from .models import OversightWarning, warning_key
 
 BASELINE_WEEKS = 12
 ALPHA = 0.0001
@@ -105,15 +105,6 @@ class Warning:
         data["label"] = value_label(self.dimension, self.value)
         data["key"] = self.key
         return data
-
-
-def warning_key(warning) -> str:
-    """The stable key of a warning (a computed Warning or a stored OversightWarning): the same warning computed
-    again, or stored, has the same key; dispositions are kept by it."""
-    return "|".join(
-        str(part)
-        for part in (warning.kind, warning.dimension, warning.value, warning.period, warning.start, warning.end)
-    )
 
 
 def poisson_tail(count: int, mean: float) -> float:

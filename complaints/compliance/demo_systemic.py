@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from portal import roles
 
-from ..models import BusinessChannel, Complaint, Partner, SalesAgent
+from .. import services
+from ..models import BusinessChannel, Complaint, Partner, SalesAgent, SystemicIssue
 from . import alerts, sellers, systemic
-from .systemic_models import SystemicIssue
 
 AGENTS = [
     ("A0101", "刘洋", "个险一部"), ("A0102", "陈静", "个险一部"), ("A0103", "杨帆", "个险二部"),
@@ -94,7 +94,7 @@ def load(year: int, supervisor, stdout=None) -> None:
         elif complaint.business_channel == BusinessChannel.BROKER:
             named["partner"] = rng.choice(brokers)
         if named:
-            sellers.complaint_name_seller(complaint=complaint, actor=supervisor, **named)
+            services.complaint_name_seller(complaint=complaint, actor=supervisor, **named)
     if not cluster:
         return
     as_of = timezone.localdate(cluster[-1].received_at)

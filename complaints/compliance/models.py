@@ -135,6 +135,15 @@ class ComplianceDashboard(models.Model):
         return str(self._meta.verbose_name)
 
 
+def warning_key(warning) -> str:
+    """The stable key of a warning (a computed Warning or a stored OversightWarning): the same warning computed
+    again, or stored, has the same key; dispositions are kept by it."""
+    return "|".join(
+        str(part)
+        for part in (warning.kind, warning.dimension, warning.value, warning.period, warning.start, warning.end)
+    )
+
+
 class OversightWarning(models.Model):
     """An early warning found by the daily run (complaints.compliance.alerts), kept so that staff see it in
     the compliance admin and so that a second run on the same day adds nothing (one row per key)."""
@@ -175,8 +184,6 @@ class OversightWarning(models.Model):
 
     @property
     def key(self) -> str:
-        from .alerts import warning_key
-
         return warning_key(self)
 
 

@@ -4,15 +4,14 @@ spreadsheet, the agent or partner a complaint names, and the complaints per agen
 - `sellers_import` reads a CSV/XLSX of agents or of partners, one row each. All or nothing: every bad row is named
   (ImportRefused) and nothing is written. A code already in the list is updated from its row (the list is kept
   by re-importing the current file); a code not in the file is left as it is.
-- `complaint_name_seller` sets or changes the agent and the partner of a complaint (staff who may change the
-  complaint); it leaves a reclassification event with the codes before and after.
+- Naming the agent and the partner on a complaint is a workflow service (complaints.services.complaint_name_seller).
 - `seller_figures` counts a period's complaints per agent and per partner (the workbook, the oversight page,
   the rating's sales-conduct figures).
 """
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -21,11 +20,9 @@ from django.utils.translation import gettext_lazy
 from portal.models import Branch
 from portal.tabular import ImportRefused, TableError, read_table
 
-from .. import services
-from ..models import Category, Complaint, ComplaintEvent, EventAction, Outcome, Partner, SalesAgent
+from ..models import Category, Outcome, Partner, SalesAgent
 
 KEEP_PERMISSION = "complaints.change_salesagent"
-NAME_PERMISSION = "complaints.change_complaint"
 MAX_ROWS = 5000
 
 AGENT_ALIASES = {
@@ -161,42 +158,6 @@ def sellers_import(*, actor, data: bytes, name: str = "", kind: str) -> tuple[in
         added += created
         updated += not created
     return added, updated
-
-
-def _code(value) -> str:
-    return value.code if value is not None else ""
-
-
-@transaction.atomic
-def complaint_name_seller(*, complaint: Complaint, actor, sales_agent=None, partner=None) -> Complaint:
-    """Set or change the agent and the partner a complaint names (None clears one): staff who may change
-    complaints and see this one (or registered it). An inactive agent or partner cannot be newly named; the
-    event keeps both codes, before and after."""
-    if actor is None or not actor.is_active or not actor.has_perm(NAME_PERMISSION):
-        raise PermissionDenied(_("You do not have permission to do this."))
-    registered = ComplaintEvent.objects.filter(complaint=complaint, action=EventAction.REGISTER, actor=actor)
-    if not Complaint.objects.visible_to(actor).filter(pk=complaint.pk).exists() and not registered.exists():
-        raise PermissionDenied(_("You do not have permission to do this."))
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    errors = {}
-    if sales_agent is not None and not sales_agent.is_active and sales_agent.pk != complaint.sales_agent_id:
-        errors["sales_agent"] = [_("This agent is no longer active.")]
-    if partner is not None and not partner.is_active and partner.pk != complaint.partner_id:
-        errors["partner"] = [_("This partner is no longer active.")]
-    if errors:
-        raise ValidationError(errors)
-    changes = {}
-    if (sales_agent.pk if sales_agent else None) != complaint.sales_agent_id:
-        changes["sales_agent"] = [_code(complaint.sales_agent), _code(sales_agent)]
-        complaint.sales_agent = sales_agent
-    if (partner.pk if partner else None) != complaint.partner_id:
-        changes["partner"] = [_code(complaint.partner), _code(partner)]
-        complaint.partner = partner
-    if not changes:
-        return complaint
-    complaint.save(update_fields=["sales_agent", "partner", "updated_at"])
-    services.record_event(complaint, EventAction.RECLASSIFY, actor=actor, data={"changes": changes})
-    return complaint
 
 
 def seller_figures(queryset) -> dict:

@@ -30,11 +30,10 @@ from portal.tabular import ImportRefused
 
 from .. import people
 from ..identity import policy_key
-from ..models import Complaint, RemediationItem
-from .alerts import warning_key
+from ..models import AffectedCustomer, Complaint, RemediationItem, SystemicEvent, SystemicIssue, WarningDisposition
+from .models import warning_key
 from .remediation import validate_ending, validate_item
 from .sellers import Problem, read_rows
-from .systemic_models import AffectedCustomer, SystemicEvent, SystemicIssue, WarningDisposition
 
 PERMISSION = "complaints.manage_systemic_issue"
 Outcome = WarningDisposition.Outcome

@@ -41,6 +41,7 @@ from .feedback import FEEDBACK_VALID_DAYS, LOW_SCORE, Feedback, FeedbackChannel
 from .letters import LetterTemplate
 from .rules import RuleVersion, RuleVersionQuerySet, SecondApproved
 from .sellers import Partner, SalesAgent
+from .systemic import AffectedCustomer, SystemicEvent, SystemicIssue, WarningDisposition
 from .tracking import TrackingRevocation
 from .vocabulary import (
     ACTIVE_STATUSES,
@@ -77,13 +78,13 @@ __all__ = [
     "ACTIVE_STATUSES", "COMPLAINANT_ACTIONS", "DATA_REQUEST_OPEN", "ENDED_STATUSES", "FEEDBACK_VALID_DAYS",
     "FORWARDED_SOURCES", "FULL_DATA_PERMISSION", "IDENTITY_KINDS", "LANGUAGE_CHOICES", "LOW_SCORE", "MONETARY_RELIEFS",
     "NON_MONETARY_RELIEFS", "OPEN_STATUSES", "PREVIEW_TYPES", "PUBLIC_NOTE_ACTIONS", "RELIEFS_BY_OUTCOME",
-    "UNFINISHED_STATUSES", "AccountAction", "AccountCode", "AccountEvent", "AccountSession", "AppendOnly",
-    "BusinessChannel", "CallDirection", "CallOutcome", "Callback", "CallbackOutcome", "CallbackStatus",
+    "UNFINISHED_STATUSES", "AccountAction", "AccountCode", "AccountEvent", "AccountSession", "AffectedCustomer",
+    "AppendOnly", "BusinessChannel", "CallDirection", "CallOutcome", "Callback", "CallbackOutcome", "CallbackStatus",
     "CallbackTime", "Capacity", "Category", "Channel", "Complaint", "ComplaintAttachment", "ComplaintEvent",
     "ComplaintQuerySet", "DataRequest", "DataRequestKind", "DataRequestStatus", "DocumentAudience", "EventAction",
     "ExtensionRequest", "ExtensionRequestQuerySet", "ExtensionStatus", "Feedback", "FeedbackChannel", "IdType",
     "IdentityMethod", "LetterTemplate", "Outcome", "Partner", "ProductLine", "Relief", "RemediationItem",
     "RemediationQuerySet", "Remedy", "RootCause", "RuleVersion", "RuleVersionQuerySet", "SalesAgent", "SecondApproved",
-    "Source", "Status",
-    "TrackingRevocation", "_choice_label", "_in",
+    "Source", "Status", "SystemicEvent", "SystemicIssue", "TrackingRevocation", "WarningDisposition", "_choice_label",
+    "_in",
 ]  # fmt: skip

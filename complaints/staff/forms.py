@@ -16,7 +16,6 @@ from portal import codes
 from portal.models import Branch
 
 from .. import letters, people, services
-from ..compliance.staff.systemic_forms import SellerForm
 from ..forms import AttachmentsField, PhoneField, province_choices
 from ..models import (
     LANGUAGE_CHOICES,
@@ -40,6 +39,7 @@ from ..models import (
 )
 from ..placeholders import HINT_CLOSE, HINT_OPEN, hint_words
 from ..review import remedies_offered
+from .seller_forms import SellerForm
 
 A = services.A
 

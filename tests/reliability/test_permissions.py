@@ -17,8 +17,7 @@ from django.urls import NoReverseMatch, URLResolver, reverse
 
 from complaints import services
 from complaints.compliance.models import ExportLog
-from complaints.compliance.systemic_models import SystemicIssue
-from complaints.models import ComplaintAttachment, RuleVersion
+from complaints.models import ComplaintAttachment, RuleVersion, SystemicIssue
 from portal import roles
 from portal.messaging.models import StaffAlert
 from portal.models import PersonalDataSeen

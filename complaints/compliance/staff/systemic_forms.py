@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ... import people
-from ...models import Partner, RemediationItem, RootCause, SalesAgent
-from ..systemic_models import AffectedCustomer, SystemicIssue, WarningDisposition
+from ...models import AffectedCustomer, RemediationItem, RootCause, SystemicIssue, WarningDisposition
 
 
 class SellersImportForm(forms.Form):
@@ -101,15 +100,4 @@ class CloseForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only when a customer is not settled: a second colleague must then confirm."),
-    )
-
-
-class SellerForm(forms.Form):
-    """The agent and the partner a complaint names (registration form and record)."""
-
-    sales_agent = forms.ModelChoiceField(
-        label=_("Sales agent"), queryset=SalesAgent.objects.filter(is_active=True), required=False
-    )
-    partner = forms.ModelChoiceField(
-        label=_("Intermediary or bank outlet"), queryset=Partner.objects.filter(is_active=True), required=False
     )

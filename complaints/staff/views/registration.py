@@ -12,7 +12,6 @@ from portal.phones import display_phone
 from portal.privacy import mask_name, mask_phone, personal_data_seen
 
 from ... import services
-from ...compliance import sellers
 from ...models import FULL_DATA_PERMISSION, Complaint
 from ..common import REPEATS_SHOWN, complaints_for, explaining_unavailable
 from ..forms import RegisterForm
@@ -60,7 +59,7 @@ def _register(actor, data: dict) -> Complaint:
     seller = {"sales_agent": data.pop("sales_agent", None), "partner": data.pop("partner", None)}
     complaint = services.complaint_register(actor=actor, **data)
     if any(seller.values()):
-        complaint = sellers.complaint_name_seller(complaint=complaint, actor=actor, **seller)
+        complaint = services.complaint_name_seller(complaint=complaint, actor=actor, **seller)
     return complaint
 
 

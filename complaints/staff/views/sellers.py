@@ -1,7 +1,8 @@
-"""The agent and the partner a complaint names, changed on the record (complaints.compliance.sellers)."""
+"""The agent and the partner a complaint names, changed on the record (services.complaint_name_seller)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -9,27 +10,27 @@ from django.utils.translation import gettext
 
 from portal.admin import model_crumbs, staff_context
 
-from ...compliance import sellers
-from ...compliance.staff.systemic_forms import SellerForm
+from ... import services
+from ...models import Partner, SalesAgent
 from ..common import explaining_unavailable, visible
+from ..seller_forms import SellerForm
 
 
 @explaining_unavailable
 def seller_view(request, pk):
     complaint = visible(request, pk)
-    if not request.user.has_perm(sellers.NAME_PERMISSION):
+    if not request.user.has_perm("complaints.change_complaint"):
         raise PermissionDenied
     initial = {"sales_agent": complaint.sales_agent_id, "partner": complaint.partner_id}
     form = SellerForm(request.POST or None, initial=initial)
     # The current agent or partner stays choosable when they have since left (inactive).
-    for name, model in (("sales_agent", type(complaint).sales_agent), ("partner", type(complaint).partner)):
+    for name, model in (("sales_agent", SalesAgent), ("partner", Partner)):
         current = getattr(complaint, f"{name}_id")
         if current:
-            queryset = model.field.related_model.objects.filter(is_active=True)
-            form.fields[name].queryset = queryset | model.field.related_model.objects.filter(pk=current)
+            form.fields[name].queryset = model.objects.filter(Q(is_active=True) | Q(pk=current))
     if request.method == "POST" and form.is_valid():
         try:
-            sellers.complaint_name_seller(complaint=complaint, actor=request.user, **form.cleaned_data)
+            services.complaint_name_seller(complaint=complaint, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -38,7 +39,7 @@ def seller_view(request, pk):
             return redirect("admin:complaints_complaint_change", complaint.pk)
     context = staff_context(
         request,
-        f"{gettext('Who sold the policy')} · {complaint.tracking_number}",
+        " · ".join([gettext("Who sold the policy"), complaint.tracking_number]),
         crumbs=[
             *model_crumbs(complaint._meta),
             (reverse("admin:complaints_complaint_change", args=[complaint.pk]), complaint.tracking_number),

@@ -10,10 +10,19 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
+from complaints import services
 from complaints.compliance import alerts, sellers, systemic
 from complaints.compliance.reports import Period, received_in
-from complaints.compliance.systemic_models import AffectedCustomer, SystemicEvent, SystemicIssue
-from complaints.models import ComplaintEvent, EventAction, Partner, RemediationItem, SalesAgent
+from complaints.models import (
+    AffectedCustomer,
+    ComplaintEvent,
+    EventAction,
+    Partner,
+    RemediationItem,
+    SalesAgent,
+    SystemicEvent,
+    SystemicIssue,
+)
 from portal import roles
 from portal.tabular import ImportRefused
 from tests.complaints.factories import register, shanghai
@@ -45,7 +54,7 @@ def _named_complaints(actor, agent, count, *, days_ago=0):
     complaints = []
     for index in range(count):
         complaint = register(received_at=NOW - timedelta(days=days_ago, hours=index), phone=f"1391234{index:04d}")
-        complaints.append(sellers.complaint_name_seller(complaint=complaint, actor=actor, sales_agent=agent))
+        complaints.append(services.complaint_name_seller(complaint=complaint, actor=actor, sales_agent=agent))
     return complaints
 
 
@@ -77,7 +86,7 @@ def test_a_handler_may_not_import_the_agents_list(handler):
 
 
 def test_naming_an_agent_on_a_complaint_leaves_an_event_with_the_codes(supervisor, agent):
-    complaint = sellers.complaint_name_seller(complaint=register(), actor=supervisor, sales_agent=agent)
+    complaint = services.complaint_name_seller(complaint=register(), actor=supervisor, sales_agent=agent)
     event = ComplaintEvent.objects.filter(complaint=complaint, action=EventAction.RECLASSIFY).get()
     assert event.data["changes"] == {"sales_agent": ["", "A1001"]}
     assert complaint.sales_agent == agent
@@ -87,7 +96,7 @@ def test_an_inactive_agent_cannot_be_newly_named(supervisor, agent):
     agent.is_active = False
     agent.save()
     with pytest.raises(ValidationError):
-        sellers.complaint_name_seller(complaint=register(), actor=supervisor, sales_agent=agent)
+        services.complaint_name_seller(complaint=register(), actor=supervisor, sales_agent=agent)
 
 
 def test_three_complaints_naming_one_agent_within_thirty_days_raise_an_agent_warning(supervisor, agent):

@@ -10,10 +10,10 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from complaints.compliance import alerts, sellers
+from complaints import services
+from complaints.compliance import alerts
 from complaints.compliance.reports import Period, complaint_report, report_xlsx
-from complaints.compliance.systemic_models import SystemicIssue, WarningDisposition
-from complaints.models import Complaint, Partner, SalesAgent
+from complaints.models import Complaint, Partner, SalesAgent, SystemicIssue, WarningDisposition
 from portal import roles
 from tests.complaints.factories import register, shanghai
 
@@ -44,7 +44,7 @@ def warned(officer, make_user):
     agent = SalesAgent.objects.create(code="A2001", name="周敏", unit="银保一部")
     for index in range(3):
         complaint = register(received_at=NOW - timedelta(hours=index), phone=f"1371234{index:04d}")
-        sellers.complaint_name_seller(complaint=complaint, actor=supervisor, sales_agent=agent)
+        services.complaint_name_seller(complaint=complaint, actor=supervisor, sales_agent=agent)
     alerts.alerts_run(as_of=NOW.date(), notify=False)
     return agent
 

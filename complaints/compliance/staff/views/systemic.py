@@ -16,11 +16,10 @@ from portal.privacy import mask_name, mask_phone
 from portal.tabular import MAX_IMPORT_BYTES, ImportRefused
 from portal.uploads import safe_display_name
 
-from ....models import FULL_DATA_PERMISSION, Partner, RemediationItem, SalesAgent
+from ....models import FULL_DATA_PERMISSION, Partner, RemediationItem, SalesAgent, SystemicIssue
 from ... import alerts, sellers, systemic
 from ...models import OversightWarning
 from ...reports import Period, received_in
-from ...systemic_models import SystemicIssue
 from ..common import page_context
 from ..rating_forms import RatingYearForm
 from ..systemic_forms import (

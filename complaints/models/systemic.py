@@ -1,6 +1,7 @@
 """Systemic issues (系统性问题): what an early warning led to, and the causes common to many complaints followed
-to every affected customer, including those who never complained (DISP 1.3, RG 271). Written only through
-complaints.compliance.systemic; every write leaves a SystemicEvent (append-only)."""
+to every affected customer, including those who never complained (DISP 1.3, RG 271). Models of the core, as
+root causes and remediation items are (an item belongs to a complaint or to an issue); written only through
+complaints.compliance.systemic, every write leaving a SystemicEvent (append-only)."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
