@@ -312,8 +312,11 @@ def _volume_ratios(total: int, period: Period, branch) -> dict:
 
 
 @on_replica
-def complaint_report(*, period: Period, branch=None, today: date | None = None, source: str | None = None) -> dict:
-    """The report as the JSON contract gives it (see the module's docstring for the rules)."""
+def complaint_report(
+    *, period: Period, branch=None, today: date | None = None, source: str | None = None, oversight: bool = True
+) -> dict:
+    """The report as the JSON contract gives it (see the module's docstring for the rules); `oversight=False` leaves
+    out the agents' and systemic issues' keys (pages that show only the figures)."""
     today = today or timezone.localdate()
     queryset = received_in(period, branch, source)
     figures = _counts(queryset, today)
@@ -348,7 +351,8 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
     responses, average = satisfaction(queryset)[None]
     report["satisfaction"] = {"responses": responses, "average": average}
     report["redress"] = redress(queryset)
-    report.update(_systemic_keys(queryset, period))
+    if oversight:
+        report.update(_systemic_keys(queryset, period))
     return report
 
 

@@ -162,41 +162,38 @@ def sellers_import(*, actor, data: bytes, name: str = "", kind: str) -> tuple[in
 
 def seller_figures(queryset) -> dict:
     """Of the complaints in `queryset`: how many name an agent, a partner, either; and per agent and per partner
-    (those named at least once, most complaints first) the complaints, the sales-related ones and those upheld."""
-    named = Q(sales_agent__isnull=False) | Q(partner__isnull=False)
-    counts = queryset.aggregate(
-        n_agent=Count("id", filter=Q(sales_agent__isnull=False)),
-        n_partner=Count("id", filter=Q(partner__isnull=False)),
-        n_either=Count("id", filter=named),
-        n_sales=Count("id", filter=named & Q(category=Category.SALES)),
-    )
+    (those named at least once, most complaints first) the complaints, the sales-related ones and those upheld.
+    One grouped query (by agent and partner), summed here."""
     upheld = Q(outcome__in=[Outcome.UPHELD, Outcome.PARTLY_UPHELD])
-    sales = Q(category=Category.SALES)
-
-    def per(column: str) -> list[dict]:
-        rows = (
-            queryset.exclude(**{f"{column}__isnull": True})
-            .order_by()
-            .values(f"{column}__code", f"{column}__name")
-            .annotate(complaints=Count("id"), sales=Count("id", filter=sales), upheld=Count("id", filter=upheld))
-            .order_by("-complaints", f"{column}__code")
+    rows = (
+        queryset.order_by()
+        .values("sales_agent__code", "sales_agent__name", "partner__code", "partner__name")
+        .annotate(
+            n=Count("id"), sales=Count("id", filter=Q(category=Category.SALES)), upheld=Count("id", filter=upheld)
         )
-        return [
-            {
-                "code": row[f"{column}__code"],
-                "name": row[f"{column}__name"],
-                "complaints": row["complaints"],
-                "sales": row["sales"],
-                "upheld": row["upheld"],
-            }
-            for row in rows
-        ]
+    )
+    totals = {"naming_agent": 0, "naming_partner": 0, "naming_either": 0, "sales_naming_either": 0}
+    per: dict[str, dict] = {"agents": {}, "partners": {}}
+    for row in rows:
+        agent, partner = row["sales_agent__code"], row["partner__code"]
+        totals["naming_agent"] += row["n"] if agent else 0
+        totals["naming_partner"] += row["n"] if partner else 0
+        if agent or partner:
+            totals["naming_either"] += row["n"]
+            totals["sales_naming_either"] += row["sales"]
+        for key, code, name in (
+            ("agents", agent, row["sales_agent__name"]),
+            ("partners", partner, row["partner__name"]),
+        ):
+            if code:
+                entry = per[key].setdefault(
+                    code, {"code": code, "name": name, "complaints": 0, "sales": 0, "upheld": 0}
+                )
+                entry["complaints"] += row["n"]
+                entry["sales"] += row["sales"]
+                entry["upheld"] += row["upheld"]
+    return {**totals, "agents": _most_first(per["agents"]), "partners": _most_first(per["partners"])}
 
-    return {
-        "naming_agent": counts["n_agent"],
-        "naming_partner": counts["n_partner"],
-        "naming_either": counts["n_either"],
-        "sales_naming_either": counts["n_sales"],
-        "agents": per("sales_agent"),
-        "partners": per("partner"),
-    }
+
+def _most_first(entries: dict) -> list[dict]:
+    return sorted(entries.values(), key=lambda entry: (-entry["complaints"], entry["code"]))

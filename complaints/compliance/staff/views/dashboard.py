@@ -55,8 +55,8 @@ def dashboard_view(request):
     period = form.period()
     branch = form.cleaned_data.get("branch")
     previous_period = period.previous()
-    current = reports.complaint_report(period=period, branch=branch)
-    previous = reports.complaint_report(period=previous_period, branch=branch)
+    current = reports.complaint_report(period=period, branch=branch, oversight=False)
+    previous = reports.complaint_report(period=previous_period, branch=branch, oversight=False)
     trend = reports.monthly_trend(period=period, branch=branch)
     previous_trend = reports.monthly_trend(period=previous_period, branch=branch)
     trend_rows = [
