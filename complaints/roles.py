@@ -15,6 +15,12 @@ _MATERIALS = ["view_materialslist", "add_materialslist", "change_materialslist"]
 _CALLBACKS = ["view_callback", "answer_callback", "view_accountevent"]
 # Requests about one's personal data: read here, handled by the full-data permission (complaints/account/).
 _DATA_REQUESTS = ["view_datarequest"]
+_SYSTEMIC_KEEP = [
+    "view_salesagent", "add_salesagent", "change_salesagent", "view_partner", "add_partner", "change_partner",
+    "view_systemicissue", "add_systemicissue", "change_systemicissue", "manage_systemic_issue",
+    "view_affectedcustomer", "add_affectedcustomer", "change_affectedcustomer", "view_warningdisposition",
+    "view_systemicevent",
+]  # fmt: skip
 
 GROUP_PERMISSIONS = {
     # Their assigned complaints: register, work them through the workflow, call the complainant back.
@@ -95,8 +101,18 @@ GROUP_PERMISSIONS = {
         "view_reviewitem",
         "add_reviewitem",
         "change_reviewitem",
+        *_SYSTEMIC_KEEP,
     ],
 }
+# Agents and partners lists, systemic issues and warning dispositions (complaints/compliance/sellers.py and
+# systemic.py): compliance keeps them and opens and closes issues; supervisors read them and name agents on
+# complaints; senior managers may open and close issues too.
+_SYSTEMIC_READ = [
+    "view_salesagent", "view_partner", "view_systemicissue", "view_affectedcustomer", "view_warningdisposition",
+    "view_systemicevent",
+]  # fmt: skip
+GROUP_PERMISSIONS[roles.SUPERVISOR] += _SYSTEMIC_READ
+GROUP_PERMISSIONS[roles.SENIOR_MANAGER] += [*_SYSTEMIC_READ, "manage_systemic_issue"]
 
 
 def sync_groups(apps=global_apps) -> None:

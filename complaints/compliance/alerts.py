@@ -19,6 +19,14 @@ MIN_COUNT; its score is -log10(p) (3 means one chance in a thousand).
 Besides the counts, two rules about people: a handler with OVERDUE_RISK_MIN or more open cases falling due
 within OVERDUE_RISK_DAYS days (overdue risk), and a complainant (the same phone number) with REPEAT_MIN or
 more complaints received in the last REPEAT_DAYS days (a review counts with the complaint it re-examines).
+And one about sellers: a sales agent or a partner (intermediary, bank outlet) named by SELLER_MIN or more
+complaints received in the last SELLER_DAYS days (dimensions `agent` and `partner`, the value its code). Most
+agents are never named at all, so a count against a baseline says little; three complaints about one seller
+in a month is what compliance looks into (mis-selling is rarely a single complaint).
+
+Every warning has a stable key (`Warning.key`: kind, dimension, value, period and window); what compliance did
+about it (looked into, dismissed with a reason, issue opened) is stored by that key
+(complaints.compliance.systemic).
 
 `warnings_for(as_of)` computes the warnings (no writes); `alerts_run` stores the new ones (once per key and
 day) and tells compliance officers and supervisors; the periodic runner calls `run_daily`.
@@ -46,8 +54,8 @@ from portal.messaging.alerts import admin_url, staff_alert
 from portal.models import Branch, province_label
 from portal.privacy import mask_phone
 
-from ..models import BusinessChannel, Category, Complaint, ProductLine
-from .models import OversightWarning
+from ..models import BusinessChannel, Category, Complaint, Partner, ProductLine, SalesAgent
+from .models import OversightWarning, warning_key
 
 BASELINE_WEEKS = 12
 ALPHA = 0.0001
@@ -58,6 +66,9 @@ OVERDUE_RISK_DAYS = 3
 OVERDUE_RISK_MIN = 5
 REPEAT_DAYS = 30
 REPEAT_MIN = 3
+SELLER_DAYS = 30
+SELLER_MIN = 3
+SELLER_DIMENSIONS = {"agent": "sales_agent", "partner": "partner"}
 
 DIMENSIONS = {
     "category": "category",
@@ -84,10 +95,15 @@ class Warning:
     end: str = ""
     complaint_ids: list = field(default_factory=list)
 
+    @property
+    def key(self) -> str:
+        return warning_key(self)
+
     def as_json(self) -> dict:
         data = asdict(self)
         data.pop("complaint_ids")
         data["label"] = value_label(self.dimension, self.value)
+        data["key"] = self.key
         return data
 
 
@@ -222,10 +238,40 @@ def _repeats(as_of: date) -> list[Warning]:
     ]
 
 
+def _sellers(as_of: date) -> list[Warning]:
+    start = as_of - timedelta(days=SELLER_DAYS - 1)
+    recent = Complaint.objects.filter(
+        received_at__gte=day_start(start), received_at__lt=day_start(as_of + timedelta(days=1))
+    )
+    found = []
+    for dimension, column in SELLER_DIMENSIONS.items():
+        named = recent.exclude(**{f"{column}__isnull": True})
+        per_code: dict = defaultdict(list)
+        for code, complaint_id in named.order_by(f"{column}__code", "id").values_list(f"{column}__code", "id"):
+            per_code[code].append(complaint_id)
+        found += [
+            Warning(
+                "seller",
+                dimension,
+                code,
+                f"{SELLER_DAYS}d",
+                len(ids),
+                float(SELLER_MIN),
+                float(len(ids)),
+                start.isoformat(),
+                as_of.isoformat(),
+                ids,
+            )
+            for code, ids in per_code.items()
+            if len(ids) >= SELLER_MIN
+        ]
+    return found
+
+
 def warnings_for(as_of: date) -> list[Warning]:
     """Every warning for the day `as_of` (counts up to and including it), highest score first within a kind."""
     found = sorted(_spikes(as_of), key=lambda w: (-w.score, w.dimension, w.value, w.period))
-    return found + _overdue_risk(as_of) + _repeats(as_of)
+    return found + _overdue_risk(as_of) + _repeats(as_of) + _sellers(as_of)
 
 
 def value_label(dimension: str, value: str) -> str:
@@ -241,6 +287,10 @@ def value_label(dimension: str, value: str) -> str:
     if dimension == "handler":
         user = get_user_model().objects.filter(pk=value).first() if value.isdigit() else None
         return person_name(user) if user else value
+    if dimension in SELLER_DIMENSIONS:
+        model = SalesAgent if dimension == "agent" else Partner
+        seller = model.objects.filter(code=value).first()
+        return str(seller) if seller else value
     return value
 
 
@@ -253,6 +303,8 @@ def dimension_label(dimension: str) -> str:
         "product_line": _("Product line"),
         "handler": _("Handler"),
         "complainant": _("Complainant"),
+        "agent": _("Sales agent"),
+        "partner": _("Intermediary or bank outlet"),
     }
     return str(labels.get(dimension, dimension))
 
@@ -263,6 +315,7 @@ def period_label(period: str) -> str:
         "week": _("Seven days"),
         f"{OVERDUE_RISK_DAYS}d": _("Due within %(days)d days") % {"days": OVERDUE_RISK_DAYS},
         f"{REPEAT_DAYS}d": _("Within %(days)d days") % {"days": REPEAT_DAYS},
+        f"{SELLER_DAYS}d": _("Within %(days)d days") % {"days": SELLER_DAYS},
     }
     return str(labels.get(period, period))
 

@@ -127,3 +127,12 @@ def load(stdout=None) -> None:
     if stdout is not None:
         stdout.write(f"complaints of {year}: {plan.created} imported, {plan.unchanged} already there{told}\n")
     platform_demo.load(stdout)
+    _load_systemic(year, stdout)
+
+
+def _load_systemic(year: int, stdout) -> None:
+    """Agents, partners and a systemic issue on the year's record (compliance/demo_systemic.py)."""
+    from ..demo import _staff
+    from .demo_systemic import load as load_systemic
+
+    load_systemic(year, _staff("supervisor"), stdout)

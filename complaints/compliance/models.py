@@ -135,6 +135,15 @@ class ComplianceDashboard(models.Model):
         return str(self._meta.verbose_name)
 
 
+def warning_key(warning) -> str:
+    """The stable key of a warning (a computed Warning or a stored OversightWarning): the same warning computed
+    again, or stored, has the same key; dispositions are kept by it."""
+    return "|".join(
+        str(part)
+        for part in (warning.kind, warning.dimension, warning.value, warning.period, warning.start, warning.end)
+    )
+
+
 class OversightWarning(models.Model):
     """An early warning found by the daily run (complaints.compliance.alerts), kept so that staff see it in
     the compliance admin and so that a second run on the same day adds nothing (one row per key)."""
@@ -143,6 +152,7 @@ class OversightWarning(models.Model):
         SPIKE = "spike", _("Unusually many complaints")
         OVERDUE_RISK = "overdue_risk", _("Many cases of one handler fall due")
         REPEAT = "repeat", _("Repeat complainant")
+        SELLER = "seller", _("Many complaints name one agent or partner")
 
     as_of = models.DateField(_("as of"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -171,6 +181,10 @@ class OversightWarning(models.Model):
 
     def __str__(self):
         return f"{self.as_of} {self.dimension}={self.value} ({self.period})"
+
+    @property
+    def key(self) -> str:
+        return warning_key(self)
 
 
 class PublishedStatistics(AppendOnly):

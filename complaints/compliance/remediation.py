@@ -74,6 +74,8 @@ def remediation_update(
 ) -> RemediationItem:
     """Move an open item to done or dropped (with a closing note), or give it a new due date."""
     item = RemediationItem.objects.select_for_update().get(pk=item.pk)
+    if item.issue_id is not None:  # an item of a systemic issue: compliance.systemic.issue_item_update
+        raise ValidationError(_("This item belongs to a systemic issue: close it on the issue's page."), code="issue")
     complaint = Complaint.objects.select_for_update().get(pk=item.complaint_id)
     _check(actor, complaint, CHANGE_PERMISSION)
     if item.status != RemediationItem.Status.OPEN:

@@ -364,8 +364,11 @@ def _volume_ratios(total: int, period: Period, branch) -> dict:
 
 
 @on_replica
-def complaint_report(*, period: Period, branch=None, today: date | None = None, source: str | None = None) -> dict:
-    """The report as the JSON contract gives it (see the module's docstring for the rules)."""
+def complaint_report(
+    *, period: Period, branch=None, today: date | None = None, source: str | None = None, oversight: bool = True
+) -> dict:
+    """The report as the JSON contract gives it (see the module's docstring for the rules); `oversight=False` leaves
+    out the agents' and systemic issues' keys (pages that show only the figures)."""
     today = today or timezone.localdate()
     queryset = received_in(period, branch, source)
     figures = _counts(queryset, today)
@@ -397,6 +400,8 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
     report["redress"] = redress(queryset)
     report.update(_escalation_figures(figures))
     report.update(care_figures(queryset))
+    if oversight:
+        report.update(_systemic_keys(queryset, period))
     return report
 
 
@@ -422,6 +427,15 @@ def escalation(queryset, by: str | None = None) -> dict:
     else:
         rows = forwarded.values(by).annotate(**totals).values_list(by, "n", "linked")
     return {key: (n, linked, _ratio(linked, n)) for key, n, linked in rows}
+
+
+def _systemic_keys(queryset, period: Period) -> dict:
+    """Complaints per sales agent and partner (of the period's complaints) and the systemic issues opened in the
+    period (company-wide: an issue is not one branch's), for the JSON and the workbook's two sheets."""
+    from .sellers import seller_figures
+    from .systemic import issue_figures
+
+    return {"sellers": seller_figures(queryset), "systemic_issues": issue_figures(period.start, period.end)}
 
 
 def _mean(value) -> float | None:
@@ -593,4 +607,28 @@ def report_xlsx(
             sheets.append(("分支机构考评", performance_rows(performance["branches"], "分支机构", company)))
             sheets.append(("经办人考评", performance_rows(performance["handlers"], "经办人")))
         sheets += list(extra_sheets)  # (title, rows) pairs, e.g. comparison.workbook_sheets
+        sheets += _systemic_sheets(report)
     xlsx_write(target, sheets)
+
+
+def _systemic_sheets(report: dict) -> list:
+    """The workbook's sheets of complaints per agent and partner and of the period's systemic issues."""
+    if "sellers" not in report:
+        return []
+    heading = ["代码", "名称", "投诉件数", "其中销售类", "其中支持或部分支持"]
+    keys = ("code", "name", "complaints", "sales", "upheld")
+    rows = [heading]
+    for title, key in (("营销员", "agents"), ("中介机构及银行网点", "partners")):
+        rows += [[title, "", "", "", ""]] + [[row[k] for k in keys] for row in report["sellers"][key]]
+    issues = report["systemic_issues"]
+    remedies = {"pending": "待处理", "settled": "已解决", "not_reachable": "无法联系", "declined": "客户拒绝"}
+    issue_rows = [
+        ["项目", "数值"],
+        ["本期新立系统性问题", issues["opened"]],
+        ["其中已关闭", issues["closed"]],
+        ["目前未关闭", issues["still_open"]],
+        ["关联投诉件数", issues["complaints_linked"]],
+        *[[f"受影响客户：{label}", issues["affected_customers"][code]] for code, label in remedies.items()],
+        ["已补偿金额（元）", Decimal(issues["amount_settled"])],
+    ]
+    return [("营销员及合作机构", rows), ("系统性问题", issue_rows)]

@@ -42,8 +42,22 @@ class RemediationItem(models.Model):
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
+    # An item belongs to one complaint or to one systemic issue (complaints/compliance/systemic.py), never both.
     complaint = models.ForeignKey(
-        "complaints.Complaint", verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="remediation_items"
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.PROTECT,
+        related_name="remediation_items",
+        null=True,
+        blank=True,
+    )
+    issue = models.ForeignKey(
+        "complaints.SystemicIssue",
+        verbose_name=_("systemic issue"),
+        on_delete=models.PROTECT,
+        related_name="remediation_items",
+        null=True,
+        blank=True,
     )
     action = models.TextField(_("what is to be fixed"), max_length=2000)
     owner = models.ForeignKey(
@@ -64,6 +78,11 @@ class RemediationItem(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=["open", "done", "dropped"]), name="remediationitem_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(complaint__isnull=False, issue__isnull=True)
+                | models.Q(complaint__isnull=True, issue__isnull=False),
+                name="remediationitem_complaint_or_issue",
             ),
         ]
 

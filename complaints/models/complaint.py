@@ -251,6 +251,24 @@ class Complaint(models.Model):
     vulnerability_cause = models.BooleanField(
         _("arose from failing to consider the vulnerability"), null=True, blank=True
     )
+    # Who sold the policy (complaints/models/sellers.py): set at registration or on the record
+    # (complaints.compliance.sellers.complaint_name_seller).
+    sales_agent = models.ForeignKey(
+        "complaints.SalesAgent",
+        verbose_name=_("sales agent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    partner = models.ForeignKey(
+        "complaints.Partner",
+        verbose_name=_("intermediary or bank outlet"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

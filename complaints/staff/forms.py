@@ -40,6 +40,7 @@ from ..models import (
 from ..placeholders import HINT_CLOSE, HINT_OPEN, hint_words
 from ..review import remedies_offered
 from .care_forms import CareFields, FurtherFields, decision_care_fields
+from .seller_forms import SellerForm
 
 A = services.A
 
@@ -565,6 +566,9 @@ class RegisterForm(forms.Form):
             "everywhere. Empty: the platform's default limit of the rules in force."
         ),
     )
+    # Who sold the policy (complaints.compliance.sellers): set after registering, with its own event.
+    sales_agent = SellerForm.base_fields["sales_agent"]
+    partner = SellerForm.base_fields["partner"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,7 @@ admin/complaints/complaint/ and admin/complaints/extensionrequest/, with the nam
 from django.urls import path
 
 from .escalations import escalation_decide_view
-from .views import complaint, extensions, registration
+from .views import complaint, extensions, registration, sellers
 
 complaint_urls = [
     path("register/", registration.register_view, name="complaints_complaint_register"),
@@ -21,6 +21,7 @@ complaint_urls = [
         escalation_decide_view,
         name="complaints_complaint_outside_escalation",
     ),
+    path("<int:pk>/seller/", sellers.seller_view, name="complaints_complaint_seller"),
 ]
 
 extension_request_urls = [

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, URLResolver, reverse
 
 from complaints import services
 from complaints.compliance.models import ExportLog
-from complaints.models import ComplaintAttachment, RuleVersion
+from complaints.models import ComplaintAttachment, RuleVersion, SystemicIssue
 from portal import roles
 from portal.messaging.models import StaffAlert
 from portal.models import PersonalDataSeen
@@ -123,6 +123,14 @@ CUSTOM = {
     "complaints_compliance_rule": "complaints.view_compliance_dashboard",
     "complaints_compliance_reviews": "complaints.view_compliance_dashboard",
     "complaints_compliance_reviews_import": "complaints.add_reviewitem",
+    # Agents and partners, warning dispositions and systemic issues: read by compliance, supervisors and senior
+    # managers (the pages' forms need complaints.manage_systemic_issue); the record's agent needs the right to
+    # change the complaint.
+    "complaints_compliance_sellers": "complaints.view_salesagent",
+    "complaints_compliance_warnings": "complaints.view_warningdisposition",
+    "complaints_compliance_issues": "complaints.view_systemicissue",
+    "complaints_compliance_issue": "complaints.view_systemicissue",
+    "complaints_complaint_seller": "complaints.change_complaint",
     # Requests from complainants: a call back is answered by those who answer them; a personal data request
     # concerns personal data in full.
     "complaints_callback_record": "complaints.answer_callback",
@@ -270,6 +278,9 @@ def test_every_role_against_every_registered_admin_page(world, role):
 
 def _custom_urls(world) -> dict[str, str]:
     complaint, day = world["complaint"], world["day"]
+    issue, _new = SystemicIssue.objects.get_or_create(
+        reference="SI-2026-900", defaults={"title": "t", "description": "d", "opened_by": world["users"]["superuser"]}
+    )
     from complaints.account import requests as account
     from notices.models import Notice
 
@@ -300,6 +311,11 @@ def _custom_urls(world) -> dict[str, str]:
             "admin:complaints_compliance_rule", args=[RuleVersion.objects.first().pk]
         ),
         "complaints_compliance_reviews": reverse("admin:complaints_compliance_reviews"),
+        "complaints_compliance_sellers": reverse("admin:complaints_compliance_sellers"),
+        "complaints_compliance_warnings": reverse("admin:complaints_compliance_warnings"),
+        "complaints_compliance_issues": reverse("admin:complaints_compliance_issues"),
+        "complaints_compliance_issue": reverse("admin:complaints_compliance_issue", args=[issue.pk]),
+        "complaints_complaint_seller": reverse("admin:complaints_complaint_seller", args=[complaint.pk]),
         "complaints_callback_record": reverse("admin:complaints_callback_record", args=[callback.pk]),
         "complaints_datarequest_handle": reverse("admin:complaints_datarequest_handle", args=[data_request.pk]),
         "notices_notice_preview": reverse("admin:notices_notice_preview", args=[notice.pk]),
@@ -337,6 +353,7 @@ def test_every_role_against_every_custom_admin_view(world, role):
             "complaints_complaint_attachment",
             "complaints_complaint_attachment_preview",
             "complaints_complaint_letter",
+            "complaints_complaint_seller",
             "reception_receptionday_bookings",
         ):
             # Object-level: a handler only for the complaints assigned to them, branch staff only for their

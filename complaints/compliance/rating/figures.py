@@ -23,7 +23,8 @@ from portal.beijing import day_start
 from portal.tabular import xlsx_write
 
 from ...account.requests import data_requests_in_time
-from ...models import Callback, CallbackStatus, Category, Complaint, Outcome, Source
+from ...models import Callback, CallbackStatus, Category, Complaint, Outcome, Partner, SalesAgent, Source
+from .. import sellers
 from ..care import rating_care_figures
 from ..models import ExportLog, ReviewItem, ReviewOpinion
 from ..reports import Period, complaint_report, received_in
@@ -52,6 +53,8 @@ FIGURE_LABELS = {
     "sales_complaints": gettext_lazy("Sales-related complaints"),
     "sales_complaints_share": gettext_lazy("Share of sales-related complaints"),
     "sales_complaints_per_agent": gettext_lazy("Sales-related complaints per agent and partner"),
+    "complaints_naming_sellers": gettext_lazy("Complaints naming a sales agent or partner"),
+    "sales_complaints_naming_sellers": gettext_lazy("Sales-related complaints naming who sold the policy"),
     "complaints": gettext_lazy("Complaints received"),
     "complaints_per_100m_premium": gettext_lazy("Complaints per ¥100m premium"),
     "complaints_per_10k_policies": gettext_lazy("Complaints per 10,000 policies"),
@@ -167,15 +170,37 @@ def _sales_conduct(year: int, report: dict) -> list[dict]:
     return [
         _figure("sales_complaints", sales, source=link),
         _figure("sales_complaints_share", _percent(sales, report["total"]), "percent", link, _("No complaints.")),
-        _figure(
-            "sales_complaints_per_agent",
-            None,
-            reason=_missing(_("the agent or partner who sold the policy a complaint is about")),
-        ),
+        *_seller_figures(year, sales),
         _figure(
             "reviews_marketing",
             ReviewItem.objects.filter(reviewed_on__year=year, kind=ReviewItem.Kind.MARKETING).count(),
             source=_register_link(year, kind=ReviewItem.Kind.MARKETING.value),
+        ),
+    ]
+
+
+def _seller_figures(year: int, sales: int) -> list[dict]:
+    """The figures of complaints naming sales agents and partners (complaints.compliance.sellers): the sales
+    complaints naming one per agent and partner on the lists, how many complaints name one, and the share of
+    the sales complaints that do (the others do not say who sold the policy)."""
+    counts = sellers.seller_figures(received_in(Period(year)))
+    on_lists = SalesAgent.objects.count() + Partner.objects.count()
+    link = _complaints_link(year)
+    return [
+        _figure(
+            "sales_complaints_per_agent",
+            round(counts["sales_naming_either"] / on_lists, 3) if on_lists else None,
+            "count",
+            reverse("admin:complaints_compliance_sellers") + f"?year={year}",
+            _("No sales agents or partners are on the lists."),
+        ),
+        _figure("complaints_naming_sellers", counts["naming_either"], source=link),
+        _figure(
+            "sales_complaints_naming_sellers",
+            _percent(counts["sales_naming_either"], sales),
+            "percent",
+            link,
+            _("No sales-related complaints."),
         ),
     ]
 

@@ -3,7 +3,7 @@ dashboard is that entry's list page), with the names the templates reverse."""
 
 from django.urls import path
 
-from .views import dashboard, exports, imports, publishing, rating, reviews, rules
+from .views import dashboard, exports, imports, publishing, rating, reviews, rules, systemic
 
 urlpatterns = [
     path("", dashboard.dashboard_view, name="complaints_compliancedashboard_changelist"),
@@ -29,4 +29,8 @@ urlpatterns = [
     path("rules/<int:pk>/", rules.rule_view, name="complaints_compliance_rule"),
     path("reviews/", reviews.reviews_view, name="complaints_compliance_reviews"),
     path("reviews/import/", reviews.reviews_import_view, name="complaints_compliance_reviews_import"),
+    path("sellers/", systemic.sellers_view, name="complaints_compliance_sellers"),
+    path("warnings/", systemic.warnings_view, name="complaints_compliance_warnings"),
+    path("issues/", systemic.issues_view, name="complaints_compliance_issues"),
+    path("issues/<int:pk>/", systemic.issue_view, name="complaints_compliance_issue"),
 ]

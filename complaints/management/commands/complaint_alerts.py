@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from complaints.compliance.alerts import alerts_run, dimension_label, value_label, warnings_for
+from complaints.compliance.systemic import attach_dispositions
 
 
 def _day(text: str) -> date:
@@ -37,7 +38,8 @@ class Command(BaseCommand):
             alerts_run(as_of=as_of)
         warnings = warnings_for(as_of)
         if options["format"] == "json":
-            self.stdout.write(json.dumps([w.as_json() for w in warnings], ensure_ascii=False, indent=2))
+            rows = attach_dispositions([w.as_json() for w in warnings])
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         with translation.override("zh-hans"):
             if not warnings:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
@@ -28,7 +29,7 @@ def register_view(request):
         repeats, hidden = _registration_repeats(request, form.cleaned_data)
     if request.method == "POST" and form.is_valid() and not (repeats or hidden):
         try:
-            complaint = services.complaint_register(actor=request.user, **form.cleaned_data)
+            complaint = _register(request.user, dict(form.cleaned_data))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -50,6 +51,16 @@ def register_view(request):
         files_dropped=bool((repeats or hidden) and request.FILES),
     )
     return TemplateResponse(request, "admin/complaints/complaint/register.html", context)
+
+
+@transaction.atomic
+def _register(actor, data: dict) -> Complaint:
+    """Register the complaint and name who sold the policy, both or neither."""
+    seller = {"sales_agent": data.pop("sales_agent", None), "partner": data.pop("partner", None)}
+    complaint = services.complaint_register(actor=actor, **data)
+    if any(seller.values()):
+        complaint = services.complaint_name_seller(complaint=complaint, actor=actor, **seller)
+    return complaint
 
 
 def _registration_repeats(request, data) -> tuple[list[dict], int]:

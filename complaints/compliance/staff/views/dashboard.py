@@ -62,8 +62,8 @@ def dashboard_view(request):
     # A period still running is set against the same days of the period before (comparison.like_for_like).
     compared = comparison.like_for_like(period)
     previous_period = compared.previous
-    current = reports.complaint_report(period=period, branch=branch)
-    previous = reports.complaint_report(period=previous_period, branch=branch)
+    current = reports.complaint_report(period=period, branch=branch, oversight=False)
+    previous = reports.complaint_report(period=previous_period, branch=branch, oversight=False)
     trend = reports.monthly_trend(period=period, branch=branch)
     previous_trend = reports.monthly_trend(period=previous_period, branch=branch)
     trend_rows = [
