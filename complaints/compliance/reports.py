@@ -52,6 +52,8 @@ from ..models import (
     Channel,
     Complaint,
     Feedback,
+    GroupMember,
+    Outcome,
     ProductLine,
     Relief,
     RootCause,
@@ -348,6 +350,7 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
     responses, average = satisfaction(queryset)[None]
     report["satisfaction"] = {"responses": responses, "average": average}
     report["redress"] = redress(queryset)
+    report.update(first_contact_and_groups(queryset))
     return report
 
 
@@ -398,6 +401,30 @@ def redress(queryset) -> dict:
         "monetary_amount": f"{totals['paid'] or Decimal('0'):.2f}",
         "non_monetary_count": totals["non_monetary"],
         "explanation_count": totals["explanation"],
+    }
+
+
+def first_contact_and_groups(queryset) -> dict:
+    """Complaints resolved at first contact; group complaints, each counted once in `total`, and their members
+    (`group_members`: the people they were made for); and per main category the decisions and those upheld in
+    whole or in part (`outcomes_by_category`, the public statistics' uphold rate). Three queries."""
+    queryset = queryset.order_by()
+    totals = queryset.aggregate(first_contact=Count("pk", filter=Q(resolved_at_first_contact=True)))
+    members = GroupMember.objects.filter(complaint__in=queryset.values("pk")).order_by()
+    groups = members.aggregate(groups=Count("complaint_id", distinct=True), members=Count("pk"))
+    upheld = Q(outcome__in=(Outcome.UPHELD, Outcome.PARTLY_UPHELD))
+    rows = (
+        queryset.filter(decided_at__isnull=False)
+        .exclude(outcome="")
+        .values("category")
+        .annotate(decided=Count("pk"), upheld=Count("pk", filter=upheld))
+    )
+    counted = {row["category"]: {"decided": row["decided"], "upheld": row["upheld"]} for row in rows}
+    return {
+        "first_contact_resolved": totals["first_contact"],
+        "group_complaints": groups["groups"],
+        "group_members": groups["members"],
+        "outcomes_by_category": {code: counted.get(code, {"decided": 0, "upheld": 0}) for code in Category.values},
     }
 
 

@@ -9,6 +9,7 @@
 - `letters`: decision-letter templates
 - `causes`: root-cause codes and remediation items
 - `feedback`: asking the complainant afterwards (satisfaction, 回访)
+- `groups`: a group complaint's members and representatives
 - `tracking`: tracking look-ups ended before their time (revoked access cookies)
 - `rules`: the complaint rules as dated versions (limits, extensions, the review's limit)
 - `account`: a complainant's account: sign-in codes and sessions, personal data requests, call backs
@@ -38,6 +39,7 @@ from .complaint import Complaint, ComplaintQuerySet
 from .events import AppendOnly, ComplaintEvent, _choice_label
 from .extensions import ExtensionRequest, ExtensionRequestQuerySet
 from .feedback import FEEDBACK_VALID_DAYS, LOW_SCORE, Feedback, FeedbackChannel
+from .groups import MAX_REPRESENTATIVES, GroupMember
 from .letters import LetterTemplate
 from .rules import RuleVersion, RuleVersionQuerySet, SecondApproved
 from .tracking import TrackingRevocation
@@ -74,14 +76,14 @@ from .vocabulary import (
 
 __all__ = [
     "ACTIVE_STATUSES", "COMPLAINANT_ACTIONS", "DATA_REQUEST_OPEN", "ENDED_STATUSES", "FEEDBACK_VALID_DAYS",
-    "FORWARDED_SOURCES", "FULL_DATA_PERMISSION", "IDENTITY_KINDS", "LANGUAGE_CHOICES", "LOW_SCORE", "MONETARY_RELIEFS",
-    "NON_MONETARY_RELIEFS", "OPEN_STATUSES", "PREVIEW_TYPES", "PUBLIC_NOTE_ACTIONS", "RELIEFS_BY_OUTCOME",
-    "UNFINISHED_STATUSES", "AccountAction", "AccountCode", "AccountEvent", "AccountSession", "AppendOnly",
-    "BusinessChannel", "CallDirection", "CallOutcome", "Callback", "CallbackOutcome", "CallbackStatus",
-    "CallbackTime", "Capacity", "Category", "Channel", "Complaint", "ComplaintAttachment", "ComplaintEvent",
-    "ComplaintQuerySet", "DataRequest", "DataRequestKind", "DataRequestStatus", "DocumentAudience", "EventAction",
-    "ExtensionRequest", "ExtensionRequestQuerySet", "ExtensionStatus", "Feedback", "FeedbackChannel", "IdType",
-    "IdentityMethod", "LetterTemplate", "Outcome", "ProductLine", "Relief", "RemediationItem", "RemediationQuerySet",
-    "Remedy", "RootCause", "RuleVersion", "RuleVersionQuerySet", "SecondApproved", "Source", "Status",
-    "TrackingRevocation", "_choice_label", "_in",
+    "FORWARDED_SOURCES", "FULL_DATA_PERMISSION", "IDENTITY_KINDS", "LANGUAGE_CHOICES", "LOW_SCORE",
+    "MAX_REPRESENTATIVES", "MONETARY_RELIEFS", "NON_MONETARY_RELIEFS", "OPEN_STATUSES", "PREVIEW_TYPES",
+    "PUBLIC_NOTE_ACTIONS", "RELIEFS_BY_OUTCOME", "UNFINISHED_STATUSES", "AccountAction", "AccountCode", "AccountEvent",
+    "AccountSession", "AppendOnly", "BusinessChannel", "CallDirection", "CallOutcome", "Callback", "CallbackOutcome",
+    "CallbackStatus", "CallbackTime", "Capacity", "Category", "Channel", "Complaint", "ComplaintAttachment",
+    "ComplaintEvent", "ComplaintQuerySet", "DataRequest", "DataRequestKind", "DataRequestStatus", "DocumentAudience",
+    "EventAction", "ExtensionRequest", "ExtensionRequestQuerySet", "ExtensionStatus", "Feedback", "FeedbackChannel",
+    "GroupMember", "IdType", "IdentityMethod", "LetterTemplate", "Outcome", "ProductLine", "Relief", "RemediationItem",
+    "RemediationQuerySet", "Remedy", "RootCause", "RuleVersion", "RuleVersionQuerySet", "SecondApproved", "Source",
+    "Status", "TrackingRevocation", "_choice_label", "_in",
 ]  # fmt: skip

@@ -177,6 +177,8 @@ class EventAction(models.TextChoices):
     FEEDBACK = "feedback", _("Satisfaction recorded")
     PAYMENT = "payment", _("Redress paid")
     SEND_DOCUMENTS = "send_documents", _("Documents sent to the complainant")
+    FIRST_CONTACT = "first_contact", _("Resolved at first contact")
+    MEMBERS = "members", _("Group members recorded")
 
 
 class CallDirection(models.TextChoices):

@@ -66,6 +66,8 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     A.LETTER: (frozenset({S.DECIDED, S.CLOSED}), None),
     A.FEEDBACK: (frozenset({S.DECIDED, S.CLOSED}), None),
     A.PAYMENT: (frozenset({S.DECIDED, S.CLOSED}), None),
+    # A group complaint's members (complaints/workflow/groups.py): recorded at any step, the status unchanged.
+    A.MEMBERS: (frozenset(S), None),
 }
 
 # What each action is called on buttons and in messages (a verb; the event log uses EventAction's labels).
@@ -96,6 +98,7 @@ ACTION_LABELS = {
     A.LETTER: pgettext_lazy("complaint action", "Print the decision letter"),
     A.FEEDBACK: pgettext_lazy("complaint action", "Record the satisfaction call"),
     A.PAYMENT: pgettext_lazy("complaint action", "Record a payment"),
+    A.MEMBERS: pgettext_lazy("complaint action", "Record the group's members"),
 }
 
 # Who may take each staff action (the complainant's own actions need no permission: they are authorised by

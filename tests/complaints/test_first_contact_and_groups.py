@@ -1,0 +1,203 @@
+"""Resolved at first contact: registered and decided in one step, the same day, the complainant agreeing; one SMS
+confirms it; counted as a complaint and as resolved at first contact. Group complaints: members and at most five
+representatives, one decision told to every member, counted once with its members. Secondary categories beside
+the main one, which alone is counted."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone, translation
+
+from complaints import services
+from complaints.compliance.reports import Period, complaint_report
+from complaints.models import Complaint, EventAction, Status
+from portal import roles
+from portal.messaging.models import Message
+
+from .factories import register, shanghai
+
+pytestmark = pytest.mark.django_db
+
+NOW = shanghai(2026, 3, 10, 11, 30)
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False), translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def team(make_user):
+    return {
+        "handler": make_user("handler", groups=[roles.COMPLAINT_HANDLER]),
+        "supervisor": make_user("supervisor", groups=[roles.SUPERVISOR]),
+        "editor": make_user("editor", groups=[roles.CONTENT_EDITOR]),
+    }
+
+
+def _resolve(actor, **overrides):
+    values = {
+        "actor": actor,
+        "received_at": NOW - timedelta(minutes=20),
+        "complainant_agreed": True,
+        "channel": "phone",
+        "name": "李四",
+        "phone": "13912345678",
+        "description": "保单地址变更未生效。",
+        "category": "policy_service",
+        "decision": "当场为您完成地址变更，并致歉。",
+        "outcome": "upheld",
+        "reliefs": ["correction", "apology"],
+    }
+    values.update(overrides)
+    return services.complaint_resolve_at_first_contact(**values)
+
+
+def _sms(complaint):
+    return list(Message.objects.about(complaint).filter(channel="sms").order_by("id"))
+
+
+def test_a_complaint_resolved_at_first_contact_is_registered_accepted_and_decided_in_one_step(team):
+    complaint = _resolve(team["handler"])
+    assert complaint.status == Status.DECIDED
+    assert complaint.resolved_at_first_contact is True
+    assert complaint.handler == team["handler"]
+    assert complaint.reliefs == ["correction", "apology"]
+    actions = list(complaint.events.order_by("id").values_list("action", flat=True))
+    assert actions == [EventAction.REGISTER, EventAction.ACCEPT, EventAction.DECIDE, EventAction.FIRST_CONTACT]
+    assert complaint.late_since is None and complaint.decided_at.date() <= complaint.due_date
+
+
+def test_one_short_sms_in_the_complainants_language_confirms_the_resolution_instead_of_three(team):
+    complaint = _resolve(team["handler"], language="en")
+    messages = _sms(complaint)
+    assert [message.template for message in messages] == ["complaint.first_contact"]
+    assert complaint.tracking_number in messages[0].text and "resolved" in messages[0].text
+    chinese = _resolve(team["handler"], phone="13700001111")
+    (message,) = _sms(chinese)
+    assert "已按与您当日商定的方式解决" in message.text
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"complainant_agreed": False}, "only when the complainant agrees"),
+        ({"received_at": NOW - timedelta(days=1)}, "on the day it is received"),
+        ({"source": "regulator", "regulator_ref": "JG-1"}, "not resolved at first contact"),
+        ({"reliefs": []}, "redress"),
+        ({"outcome": "not_upheld", "reliefs": ["refund"]}, "does not fit"),
+        ({"decision": "  "}, "Write the decision"),
+    ],
+)
+def test_a_first_contact_resolution_that_breaks_a_rule_is_refused_and_nothing_is_stored(team, overrides, words):
+    with pytest.raises(services.WorkflowError, match=words):
+        _resolve(team["handler"], **overrides)
+    assert not Complaint.objects.exists() and not Message.objects.exists()
+
+
+def test_staff_without_the_right_to_register_and_handle_complaints_cannot_resolve_at_first_contact(team):
+    with pytest.raises(PermissionDenied):
+        _resolve(team["editor"])
+    assert not Complaint.objects.exists()
+
+
+def test_the_report_counts_a_first_contact_resolution_as_a_complaint_closed_on_time_and_resolved_at_first_contact(
+    team,
+):
+    _resolve(team["handler"])
+    register(team["supervisor"])
+    report = complaint_report(period=Period(2026))
+    assert report["total"] == 2
+    assert report["first_contact_resolved"] == 1
+    assert report["closed_on_time"] == 1
+    assert report["outcomes_by_category"]["policy_service"] == {"decided": 1, "upheld": 1}
+
+
+def _members(count, representatives):
+    return [
+        {
+            "name": f"成员{n}",
+            "phone": f"1380000{n:04d}",
+            "policy_number": f"P{n}",
+            "representative": n < representatives,
+        }
+        for n in range(count)
+    ]
+
+
+def test_a_group_complaint_may_have_five_representatives_and_the_sixth_is_refused(team):
+    complaint = register(team["supervisor"])
+    services.complaint_set_members(complaint=complaint, actor=team["supervisor"], members=_members(12, 5))
+    assert complaint.members.count() == 12 and complaint.members.filter(representative=True).count() == 5
+    event = complaint.events.get(action=EventAction.MEMBERS)
+    assert event.data == {"members": 12, "representatives": 5} and not event.public
+    with pytest.raises(services.WorkflowError, match="at most 5 representatives"):
+        services.complaint_set_members(complaint=complaint, actor=team["supervisor"], members=_members(12, 6))
+    assert complaint.members.count() == 12 and complaint.members.filter(representative=True).count() == 5
+
+
+def test_members_without_a_phone_or_given_twice_are_refused_with_their_line(team):
+    complaint = register(team["supervisor"])
+    twice = [*_members(3, 1), {"name": "重复", "phone": "138 0000 0001"}]
+    with pytest.raises(services.WorkflowError, match="Member 4: the phone 138 0000 0001 is given twice"):
+        services.complaint_set_members(complaint=complaint, actor=team["supervisor"], members=twice)
+    with pytest.raises(services.WorkflowError, match="Member 1: give a name and a phone"):
+        services.complaint_set_members(complaint=complaint, actor=team["supervisor"], members=[{"name": "王五"}])
+
+
+def test_one_decision_of_a_group_complaint_reaches_every_member_by_sms(team):
+    complaint = register(team["supervisor"])
+    members = [*_members(3, 1), {"name": "张三", "phone": "13812345678", "representative": False}]
+    services.complaint_set_members(complaint=complaint, actor=team["supervisor"], members=members)
+    complaint = services.complaint_accept(complaint=complaint, actor=team["supervisor"])
+    services.complaint_decide(
+        complaint=complaint,
+        actor=team["supervisor"],
+        decision="经核查，退还保费。",
+        outcome="upheld",
+        remedies=["review"],
+        reliefs=["refund"],
+    )
+    decided = Message.objects.about(complaint).filter(channel="sms", template="complaint.decided")
+    # The complainant (also listed as a member) once, and the three other members.
+    assert sorted(decided.values_list("recipient", flat=True)) == [
+        "+8613800000000",
+        "+8613800000001",
+        "+8613800000002",
+        "+8613812345678",
+    ]
+
+
+def test_a_group_complaint_counts_once_in_the_total_with_its_members_beside_it(team):
+    group = register(team["supervisor"])
+    services.complaint_set_members(complaint=group, actor=team["supervisor"], members=_members(7, 2))
+    register(team["supervisor"], phone="13600000000")
+    report = complaint_report(period=Period(2026))
+    assert report["total"] == 2
+    assert report["group_complaints"] == 1 and report["group_members"] == 7
+
+
+def test_secondary_categories_are_recorded_beside_the_main_one_which_alone_is_counted(team):
+    complaint = register(team["supervisor"], category="claims")
+    complaint = services.complaint_set_secondary_categories(
+        complaint=complaint, actor=team["supervisor"], categories=["service", "claims", "sales"]
+    )
+    assert complaint.secondary_categories == ["sales", "service"]
+    event = complaint.events.get(action=EventAction.RECLASSIFY)
+    assert event.data["secondary_categories"] == {"from": [], "to": ["sales", "service"]}
+    by_category = complaint_report(period=Period(2026))["by_category"]
+    assert by_category["claims"] == 1 and by_category["sales"] == 0 and by_category["service"] == 0
+    with pytest.raises(services.WorkflowError, match="from the list"):
+        services.complaint_set_secondary_categories(complaint=complaint, actor=team["supervisor"], categories=["x"])
+
+
+def test_staff_without_the_handling_right_cannot_record_members_or_categories(team):
+    complaint = register(team["supervisor"])
+    with pytest.raises(PermissionDenied):
+        services.complaint_set_members(complaint=complaint, actor=team["editor"], members=_members(2, 1))
+    with pytest.raises(PermissionDenied):
+        services.complaint_set_secondary_categories(complaint=complaint, actor=team["editor"], categories=["sales"])
+    assert timezone.now() == NOW
