@@ -118,7 +118,18 @@ def test_the_change_page_shows_only_the_buttons_legal_now_for_that_user(people, 
     text = client_for(people["handler"]).get(f"{ADMIN}{mine.pk}/change/").text
     buttons = set(__import__("re").findall(r'data-action="([a-z_]+)"', text))
     # The workflow's steps legal now, and the steps that correct and enrich the record at any step.
-    assert buttons == {"accept", "restart", "withdraw", "reject", "merge", "reclassify", "note", "call", "attach"}
+    assert buttons == {
+        "accept",
+        "restart",
+        "withdraw",
+        "reject",
+        "merge",
+        "reclassify",
+        "note",
+        "call",
+        "attach",
+        "members",
+    }
     text = client_for(people["supervisor"]).get(f"{ADMIN}{mine.pk}/change/").text
     assert "assign" in set(__import__("re").findall(r'data-action="([a-z_]+)"', text))
     text = client_for(people["compliance"]).get(f"{ADMIN}{mine.pk}/change/").text

@@ -201,3 +201,64 @@ def test_staff_without_the_handling_right_cannot_record_members_or_categories(te
     with pytest.raises(PermissionDenied):
         services.complaint_set_secondary_categories(complaint=complaint, actor=team["editor"], categories=["sales"])
     assert timezone.now() == NOW
+
+
+def _first_contact_form(**overrides):
+    form = {
+        "channel": "visit",
+        "received_at": "2026-03-10T11:05",
+        "name": "李四",
+        "phone": "13912345678",
+        "language": "zh-hans",
+        "capacity": "self",
+        "category": "service",
+        "description": "柜面等候时间过长。",
+        "decision": "当场致歉并优先办理。",
+        "outcome": "upheld",
+        "reliefs": ["apology"],
+        "complainant_agreed": "on",
+    }
+    form.update(overrides)
+    return form
+
+
+def test_the_first_contact_page_records_the_resolution_and_refuses_it_without_the_agreement_keeping_what_was_typed(
+    team, client
+):
+    client.force_login(team["handler"])
+    url = "/en/admin/complaints/complaint/register/first-contact/"
+    assert "first-contact-link" in client.get("/en/admin/complaints/complaint/register/").text
+    refused = client.post(url, _first_contact_form(complainant_agreed=""))
+    assert refused.status_code == 200 and "only when the complainant agrees" in refused.text
+    assert "柜面等候时间过长。" in refused.text and not Complaint.objects.exists()
+    done = client.post(url, _first_contact_form())
+    complaint = Complaint.objects.get()
+    assert done.status_code == 302 and done["Location"].endswith(f"/complaint/{complaint.pk}/change/")
+    assert complaint.resolved_at_first_contact and complaint.status == Status.DECIDED
+    client.force_login(team["editor"])
+    assert client.get(url).status_code == 403
+
+
+def test_the_members_page_takes_pasted_lines_and_refuses_a_sixth_representative_keeping_the_list(team, client):
+    complaint = register(team["supervisor"])
+    client.force_login(team["supervisor"])
+    url = f"/en/admin/complaints/complaint/{complaint.pk}/do/members/"
+    six = "\n".join(f"代表{n}，1380000{n:04d}，P{n}" for n in range(6))
+    refused = client.post(url, {"representatives": six, "others": "", "note": ""})
+    assert refused.status_code == 200 and "at most 5 representatives" in refused.text and "代表5" in refused.text
+    five = "\n".join(f"代表{n}\t1380000{n:04d}\tP{n}" for n in range(5))
+    assert client.post(url, {"representatives": five, "others": "成员, 13900001111", "note": ""}).status_code == 302
+    assert complaint.members.count() == 6
+    record = client.get(f"/en/admin/complaints/complaint/{complaint.pk}/change/").text
+    assert "代表0 · 138 0000 0000 · P0 · representative" in record
+
+
+def test_the_staff_list_filters_by_secondary_category_and_the_record_shows_them(team, client):
+    both = register(team["supervisor"], category="claims")
+    services.complaint_set_secondary_categories(complaint=both, actor=team["supervisor"], categories=["sales"])
+    register(team["supervisor"], category="sales", phone="13600000000")
+    client.force_login(team["supervisor"])
+    page = client.get("/en/admin/complaints/complaint/?secondary=sales").text
+    assert both.tracking_number in page
+    assert Complaint.objects.filter(category="sales").get().tracking_number not in page
+    assert "Sales" in client.get(f"/en/admin/complaints/complaint/{both.pk}/change/").text
