@@ -56,13 +56,7 @@ from .workflow.feedback import (
     feedback_window_ends,
 )
 from .workflow.firstcontact import complaint_resolve_at_first_contact
-from .workflow.groups import (
-    MAX_MEMBERS,
-    check_members,
-    check_secondary_categories,
-    complaint_set_members,
-    complaint_set_secondary_categories,
-)
+from .workflow.groups import check_secondary_categories, complaint_set_members, complaint_set_secondary_categories
 from .workflow.intake import (
     ATTACHMENT_KINDS,
     IMPORT_PERMISSION,
@@ -133,24 +127,23 @@ from .workflow.transitions import (
 
 __all__ = [
     "ACTION_LABELS", "ATTACHMENT_KINDS", "IMPORT_PERMISSION", "INTAKE_FIELDS", "MAX_ATTACHMENTS",
-    "MAX_ATTACHMENT_BYTES", "MAX_MEMBERS", "PERMISSIONS", "RECLASSIFIABLE_FIELDS", "TRACKING_PREFIX", "TRANSITIONS",
-    "A", "S", "WorkflowError", "actor_refusal", "allowed_actions", "approver_refusal", "can_act",
-    "can_decide_extension", "can_merge_into", "check_members", "check_reliefs", "check_secondary_categories",
-    "complaint_accept", "complaint_add_information", "complaint_add_note", "complaint_add_staff_attachments",
-    "complaint_assign", "complaint_close", "complaint_correct", "complaint_decide", "complaint_issue_letter",
-    "complaint_log_call", "complaint_mark_late", "complaint_merge", "complaint_pause", "complaint_reclassify",
-    "complaint_record_closed", "complaint_record_delivery", "complaint_record_feedback", "complaint_record_payment",
-    "complaint_register", "complaint_register_imported", "complaint_register_visit", "complaint_reject",
-    "complaint_reopen", "complaint_report_back", "complaint_request_extension", "complaint_request_review",
-    "complaint_resolve_at_first_contact", "complaint_restart", "complaint_resume", "complaint_send_documents",
-    "complaint_set_legal_hold", "complaint_set_members", "complaint_set_secondary_categories", "complaint_start",
-    "complaint_submit", "complaint_withdraw", "conflicted_ids", "deadline_under", "decidable_extensions",
-    "decision_date", "extension_approvers", "extension_days_available", "extension_grant", "extension_refuse",
-    "feedback_answer", "feedback_answer_signed_in", "feedback_for_token", "feedback_invitations_send",
-    "feedback_invite", "feedback_next_steps", "feedback_open", "feedback_window_ends", "handler_label", "intake_values",
-    "is_conflicted", "mark_late", "mark_late_complaints", "next_rule_change", "on_time_rate_under", "past_limit",
-    "possible_repeats", "record_event", "recording_history", "review_due_on", "review_eligibility", "review_limit_days",
-    "review_under_way", "review_window_ends", "rule_version_approve", "rule_version_changes", "rule_version_enter",
-    "rule_version_for", "rule_version_in_force", "rule_version_refuse", "submission_key", "validate_intake",
-    "why_not_now",
+    "MAX_ATTACHMENT_BYTES", "PERMISSIONS", "RECLASSIFIABLE_FIELDS", "TRACKING_PREFIX", "TRANSITIONS", "A", "S",
+    "WorkflowError", "actor_refusal", "allowed_actions", "approver_refusal", "can_act", "can_decide_extension",
+    "can_merge_into", "check_reliefs", "check_secondary_categories", "complaint_accept", "complaint_add_information",
+    "complaint_add_note", "complaint_add_staff_attachments", "complaint_assign", "complaint_close", "complaint_correct",
+    "complaint_decide", "complaint_issue_letter", "complaint_log_call", "complaint_mark_late", "complaint_merge",
+    "complaint_pause", "complaint_reclassify", "complaint_record_closed", "complaint_record_delivery",
+    "complaint_record_feedback", "complaint_record_payment", "complaint_register", "complaint_register_imported",
+    "complaint_register_visit", "complaint_reject", "complaint_reopen", "complaint_report_back",
+    "complaint_request_extension", "complaint_request_review", "complaint_resolve_at_first_contact",
+    "complaint_restart", "complaint_resume", "complaint_send_documents", "complaint_set_legal_hold",
+    "complaint_set_members", "complaint_set_secondary_categories", "complaint_start", "complaint_submit",
+    "complaint_withdraw", "conflicted_ids", "deadline_under", "decidable_extensions", "decision_date",
+    "extension_approvers", "extension_days_available", "extension_grant", "extension_refuse", "feedback_answer",
+    "feedback_answer_signed_in", "feedback_for_token", "feedback_invitations_send", "feedback_invite",
+    "feedback_next_steps", "feedback_open", "feedback_window_ends", "handler_label", "intake_values", "is_conflicted",
+    "mark_late", "mark_late_complaints", "next_rule_change", "on_time_rate_under", "past_limit", "possible_repeats",
+    "record_event", "recording_history", "review_due_on", "review_eligibility", "review_limit_days", "review_under_way",
+    "review_window_ends", "rule_version_approve", "rule_version_changes", "rule_version_enter", "rule_version_for",
+    "rule_version_in_force", "rule_version_refuse", "submission_key", "validate_intake", "why_not_now",
 ]  # fmt: skip

@@ -550,9 +550,3 @@ class RegisterForm(forms.Form):
         if cleaned.get("received_at") and cleaned["received_at"] > timezone.now():
             self.add_error("received_at", _("The time of receipt cannot be in the future."))
         return cleaned
-
-
-# Group members and the classification with its secondary categories (complaints/staff/group_forms.py).
-from .group_forms import GROUP_ACTION_FORMS  # noqa: E402
-
-ACTION_FORMS.update(GROUP_ACTION_FORMS)

@@ -8,7 +8,7 @@ from portal.privacy import personal_data_seen, scrub_text
 from .. import history, services
 from ..models import FULL_DATA_PERMISSION, Complaint
 from .common import REPEATS_SHOWN, days_left, display_user
-from .forms import ACTION_FORMS
+from .steps import ACTION_FORMS
 
 # The complainant's identifying data in full, for those with the permission.
 FULL_FIELDS = ("name", "phone_in_full", "email", "id_number")
