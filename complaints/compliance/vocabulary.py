@@ -112,6 +112,9 @@ EXPORT_COLUMNS = (
     ("description", "投诉内容"),
     ("desired_outcome", "诉求"),
     ("root_cause", "原因分析"),
+    # Several issues and first contact (complaints/workflow/groups.py, firstcontact.py).
+    ("secondary_categories", "其他涉及类别"),
+    ("resolved_at_first_contact", "首次接触即解决"),
 )
 # Free text a complainant or a handler wrote: in a masked export scrubbed of phone, ID and card numbers and
 # email addresses (portal.privacy.scrub_text).
