@@ -262,3 +262,28 @@ def test_the_staff_list_filters_by_secondary_category_and_the_record_shows_them(
     assert both.tracking_number in page
     assert Complaint.objects.filter(category="sales").get().tracking_number not in page
     assert "Sales" in client.get(f"/en/admin/complaints/complaint/{both.pk}/change/").text
+
+
+def test_the_demo_holds_a_year_of_first_contact_resolutions_group_complaints_and_secondary_categories():
+    from tests.demo_snapshot import load_demo
+
+    load_demo()
+    resolved = Complaint.objects.filter(resolved_at_first_contact=True)
+    assert resolved.count() == 24 and resolved.exclude(status=Status.DECIDED).count() == 0
+    days = sorted(timezone.localdate(c.received_at) for c in resolved)
+    assert (days[-1] - days[0]).days >= 330
+    groups = Complaint.objects.filter(members__isnull=False).distinct()
+    assert groups.count() == 3
+    assert all(0 < g.members.filter(representative=True).count() <= 5 for g in groups)
+    assert Complaint.objects.exclude(secondary_categories=[]).count() >= 10
+
+
+def test_retention_anonymises_a_group_complaints_members_and_keeps_their_count(team):
+    from complaints.compliance.retention import complaint_anonymise
+
+    complaint = register(team["supervisor"])
+    services.complaint_set_members(complaint=complaint, actor=team["supervisor"], members=_members(4, 1))
+    complaint_anonymise(complaint=complaint)
+    assert complaint.members.count() == 4
+    assert set(complaint.members.values_list("policy_number", flat=True)) == {""}
+    assert not complaint.members.filter(phone__startswith="+86138").exists()
