@@ -33,19 +33,29 @@ def load(*, staff: dict, clock, stdout=None) -> None:
         stdout.write(f"complaints: {made} resolved at first contact or group complaints added, {marked} reclassified\n")
 
 
+def _days_this_year(now) -> int:
+    """Whole days from 1 January of this year (Beijing) to `now`: the demo's year runs in the current calendar year,
+    so that last year's published statistics and disclosure keep the seeded record alone."""
+    return (now.date() - now.date().replace(month=1, day=1)).days
+
+
 def _first_contact(handler, clock) -> int:
     settings = _DATA["first_contact"]
     cases = settings["case"]
     rng = random.Random("first-contact")
     now, made = timezone.localtime(), 0
+    span, count = _days_this_year(now), settings["count"]
+    if span < 1:
+        return 0
     branches = list(Branch.objects.order_by("slug"))
-    for index in range(settings["count"]):
+    for index in range(count):
         key = f"demo:first-contact:{index}"
         case = cases[index % len(cases)]
         name, phone = _person(rng)
         if Complaint.objects.filter(idempotency_key=key).exists():
             continue
-        day = now - timedelta(days=2 + index * settings["every_days"])
+        # Spread evenly over the year so far, the newest yesterday.
+        day = now - timedelta(days=1 + index * (span - 1) // count)
         received_at = day.replace(hour=9 + index % 7, minute=(index * 13) % 60, second=0, microsecond=0)
         resolved = received_at + timedelta(minutes=20)
         with clock(resolved), services.recording_history(resolved):
@@ -80,7 +90,9 @@ def _groups(staff: dict, clock) -> int:
         if Complaint.objects.filter(idempotency_key=key).exists():
             continue
         rng = random.Random(group["key"])
-        received_at = (now - timedelta(days=group["days_ago"])).replace(hour=10, minute=5, second=0, microsecond=0)
+        # At its share of the year so far; a decided one at least 10 days back (decided 9 days after receipt).
+        days = max(int(_days_this_year(now) * group["share"]), 10 if "outcome" in group else 1)
+        received_at = (now - timedelta(days=days)).replace(hour=10, minute=5, second=0, microsecond=0)
         members = [
             dict(zip(("name", "phone"), _person(rng), strict=True)) | {"policy_number": f"P{rng.randrange(10**9):09d}"}
             for _n in range(group["members"])

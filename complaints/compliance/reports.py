@@ -34,8 +34,22 @@ from functools import reduce
 from operator import or_
 
 from django.db import connections
-from django.db.models import Avg, BooleanField, Case, Count, F, Func, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone, translation
 
 from portal.beijing import BEIJING, day_start
@@ -407,26 +421,34 @@ def redress(queryset) -> dict:
 def first_contact_and_groups(queryset) -> dict:
     """Complaints resolved at first contact; group complaints, each counted once in `total`, and their members
     (`group_members`: the people they were made for); and per main category the decisions and those upheld in
-    whole or in part (`outcomes_by_category`, the public statistics' uphold rate). Two queries: one grouped by
-    category, one over the members."""
+    whole or in part (`outcomes_by_category`, the public statistics' uphold rate). One query grouped by category,
+    each complaint's members counted by a subquery."""
     decided = Q(decided_at__isnull=False) & ~Q(outcome="")
     upheld = decided & Q(outcome__in=(Outcome.UPHELD, Outcome.PARTLY_UPHELD))
+    members = (
+        GroupMember.objects.filter(complaint=OuterRef("pk"))
+        .order_by()
+        .values("complaint")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     rows = (
         queryset.order_by()
+        .annotate(member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0))
         .values("category")
         .annotate(
             decided=Count("pk", filter=decided),
             upheld=Count("pk", filter=upheld),
             first_contact=Count("pk", filter=Q(resolved_at_first_contact=True)),
+            groups=Count("pk", filter=Q(member_count__gt=0)),
+            people=Sum("member_count"),
         )
     )
     counted = {row["category"]: row for row in rows}
-    members = GroupMember.objects.filter(complaint__in=queryset.order_by().values("pk")).order_by()
-    groups = members.aggregate(groups=Count("complaint_id", distinct=True), members=Count("pk"))
     return {
         "first_contact_resolved": sum(row["first_contact"] for row in counted.values()),
-        "group_complaints": groups["groups"],
-        "group_members": groups["members"],
+        "group_complaints": sum(row["groups"] for row in counted.values()),
+        "group_members": sum(row["people"] or 0 for row in counted.values()),
         "outcomes_by_category": {
             code: {key: counted.get(code, {}).get(key, 0) for key in ("decided", "upheld")} for code in Category.values
         },
