@@ -39,6 +39,7 @@ from .staff import urls
 from .staff.care import CareFilter, care_summary
 from .staff.common import display_user, unavailable
 from .staff.forms import handlers
+from .staff.group_display import FULL_SWAP, RECORD_FIELDS, GroupDisplayMixin, SecondaryCategoryFilter
 from .staff.record import FULL_FIELDS, record_context, scrubbed
 from .staff.search import FULL_HELP, search_complaints, search_help
 
@@ -143,6 +144,7 @@ FIELDSETS = (
                 "named_employee",
                 "description_text",
                 "desired_outcome_text",
+                *RECORD_FIELDS,
             )
         },
     ),
@@ -205,7 +207,9 @@ FIELDSETS = (
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(SearchWithoutDatesMixin, DeclaredFiltersOnly, ListCheckboxMixin, admin.ModelAdmin):
+class ComplaintAdmin(
+    GroupDisplayMixin, SearchWithoutDatesMixin, DeclaredFiltersOnly, ListCheckboxMixin, admin.ModelAdmin
+):
     # What a handler decides by, narrow enough for 1280 px in both languages (the rest is on the record).
     list_display = (
         "tracking_number",
@@ -224,6 +228,7 @@ class ComplaintAdmin(SearchWithoutDatesMixin, DeclaredFiltersOnly, ListCheckboxM
         ("source", FoldedChoicesFilter),
         ("channel", FoldedChoicesFilter),
         ("category", FoldedChoicesFilter),
+        SecondaryCategoryFilter,
         ("province", FoldedChoicesFilter),
         ("branch", FoldedRelatedFilter),
         ("handler", HandlerFilter),
@@ -281,7 +286,7 @@ class ComplaintAdmin(SearchWithoutDatesMixin, DeclaredFiltersOnly, ListCheckboxM
 
     def get_fieldsets(self, request, obj=None):
         if request.user.has_perm(FULL_DATA_PERMISSION):
-            swap = dict(zip(MASKED_FIELDS, FULL_FIELDS, strict=True))
+            swap = dict(zip(MASKED_FIELDS, FULL_FIELDS, strict=True)) | FULL_SWAP
         else:
             # Free text reaches those who see complainants masked scrubbed of personal data.
             swap = dict(zip(TEXT_FIELDS, SCRUBBED_TEXT_FIELDS, strict=True))

@@ -18,7 +18,7 @@ from portal import roles
 from portal.actors import system_actor
 from portal.models import Branch
 
-from . import care_demo, demo_escalations, notifications, services
+from . import care_demo, demo_escalations, demo_firstcontact, notifications, services
 from .models import Complaint, LetterTemplate
 
 _DATA = tomllib.loads((Path(__file__).resolve().parent / "demo_data" / "complaints.toml").read_text("utf-8"))
@@ -223,6 +223,8 @@ def _load(stdout) -> None:
             created += 1
         made[key] = complaint
     care_demo.flag_current(made, staff["supervisor"])
+    # A year of first-contact resolutions, group complaints and complaints about several things.
+    demo_firstcontact.load(staff=staff, clock=_clock, stdout=stdout)
     if stdout:
         stdout.write(f"complaints: {created} demo complaints added ({len(DEMO)} in all)\n")
         sample = made.get("decided")

@@ -15,6 +15,7 @@ from .models import (
     LANGUAGE_CHOICES,
     CallDirection,
     CallOutcome,
+    Category,
     Complaint,
     EventAction,
     FeedbackChannel,
@@ -71,6 +72,11 @@ LABELS = {
     "zh-hans": _("Materials"),
     "en": _("Materials"),
     "reason": _("Why it was not on the list"),
+    # A group's members, several issues, first contact (complaints/workflow/groups.py, firstcontact.py).
+    "members": _("Group members"),
+    "representatives": _("Representatives"),
+    "secondary_categories": _("Secondary categories"),
+    "agreed": _("The complainant agreed to this resolution"),
 }
 # The files of an event that lists them by name (the number of files is "files attached").
 FILE_NAMES_LABEL = _("Files")
@@ -122,7 +128,13 @@ def _value(key: str, value, names: dict[str, str], causes: dict[str, str]) -> st
     if key in USER_KEYS:
         values = value if isinstance(value, list) else [value]
         return joined(recorded_name(str(item), names) for item in values) if values else "—"
-    if key in ("on_time", "hold"):
+    if key == "secondary_categories" and isinstance(value, dict):
+        labels = dict(Category.choices)
+        before, after = (
+            joined(labels.get(code, code) for code in value.get(end) or []) or "—" for end in ("from", "to")
+        )
+        return f"{before} → {after}"
+    if key in ("on_time", "hold", "agreed"):
         return _yes_no(value)
     if key == "fields":
         return joined(_field_label(name) for name in value)

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 from portal.messaging.models import HeldReason, Message, MessageChannel, MessageStatus
 from portal.messaging.outbox import message_queue, messages_hold
 
-from .models import Complaint, Remedy
+from .models import Complaint, GroupMember, Remedy
 from .review import remedies_offered, review_window_ends
 from .workflow.review_rules import review_under_way
 from .workflow.timing import decision_date
@@ -28,6 +28,11 @@ REOPENED, REVIEW_OPENED, REVIEW_DECIDED = "reopened", "review_opened", "review_d
 # A repeat merged before the complainant was told of it (its receipt still in the outbox, now held): one message
 # naming the original only.
 REPEAT_MERGED = "repeat_merged"
+# Resolved on the spot (complaints/workflow/firstcontact.py): one short confirmation instead of the receipt,
+# acceptance and decision.
+FIRST_CONTACT = "first_contact"
+# The messages a group complaint's members get too (one SMS each, complaints/models/groups.py): its decision.
+TO_MEMBERS = frozenset({DECIDED, REVIEW_DECIDED, FIRST_CONTACT})
 
 # The messages that state the date of the decision, and their wording when no true date can be given (the limit
 # has passed: a letter registered after its limit, an appraisal back after it): "handled with priority", never a
@@ -93,7 +98,7 @@ def params(complaint: Complaint, kind: str, **extra) -> dict:
         values["original"] = complaint.merged_into.tracking_number
     elif complaint.review_of_id:
         values["original"] = complaint.review_of.tracking_number
-    if kind in (DECIDED, REVIEW_DECIDED):
+    if kind in (DECIDED, REVIEW_DECIDED, FIRST_CONTACT):
         values["outcome"] = complaint.get_outcome_display()
         values["remedies"] = _remedies(complaint)
     return values
@@ -108,13 +113,19 @@ def template_for(complaint: Complaint, kind: str) -> str:
 
 
 def notify(complaint: Complaint, kind: str, **extra) -> None:
-    """Queue message `kind` for the complainant, by SMS and (with an address) by email, in their language."""
+    """Queue message `kind` for the complainant, by SMS and (with an address) by email, in their language; a
+    decision also to each member of a group complaint by SMS."""
     if _muted.get():
         return
     template = template_for(complaint, kind)
     with translation.override(complaint.language):
         values = params(complaint, kind, **extra)
-    for channel, recipient in ((MessageChannel.SMS, complaint.phone), (MessageChannel.EMAIL, complaint.email)):
+    recipients = [(MessageChannel.SMS, complaint.phone), (MessageChannel.EMAIL, complaint.email)]
+    if kind in TO_MEMBERS:
+        # A group complaint's decision reaches every member: one SMS each (the complainant's own phone once).
+        members = GroupMember.objects.filter(complaint=complaint).exclude(phone=complaint.phone)
+        recipients += [(MessageChannel.SMS, phone) for phone in dict.fromkeys(members.values_list("phone", flat=True))]
+    for number, (channel, recipient) in enumerate(recipients):
         message_queue(
             channel=channel,
             recipient=recipient,
@@ -123,7 +134,8 @@ def notify(complaint: Complaint, kind: str, **extra) -> None:
             params=values,
             about=complaint,
             reference=complaint.tracking_number,
-            limit=LIMITED.get(kind, ""),
+            # Only the complainant's own receipts count against the daily limit; members get the decision.
+            limit=LIMITED.get(kind, "") if number < 2 else "",
         )
 
 

@@ -15,7 +15,8 @@ The rules:
   them per group and states the materials asked for after the one-time list (compliance/care.py).
 - When the year's decisions recorded what they gave the complainant (redress) or complainants answered the
   satisfaction survey, a last paragraph states them: decisions giving money and the total paid, decisions giving
-  an action, decisions that only explained, and the answers with their average score. A year whose decisions
+  an action, decisions that only explained, the uphold rate (upheld in whole or in part ÷ decided) overall and for
+  the three categories with the most decisions, and the answers with their average score. A year whose decisions
   recorded none (history imported from elsewhere) gets no such paragraph rather than zeros.
 """
 
@@ -154,6 +155,10 @@ def _outcomes(year: int, report: dict) -> dict[str, str] | None:
             f"(¥{paid} paid so far), {redress['non_monetary_count']} an action such as a correction, an apology or "
             f"a policy reinstated, and {redress['explanation_count']} an explanation only."
         )
+    uphold = _uphold(report)
+    if uphold is not None:
+        zh.append(uphold["zh_hans"])
+        en.append(uphold["en"])
     if satisfaction["responses"]:
         zh.append(
             f"经回访，{satisfaction['responses']}位投诉人对处理情况作出评价，平均{satisfaction['average']}分"
@@ -180,6 +185,28 @@ def _platform_section(year: int, period: Period) -> dict:
             "### Complaints transferred by the national complaint platform",
             _paragraph_en(year, platform, "transferred by the platform"),
         ],
+    }
+
+
+def _uphold(report: dict) -> dict[str, str] | None:
+    """The uphold rate (decisions upheld in whole or in part ÷ decisions) overall and for the categories with the
+    most decisions (up to three), in both languages; None without decisions."""
+    outcomes = report.get("outcomes_by_category") or {}
+    decided = sum(row["decided"] for row in outcomes.values())
+    if not decided:
+        return None
+    upheld = sum(row["upheld"] for row in outcomes.values())
+    top = sorted(((row["decided"], code) for code, row in outcomes.items() if row["decided"]), reverse=True)[:3]
+    rates = {code: f"{outcomes[code]['upheld'] * 100 / outcomes[code]['decided']:.1f}%" for _n, code in top}
+    with translation.override("zh-hans"):
+        zh_parts = [f"{Category(code).label}类{rates[code]}" for _n, code in top]
+    with translation.override("en"):
+        en_parts = [f"{str(Category(code).label).lower()} {rates[code]}" for _n, code in top]
+    overall = f"{upheld * 100 / decided:.1f}%"
+    zh = f"作出处理决定的{decided}件投诉中，支持或部分支持投诉人诉求的占{overall}，其中{_join_zh(zh_parts)}。"
+    return {
+        "zh_hans": zh,
+        "en": f"Of the {decided} decisions, {overall} upheld the complaint in whole or in part ({_join_en(en_parts)}).",
     }
 
 

@@ -33,6 +33,9 @@ def _period_context(row) -> dict:
             {"key": key, "title": titles[key], "column": columns[key], "chart": statistics.chart(figures, key)}
             for key in statistics.BREAKDOWNS
         ],
+        # What the decisions gave and the uphold rate by category (snapshots published before have neither).
+        "redress": statistics.redress_cells(figures),
+        "uphold": statistics.uphold_cells(figures),
     }
 
 

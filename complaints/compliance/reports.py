@@ -50,11 +50,12 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone, translation
 
 from portal.beijing import BEIJING, day_start
@@ -74,6 +75,8 @@ from ..models import (
     EscalationLink,
     EscalationLinkStatus,
     Feedback,
+    GroupMember,
+    Outcome,
     ProductLine,
     Relief,
     RootCause,
@@ -400,6 +403,7 @@ def complaint_report(
     report["redress"] = redress(queryset)
     report.update(_escalation_figures(figures))
     report.update(care_figures(queryset))
+    report.update(first_contact_and_groups(queryset))
     if oversight:
         report.update(_systemic_keys(queryset, period))
     return report
@@ -485,6 +489,43 @@ def redress(queryset) -> dict:
         "monetary_amount": f"{totals['paid'] or Decimal('0'):.2f}",
         "non_monetary_count": totals["non_monetary"],
         "explanation_count": totals["explanation"],
+    }
+
+
+def first_contact_and_groups(queryset) -> dict:
+    """Complaints resolved at first contact; group complaints, each counted once in `total`, and their members
+    (`group_members`: the people they were made for); and per main category the decisions and those upheld in
+    whole or in part (`outcomes_by_category`, the public statistics' uphold rate). One query grouped by category,
+    each complaint's members counted by a subquery."""
+    decided = Q(decided_at__isnull=False) & ~Q(outcome="")
+    upheld = decided & Q(outcome__in=(Outcome.UPHELD, Outcome.PARTLY_UPHELD))
+    members = (
+        GroupMember.objects.filter(complaint=OuterRef("pk"))
+        .order_by()
+        .values("complaint")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        queryset.order_by()
+        .annotate(member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0))
+        .values("category")
+        .annotate(
+            decided=Count("pk", filter=decided),
+            upheld=Count("pk", filter=upheld),
+            first_contact=Count("pk", filter=Q(resolved_at_first_contact=True)),
+            groups=Count("pk", filter=Q(member_count__gt=0)),
+            people=Sum("member_count"),
+        )
+    )
+    counted = {row["category"]: row for row in rows}
+    return {
+        "first_contact_resolved": sum(row["first_contact"] for row in counted.values()),
+        "group_complaints": sum(row["groups"] for row in counted.values()),
+        "group_members": sum(row["people"] or 0 for row in counted.values()),
+        "outcomes_by_category": {
+            code: {key: counted.get(code, {}).get(key, 0) for key in ("decided", "upheld")} for code in Category.values
+        },
     }
 
 

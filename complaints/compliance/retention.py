@@ -25,7 +25,15 @@ from portal.messaging.models import Message
 from portal.privacy import ANONYMISED, ANONYMISED_PHONE
 
 from .. import services
-from ..models import ENDED_STATUSES, UNFINISHED_STATUSES, Complaint, ComplaintAttachment, ComplaintEvent, EventAction
+from ..models import (
+    ENDED_STATUSES,
+    UNFINISHED_STATUSES,
+    Complaint,
+    ComplaintAttachment,
+    ComplaintEvent,
+    EventAction,
+    GroupMember,
+)
 
 _TEXT_FIELDS = ("description", "desired_outcome", "decision", "root_cause", "remediation")
 
@@ -95,6 +103,8 @@ def complaint_anonymise(*, complaint: Complaint, actor=None, years: int | None =
     ComplaintEvent.objects.filter(complaint=complaint).exclude(note="").update(note=ANONYMISED)
     # What the complainant was told keeps its template, channel, status and times; not their number or words.
     Message.objects.about(complaint).update(recipient=ANONYMISED_PHONE, subject="", text=ANONYMISED, params={})
+    # A group complaint's members: kept as rows (the report counts them), without their names, phones or policies.
+    GroupMember.objects.filter(complaint=complaint).update(name=ANONYMISED, phone=ANONYMISED_PHONE, policy_number="")
     now = timezone.now()
     Complaint.objects.filter(pk=complaint.pk).update(
         name=ANONYMISED,

@@ -19,6 +19,7 @@ The rules:
 
 import csv
 import io
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,9 +41,13 @@ BREAKDOWNS = ("by_category", "by_channel", "by_business_channel", "by_province")
 STORED = ("total", "closed", "closed_on_time", *BREAKDOWNS)
 
 
+# Published since redress was recorded: what the decisions gave, and decisions and those upheld per main category.
+OUTCOMES = ("redress", "outcomes_by_category")
+
+
 def public_figures(report: dict) -> dict:
     """The part of a report that is published: aggregates only."""
-    figures = {key: report[key] for key in STORED}
+    figures = {key: report[key] for key in (*STORED, *OUTCOMES)}
     figures["period"] = {key: report["period"][key] for key in ("year", "quarter", "start", "end", "label")}
     return figures
 
@@ -204,7 +209,70 @@ def as_json(row: PublishedStatistics) -> dict:
             ]
             for key in BREAKDOWNS
         },
+        "redress": [
+            {"code": code, "label": label, "value": value, "shown": text}
+            for code, label, text, value in redress_cells(figures)
+        ],
+        "uphold_by_category": [
+            {"code": code, "label": label, "decided": decided, "uphold_rate": rate}
+            for code, label, decided, rate in uphold_cells(figures)
+        ],
     }
+
+
+REDRESS_KEYS = ("monetary_count", "monetary_amount", "non_monetary_count", "explanation_count")
+
+
+def _redress_labels() -> dict:
+    return {
+        "monetary_count": _("Decisions giving money"),
+        "monetary_amount": _("Redress paid (yuan)"),
+        "non_monetary_count": _("Decisions giving an action"),
+        "explanation_count": _("Decisions explaining only"),
+    }
+
+
+def redress_cells(figures: dict) -> list[tuple[str, str, str, str | None]]:
+    """(key, label, shown, value or None when withheld) of what the period's decisions gave: each count under
+    SMALL_CELL shown as "< 5"; the amount paid withheld ("withheld") when fewer than SMALL_CELL decisions gave
+    money, since a sum over one or two payments would be someone's payment. Empty for a snapshot published before
+    redress was recorded."""
+    redress = figures.get("redress")
+    if not redress:
+        return []
+    labels, rows = _redress_labels(), []
+    for key in REDRESS_KEYS:
+        value = redress[key]
+        if key == "monetary_amount":
+            if redress["monetary_count"] < SMALL_CELL:
+                rows.append((key, labels[key], pgettext("statistics cell", "withheld"), None))
+            else:
+                rows.append((key, labels[key], f"{Decimal(value):,.2f}", value))
+        else:
+            rows.append((key, labels[key], shown(value), str(value) if value >= SMALL_CELL else None))
+    return rows
+
+
+def uphold_cells(figures: dict) -> list[tuple[str, str, str, str | None]]:
+    """(category, label, decisions shown, uphold rate or None when withheld) per main category, in the order of
+    the category table: upheld in whole or in part ÷ decided. Decisions under SMALL_CELL show as "< 5" and their
+    rate is withheld, as the on-time rate is; a category whose count the table withholds shows the table's marker
+    for its decisions and no rate, so that they give no bound on it. Other categories without decisions are left
+    out."""
+    outcomes = figures.get("outcomes_by_category")
+    if not outcomes:
+        return []
+    hidden = set(withheld(figures).get("by_category", ()))
+    rows = []
+    for code, label, text, _count in breakdown_cells(figures, "by_category"):
+        counted = outcomes.get(code) or {"decided": 0, "upheld": 0}
+        decided = counted["decided"]
+        if code in hidden:
+            rows.append((code, label, text, None))
+        elif decided:
+            rate = f"{counted['upheld'] * 100 / decided:.1f}%" if decided >= SMALL_CELL else None
+            rows.append((code, label, shown(decided), rate))
+    return rows
 
 
 def _breakdown_texts() -> dict:

@@ -113,6 +113,9 @@ EXPORT_COLUMNS = (
     ("description", "投诉内容"),
     ("desired_outcome", "诉求"),
     ("root_cause", "原因分析"),
+    # Several issues and first contact (complaints/workflow/groups.py, firstcontact.py).
+    ("secondary_categories", "其他涉及类别"),
+    ("resolved_at_first_contact", "首次接触即解决"),
 )
 # Free text a complainant or a handler wrote: in a masked export scrubbed of phone, ID and card numbers and
 # email addresses (portal.privacy.scrub_text).
@@ -183,6 +186,9 @@ REPORT_FIGURES = (
     Figure("redress.monetary_amount", "已支付补偿金额（元）", _("Redress paid (yuan)"), AMOUNT),
     Figure("redress.non_monetary_count", "获得非金钱补偿", _("Decisions giving an action")),
     Figure("redress.explanation_count", "仅作解释说明", _("Decisions explaining only")),
+    Figure("first_contact_resolved", "首次接触即解决", _("Resolved at first contact")),
+    Figure("group_complaints", "群体投诉", _("Group complaints")),
+    Figure("group_members", "群体投诉涉及人数", _("Members of group complaints")),
     Figure("satisfaction.responses", "回访答复数", _("Satisfaction answers")),
     Figure("satisfaction.average", "平均满意度（1至5分）", _("Average satisfaction (1–5)"), NUMBER),
     Figure("per_100m_premium", "亿元保费投诉量", _("Per ¥100m premium"), NUMBER),

@@ -9,6 +9,7 @@
 - `letters`: decision-letter templates
 - `causes`: root-cause codes and remediation items
 - `feedback`: asking the complainant afterwards (satisfaction, 回访)
+- `groups`: a group complaint's members and representatives
 - `tracking`: tracking look-ups ended before their time (revoked access cookies)
 - `rules`: the complaint rules as dated versions (limits, extensions, the review's limit)
 - `escalations`: outside escalation (越级投诉) links, a forwarded complaint after a direct one
@@ -41,6 +42,7 @@ from .escalations import OUTSIDE_ESCALATION_MONTHS, EscalationLink, EscalationLi
 from .events import AppendOnly, ComplaintEvent, _choice_label
 from .extensions import ExtensionRequest, ExtensionRequestQuerySet
 from .feedback import FEEDBACK_VALID_DAYS, LOW_SCORE, Feedback, FeedbackChannel
+from .groups import MAX_REPRESENTATIVES, GroupMember
 from .letters import LetterTemplate
 from .rules import RuleVersion, RuleVersionQuerySet, SecondApproved
 from .sellers import Partner, SalesAgent
@@ -79,82 +81,18 @@ from .vocabulary import (
 from .vulnerability import ELDERLY_AGE, NEEDS_HELP, VULNERABLE_KEYS, MaterialsList, Need, Vulnerability, flagged
 
 __all__ = [
-    "ACTIVE_STATUSES",
-    "COMPLAINANT_ACTIONS",
-    "DATA_REQUEST_OPEN",
-    "ELDERLY_AGE",
-    "ENDED_STATUSES",
-    "FEEDBACK_VALID_DAYS",
-    "FORWARDED_SOURCES",
-    "FULL_DATA_PERMISSION",
-    "IDENTITY_KINDS",
-    "LANGUAGE_CHOICES",
-    "LOW_SCORE",
-    "MONETARY_RELIEFS",
-    "NEEDS_HELP",
-    "NON_MONETARY_RELIEFS",
-    "OPEN_STATUSES",
-    "PREVIEW_TYPES",
-    "PUBLIC_NOTE_ACTIONS",
-    "RELIEFS_BY_OUTCOME",
-    "UNFINISHED_STATUSES",
-    "VULNERABLE_KEYS",
-    "AccountAction",
-    "AccountCode",
-    "AccountEvent",
-    "AccountSession",
-    "AffectedCustomer",
-    "AppendOnly",
-    "BusinessChannel",
-    "CallDirection",
-    "CallOutcome",
-    "Callback",
-    "CallbackOutcome",
-    "CallbackStatus",
-    "CallbackTime",
-    "Capacity",
-    "Category",
-    "Channel",
-    "Complaint",
-    "ComplaintAttachment",
-    "ComplaintEvent",
-    "ComplaintQuerySet",
-    "DataRequest",
-    "DataRequestKind",
-    "DataRequestStatus",
-    "DocumentAudience",
-    "EventAction",
-    "ExtensionRequest",
-    "ExtensionRequestQuerySet",
-    "ExtensionStatus",
-    "Feedback",
-    "FeedbackChannel",
-    "IdType",
-    "IdentityMethod",
-    "LetterTemplate",
-    "MaterialsList",
-    "Need",
-    "Outcome",
-    "Partner",
-    "ProductLine",
-    "Relief",
-    "RemediationItem",
-    "RemediationQuerySet",
-    "Remedy",
-    "RootCause",
-    "RuleVersion",
-    "RuleVersionQuerySet",
-    "SalesAgent",
-    "SecondApproved",
-    "Source",
-    "Status",
-    "SystemicEvent",
-    "SystemicIssue",
-    "TrackingRevocation",
-    "Vulnerability",
-    "WarningDisposition",
-    "_choice_label",
-    "_in",
-    "flagged",
+    "ACTIVE_STATUSES", "COMPLAINANT_ACTIONS", "DATA_REQUEST_OPEN", "ELDERLY_AGE", "ENDED_STATUSES",
+    "FEEDBACK_VALID_DAYS", "FORWARDED_SOURCES", "FULL_DATA_PERMISSION", "IDENTITY_KINDS", "LANGUAGE_CHOICES",
+    "LOW_SCORE", "MAX_REPRESENTATIVES", "MONETARY_RELIEFS", "NEEDS_HELP", "NON_MONETARY_RELIEFS", "OPEN_STATUSES",
+    "OUTSIDE_ESCALATION_MONTHS", "PREVIEW_TYPES", "PUBLIC_NOTE_ACTIONS", "RELIEFS_BY_OUTCOME", "UNFINISHED_STATUSES",
+    "VULNERABLE_KEYS", "AccountAction", "AccountCode", "AccountEvent", "AccountSession", "AffectedCustomer",
+    "AppendOnly", "BusinessChannel", "CallDirection", "CallOutcome", "Callback", "CallbackOutcome", "CallbackStatus",
+    "CallbackTime", "Capacity", "Category", "Channel", "Complaint", "ComplaintAttachment", "ComplaintEvent",
+    "ComplaintQuerySet", "DataRequest", "DataRequestKind", "DataRequestStatus", "DocumentAudience", "EscalationLink",
+    "EscalationLinkStatus", "EventAction", "ExtensionRequest", "ExtensionRequestQuerySet", "ExtensionStatus",
+    "Feedback", "FeedbackChannel", "GroupMember", "IdType", "IdentityMethod", "LetterTemplate", "MaterialsList",
+    "Need", "Outcome", "Partner", "ProductLine", "Relief", "RemediationItem", "RemediationQuerySet", "Remedy",
+    "RootCause", "RuleVersion", "RuleVersionQuerySet", "SalesAgent", "SecondApproved", "Source", "Status",
+    "SystemicEvent", "SystemicIssue", "TrackingRevocation", "Vulnerability", "WarningDisposition", "_choice_label",
+    "_in", "flagged",
 ]  # fmt: skip
-__all__ += ["OUTSIDE_ESCALATION_MONTHS", "EscalationLink", "EscalationLinkStatus"]

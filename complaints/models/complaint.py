@@ -186,6 +186,18 @@ class Complaint(models.Model):
         blank=True,
         help_text=_("The 30 days for asking for a review count from this day."),
     )
+    # Resolved on the spot (首次接触即解决): registered and decided in one step, the same day, the complainant agreeing
+    # (complaints/workflow/firstcontact.py). Counted as a complaint and in the report's `first_contact_resolved`.
+    resolved_at_first_contact = models.BooleanField(
+        _("resolved at first contact"), default=False, db_default=False, editable=False
+    )
+    # Further things the complaint is about besides its main `category` (counting uses the main one only).
+    secondary_categories = models.JSONField(
+        _("secondary categories"),
+        default=list,
+        blank=True,
+        db_default=models.Value([], output_field=models.JSONField()),
+    )
     reported_back_on = models.DateField(_("reported back to the regulator or the platform on"), null=True, blank=True)
     # db_default too: bulk loaders (COPY) that do not name the column get "", not NULL.
     report_back_ref = models.CharField(

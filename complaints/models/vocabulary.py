@@ -184,6 +184,8 @@ class EventAction(models.TextChoices):
     CARE = "care", _("Circumstances and help recorded")
     MATERIALS = "materials", _("List of materials sent")
     FURTHER_REQUEST = "further_request", _("Further material requested")
+    FIRST_CONTACT = "first_contact", _("Resolved at first contact")
+    MEMBERS = "members", _("Group members recorded")
 
 
 class CallDirection(models.TextChoices):

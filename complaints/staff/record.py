@@ -10,7 +10,7 @@ from ..models import FULL_DATA_PERMISSION, Complaint
 from .care import care_summary
 from .common import REPEATS_SHOWN, days_left, display_user
 from .escalations import escalation_panel
-from .forms import ACTION_FORMS
+from .steps import ACTION_FORMS
 
 # The complainant's identifying data in full, for those with the permission.
 FULL_FIELDS = ("name", "phone_in_full", "email", "id_number")

@@ -4,10 +4,11 @@ admin/complaints/complaint/ and admin/complaints/extensionrequest/, with the nam
 from django.urls import path
 
 from .escalations import escalation_decide_view
-from .views import complaint, extensions, registration, sellers
+from .views import complaint, extensions, first_contact, registration, sellers
 
 complaint_urls = [
     path("register/", registration.register_view, name="complaints_complaint_register"),
+    path("register/first-contact/", first_contact.first_contact_view, name="complaints_complaint_first_contact"),
     path("<int:pk>/do/<str:action>/", complaint.action_view, name="complaints_complaint_action"),
     path("attachment/<int:pk>/", complaint.attachment_view, name="complaints_complaint_attachment"),
     path(

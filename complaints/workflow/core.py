@@ -69,6 +69,8 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     # Care (complaints/workflow/care.py): the circumstances at any step; a further material while undecided.
     A.CARE: (frozenset(S), None),
     A.FURTHER_REQUEST: (_ACTIVE, None),
+    # A group complaint's members (complaints/workflow/groups.py): recorded at any step, the status unchanged.
+    A.MEMBERS: (frozenset(S), None),
 }
 
 # What each action is called on buttons and in messages (a verb; the event log uses EventAction's labels).
@@ -101,6 +103,7 @@ ACTION_LABELS = {
     A.PAYMENT: pgettext_lazy("complaint action", "Record a payment"),
     A.CARE: pgettext_lazy("complaint action", "Record circumstances and help"),
     A.FURTHER_REQUEST: pgettext_lazy("complaint action", "Ask for a further material"),
+    A.MEMBERS: pgettext_lazy("complaint action", "Record the group's members"),
 }
 
 

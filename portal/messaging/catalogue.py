@@ -98,6 +98,15 @@ TEMPLATES: dict[str, Template] = {
         ),
         ("number", "outcome", "remedies"),
     ),
+    # Resolved on the spot (first contact): registered and decided in one step, with the complainant's agreement.
+    "complaint.first_contact": Template(
+        _("Complaint %(number)s resolved"),
+        _(
+            "As agreed with you today, your complaint %(number)s is resolved: %(outcome)s. If you disagree: "
+            "%(remedies)s. Regulator's hotline 12378."
+        ),
+        ("number", "outcome", "remedies"),
+    ),
     "complaint.rejected": Template(
         _("%(number)s: not handled as a complaint"),
         _("What you sent us under %(number)s is not handled as a complaint. Reason: %(reason)s."),

@@ -121,6 +121,7 @@ def test_the_change_page_shows_only_the_buttons_legal_now_for_that_user(people, 
     assert buttons == {
         *("accept", "restart", "withdraw", "reject", "merge", "reclassify", "note", "call", "attach"),
         *("care", "further_request"),  # care: the circumstances at any step, a further material while undecided
+        "members",
     }
     text = client_for(people["supervisor"]).get(f"{ADMIN}{mine.pk}/change/").text
     assert "assign" in set(__import__("re").findall(r'data-action="([a-z_]+)"', text))

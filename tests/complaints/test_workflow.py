@@ -87,6 +87,11 @@ def _call(action, complaint, actor, other, colleague):
                 )
             ],
         ),
+        "members": lambda: services.complaint_set_members(
+            complaint=complaint,
+            actor=actor,
+            members=[{"name": "王五", "phone": "13700001111", "representative": True}],
+        ),
         "letter": lambda: (
             Complaint.objects.filter(pk=complaint.pk).update(decision="同意退保。"),
             services.complaint_issue_letter(complaint=complaint, actor=actor),

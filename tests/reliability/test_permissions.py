@@ -94,6 +94,8 @@ PAGE_PERMISSIONS = {"complaints.compliancedashboard": "complaints.view_complianc
 # Pages that are not the standard ones, with the permission (or role set) each requires.
 CUSTOM = {
     "complaints_complaint_register": "complaints.add_complaint",
+    # Registering and deciding in one step: every role holding complaints.handle_complaint may register too.
+    "complaints_complaint_first_contact": "complaints.handle_complaint",
     "complaints_complaint_action": "complaints.handle_complaint",
     # An attachment (an ID scan) is personal data in full.
     "complaints_complaint_attachment": "complaints.view_full_personal_data",
@@ -290,6 +292,7 @@ def _custom_urls(world) -> dict[str, str]:
     data_request = account.data_request_create(phone="13812345678", kind="explain", details="", language="zh-hans")
     return {
         "complaints_complaint_register": reverse("admin:complaints_complaint_register"),
+        "complaints_complaint_first_contact": reverse("admin:complaints_complaint_first_contact"),
         "complaints_complaint_action": reverse("admin:complaints_complaint_action", args=[complaint.pk, "start"]),
         "complaints_complaint_attachment": reverse("admin:complaints_complaint_attachment", args=[attachment.pk]),
         "complaints_complaint_attachment_preview": reverse(

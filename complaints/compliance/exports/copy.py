@@ -52,6 +52,12 @@ def _sql_labels(column: str, labels: dict, cell, fallback: str) -> str:
     return f"CASE {column} {whens} ELSE {cell(fallback)} END"
 
 
+def _sql_code_labels(labels: dict) -> str:
+    """A code of a JSON list (`t.code`) as its label, the code itself when it has none."""
+    whens = " ".join(f"WHEN {sql_literal(str(key))} THEN {sql_literal(str(label))}" for key, label in labels.items())
+    return f"CASE t.code {whens} ELSE t.code END"
+
+
 # China has kept UTC+8 without daylight saving time since 1991 (tz database, Asia/Shanghai). A fixed offset
 # is cheaper for PostgreSQL than the zone's rules, which are kept for older moments. Casting to text (ISO
 # DateStyle, set for the export) is cheaper than to_char.
@@ -140,6 +146,13 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
         "ended_on": moment("{}", "{}::text", with_time=False),
         "outcome": _sql_labels("{}", outcomes, cell, "''"),
         "remediation_state": _sql_labels("{}", REMEDIATION_LABELS, cell, "''"),
+        # The secondary categories' short labels in their stored order, joined with 、 (empty without any).
+        "secondary_categories": cell(
+            f"coalesce((SELECT string_agg({_sql_code_labels(SHORT_LABELS['category'])}, '、' ORDER BY t.n) "  # noqa: S608 (constants)
+            "FROM jsonb_array_elements_text({}) WITH ORDINALITY AS t(code, n)), '')"
+        ),
+        "resolved_at_first_contact": f"CASE WHEN {{}} THEN {cell(sql_literal(ON_TIME_LABELS[True]))} "
+        f"ELSE {cell(sql_literal(ON_TIME_LABELS[False]))} END",
     }
     masked = {
         "name": (sql_mask_name("{}"), {}),

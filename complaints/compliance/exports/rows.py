@@ -121,6 +121,8 @@ def export_rows(queryset, *, masked: bool = True) -> Iterator[list]:
             scrub(row["description"]),
             scrub(row["desired_outcome"]),
             scrub(row["root_cause"]),
+            "、".join(SHORT_LABELS["category"].get(code, code) for code in row["secondary_categories"] or []),
+            ON_TIME_LABELS[bool(row["resolved_at_first_contact"])],
         ]
 
 

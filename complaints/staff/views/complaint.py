@@ -23,7 +23,7 @@ from ..common import (
     unavailable,
     visible,
 )
-from ..forms import ACTION_FORMS
+from ..steps import ACTION_FORMS
 
 # An attachment shown in the browser: no script, no form, no plugin, nothing loaded from elsewhere; the browser's
 # own image and PDF viewers still show it.

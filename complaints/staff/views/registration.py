@@ -15,6 +15,7 @@ from ... import services
 from ...models import FULL_DATA_PERMISSION, Complaint
 from ..common import REPEATS_SHOWN, complaints_for, explaining_unavailable
 from ..forms import RegisterForm
+from .first_contact import may_resolve_at_first_contact
 
 
 @explaining_unavailable
@@ -49,6 +50,7 @@ def register_view(request):
         hidden_repeats=hidden,
         hidden_repeats_text=_hidden_text(hidden),
         files_dropped=bool((repeats or hidden) and request.FILES),
+        may_resolve_at_first_contact=may_resolve_at_first_contact(request.user),
     )
     return TemplateResponse(request, "admin/complaints/complaint/register.html", context)
 

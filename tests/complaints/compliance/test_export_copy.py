@@ -117,6 +117,9 @@ def _hostile_complaints() -> list[Complaint]:
                 due_date=date(2024, 3, 16) if index % 3 else None,
                 decided_at=base + timedelta(days=3, hours=index) if index % 2 else None,
                 outcome=outcomes[index % len(outcomes)],
+                # Several issues (labels joined in their order) and first contact, the same both ways.
+                secondary_categories=[[], ["sales", "service"], ["other"]][index % 3],
+                resolved_at_first_contact=index % 5 == 2,
             )
         )
     return Complaint.objects.bulk_create(complaints)

@@ -24,6 +24,13 @@ def page_figures(html: str) -> dict:
     for key, body in re.findall(r'<caption id="stats-[\w-]+-(by_\w+)">.*?<tbody>(.*?)</tbody>', html, re.S):
         rows = re.findall(r'<th scope="row">(.*?)</th>.*?<td class="stats-num">(.*?)</td>', body, re.S)
         tables[key] = [(unescape(label).strip(), unescape(shown).strip()) for label, shown in rows]
+    # What the decisions gave, and the uphold rate by category (decisions, rate).
+    for key, body in re.findall(r'<caption id="stats-[\w-]+-(redress|uphold)">.*?<tbody>(.*?)</tbody>', html, re.S):
+        rows = re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', body, re.S)
+        tables[key] = [
+            (unescape(label).strip(), *(unescape(cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", cells)))
+            for label, cells in rows
+        ]
     return {"totals": totals, "tables": tables}
 
 
@@ -33,6 +40,12 @@ def json_figures(data: dict) -> dict:
         "tables": {
             key: [(cell["label"], cell["shown"]) for cell in data[key]]
             for key in ("by_category", "by_channel", "by_business_channel", "by_province")
+        }
+        | {
+            "redress": [(cell["label"], cell["shown"]) for cell in data["redress"]],
+            "uphold": [
+                (cell["label"], cell["decided"], cell["uphold_rate"] or "—") for cell in data["uphold_by_category"]
+            ],
         },
     }
 
@@ -48,6 +61,13 @@ def test_the_json_of_a_period_equals_the_figures_of_its_page(client, prefix):
     assert response["Content-Type"] == "application/json"
     assert json_figures(data) == page_figures(page)
     assert any(cell["count"] is None for cell in data["by_category"])  # withheld cells are null …
+    assert [cell["code"] for cell in data["redress"]] == [
+        "monetary_count",
+        "monetary_amount",
+        "non_monetary_count",
+        "explanation_count",
+    ]
+    assert data["uphold_by_category"] and any(cell["uphold_rate"] for cell in data["uphold_by_category"])
     assert f'href="{prefix}/statistics/2025.json"' in page  # … and the page links its JSON
     assert data["version"] == 1 and data["versions"] == [{"version": 1, "published": data["published"], "note": ""}]
 

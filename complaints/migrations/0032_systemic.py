@@ -30,7 +30,7 @@ def sync_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0032_event_actions"),
+        ("complaints", "0031_vulnerable"),
         ("portal", "0011_findings_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
