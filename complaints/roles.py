@@ -49,6 +49,11 @@ GROUP_PERMISSIONS = {
         *_LETTER_TEMPLATES,
         *_CALLBACKS,
         *_DATA_REQUESTS,
+        # Each staff member's settlement authority (mediation) is set by a supervisor.
+        "view_staffauthority",
+        "add_staffauthority",
+        "view_settlementauthority",
+        "view_mediation",
     ],
     # Reads every complaint and grants extensions: the second one (to 60 days) only they may grant (Art. 20).
     # Late complaints are escalated to them after five days.
@@ -90,6 +95,12 @@ GROUP_PERMISSIONS = {
         "view_reviewitem",
         "add_reviewitem",
         "change_reviewitem",
+        # The settlement authority table (mediation): entered by one member of compliance, approved by a second.
+        "view_settlementauthority",
+        "add_settlementauthority",
+        "approve_settlementauthority",
+        "view_staffauthority",
+        "view_mediation",
     ],
 }
 

@@ -1,7 +1,7 @@
 """The public import path of the complaints workflow: every change to a complaint is a service (docs/design.md).
 
 The services live in complaints/workflow/, one module per family of actions (core: the rules, the actor checks
-and the one event writer; intake; steps; clock; repeats; review; records; casework; feedback; redress).
+and the one event writer; intake; steps; clock; repeats; review; records; casework; feedback; redress; mediation).
 Views, admin forms, reception, compliance and management commands import them from here.
 """
 
@@ -69,6 +69,29 @@ from .workflow.intake import (
     intake_values,
     submission_key,
     validate_intake,
+)
+from .workflow.mediation import (
+    APPROVE_AUTHORITY_PERMISSION,
+    ENTER_AUTHORITY_PERMISSION,
+    SET_LEVEL_PERMISSION,
+    approval_refusal,
+    authority_in_force,
+    level_needed,
+    mediation_approve_settlement,
+    mediation_confirm_judicially,
+    mediation_open,
+    mediation_propose_settlement,
+    mediation_record_outcome,
+    mediation_refusal,
+    mediation_respond,
+    mediation_steps,
+    response_due_on,
+    response_limit_days,
+    settlement_authority_decide,
+    settlement_authority_enter,
+    staff_authority_set,
+    staff_level,
+    staff_levels,
 )
 from .workflow.records import (
     RECLASSIFIABLE_FIELDS,
@@ -143,4 +166,11 @@ __all__ = [
     "review_eligibility", "review_limit_days", "review_under_way", "review_window_ends", "rule_version_approve",
     "rule_version_changes", "rule_version_enter", "rule_version_for", "rule_version_in_force", "rule_version_refuse",
     "submission_key", "validate_intake", "why_not_now",
+]  # fmt: skip
+__all__ += [
+    "APPROVE_AUTHORITY_PERMISSION", "ENTER_AUTHORITY_PERMISSION", "SET_LEVEL_PERMISSION", "approval_refusal",
+    "authority_in_force", "level_needed", "mediation_approve_settlement", "mediation_confirm_judicially",
+    "mediation_open", "mediation_propose_settlement", "mediation_record_outcome", "mediation_refusal",
+    "mediation_respond", "mediation_steps", "response_due_on", "response_limit_days", "settlement_authority_decide",
+    "settlement_authority_enter", "staff_authority_set", "staff_level", "staff_levels",
 ]  # fmt: skip

@@ -17,6 +17,8 @@ The rules:
   sent or on a staff call) and their average score from 1 to 5 (null without answers).
 - Redress (`redress`): the period's decisions by what they gave the complainant (money, an action, an explanation
   only) and the total paid under them so far (payments are recorded after the decision).
+- Mediation (`mediation`): the mediations requested in the period, answered within the response limit, settled,
+  and the amount settled (compliance/mediation_figures.py; a mediation counts when it was requested).
 - Days to close are calendar days from the day of receipt to the day of closing (Beijing time).
 - The ratios per ¥100m premium, per 10,000 policies and per 10,000 insured use the business volume compliance
   entered for exactly that period (ReportingVolume); without one, or for a single branch, they are null.
@@ -348,7 +350,15 @@ def complaint_report(*, period: Period, branch=None, today: date | None = None, 
     responses, average = satisfaction(queryset)[None]
     report["satisfaction"] = {"responses": responses, "average": average}
     report["redress"] = redress(queryset)
+    _add_mediation(report, period, branch, source)
     return report
+
+
+def _add_mediation(report: dict, period: Period, branch, source) -> None:
+    """The mediations requested in the period (compliance/mediation_figures.py)."""
+    from .mediation_figures import mediation_report
+
+    report["mediation"] = mediation_report(period, branch, source)
 
 
 def _mean(value) -> float | None:
@@ -517,4 +527,8 @@ def report_xlsx(report: dict, trend: list[tuple[date, int]], target, performance
             company = {**performance["company"], "label": "全公司"}
             sheets.append(("分支机构考评", performance_rows(performance["branches"], "分支机构", company)))
             sheets.append(("经办人考评", performance_rows(performance["handlers"], "经办人")))
+            if "mediation" in performance:
+                from .mediation_figures import mediation_rows
+
+                sheets.append(("调解", mediation_rows(performance["mediation"])))
     xlsx_write(target, sheets)

@@ -12,6 +12,7 @@
 - `tracking`: tracking look-ups ended before their time (revoked access cookies)
 - `rules`: the complaint rules as dated versions (limits, extensions, the review's limit)
 - `account`: a complainant's account: sign-in codes and sessions, personal data requests, call backs
+- `mediation`: mediation of a dispute, the settlement authority table and each staff member's level
 
 The compliance sub-package's own models (complaints/compliance/models.py) belong to this app too.
 """
@@ -39,6 +40,16 @@ from .events import AppendOnly, ComplaintEvent, _choice_label
 from .extensions import ExtensionRequest, ExtensionRequestQuerySet
 from .feedback import FEEDBACK_VALID_DAYS, LOW_SCORE, Feedback, FeedbackChannel
 from .letters import LetterTemplate
+from .mediation import (
+    AUTHORITY_RANK,
+    AuthorityLevel,
+    Mediation,
+    MediationBodyKind,
+    MediationOrigin,
+    MediationOutcome,
+    SettlementAuthority,
+    StaffAuthority,
+)
 from .rules import RuleVersion, RuleVersionQuerySet, SecondApproved
 from .tracking import TrackingRevocation
 from .vocabulary import (
@@ -84,4 +95,8 @@ __all__ = [
     "IdentityMethod", "LetterTemplate", "Outcome", "ProductLine", "Relief", "RemediationItem", "RemediationQuerySet",
     "Remedy", "RootCause", "RuleVersion", "RuleVersionQuerySet", "SecondApproved", "Source", "Status",
     "TrackingRevocation", "_choice_label", "_in",
+]  # fmt: skip
+__all__ += [
+    "AUTHORITY_RANK", "AuthorityLevel", "Mediation", "MediationBodyKind", "MediationOrigin", "MediationOutcome",
+    "SettlementAuthority", "StaffAuthority",
 ]  # fmt: skip

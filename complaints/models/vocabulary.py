@@ -177,6 +177,13 @@ class EventAction(models.TextChoices):
     FEEDBACK = "feedback", _("Satisfaction recorded")
     PAYMENT = "payment", _("Redress paid")
     SEND_DOCUMENTS = "send_documents", _("Documents sent to the complainant")
+    # Mediation of the dispute (complaints.workflow.mediation).
+    MEDIATION_OPENED = "mediation_opened", _("Mediation requested")
+    MEDIATION_RESPONSE = "mediation_response", _("Mediation answered by the company")
+    SETTLEMENT_PROPOSED = "settlement_proposed", _("Settlement proposed")
+    SETTLEMENT_APPROVED = "settlement_approved", _("Settlement approved")
+    MEDIATION_OUTCOME = "mediation_outcome", _("Mediation ended")
+    JUDICIAL_CONFIRMATION = "judicial_confirmation", _("Settlement confirmed by the court")
 
 
 class CallDirection(models.TextChoices):

@@ -9,6 +9,7 @@ from .. import history, services
 from ..models import FULL_DATA_PERMISSION, Complaint
 from .common import REPEATS_SHOWN, days_left, display_user
 from .forms import ACTION_FORMS
+from .mediation import mediation_context
 
 # The complainant's identifying data in full, for those with the permission.
 FULL_FIELDS = ("name", "phone_in_full", "email", "id_number")
@@ -54,6 +55,7 @@ def record_context(request, complaint) -> dict:
         "conflicted": services.is_conflicted(request.user, complaint),
         "repeats": _repeats(request, complaint),
         "review_origin": _review_origin(request, complaint),
+        **mediation_context(request, complaint),
     }
 
 

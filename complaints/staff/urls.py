@@ -3,7 +3,7 @@ admin/complaints/complaint/ and admin/complaints/extensionrequest/, with the nam
 
 from django.urls import path
 
-from .views import complaint, extensions, registration
+from .views import complaint, extensions, mediation, registration
 
 complaint_urls = [
     path("register/", registration.register_view, name="complaints_complaint_register"),
@@ -15,6 +15,8 @@ complaint_urls = [
         name="complaints_complaint_attachment_preview",
     ),
     path("<int:pk>/letter/", complaint.letter_view, name="complaints_complaint_letter"),
+    path("<int:pk>/mediation/", mediation.mediation_open_view, name="complaints_complaint_mediation"),
+    path("mediation/<int:pk>/<str:step>/", mediation.mediation_step_view, name="complaints_complaint_mediation_step"),
 ]
 
 extension_request_urls = [

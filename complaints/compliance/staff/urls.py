@@ -3,7 +3,7 @@ dashboard is that entry's list page), with the names the templates reverse."""
 
 from django.urls import path
 
-from .views import dashboard, exports, imports, publishing, rating, reviews, rules
+from .views import dashboard, exports, imports, mediation, publishing, rating, reviews, rules
 
 urlpatterns = [
     path("", dashboard.dashboard_view, name="complaints_compliancedashboard_changelist"),
@@ -29,4 +29,11 @@ urlpatterns = [
     path("rules/<int:pk>/", rules.rule_view, name="complaints_compliance_rule"),
     path("reviews/", reviews.reviews_view, name="complaints_compliance_reviews"),
     path("reviews/import/", reviews.reviews_import_view, name="complaints_compliance_reviews_import"),
+    path("settlement-authority/", mediation.authority_view, name="complaints_compliance_settlement_authority"),
+    path(
+        "settlement-authority/<int:pk>/",
+        mediation.authority_decide_view,
+        name="complaints_compliance_settlement_authority_decide",
+    ),
+    path("settlement-authority/staff/", mediation.levels_view, name="complaints_compliance_staff_levels"),
 ]
