@@ -122,3 +122,11 @@ def load(stdout=None) -> None:
     told = f"; the {year} disclosure drafted from it and published (notice {published.pk})" if published else ""
     if stdout is not None:
         stdout.write(f"complaints of {year}: {plan.created} imported, {plan.unchanged} already there{told}\n")
+    _load_mediations(stdout)
+
+
+def _load_mediations(stdout) -> None:
+    """A year of mediations (compliance/demo_mediation.py), on the record just imported."""
+    from .demo_mediation import load as load_mediations
+
+    load_mediations(stdout)

@@ -139,6 +139,7 @@ def test_the_filing_workbook_has_a_sheet_per_breakdown_with_chinese_headings_and
         "办结时效",
         "分支机构考评",
         "经办人考评",
+        "调解",
     ]
     for name in (
         "投诉来源",
@@ -166,11 +167,11 @@ def test_the_filing_workbook_has_a_sheet_per_breakdown_with_chinese_headings_and
 
 def test_the_report_costs_the_same_queries_for_few_or_many_complaints(django_assert_num_queries):
     complaint_import(data=csv_bytes(seed_year_rows(2023)[:2]), name="a.csv")
-    # the six queries of the figures, one for the satisfaction answers, one for the redress
-    with django_assert_num_queries(8):
+    # the six queries of the figures, one for the satisfaction answers, one for the redress, one for the mediations
+    with django_assert_num_queries(9):
         complaint_report(period=Period(2023))
     complaint_import(data=csv_bytes(seed_year_rows(2023)), name="b.csv")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         complaint_report(period=Period(2023))
 
 
