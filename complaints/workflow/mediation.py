@@ -177,7 +177,11 @@ def mediation_open(
         mediation,
         note=body,
         public=True,
-        data={"origin": origin, "body_kind": body_kind, "response_due": mediation.response_due.isoformat()},
+        data={
+            "mediation_origin": origin,
+            "mediation_body_kind": body_kind,
+            "response_due": mediation.response_due.isoformat(),
+        },
         happened_on=requested_on,
     )
     return mediation
@@ -207,7 +211,7 @@ def mediation_respond(
         actor,
         mediation,
         public=True,
-        data={"on_time": mediation.responded_on_time, "response_due": mediation.response_due.isoformat()},
+        data={"answered_on_time": mediation.responded_on_time, "response_due": mediation.response_due.isoformat()},
         happened_on=responded_on,
     )
     _notify(complaint, MEDIATION_ANSWERED, body=mediation.body)
@@ -269,7 +273,7 @@ def mediation_propose_settlement(*, mediation: Mediation, actor, amount, note: s
         actor,
         mediation,
         note=(note or "").strip(),
-        data={"amount": f"{amount:.2f}", "level": level},
+        data={"settlement": f"{amount:.2f}", "authority_needed": level},
     )
     return mediation
 
@@ -327,9 +331,9 @@ def mediation_approve_settlement(*, mediation: Mediation, actor) -> Mediation:
         actor,
         mediation,
         data={
-            "amount": f"{mediation.proposed_amount:.2f}",
-            "level": mediation.level_needed,
-            "held": staff_level(actor),
+            "settlement": f"{mediation.proposed_amount:.2f}",
+            "authority_needed": mediation.level_needed,
+            "authority_held": staff_level(actor),
         },
     )
     return mediation
@@ -383,7 +387,7 @@ def mediation_record_outcome(
         mediation,
         note=recommendations,
         public=True,
-        data={"outcome": outcome, "amount": f"{amount:.2f}" if amount is not None else None},
+        data={"mediation_outcome": outcome, "settled_amount": f"{amount:.2f}" if amount is not None else None},
         happened_on=ended_on,
     )
     if remediation_owner is not None:

@@ -100,7 +100,7 @@ def test_an_answer_on_the_last_day_is_on_time_and_the_complainant_is_told(team):
     with time_machine.travel(shanghai(2026, 3, 5, 17), tick=False):
         mediation = services.mediation_respond(mediation=mediation, actor=team["handler"])
     assert mediation.responded_on_time is True
-    assert mediation.complaint.events.get(action=EventAction.MEDIATION_RESPONSE).data["on_time"] is True
+    assert mediation.complaint.events.get(action=EventAction.MEDIATION_RESPONSE).data["answered_on_time"] is True
     message = Message.objects.about(mediation.complaint).filter(template="complaint.mediation_answered").first()
     assert message is not None and "上海市保险合同纠纷人民调解委员会" in message.text
 
@@ -136,7 +136,9 @@ def test_a_settlement_above_the_branch_limit_is_refused_to_a_branch_approver_and
     assert mediation.approved_by is None
     mediation = services.mediation_approve_settlement(mediation=mediation, actor=team["head_office"])
     assert mediation.approved_by == team["head_office"]
-    assert mediation.complaint.events.get(action=EventAction.SETTLEMENT_APPROVED).data["level"] == "head_office"
+    assert (
+        mediation.complaint.events.get(action=EventAction.SETTLEMENT_APPROVED).data["authority_needed"] == "head_office"
+    )
 
 
 def test_a_settlement_within_the_branch_limit_is_approved_at_branch_level(team, table):
