@@ -6,6 +6,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.display import person_name
+
 from .. import people, services
 from ..models import AuthorityLevel, MediationBodyKind, MediationOrigin, MediationOutcome
 from .forms import ActionForm, _day
@@ -76,6 +78,7 @@ class MediationOutcomeForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["remediation_owner"].queryset = people.remediation_owners()
+        self.fields["remediation_owner"].label_from_instance = person_name
         self.fields["remediation_due"].initial = None
 
     def clean(self):
@@ -121,3 +124,7 @@ class StaffLevelForm(forms.Form):
         label=_("Settlement authority"), choices=[("", _("None")), *AuthorityLevel.choices], required=False
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].label_from_instance = person_name

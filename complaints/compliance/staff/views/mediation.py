@@ -91,13 +91,14 @@ def levels_view(request):
             else:
                 messages.success(request, _("The settlement authority is set."))
                 return redirect(reverse(LEVELS))
-    current = [grant for grant in services.staff_levels().values() if grant.level]
+    holders = [grant for grant in services.staff_levels().values() if grant.level]
     context = page_context(
         request,
         _("Staff settlement authority"),
-        current=sorted(current, key=lambda grant: (grant.level, grant.user.get_username())),
+        holders=sorted(holders, key=lambda grant: (grant.level, grant.user.get_username())),
         changes=StaffAuthority.objects.select_related("user", "set_by")[:50],
         in_force=services.authority_in_force(),
         form=form,
     )
+    context["crumbs"].append((reverse(AUTHORITY), _("Settlement authority")))
     return TemplateResponse(request, "complaints/compliance/staff_levels.html", context)
