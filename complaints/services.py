@@ -70,29 +70,8 @@ from .workflow.intake import (
     submission_key,
     validate_intake,
 )
-from .workflow.mediation import (
-    APPROVE_AUTHORITY_PERMISSION,
-    ENTER_AUTHORITY_PERMISSION,
-    SET_LEVEL_PERMISSION,
-    approval_refusal,
-    authority_in_force,
-    level_needed,
-    mediation_approve_settlement,
-    mediation_confirm_judicially,
-    mediation_open,
-    mediation_propose_settlement,
-    mediation_record_outcome,
-    mediation_refusal,
-    mediation_respond,
-    mediation_steps,
-    response_due_on,
-    response_limit_days,
-    settlement_authority_decide,
-    settlement_authority_enter,
-    staff_authority_set,
-    staff_level,
-    staff_levels,
-)
+from .workflow.mediation import *  # noqa: F403  (mediation and settlement authority, by its own __all__)
+from .workflow.mediation import __all__ as _mediation_names
 from .workflow.records import (
     RECLASSIFIABLE_FIELDS,
     complaint_correct,
@@ -167,10 +146,4 @@ __all__ = [
     "rule_version_changes", "rule_version_enter", "rule_version_for", "rule_version_in_force", "rule_version_refuse",
     "submission_key", "validate_intake", "why_not_now",
 ]  # fmt: skip
-__all__ += [
-    "APPROVE_AUTHORITY_PERMISSION", "ENTER_AUTHORITY_PERMISSION", "SET_LEVEL_PERMISSION", "approval_refusal",
-    "authority_in_force", "level_needed", "mediation_approve_settlement", "mediation_confirm_judicially",
-    "mediation_open", "mediation_propose_settlement", "mediation_record_outcome", "mediation_refusal",
-    "mediation_respond", "mediation_steps", "response_due_on", "response_limit_days", "settlement_authority_decide",
-    "settlement_authority_enter", "staff_authority_set", "staff_level", "staff_levels",
-]  # fmt: skip
+__all__ += _mediation_names

@@ -21,6 +21,7 @@ from portal.beijing import BEIJING
 from .. import notifications, services
 from ..demo import _clock, _staff
 from ..models import Complaint, Mediation, SettlementAuthority, Status
+from .mediation_remediation import mediation_end
 
 OFFICERS = (("demo.compliance", "敏", "赵"), ("demo.compliance2", "磊", "孙"))
 BODIES = (
@@ -116,7 +117,7 @@ def _mediate(complaint: Complaint, start: date, plan: tuple, index: int, staff: 
         settled_amount = str(Decimal(amount) * Decimal("0.9"))
     ended = answered + timedelta(days=12)
     recommended = index == 2
-    mediation = _step(ended, 15, lambda: services.mediation_record_outcome(
+    mediation = _step(ended, 15, lambda: mediation_end(
         mediation=mediation, actor=actor, outcome=outcome, ended_on=ended,
         settled_amount=settled_amount if outcome == "settled" else None,
         recommendations=RECOMMENDATION if recommended else "",

@@ -64,28 +64,8 @@ class MediationOutcomeForm(ActionForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
-        help_text=_("Feeds the root cause; choose an owner below to follow it up as a remediation item."),
+        help_text=_("Feeds the root cause; the record then offers to follow it up as a remediation item."),
     )
-    remediation_owner = forms.ModelChoiceField(
-        label=_("Remediation owner"), queryset=people.remediation_owners(), required=False
-    )
-    remediation_due = forms.DateField(
-        label=_("Remediation due by"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["remediation_owner"].queryset = people.remediation_owners()
-        self.fields["remediation_owner"].label_from_instance = person_name
-        self.fields["remediation_due"].initial = None
-
-    def clean(self):
-        data = super().clean()
-        if data.get("remediation_owner") and not data.get("remediation_due"):
-            self.add_error("remediation_due", _("Give the day the remediation is due."))
-        return data
 
     def save(self, mediation, actor):
         return services.mediation_record_outcome(mediation=mediation, actor=actor, **self.cleaned_data)

@@ -15,7 +15,8 @@ The rules:
   The approver holds that level or a higher one (`StaffAuthority`, set by a supervisor), is not who proposed it
   and is not conflicted on the complaint.
 - A mediation ends settled, not settled or withdrawn. Settled with money needs an approved settlement of at least
-  that amount. The mediator's recommendations are kept and may open a remediation item (溯源整改).
+  that amount. The mediator's recommendations are kept; complaints/compliance/mediation_remediation.py ends a
+  mediation with a remediation item that follows them up (溯源整改).
 - Only a court-referred mediation that ended settled is judicially confirmed (司法确认), on or after the day it
   ended and not in the future.
 """
@@ -348,12 +349,10 @@ def mediation_record_outcome(
     ended_on: date | None = None,
     settled_amount=None,
     recommendations: str = "",
-    remediation_owner=None,
-    remediation_due: date | None = None,
 ) -> Mediation:
     """End the mediation: settled (with the amount, if money, within the approved settlement), not settled or
-    withdrawn; the mediator's recommendations, which may open a remediation item with its owner and due date.
-    The complainant is told."""
+    withdrawn, with the mediator's recommendations (a remediation item may follow them up:
+    complaints/compliance/mediation_remediation.py). The complainant is told."""
     mediation, complaint = _locked_mediation(mediation)
     _check(actor, complaint)
     _still_open(mediation)
@@ -371,10 +370,6 @@ def mediation_record_outcome(
     elif settled_amount not in (None, "") and outcome != MediationOutcome.SETTLED:
         raise WorkflowError(_("Only a settled mediation has an amount."), code="amount")
     recommendations = (recommendations or "").strip()
-    if (remediation_owner or remediation_due) and not recommendations:
-        raise WorkflowError(
-            _("Write the mediator's recommendations that the remediation item follows up."), code="recommendations"
-        )
     mediation.outcome = outcome
     mediation.ended_on = ended_on
     mediation.settled_amount = amount
@@ -390,19 +385,6 @@ def mediation_record_outcome(
         data={"mediation_outcome": outcome, "settled_amount": f"{amount:.2f}" if amount is not None else None},
         happened_on=ended_on,
     )
-    if remediation_owner is not None:
-        from ..compliance.remediation import remediation_add
-
-        try:
-            remediation_add(
-                complaint=complaint,
-                actor=actor,
-                action=recommendations,
-                owner=remediation_owner,
-                due_date=remediation_due,
-            )
-        except ValidationError as error:
-            raise WorkflowError(" ".join(error.messages), code="remediation") from None
     _notify(complaint, MEDIATION_ENDED, outcome=MediationOutcome(outcome).label)
     return mediation
 
@@ -542,7 +524,8 @@ def staff_levels() -> dict[int, StaffAuthority]:
 
 
 __all__ = [
-    "MEDIATED_STATUSES", "approval_refusal", "authority_in_force", "level_needed", "mediation_approve_settlement",
+    "APPROVE_AUTHORITY_PERMISSION", "ENTER_AUTHORITY_PERMISSION", "MEDIATED_STATUSES", "SET_LEVEL_PERMISSION",
+    "approval_refusal", "authority_in_force", "level_needed", "mediation_approve_settlement",
     "mediation_confirm_judicially", "mediation_open", "mediation_propose_settlement", "mediation_record_outcome",
     "mediation_refusal", "mediation_respond", "mediation_steps", "response_due_on", "response_limit_days",
     "settlement_authority_decide", "settlement_authority_enter", "staff_authority_set", "staff_level",

@@ -2,6 +2,7 @@
 approved at the level its amount needs under the authority table compliance keeps with a second approver; the
 outcome is recorded, may open a remediation item, and a court's referral ends in judicial confirmation."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from complaints import services
+from complaints.compliance.mediation_remediation import mediation_end
 from complaints.compliance.reports import Period, complaint_report
 from complaints.models import EventAction, MediationOutcome, RemediationItem, StaffAuthority
 from portal import roles
@@ -200,7 +202,7 @@ def test_a_supervisor_sets_a_level_each_change_kept_and_a_handler_may_not(team):
 def test_a_settled_outcome_with_a_recommendation_opens_a_remediation_item_and_tells_the_complainant(team, table):
     mediation = services.mediation_propose_settlement(mediation=_answered(team), actor=team["handler"], amount="5000")
     services.mediation_approve_settlement(mediation=mediation, actor=team["branch_head"])
-    mediation = services.mediation_record_outcome(
+    mediation = mediation_end(
         mediation=mediation,
         actor=team["supervisor"],
         outcome="settled",
@@ -296,8 +298,20 @@ def test_the_record_page_takes_a_complaint_to_mediation_and_a_branch_approver_is
     head = Client()
     head.force_login(team["head_office"])
     assert head.post(f"{step}/approve/", {}).status_code == 302
+    ended = handler.post(
+        f"{step}/outcome/",
+        {
+            "outcome": "settled",
+            "ended_on": "2026-03-02",
+            "settled_amount": "28000",
+            "recommendations": "修订理赔告知书",
+        },
+    )
+    assert ended.status_code == 302
     page = handler.get(record).text
-    assert "北京保险纠纷调解中心" in page and "30000.00元，须由总公司级审批" in page
+    assert "北京保险纠纷调解中心" in page and "30000.00元，须由总公司级审批" in page and "28000.00元" in page
+    follow_up = re.search(r'id="mediation-remediation-\d+" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "修订理赔告知书" in handler.get(follow_up).text
 
 
 def test_the_authority_pages_let_compliance_enter_and_a_second_officer_approve_and_refuse_a_handler(team):
