@@ -87,12 +87,4 @@ def performance(*, period: Period, today: date | None = None, branch=None) -> di
     if volume is not None and branch is None:
         row["per_10k_policies"] = _ratio(company["total"] * 10_000, volume.policies)
     result["company"] = row
-    result["mediation"] = _mediation(period, branch)
     return result
-
-
-def _mediation(period: Period, branch) -> list[dict]:
-    """The mediations per branch (the workbook's mediation sheet)."""
-    from .mediation_figures import mediation_by_branch
-
-    return mediation_by_branch(period, branch)

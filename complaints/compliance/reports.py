@@ -527,8 +527,17 @@ def report_xlsx(report: dict, trend: list[tuple[date, int]], target, performance
             company = {**performance["company"], "label": "全公司"}
             sheets.append(("分支机构考评", performance_rows(performance["branches"], "分支机构", company)))
             sheets.append(("经办人考评", performance_rows(performance["handlers"], "经办人")))
-            if "mediation" in performance:
-                from .mediation_figures import mediation_rows
-
-                sheets.append(("调解", mediation_rows(performance["mediation"])))
+            sheets.append(("调解", _mediation_sheet(report)))
     xlsx_write(target, sheets)
+
+
+def _mediation_sheet(report: dict) -> list[list]:
+    """The workbook's mediation sheet: the report's period and branch, per branch (compliance/mediation_figures.py)."""
+    from portal.models import Branch
+
+    from .mediation_figures import mediation_by_branch, mediation_rows
+
+    period = Period(report["period"]["year"], report["period"]["quarter"])
+    slug = report["period"]["branch"]
+    branch = Branch.objects.filter(slug=slug).first() if slug else None
+    return mediation_rows(mediation_by_branch(period, branch))

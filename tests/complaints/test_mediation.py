@@ -55,8 +55,8 @@ def table(team):
     return services.settlement_authority_decide(table=entered, actor=team["second_officer"], approve=True)
 
 
-def _decided(team):
-    complaint = register(team["supervisor"], received_at=shanghai(2026, 2, 2))
+def _decided(team, **values):
+    complaint = register(team["supervisor"], received_at=shanghai(2026, 2, 2), **values)
     services.complaint_assign(complaint=complaint, actor=team["supervisor"], handler=team["handler"])
     services.complaint_accept(complaint=complaint, actor=team["handler"])
     return services.complaint_decide(
@@ -334,3 +334,21 @@ def test_the_authority_pages_let_compliance_enter_and_a_second_officer_approve_a
     assert handler.get(url).status_code == 403
     levels = second.get(f"{url}staff/").text
     assert "branch_head" in levels and 'id="level-form"' not in levels
+
+
+def test_the_workbook_sheet_gives_the_mediations_per_branch_with_a_total(team):
+    from complaints.compliance.mediation_figures import mediation_by_branch, mediation_rows
+    from portal.models import Branch
+
+    branch = Branch.objects.create(name="湖南分公司", slug="hunan-test", province="湖南")
+    complaint = _decided(team, branch=branch)
+    services.mediation_respond(
+        mediation=services.mediation_open(
+            complaint=complaint, actor=team["handler"], origin="platform", body_kind="other", body="某调解中心"
+        ),
+        actor=team["handler"],
+    )
+    _answered(team)  # a complaint without a branch
+    rows = mediation_rows(mediation_by_branch(Period(2026)))
+    assert rows[0][0] == "分支机构" and rows[-1][:4] == ["合计", 2, 2, 0]
+    assert {row[0] for row in rows[1:-1]} == {str(branch), "—"}
