@@ -48,6 +48,7 @@ from ..models import (
 )
 from .core import WorkflowError, _check_actor, _locked, _today, actor_refusal, is_conflicted, record_event
 from .redress import parse_amount
+from .timing import _step_day
 
 # Who may mediate: complaints still handled, and those decided or closed.
 MEDIATED_STATUSES = frozenset({*ACTIVE_STATUSES, Status.DECIDED, Status.CLOSED})
@@ -74,11 +75,13 @@ def _require_text(value, message, code="required") -> str:
     return value
 
 
-def _past_or_today(day: date | None, message) -> date:
+def _past_or_today(complaint: Complaint, actor, day: date | None, message) -> date:
+    """The day a mediation step happened: today when none is given, not in the future (`message`), and by the
+    workflow's rule of dated steps (not before receipt; more than 3 days back only by a supervisor)."""
     day = day or _today()
     if day > _today():
         raise WorkflowError(message, code="future")
-    return day
+    return _step_day(complaint, day, actor, clock=False)
 
 
 def _choice(value, choices, message) -> str:
@@ -153,11 +156,13 @@ def mediation_open(
     origin = _choice(origin, MediationOrigin, _("Choose who asked for the mediation."))
     body_kind = _choice(body_kind, MediationBodyKind, _("Choose the kind of mediation body."))
     body = _require_text(body, _("Name the mediation body."))
-    requested_on = _past_or_today(requested_on, _("The day of the request cannot be in the future."))
+    requested_on = _past_or_today(complaint, actor, requested_on, _("The day of the request cannot be in the future."))
     if requested_on < timezone.localdate(complaint.received_at):
         raise WorkflowError(_("The mediation cannot be requested before the complaint was received."), code="early")
     if invited_on is not None:
-        invited_on = _past_or_today(invited_on, _("The day of the invitation cannot be in the future."))
+        invited_on = _past_or_today(
+            complaint, actor, invited_on, _("The day of the invitation cannot be in the future.")
+        )
         if invited_on < requested_on:
             raise WorkflowError(_("The invitation cannot come before the request."), code="order")
     mediation = Mediation.objects.create(
@@ -199,7 +204,7 @@ def mediation_respond(
     _still_open(mediation)
     if mediation.responded_on is not None:
         raise WorkflowError(_("The company's answer has already been recorded."), code="answered")
-    responded_on = _past_or_today(responded_on, _("The day of the answer cannot be in the future."))
+    responded_on = _past_or_today(complaint, actor, responded_on, _("The day of the answer cannot be in the future."))
     if responded_on < (mediation.invited_on or mediation.requested_on):
         raise WorkflowError(_("The answer cannot come before the invitation."), code="order")
     mediation.responded_on = responded_on
@@ -357,7 +362,7 @@ def mediation_record_outcome(
     _check(actor, complaint)
     _still_open(mediation)
     outcome = _choice(outcome, MediationOutcome, _("Choose the outcome of the mediation."))
-    ended_on = _past_or_today(ended_on, _("The day the mediation ended cannot be in the future."))
+    ended_on = _past_or_today(complaint, actor, ended_on, _("The day the mediation ended cannot be in the future."))
     if ended_on < mediation.requested_on:
         raise WorkflowError(_("The mediation cannot end before it was requested."), code="order")
     amount = None
@@ -400,7 +405,9 @@ def mediation_confirm_judicially(*, mediation: Mediation, actor, confirmed_on: d
         raise WorkflowError(_("Only a settlement is judicially confirmed; record it first."), code="not_settled")
     if mediation.judicially_confirmed_on is not None:
         raise WorkflowError(_("The judicial confirmation has already been recorded."), code="confirmed")
-    confirmed_on = _past_or_today(confirmed_on, _("The day of the confirmation cannot be in the future."))
+    confirmed_on = _past_or_today(
+        complaint, actor, confirmed_on, _("The day of the confirmation cannot be in the future.")
+    )
     if confirmed_on < mediation.ended_on:
         raise WorkflowError(_("The court cannot confirm the settlement before it was reached."), code="order")
     mediation.judicially_confirmed_on = confirmed_on

@@ -228,15 +228,15 @@ def test_a_settlement_with_more_money_than_was_approved_is_refused(team, table):
 def test_only_a_court_referred_settlement_is_judicially_confirmed_and_not_before_it_was_reached(team):
     mediation = _answered(team, origin="court")
     services.mediation_record_outcome(mediation=mediation, actor=team["handler"], outcome="settled")
-    with time_machine.travel(shanghai(2026, 3, 20), tick=False):
+    with time_machine.travel(shanghai(2026, 3, 4), tick=False):
         with pytest.raises(services.WorkflowError, match="before it was reached"):
             services.mediation_confirm_judicially(
                 mediation=mediation, actor=team["handler"], confirmed_on=date(2026, 3, 1)
             )
         mediation = services.mediation_confirm_judicially(
-            mediation=mediation, actor=team["handler"], confirmed_on=date(2026, 3, 18)
+            mediation=mediation, actor=team["handler"], confirmed_on=date(2026, 3, 3)
         )
-    assert mediation.judicially_confirmed_on == date(2026, 3, 18)
+    assert mediation.judicially_confirmed_on == date(2026, 3, 3)
     other = _answered(team)
     services.mediation_record_outcome(mediation=other, actor=team["handler"], outcome="settled")
     with pytest.raises(services.WorkflowError, match="referred by a court"):
@@ -352,3 +352,14 @@ def test_the_workbook_sheet_gives_the_mediations_per_branch_with_a_total(team):
     rows = mediation_rows(mediation_by_branch(Period(2026)))
     assert rows[0][0] == "分支机构" and rows[-1][:4] == ["合计", 2, 2, 0]
     assert {row[0] for row in rows[1:-1]} == {str(branch), "—"}
+
+
+def test_an_answer_dated_more_than_three_days_back_is_recorded_only_by_a_supervisor(team):
+    mediation = _mediation(team)
+    with time_machine.travel(shanghai(2026, 3, 9), tick=False):
+        with pytest.raises(services.WorkflowError, match="supervisor"):
+            services.mediation_respond(mediation=mediation, actor=team["handler"], responded_on=date(2026, 3, 4))
+        mediation = services.mediation_respond(
+            mediation=mediation, actor=team["supervisor"], responded_on=date(2026, 3, 4)
+        )
+    assert mediation.responded_on_time is True
