@@ -4,7 +4,8 @@ The settlement authority table (entered by one demo compliance officer, approved
 supervisor gave (a branch approver, a head-office approver), then mediations of some of last year's closed
 complaints and of this year's demo complaints: most answered in time, a few late; settled with money approved
 at the level its amount needs, not settled, withdrawn; one referred by a court and judicially confirmed; one
-whose mediator's recommendation opened a remediation item; one still waiting for the head office's approval.
+whose mediator's recommendation the record offers to follow up as a remediation item; one still waiting for
+the head office's approval.
 Idempotent: a complaint already mediated is left alone, and the table and levels are set once.
 """
 
@@ -21,7 +22,6 @@ from portal.beijing import BEIJING
 from .. import notifications, services
 from ..demo import _clock, _staff
 from ..models import Complaint, Mediation, SettlementAuthority, Status
-from .mediation_remediation import mediation_end
 
 OFFICERS = (("demo.compliance", "敏", "赵"), ("demo.compliance2", "磊", "孙"))
 BODIES = (
@@ -117,12 +117,10 @@ def _mediate(complaint: Complaint, start: date, plan: tuple, index: int, staff: 
         settled_amount = str(Decimal(amount) * Decimal("0.9"))
     ended = answered + timedelta(days=12)
     recommended = index == 2
-    mediation = _step(ended, 15, lambda: mediation_end(
+    mediation = _step(ended, 15, lambda: services.mediation_record_outcome(
         mediation=mediation, actor=actor, outcome=outcome, ended_on=ended,
         settled_amount=settled_amount if outcome == "settled" else None,
         recommendations=RECOMMENDATION if recommended else "",
-        remediation_owner=actor if recommended else None,
-        remediation_due=ended + timedelta(days=60) if recommended else None,
     ))  # fmt: skip
     if origin == "court":
         confirmed = ended + timedelta(days=10)
