@@ -75,3 +75,4 @@ class ComplaintsConfig(AppConfig):
         import_module(f"{self.name}.compliance.admin")
         import_module(f"{self.name}.compliance.admin_oversight")
         import_module(f"{self.name}.compliance.admin_rating")
+        import_module(f"{self.name}.compliance.admin_mediation")

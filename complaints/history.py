@@ -13,12 +13,16 @@ from portal.display import names_of, person_name, recorded_name
 
 from .models import (
     LANGUAGE_CHOICES,
+    AuthorityLevel,
     CallDirection,
     CallOutcome,
     Category,
     Complaint,
     EventAction,
     FeedbackChannel,
+    MediationBodyKind,
+    MediationOrigin,
+    MediationOutcome,
     Need,
     Relief,
     RemediationItem,
@@ -78,6 +82,28 @@ LABELS = {
     "secondary_categories": _("Secondary categories"),
     "agreed": _("The complainant agreed to this resolution"),
 }
+# A mediation's steps (complaints/workflow/mediation.py): their keys, and those whose value is a code of a list.
+LABELS.update(
+    {
+        "mediation_origin": _("Requested by"),
+        "mediation_body_kind": _("Kind of mediation body"),
+        "response_due": _("Answer due by"),
+        "answered_on_time": _("Answered in time"),
+        "settlement": _("Settlement proposed (yuan)"),
+        "authority_needed": _("Authority needed"),
+        "authority_held": _("Approver's authority"),
+        "mediation_outcome": _("Outcome of the mediation"),
+        "settled_amount": _("Amount settled (yuan)"),
+        "confirmed_on": _("Judicially confirmed on"),
+    }
+)
+MEDIATION_CODES = {
+    "mediation_origin": MediationOrigin,
+    "mediation_body_kind": MediationBodyKind,
+    "authority_needed": AuthorityLevel,
+    "authority_held": AuthorityLevel,
+    "mediation_outcome": MediationOutcome,
+}
 # The files of an event that lists them by name (the number of files is "files attached").
 FILE_NAMES_LABEL = _("Files")
 GROUP_LABELS = {
@@ -87,7 +113,7 @@ GROUP_LABELS = {
     roles.COMPLIANCE_OFFICER: _("Compliance officers"),
 }
 # Keys kept for the code (a request's or an item's row id) that say nothing to a reader.
-HIDDEN = {"request", "item", "list", "before"}
+HIDDEN = {"request", "item", "list", "before", "mediation"}
 USER_KEYS = {"handler", "approved_by", "requested_by", "owner", "users"}
 # A reclassification's fields whose before and after are kept as usernames.
 USER_FIELDS = {"named_employee"}
@@ -170,6 +196,10 @@ def _value(key: str, value, names: dict[str, str], causes: dict[str, str]) -> st
         return str(dict(model.choices).get(value, value))
     if key == "at" and isinstance(value, str):
         return value[:16].replace("T", " ")
+    if key in MEDIATION_CODES:
+        return str(dict(MEDIATION_CODES[key].choices).get(value, value))
+    if key == "answered_on_time":
+        return _yes_no(value)
     return str(value)
 
 

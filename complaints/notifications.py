@@ -101,6 +101,8 @@ def params(complaint: Complaint, kind: str, **extra) -> dict:
     if kind in (DECIDED, REVIEW_DECIDED, FIRST_CONTACT):
         values["outcome"] = complaint.get_outcome_display()
         values["remedies"] = _remedies(complaint)
+    # A step's own values (the mediation body, its outcome), rendered in the complainant's language.
+    values.update({name: str(value) for name, value in extra.items() if name not in values})
     return values
 
 

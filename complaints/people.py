@@ -91,3 +91,12 @@ def remediation_owners():
 
 def may_own(user) -> bool:
     return user is not None and remediation_owners().filter(pk=user.pk).exists()
+
+
+def settlement_staff():
+    """Who may be given a settlement authority (mediation): active staff of the complaints roles, by name."""
+    return (
+        _active_staff()
+        .filter(pk__in=get_user_model().objects.filter(groups__name__in=HEAD_OFFICE_ROLES).values("pk"))
+        .order_by(*BY_NAME)
+    )

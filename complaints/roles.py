@@ -59,6 +59,11 @@ GROUP_PERMISSIONS = {
         *_CALLBACKS,
         *_MATERIALS,
         *_DATA_REQUESTS,
+        # Each staff member's settlement authority (mediation) is set by a supervisor.
+        "view_staffauthority",
+        "add_staffauthority",
+        "view_settlementauthority",
+        "view_mediation",
     ],
     # Reads every complaint and grants extensions: the second one (to 60 days) only they may grant (Art. 20).
     # Late complaints are escalated to them after five days.
@@ -102,6 +107,12 @@ GROUP_PERMISSIONS = {
         "add_reviewitem",
         "change_reviewitem",
         *_SYSTEMIC_KEEP,
+        # The settlement authority table (mediation): entered by one member of compliance, approved by a second.
+        "view_settlementauthority",
+        "add_settlementauthority",
+        "approve_settlementauthority",
+        "view_staffauthority",
+        "view_mediation",
     ],
 }
 # Agents and partners lists, systemic issues and warning dispositions (complaints/compliance/sellers.py and

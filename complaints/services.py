@@ -1,7 +1,7 @@
 """The public import path of the complaints workflow: every change to a complaint is a service (docs/design.md).
 
 The services live in complaints/workflow/, one module per family of actions (core: the rules, the actor checks
-and the one event writer; intake; steps; clock; repeats; review; records; casework; feedback; redress).
+and the one event writer; intake; steps; clock; repeats; review; records; casework; feedback; redress; mediation).
 Views, admin forms, reception, compliance and management commands import them from here.
 """
 
@@ -87,6 +87,8 @@ from .workflow.intake import (
     submission_key,
     validate_intake,
 )
+from .workflow.mediation import *  # noqa: F403  (mediation and settlement authority, by its own __all__)
+from .workflow.mediation import __all__ as _mediation_names
 from .workflow.records import (
     RECLASSIFIABLE_FIELDS,
     complaint_correct,
@@ -166,3 +168,4 @@ __all__ = [
     "rule_version_enter", "rule_version_for", "rule_version_in_force", "rule_version_refuse", "submission_key",
     "suggest_outside_escalations", "validate_intake", "why_not_now",
 ]  # fmt: skip
+__all__ += _mediation_names

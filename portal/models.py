@@ -1,6 +1,8 @@
 """The organisation the portal serves: its profile (one row), its branches and its working-day calendar
 (public holidays and make-up working days)."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -163,6 +165,13 @@ class HolidayQuerySet(models.QuerySet):
         rows = list(self)
         off = {row.date: row.name for row in rows if row.kind == HolidayKind.HOLIDAY}
         return off, {row.date for row in rows if row.kind == HolidayKind.WORKDAY}
+
+    def working_days_after(self, start, days: int):
+        """The `days`-th working day after `start` by the calendar kept here (a limit in working days)."""
+        from .workdays import add_working_days
+
+        holidays, workdays = self.filter(date__gt=start, date__lte=start + timedelta(days=days * 3 + 30)).calendar()
+        return add_working_days(start, days, set(holidays), workdays)
 
 
 class Holiday(models.Model):

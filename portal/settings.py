@@ -234,6 +234,8 @@ PORTAL_ACCOUNT_CODE_SLOW_SECONDS = int(os.environ.get("PORTAL_ACCOUNT_CODE_SLOW_
 PORTAL_ACCOUNT_WRONG_CODES_PER_ADDRESS = int(os.environ.get("PORTAL_ACCOUNT_WRONG_CODES_PER_ADDRESS", "30"))
 # The company's stated limit for answering a request about one's personal data (PIPL Art. 50), in working days.
 PORTAL_DATA_REQUEST_WORKING_DAYS = int(os.environ.get("PORTAL_DATA_REQUEST_WORKING_DAYS", "15"))
+# The company's limit to answer an invitation to mediate (应调响应), in working days from the invitation.
+PORTAL_MEDIATION_RESPONSE_WORKING_DAYS = int(os.environ.get("PORTAL_MEDIATION_RESPONSE_WORKING_DAYS", "3"))
 # Call-back requests an hour from one address.
 PORTAL_CALLBACK_LIMIT = int(os.environ.get("PORTAL_CALLBACK_LIMIT", "5"))
 

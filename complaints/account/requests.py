@@ -6,7 +6,7 @@ backs. Each step leaves an `AccountEvent`; each step of a data request queues a 
 language. The limit for answering is stated as policy: `PORTAL_DATA_REQUEST_WORKING_DAYS` working days
 (portal/workdays.py over the holiday calendar), counted from the day after the request."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +21,6 @@ from portal.messaging.models import MessageChannel
 from portal.messaging.outbox import message_queue
 from portal.models import Holiday
 from portal.privacy import ANONYMISED, ANONYMISED_PHONE
-from portal.workdays import add_working_days
 
 from ..models import (
     FULL_DATA_PERMISSION,
@@ -46,11 +45,7 @@ def data_request_limit_days() -> int:
 
 def data_request_due(received: date) -> date:
     """The last day to answer a request received on `received` (the company's stated limit)."""
-    days = data_request_limit_days()
-    holidays, workdays = Holiday.objects.filter(
-        date__gt=received, date__lte=received + timedelta(days=days * 3 + 30)
-    ).calendar()
-    return add_working_days(received, days, set(holidays), workdays)
+    return Holiday.objects.working_days_after(received, data_request_limit_days())
 
 
 def _check_staff(actor, permission: str) -> None:

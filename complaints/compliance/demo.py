@@ -128,6 +128,7 @@ def load(stdout=None) -> None:
         stdout.write(f"complaints of {year}: {plan.created} imported, {plan.unchanged} already there{told}\n")
     platform_demo.load(stdout)
     _load_systemic(year, stdout)
+    _load_mediations(stdout)
 
 
 def _load_systemic(year: int, stdout) -> None:
@@ -136,3 +137,10 @@ def _load_systemic(year: int, stdout) -> None:
     from .demo_systemic import load as load_systemic
 
     load_systemic(year, _staff("supervisor"), stdout)
+
+
+def _load_mediations(stdout) -> None:
+    """A year of mediations (compliance/demo_mediation.py), on the record just imported."""
+    from .demo_mediation import load as load_mediations
+
+    load_mediations(stdout)

@@ -22,6 +22,8 @@ The rules:
 - Outside escalation (`escalation_rate`, 越级投诉率): of the period's complaints forwarded by the regulator or
   the platform, the fraction with a confirmed link to an earlier direct complaint of the same person or policy
   (complaints.workflow.escalations); null without forwarded complaints.
+- Mediation (`mediation`): the mediations requested in the period, answered within the response limit, settled,
+  and the amount settled (compliance/mediation_figures.py; a mediation counts when it was requested).
 - Days to close are calendar days from the day of receipt to the day of closing (Beijing time).
 - The ratios per ¥100m premium, per 10,000 policies and per 10,000 insured use the business volume compliance
   entered for exactly that period (ReportingVolume); without one, or for a single branch, they are null.
@@ -406,6 +408,7 @@ def complaint_report(
     report.update(first_contact_and_groups(queryset))
     if oversight:
         report.update(_systemic_keys(queryset, period))
+    _add_mediation(report, period, branch, source)
     return report
 
 
@@ -440,6 +443,13 @@ def _systemic_keys(queryset, period: Period) -> dict:
     from .systemic import issue_figures
 
     return {"sellers": seller_figures(queryset), "systemic_issues": issue_figures(period.start, period.end)}
+
+
+def _add_mediation(report: dict, period: Period, branch, source) -> None:
+    """The mediations requested in the period (compliance/mediation_figures.py)."""
+    from .mediation_figures import mediation_report
+
+    report["mediation"] = mediation_report(period, branch, source)
 
 
 def _mean(value) -> float | None:
@@ -647,6 +657,7 @@ def report_xlsx(
             company = {**performance["company"], "label": "全公司"}
             sheets.append(("分支机构考评", performance_rows(performance["branches"], "分支机构", company)))
             sheets.append(("经办人考评", performance_rows(performance["handlers"], "经办人")))
+            sheets.append(("调解", _mediation_sheet(report)))
         sheets += list(extra_sheets)  # (title, rows) pairs, e.g. comparison.workbook_sheets
         sheets += _systemic_sheets(report)
     xlsx_write(target, sheets)
@@ -673,3 +684,15 @@ def _systemic_sheets(report: dict) -> list:
         ["已补偿金额（元）", Decimal(issues["amount_settled"])],
     ]
     return [("营销员及合作机构", rows), ("系统性问题", issue_rows)]
+
+
+def _mediation_sheet(report: dict) -> list[list]:
+    """The workbook's mediation sheet: the report's period and branch, per branch (compliance/mediation_figures.py)."""
+    from portal.models import Branch
+
+    from .mediation_figures import mediation_by_branch, mediation_rows
+
+    period = Period(report["period"]["year"], report["period"]["quarter"])
+    slug = report["period"]["branch"]
+    branch = Branch.objects.filter(slug=slug).first() if slug else None
+    return mediation_rows(mediation_by_branch(period, branch))

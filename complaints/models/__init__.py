@@ -15,6 +15,7 @@
 - `escalations`: outside escalation (越级投诉) links, a forwarded complaint after a direct one
 - `account`: a complainant's account: sign-in codes and sessions, personal data requests, call backs
 - `vulnerability`: care flags and needs of a complainant, the one-time lists of materials
+- `mediation`: mediation of a dispute, the settlement authority table and each staff member's level
 
 The compliance sub-package's own models (complaints/compliance/models.py) belong to this app too.
 """
@@ -44,6 +45,16 @@ from .extensions import ExtensionRequest, ExtensionRequestQuerySet
 from .feedback import FEEDBACK_VALID_DAYS, LOW_SCORE, Feedback, FeedbackChannel
 from .groups import MAX_REPRESENTATIVES, GroupMember
 from .letters import LetterTemplate
+from .mediation import (
+    AUTHORITY_RANK,
+    AuthorityLevel,
+    Mediation,
+    MediationBodyKind,
+    MediationOrigin,
+    MediationOutcome,
+    SettlementAuthority,
+    StaffAuthority,
+)
 from .rules import RuleVersion, RuleVersionQuerySet, SecondApproved
 from .sellers import Partner, SalesAgent
 from .systemic import AffectedCustomer, SystemicEvent, SystemicIssue, WarningDisposition
@@ -81,18 +92,19 @@ from .vocabulary import (
 from .vulnerability import ELDERLY_AGE, NEEDS_HELP, VULNERABLE_KEYS, MaterialsList, Need, Vulnerability, flagged
 
 __all__ = [
-    "ACTIVE_STATUSES", "COMPLAINANT_ACTIONS", "DATA_REQUEST_OPEN", "ELDERLY_AGE", "ENDED_STATUSES",
+    "ACTIVE_STATUSES", "AUTHORITY_RANK", "COMPLAINANT_ACTIONS", "DATA_REQUEST_OPEN", "ELDERLY_AGE", "ENDED_STATUSES",
     "FEEDBACK_VALID_DAYS", "FORWARDED_SOURCES", "FULL_DATA_PERMISSION", "IDENTITY_KINDS", "LANGUAGE_CHOICES",
     "LOW_SCORE", "MAX_REPRESENTATIVES", "MONETARY_RELIEFS", "NEEDS_HELP", "NON_MONETARY_RELIEFS", "OPEN_STATUSES",
     "OUTSIDE_ESCALATION_MONTHS", "PREVIEW_TYPES", "PUBLIC_NOTE_ACTIONS", "RELIEFS_BY_OUTCOME", "UNFINISHED_STATUSES",
     "VULNERABLE_KEYS", "AccountAction", "AccountCode", "AccountEvent", "AccountSession", "AffectedCustomer",
-    "AppendOnly", "BusinessChannel", "CallDirection", "CallOutcome", "Callback", "CallbackOutcome", "CallbackStatus",
-    "CallbackTime", "Capacity", "Category", "Channel", "Complaint", "ComplaintAttachment", "ComplaintEvent",
-    "ComplaintQuerySet", "DataRequest", "DataRequestKind", "DataRequestStatus", "DocumentAudience", "EscalationLink",
-    "EscalationLinkStatus", "EventAction", "ExtensionRequest", "ExtensionRequestQuerySet", "ExtensionStatus",
-    "Feedback", "FeedbackChannel", "GroupMember", "IdType", "IdentityMethod", "LetterTemplate", "MaterialsList",
-    "Need", "Outcome", "Partner", "ProductLine", "Relief", "RemediationItem", "RemediationQuerySet", "Remedy",
-    "RootCause", "RuleVersion", "RuleVersionQuerySet", "SalesAgent", "SecondApproved", "Source", "Status",
-    "SystemicEvent", "SystemicIssue", "TrackingRevocation", "Vulnerability", "WarningDisposition", "_choice_label",
-    "_in", "flagged",
+    "AppendOnly", "AuthorityLevel", "BusinessChannel", "CallDirection", "CallOutcome", "Callback", "CallbackOutcome",
+    "CallbackStatus", "CallbackTime", "Capacity", "Category", "Channel", "Complaint", "ComplaintAttachment",
+    "ComplaintEvent", "ComplaintQuerySet", "DataRequest", "DataRequestKind", "DataRequestStatus", "DocumentAudience",
+    "EscalationLink", "EscalationLinkStatus", "EventAction", "ExtensionRequest", "ExtensionRequestQuerySet",
+    "ExtensionStatus", "Feedback", "FeedbackChannel", "GroupMember", "IdType", "IdentityMethod", "LetterTemplate",
+    "MaterialsList", "Mediation", "MediationBodyKind", "MediationOrigin", "MediationOutcome", "Need", "Outcome",
+    "Partner", "ProductLine", "Relief", "RemediationItem", "RemediationQuerySet", "Remedy", "RootCause",
+    "RuleVersion", "RuleVersionQuerySet", "SalesAgent", "SecondApproved", "SettlementAuthority", "Source",
+    "StaffAuthority", "Status", "SystemicEvent", "SystemicIssue", "TrackingRevocation", "Vulnerability",
+    "WarningDisposition", "_choice_label", "_in", "flagged",
 ]  # fmt: skip

@@ -186,6 +186,13 @@ class EventAction(models.TextChoices):
     FURTHER_REQUEST = "further_request", _("Further material requested")
     FIRST_CONTACT = "first_contact", _("Resolved at first contact")
     MEMBERS = "members", _("Group members recorded")
+    # Mediation of the dispute (complaints.workflow.mediation).
+    MEDIATION_OPENED = "mediation_opened", _("Mediation requested")
+    MEDIATION_RESPONSE = "mediation_response", _("Mediation answered by the company")
+    SETTLEMENT_PROPOSED = "settlement_proposed", _("Settlement proposed")
+    SETTLEMENT_APPROVED = "settlement_approved", _("Settlement approved")
+    MEDIATION_OUTCOME = "mediation_outcome", _("Mediation ended")
+    JUDICIAL_CONFIRMATION = "judicial_confirmation", _("Settlement confirmed by the court")
 
 
 class CallDirection(models.TextChoices):

@@ -10,6 +10,7 @@ from ..models import FULL_DATA_PERMISSION, Complaint
 from .care import care_summary
 from .common import REPEATS_SHOWN, days_left, display_user
 from .escalations import escalation_panel
+from .mediation import mediation_context
 from .steps import ACTION_FORMS
 
 # The complainant's identifying data in full, for those with the permission.
@@ -59,6 +60,7 @@ def record_context(request, complaint) -> dict:
         "outside_escalation": escalation_panel(request, complaint),
         # The complainant's circumstances and help asked for (a badge in the head; no deadline changes).
         "care_summary": care_summary(complaint, points=True),
+        **mediation_context(request, complaint),
     }
 
 

@@ -4,7 +4,7 @@ admin/complaints/complaint/ and admin/complaints/extensionrequest/, with the nam
 from django.urls import path
 
 from .escalations import escalation_decide_view
-from .views import complaint, extensions, first_contact, registration, sellers
+from .views import complaint, extensions, first_contact, mediation, registration, sellers
 
 complaint_urls = [
     path("register/", registration.register_view, name="complaints_complaint_register"),
@@ -23,6 +23,8 @@ complaint_urls = [
         name="complaints_complaint_outside_escalation",
     ),
     path("<int:pk>/seller/", sellers.seller_view, name="complaints_complaint_seller"),
+    path("<int:pk>/mediation/", mediation.mediation_open_view, name="complaints_complaint_mediation"),
+    path("mediation/<int:pk>/<str:step>/", mediation.mediation_step_view, name="complaints_complaint_mediation_step"),
 ]
 
 extension_request_urls = [

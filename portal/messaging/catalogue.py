@@ -192,6 +192,19 @@ TEMPLATES: dict[str, Template] = {
         _("How did we handle your complaint %(number)s? Rate it from 1 to 5 by %(until)s: %(link)s"),
         ("number", "until", "link"),
     ),
+    "complaint.mediation_answered": Template(
+        _("Complaint %(number)s: mediation"),
+        _(
+            "We have agreed to the mediation of your complaint %(number)s by %(body)s. The mediator will contact "
+            "you; you may follow it under “Track a complaint”."
+        ),
+        ("number", "body"),
+    ),
+    "complaint.mediation_ended": Template(
+        _("Complaint %(number)s: mediation ended"),
+        _("The mediation of your complaint %(number)s has ended: %(outcome)s. You may still call the hotline 12378."),
+        ("number", "outcome"),
+    ),
     "account.code": Template(
         _("Your sign-in code"),
         _(

@@ -85,6 +85,9 @@ NEVER = {(model, page) for model in APPEND_ONLY for page in ("add", "delete")} |
     ("complaints.ratingweights", "delete"),
     ("complaints.reviewitem", "add"),
     ("complaints.reviewitem", "delete"),
+    # Mediations are written through their complaint's record page (the services): the admin only lists them.
+    ("complaints.mediation", "add"),
+    ("complaints.mediation", "delete"),
 }
 # Every member of staff has an inbox of their own alerts (portal/messaging/admin.py): its list for anyone who is
 # staff, an alert (and its history) only for the user it was written for — here the handler's assignment alert.
@@ -133,6 +136,14 @@ CUSTOM = {
     "complaints_compliance_issues": "complaints.view_systemicissue",
     "complaints_compliance_issue": "complaints.view_systemicissue",
     "complaints_complaint_seller": "complaints.change_complaint",
+    # Mediation (complaints/staff/views/mediation.py, complaints/compliance/staff/views/mediation.py): the steps are
+    # the handler's; the authority table and the staff levels are read on the dashboard's pages (their services
+    # check who may enter, approve or set).
+    "complaints_complaint_mediation": "complaints.handle_complaint",
+    "complaints_complaint_mediation_step": "complaints.handle_complaint",
+    "complaints_compliance_settlement_authority": "complaints.view_compliance_dashboard",
+    "complaints_compliance_settlement_authority_decide": "complaints.view_compliance_dashboard",
+    "complaints_compliance_staff_levels": "complaints.view_compliance_dashboard",
     # Requests from complainants: a call back is answered by those who answer them; a personal data request
     # concerns personal data in full.
     "complaints_callback_record": "complaints.answer_callback",
@@ -319,6 +330,9 @@ def _custom_urls(world) -> dict[str, str]:
         "complaints_compliance_issues": reverse("admin:complaints_compliance_issues"),
         "complaints_compliance_issue": reverse("admin:complaints_compliance_issue", args=[issue.pk]),
         "complaints_complaint_seller": reverse("admin:complaints_complaint_seller", args=[complaint.pk]),
+        "complaints_complaint_mediation": reverse("admin:complaints_complaint_mediation", args=[complaint.pk]),
+        "complaints_compliance_settlement_authority": reverse("admin:complaints_compliance_settlement_authority"),
+        "complaints_compliance_staff_levels": reverse("admin:complaints_compliance_staff_levels"),
         "complaints_callback_record": reverse("admin:complaints_callback_record", args=[callback.pk]),
         "complaints_datarequest_handle": reverse("admin:complaints_datarequest_handle", args=[data_request.pk]),
         "notices_notice_preview": reverse("admin:notices_notice_preview", args=[notice.pk]),

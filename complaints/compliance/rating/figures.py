@@ -272,7 +272,7 @@ def _dispute_resolution(year: int, report: dict) -> list[dict]:
         ),
         _figure("review_request_rate", _percent(reviews, decided), "percent", None, _("No complaint was decided.")),
         _figure("reviews_overturned", overturned),
-        _figure("mediation", None, reason=_missing(_("mediation of disputes"))),
+        _figure("mediation", report["mediation"]["requested"], source=_mediation_link(year)),
         _escalation_figure(report, dashboard),
     ]
 
@@ -434,3 +434,8 @@ def rating_xlsx(report: dict, target) -> None:
                 ]
             )
     xlsx_write(target, [(str(report["year"]), rows)])
+
+
+def _mediation_link(year: int) -> str:
+    """The mediations requested in the year (the admin's mediation list)."""
+    return _link("admin:complaints_mediation_changelist", "requested_on", year)

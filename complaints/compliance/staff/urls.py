@@ -3,7 +3,7 @@ dashboard is that entry's list page), with the names the templates reverse."""
 
 from django.urls import path
 
-from .views import dashboard, exports, imports, publishing, rating, reviews, rules, systemic
+from .views import dashboard, exports, imports, mediation, publishing, rating, reviews, rules, systemic
 
 urlpatterns = [
     path("", dashboard.dashboard_view, name="complaints_compliancedashboard_changelist"),
@@ -33,4 +33,11 @@ urlpatterns = [
     path("warnings/", systemic.warnings_view, name="complaints_compliance_warnings"),
     path("issues/", systemic.issues_view, name="complaints_compliance_issues"),
     path("issues/<int:pk>/", systemic.issue_view, name="complaints_compliance_issue"),
+    path("settlement-authority/", mediation.authority_view, name="complaints_compliance_settlement_authority"),
+    path(
+        "settlement-authority/<int:pk>/",
+        mediation.authority_decide_view,
+        name="complaints_compliance_settlement_authority_decide",
+    ),
+    path("settlement-authority/staff/", mediation.levels_view, name="complaints_compliance_staff_levels"),
 ]

@@ -139,6 +139,7 @@ def test_the_filing_workbook_has_a_sheet_per_breakdown_with_chinese_headings_and
         "办结时效",
         "分支机构考评",
         "经办人考评",
+        "调解",
         "同比环比",
         "越级投诉",
         "营销员及合作机构",
@@ -172,11 +173,12 @@ def test_the_report_costs_the_same_queries_for_few_or_many_complaints(django_ass
     complaint_import(data=csv_bytes(seed_year_rows(2023)[:2]), name="a.csv")
     # the six queries of the figures, one for the satisfaction answers, one for the redress, two for care (the
     # flags in one aggregate, the further requests), one for the first contact, group and uphold figures, one
-    # for the complaints per agent and partner, three for the systemic issues
-    with django_assert_num_queries(15):
+    # for the complaints per agent and partner, three for the systemic issues,
+    # one for the mediations
+    with django_assert_num_queries(16):
         complaint_report(period=Period(2023))
     complaint_import(data=csv_bytes(seed_year_rows(2023)), name="b.csv")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         complaint_report(period=Period(2023))
 
 
