@@ -40,6 +40,16 @@ from ..models import (
 from .core import A, WorkflowError, _require, _staff_actor, record_event
 from .transitions import _apply, _begin, _transition
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "check_materials",
+    "complaint_request_further",
+    "complaint_set_care",
+    "materials_for",
+    "materials_list_save",
+    "materials_sent",
+]
+
 # The messages of the one-time list (portal/messaging/catalogue.py: complaint.materials, complaint.further).
 MATERIALS_MESSAGE, FURTHER_MESSAGE = "materials", "further"
 # Documents suggesting a foreign national (a passport may be a citizen's: staff untick it then).

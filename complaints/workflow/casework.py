@@ -27,6 +27,16 @@ from .transitions import (
     _transition,
 )
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "complaint_add_information",
+    "complaint_add_note",
+    "complaint_add_staff_attachments",
+    "complaint_issue_letter",
+    "complaint_log_call",
+    "complaint_send_documents",
+]
+
 
 @transaction.atomic
 def complaint_add_information(*, complaint: Complaint, text: str = "", attachments=(), actor=None) -> Complaint:

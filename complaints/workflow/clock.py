@@ -46,6 +46,24 @@ from .transitions import (
     _transition,
 )
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "approver_refusal",
+    "can_decide_extension",
+    "complaint_mark_late",
+    "complaint_pause",
+    "complaint_reopen",
+    "complaint_request_extension",
+    "complaint_restart",
+    "complaint_resume",
+    "decidable_extensions",
+    "extension_approvers",
+    "extension_grant",
+    "extension_refuse",
+    "mark_late",
+    "mark_late_complaints",
+]
+
 # Extensions (Art. 20): requested by whoever handles the complaint, granted or refused by an approver who is
 # not the requester — a supervisor for the first (to 30 days), a senior manager for the second (60 in all).
 

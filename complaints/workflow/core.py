@@ -30,6 +30,23 @@ from ..models import (
     Status,
 )
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "ACTION_LABELS",
+    "PERMISSIONS",
+    "TRANSITIONS",
+    "A",
+    "S",
+    "WorkflowError",
+    "action_label",
+    "actor_refusal",
+    "conflicted_ids",
+    "handler_label",
+    "is_conflicted",
+    "record_event",
+    "recording_history",
+]
+
 A = EventAction
 S = Status
 _ACTIVE = frozenset(ACTIVE_STATUSES)

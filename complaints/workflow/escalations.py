@@ -31,6 +31,14 @@ from ..models import (
 )
 from .core import A, S, WorkflowError, _check_actor, _locked, _now, _staff_actor, record_event
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "escalation_candidates",
+    "escalation_confirm",
+    "escalation_reject",
+    "suggest_outside_escalations",
+]
+
 
 def months_before(day: date, months: int) -> date:
     """The same calendar day `months` months before `day` (the last day of that month when it has fewer days:

@@ -42,6 +42,19 @@ from ..review import review_window_ends
 from .core import A, WorkflowError, _locked, _staff_actor, record_event
 from .transitions import _begin
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "complaint_record_feedback",
+    "feedback_answer",
+    "feedback_answer_signed_in",
+    "feedback_for_token",
+    "feedback_invitations_send",
+    "feedback_invite",
+    "feedback_next_steps",
+    "feedback_open",
+    "feedback_window_ends",
+]
+
 INVITE_WITHIN_DAYS = 7
 COMMENT_MAX_LENGTH = 1000
 SCORES = (1, 2, 3, 4, 5)

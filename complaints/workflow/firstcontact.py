@@ -19,6 +19,11 @@ from .intake import REGISTER_PERMISSION, complaint_register
 from .redress import check_reliefs
 from .steps import complaint_accept, complaint_decide
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "complaint_resolve_at_first_contact",
+]
+
 # What a first-contact resolution may not be: it is the company's own complaint, settled with the person present.
 NOT_AT_FIRST_CONTACT_SOURCES = frozenset({"regulator", "platform"})
 

@@ -17,6 +17,13 @@ from ..models import MAX_REPRESENTATIVES, Category, Complaint, GroupMember
 from .core import A, WorkflowError
 from .transitions import _apply, _begin
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "check_secondary_categories",
+    "complaint_set_members",
+    "complaint_set_secondary_categories",
+]
+
 MAX_MEMBERS = 500
 
 

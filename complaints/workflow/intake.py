@@ -47,6 +47,23 @@ from .timing import (
     _store_deadline,
 )
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "ATTACHMENT_KINDS",
+    "IMPORT_PERMISSION",
+    "INTAKE_FIELDS",
+    "MAX_ATTACHMENTS",
+    "MAX_ATTACHMENT_BYTES",
+    "TRACKING_PREFIX",
+    "complaint_register",
+    "complaint_register_imported",
+    "complaint_register_visit",
+    "complaint_submit",
+    "intake_values",
+    "submission_key",
+    "validate_intake",
+]
+
 TRACKING_PREFIX = "TS"
 ATTACHMENT_KINDS = (PDF, JPEG, PNG, DOCX)
 MAX_ATTACHMENTS = 5

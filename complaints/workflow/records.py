@@ -44,6 +44,15 @@ from .transitions import (
     _transition,
 )
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "RECLASSIFIABLE_FIELDS",
+    "complaint_correct",
+    "complaint_reclassify",
+    "complaint_record_closed",
+    "complaint_set_legal_hold",
+]
+
 # What a correction may change, and how each value appears in the event (personal data masked: the event log
 # is read by more people than may see the complainant's data in full).
 CORRECTABLE_FIELDS = {

@@ -24,6 +24,12 @@ from ..models import (
 from .core import A, WorkflowError
 from .transitions import _apply, _begin
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "check_reliefs",
+    "complaint_record_payment",
+]
+
 # The largest single payment recorded here (yuan); larger sums are a typing error or a matter for the courts.
 MAX_PAYMENT = Decimal("10000000.00")
 

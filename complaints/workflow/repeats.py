@@ -34,6 +34,13 @@ from .transitions import (
     can_act,
 )
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "can_merge_into",
+    "complaint_merge",
+    "possible_repeats",
+]
+
 
 def _check_merge_target(actor, original: Complaint) -> None:
     """Merging writes on the original too: the actor must be allowed to act on it as on the repeat."""

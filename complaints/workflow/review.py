@@ -18,6 +18,11 @@ from .intake import _create
 from .review_rules import review_eligibility
 from .transitions import _transition
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "complaint_request_review",
+]
+
 # What a review complaint takes over from the complaint under review (the complainant need not repeat it).
 _REVIEW_COPIED_FIELDS = (
     "name", "phone", "email", "id_type", "id_number", "capacity", "principal_name", "power_of_attorney",

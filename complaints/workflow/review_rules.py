@@ -20,6 +20,14 @@ from .core import (
     _today,
 )
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "review_due_on",
+    "review_eligibility",
+    "review_limit_days",
+    "review_under_way",
+]
+
 _UNSET = object()
 
 

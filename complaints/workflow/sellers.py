@@ -8,6 +8,11 @@ from django.utils.translation import gettext as _
 from ..models import Complaint, ComplaintEvent, EventAction
 from .core import record_event
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "complaint_name_seller",
+]
+
 NAME_PERMISSION = "complaints.change_complaint"
 
 

@@ -36,6 +36,19 @@ from .transitions import (
     _transition,
 )
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "complaint_accept",
+    "complaint_assign",
+    "complaint_close",
+    "complaint_decide",
+    "complaint_record_delivery",
+    "complaint_reject",
+    "complaint_report_back",
+    "complaint_start",
+    "complaint_withdraw",
+]
+
 
 @transaction.atomic
 def complaint_accept(*, complaint: Complaint, actor, note: str = "") -> Complaint:

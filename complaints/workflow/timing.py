@@ -39,6 +39,13 @@ from .core import (
 )
 from .review_rules import review_limit_days
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "decision_date",
+    "extension_days_available",
+    "past_limit",
+]
+
 
 def decision_date(complaint: Complaint, today: date | None = None) -> date | None:
     """The date by which the complainant is told to expect our decision: the one date every message and public

@@ -35,6 +35,13 @@ from .timing import (
     _refresh_deadline,
 )
 
+# What complaints.services re-exports from this module.
+__all__ = [
+    "allowed_actions",
+    "can_act",
+    "why_not_now",
+]
+
 # A review is the complainant's request that the superior unit re-examine a decision: it is never a repeat.
 REVIEW_NOT_MERGED = _(
     "A review is not a repeat complaint: it is decided on its own, never merged into another complaint."
