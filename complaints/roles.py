@@ -13,6 +13,8 @@ _LETTER_TEMPLATES = ["view_lettertemplate", "add_lettertemplate", "change_letter
 _CALLBACKS = ["view_callback", "answer_callback", "view_accountevent"]
 # Requests about one's personal data: read here, handled by the full-data permission (complaints/account/).
 _DATA_REQUESTS = ["view_datarequest"]
+# Surrender-agent rings: supervisors and compliance read the ring warnings and log tips passed on (线索移送).
+_RINGS = ["view_ringtip", "add_ringtip"]
 
 GROUP_PERMISSIONS = {
     # Their assigned complaints: register, work them through the workflow, call the complainant back.
@@ -49,6 +51,7 @@ GROUP_PERMISSIONS = {
         *_LETTER_TEMPLATES,
         *_CALLBACKS,
         *_DATA_REQUESTS,
+        *_RINGS,
     ],
     # Reads every complaint and grants extensions: the second one (to 60 days) only they may grant (Art. 20).
     # Late complaints are escalated to them after five days.
@@ -90,6 +93,7 @@ GROUP_PERMISSIONS = {
         "view_reviewitem",
         "add_reviewitem",
         "change_reviewitem",
+        *_RINGS,
     ],
 }
 
