@@ -3,7 +3,7 @@ dashboard is that entry's list page), with the names the templates reverse."""
 
 from django.urls import path
 
-from .views import dashboard, exports, imports, publishing, rating, reviews, rules
+from .views import dashboard, exports, imports, publishing, rating, reviews, rings, rules
 
 urlpatterns = [
     path("", dashboard.dashboard_view, name="complaints_compliancedashboard_changelist"),
@@ -29,4 +29,6 @@ urlpatterns = [
     path("rules/<int:pk>/", rules.rule_view, name="complaints_compliance_rule"),
     path("reviews/", reviews.reviews_view, name="complaints_compliance_reviews"),
     path("reviews/import/", reviews.reviews_import_view, name="complaints_compliance_reviews_import"),
+    path("rings/", rings.rings_view, name="complaints_compliance_rings"),
+    path("rings/<str:key>/", rings.ring_view, name="complaints_compliance_ring"),
 ]
