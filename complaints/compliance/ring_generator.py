@@ -103,7 +103,7 @@ class _Maker:
 
     def phone(self) -> str:
         while True:
-            phone = f"+861{self.rng.choice('3578')}{self.rng.randrange(10**9):09d}"
+            phone = f"+861{self.rng.choice('358')}{self.rng.randrange(10**9):09d}"
             if phone not in self.used_phones:
                 self.used_phones.add(phone)
                 return phone
@@ -151,6 +151,60 @@ class _Maker:
         )
 
 
+def ring_members(maker: "_Maker", number: int, *, span: int, size: int | None = None) -> list[tuple[int, dict]]:
+    """One planted ring: (day within `span`, the complaint's values) for each of its four to twelve complaints.
+    An account is given in plain ("bank_account"), as a registration receives it."""
+    rng = maker.rng
+    size = size or rng.randrange(4, 13)
+    province = PROVINCES[number % len(PROVINCES)]
+    agent_phones = [maker.phone(), maker.phone()]
+    agent = {
+        "representative_name": maker.name(),
+        "representative_org": rng.choice(["", "维权咨询服务有限公司", "安心法律咨询中心"]),
+        "email": f"helper{number}@example.net",
+        "address": maker.address(province),
+        "account": f"6222{rng.randrange(10**15):015d}",
+    }
+    template = RING_TEMPLATES[number % len(RING_TEMPLATES)]
+    members = []
+    for index in range(size):
+        holder = maker.name()
+        policy = f"P{rng.randrange(10**11):011d}"
+        text = template.format(
+            name=holder,
+            year=rng.randrange(2015, 2024),
+            product=rng.choice(PRODUCTS),
+            amount=rng.randrange(20, 300) * 1000,
+            policy=policy,
+        )
+        values = {
+            "description": text,
+            "category": Category.POLICY_SERVICE,
+            "province": province,
+            "policy_number": policy,
+            "desired_remedy": DesiredRemedy.FULL_REFUND,
+            "name": holder,
+            "phone": maker.phone(),
+        }
+        link = "text" if index >= 3 and rng.random() < 0.2 else rng.choice(["proxy", "proxy", "self"])
+        if link == "proxy":
+            values |= {
+                "capacity": Capacity.PROXY,
+                "principal_name": holder,
+                "name": agent["representative_name"],
+                "phone": rng.choice(agent_phones),
+                "representative_name": agent["representative_name"],
+                "representative_phone": rng.choice(agent_phones),
+                "representative_org": agent["representative_org"],
+                "representative_relationship": rng.choice([Relationship.COMPANY, Relationship.OTHER]),
+            }
+        elif link == "self":
+            shared = rng.choice(["phone", "email", "address", "bank_account"])
+            values[shared] = rng.choice(agent_phones) if shared == "phone" else agent[shared.removeprefix("bank_")]
+        members.append((rng.randrange(0, span), values))
+    return members
+
+
 def planted_year(
     *, total: int = 2000, rings: int = 5, seed: int = 29, start: date = date(2025, 1, 1), prefix: str = "TS-R"
 ) -> Year:
@@ -160,62 +214,13 @@ def planted_year(
     year = Year()
     planted = []
     for number in range(rings):
-        size = rng.randrange(4, 13)
         first_day = rng.randrange(0, 365 - 45)
-        province = PROVINCES[number % len(PROVINCES)]
-        agent_phones = [maker.phone(), maker.phone()]
-        agent = {
-            "representative_name": maker.name(),
-            "representative_org": rng.choice(["", "维权咨询服务有限公司", "安心法律咨询中心"]),
-            "email": f"helper{number}@example.net",
-            "address": maker.address(province),
-            "account": f"6222{rng.randrange(10**15):015d}",
-        }
-        template = RING_TEMPLATES[number % len(RING_TEMPLATES)]
         members = []
-        for index in range(size):
-            holder = maker.name()
-            policy = f"P{rng.randrange(10**11):011d}"
-            text = template.format(
-                name=holder,
-                year=rng.randrange(2015, 2024),
-                product=rng.choice(PRODUCTS),
-                amount=rng.randrange(20, 300) * 1000,
-                policy=policy,
-            )
-            values = {
-                "description": text,
-                "category": Category.POLICY_SERVICE,
-                "province": province,
-                "policy_number": policy,
-                "desired_remedy": DesiredRemedy.FULL_REFUND,
-            }
-            link = "text" if index >= 3 and rng.random() < 0.2 else rng.choice(["proxy", "proxy", "self"])
-            if link == "proxy":
-                values |= {
-                    "capacity": Capacity.PROXY,
-                    "principal_name": holder,
-                    "name": agent["representative_name"],
-                    "phone": rng.choice(agent_phones),
-                    "representative_name": agent["representative_name"],
-                    "representative_phone": rng.choice(agent_phones),
-                    "representative_org": agent["representative_org"],
-                    "representative_relationship": rng.choice([Relationship.COMPANY, Relationship.OTHER]),
-                }
-            elif link == "self":
-                shared = rng.choice(["phone", "email", "address", "account"])
-                values |= {"name": holder}
-                if shared == "phone":
-                    values["phone"] = rng.choice(agent_phones)
-                elif shared == "email":
-                    values["email"] = agent["email"]
-                elif shared == "address":
-                    values["address"] = agent["address"]
-                else:
-                    values["bank_account_digest"] = account_digest(agent["account"])
-            else:
-                values |= {"name": holder}
-            members.append(maker.complaint(first_day + rng.randrange(0, 42), **values))
+        for day, values in ring_members(maker, number, span=42):
+            account = values.pop("bank_account", "")
+            if account:
+                values["bank_account_digest"] = account_digest(account)
+            members.append(maker.complaint(first_day + day, **values))
         planted.append(members)
         year.complaints += members
     noise = total - len(year.complaints)
