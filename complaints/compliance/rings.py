@@ -406,8 +406,7 @@ def explain(signal: Signal, *, full: bool) -> str:
         return _("The same bank account (matched by its keyed hash) is given on %(count)d complaints.") % {
             "count": count
         }
-    return _("%(signal)s %(value)s is given on %(count)d complaints of different policyholders.") % {
-        "signal": signal_label(signal.kind),
+    return _("“%(value)s” is given on %(count)d complaints of different policyholders.") % {
         "value": value,
         "count": count,
     }

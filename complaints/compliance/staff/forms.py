@@ -99,7 +99,7 @@ class RingTipForm(forms.Form):
     """A tip about a ring passed on (线索移送): to whom, when, under which reference."""
 
     recipient = forms.ChoiceField(label=_("Passed to"), choices=RingTip.Recipient.choices)
-    sent_on = forms.DateField(label=_("Passed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    sent_on = forms.DateField(label=_("Passed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reference = forms.CharField(
         label=_("Reference"), max_length=100, help_text=_("The number of the letter or of the case opened.")
     )
