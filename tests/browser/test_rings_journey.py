@@ -10,8 +10,7 @@ from django.utils import timezone
 from complaints.compliance import alerts
 from complaints.compliance.models import RingTip
 from portal import roles
-from tests.complaints.compliance.test_rings import HOLDERS, TEMPLATE
-from tests.complaints.factories import register
+from tests.complaints.compliance.test_rings import make_ring
 
 PASSWORD = "a-long-supervisor-password-7"
 
@@ -20,24 +19,7 @@ PASSWORD = "a-long-supervisor-password-7"
 def supervisor_and_ring(transactional_db, make_user):
     make_user("officer", groups=[roles.SUPERVISOR], password=PASSWORD)
     now = timezone.now()
-    ring = [
-        register(
-            received_at=now - timedelta(days=30 - 4 * index),
-            name="周代理",
-            phone=f"1360000000{index}",
-            capacity="proxy",
-            principal_name=holder,
-            policy_number=f"P-88{index}",
-            representative_name="周代理",
-            representative_phone="13955556666",
-            representative_org="安心维权咨询有限公司",
-            representative_relationship="company",
-            desired_remedy="full_refund",
-            category="policy_service",
-            description=TEMPLATE.format(name=holder, amount=50000 + 1000 * index),
-        )
-        for index, holder in enumerate(HOLDERS)
-    ]
+    ring = make_ring(lambda index: now - timedelta(days=30 - 4 * index))
     alerts.alerts_run(as_of=timezone.localdate() - timedelta(days=1), notify=False)
     return ring
 

@@ -41,12 +41,12 @@ def _frozen(time_machine):
     time_machine.move_to(shanghai(2026, 11, 21, 9), tick=False)
 
 
-@pytest.fixture
-def ring(make_user):
-    """Four proxy complaints of four policyholders, one representative's phone, near-identical texts."""
+def make_ring(received_at) -> list:
+    """Four proxy complaints of four policyholders, one representative's phone, near-identical texts;
+    `received_at(index)` gives each its time."""
     return [
         register(
-            received_at=shanghai(2026, 10, 1 + 5 * index, 10),
+            received_at=received_at(index),
             name="周代理",
             phone=f"1360000000{index}",
             capacity="proxy",
@@ -62,6 +62,11 @@ def ring(make_user):
         )
         for index, holder in enumerate(HOLDERS)
     ]
+
+
+@pytest.fixture
+def ring(make_user):
+    return make_ring(lambda index: shanghai(2026, 10, 1 + 5 * index, 10))
 
 
 def _alerts_json(as_of=AS_OF) -> list:
