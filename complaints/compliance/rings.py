@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.beijing import BEIJING, day_start
-from portal.privacy import mask_email, mask_name, mask_phone
+from portal.privacy import mask_address, mask_email, mask_name, mask_phone
 
 from ..identity import address_key, email_key, id_number_key, name_key, phone_key, policy_key
 from ..models import NON_RELATIVES, Capacity, Complaint, DesiredRemedy
@@ -360,7 +360,7 @@ def shown_value(signal: Signal, *, full: bool) -> str:
         name, _sep, org = signal.value.partition(" / ")
         return " / ".join(part for part in (mask_name(name), org) if part)
     if signal.kind == "address":
-        return signal.value[:6] + "****"
+        return mask_address(signal.value)
     return signal.value
 
 

@@ -11,7 +11,7 @@ from .common import REPEATS_SHOWN, days_left, display_user
 from .forms import ACTION_FORMS
 
 # The complainant's identifying data in full, for those with the permission.
-FULL_FIELDS = ("name", "phone_in_full", "email", "id_number")
+FULL_FIELDS = ("name", "phone_in_full", "email", "id_number", "representative_in_full", "address")
 
 
 def scrubbed(complaint, text: str | None) -> str:
