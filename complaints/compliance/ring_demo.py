@@ -20,7 +20,8 @@ from .ring_generator import _Maker, ring_members
 from .ring_tips import ring_tip_record
 from .rings import find_rings
 
-# Days before today each ring's first complaint came in; the last is still being handled.
+# Days before today each ring's first complaint came in (not before this year's first day); the last is still
+# being handled.
 RING_STARTS = (330, 240, 150, 12)
 SPAN_DAYS = 10
 
@@ -41,10 +42,13 @@ def _load() -> int:
     maker = _Maker(seed=f"demo-rings-{today.year}", start=today, prefix="")
     handler, supervisor = _staff("handler"), _staff("supervisor")
     made = 0
-    for number, days_ago in enumerate(RING_STARTS):
-        first = today - timedelta(days=days_ago)
+    # Within this year: last year's record is imported and its figures published (compliance/demo.py).
+    january = today.replace(month=1, day=1)
+    for number, wanted in enumerate(RING_STARTS):
+        first = max(today - timedelta(days=wanted), january)
+        days_ago = (today - first).days
         for index, (day, values) in enumerate(ring_members(maker, number, span=min(SPAN_DAYS, days_ago))):
-            received = _moment(first + timedelta(days=day), 9 + index % 8)
+            received = min(_moment(first + timedelta(days=day), 9 + index % 8), timezone.now() - timedelta(hours=1))
             key = f"demo-ring-{today.year}-{number}-{index}"
             if Complaint.objects.filter(idempotency_key=key).exists():
                 continue
@@ -57,9 +61,10 @@ def _load() -> int:
                 _handle(complaint, received, handler, supervisor)
     for back in range(0, 365, 30):
         alerts_run(as_of=today - timedelta(days=back + 1), notify=False)
-    oldest = find_rings(today - timedelta(days=RING_STARTS[0] - SPAN_DAYS - 1))
+    first = max(today - timedelta(days=RING_STARTS[0]), january)
+    oldest = find_rings(min(today, first + timedelta(days=SPAN_DAYS + 1)))
     if oldest and not RingTip.objects.filter(ring_key=oldest[0].key).exists():
-        sent = today - timedelta(days=RING_STARTS[0] - SPAN_DAYS - 3)
+        sent = min(today, first + timedelta(days=SPAN_DAYS + 3))
         with _clock(_moment(sent, 16)):
             ring_tip_record(
                 actor=supervisor,

@@ -119,6 +119,9 @@ CUSTOM = {
     "complaints_compliance_rule": "complaints.view_compliance_dashboard",
     "complaints_compliance_reviews": "complaints.view_compliance_dashboard",
     "complaints_compliance_reviews_import": "complaints.add_reviewitem",
+    # Surrender-agent rings: read by supervisors and compliance; a tip is logged on the ring's own page.
+    "complaints_compliance_rings": "complaints.view_ringtip",
+    "complaints_compliance_ring": "complaints.view_ringtip",
     # Requests from complainants: a call back is answered by those who answer them; a personal data request
     # concerns personal data in full.
     "complaints_callback_record": "complaints.answer_callback",
@@ -296,6 +299,7 @@ def _custom_urls(world) -> dict[str, str]:
             "admin:complaints_compliance_rule", args=[RuleVersion.objects.first().pk]
         ),
         "complaints_compliance_reviews": reverse("admin:complaints_compliance_reviews"),
+        "complaints_compliance_rings": reverse("admin:complaints_compliance_rings"),
         "complaints_callback_record": reverse("admin:complaints_callback_record", args=[callback.pk]),
         "complaints_datarequest_handle": reverse("admin:complaints_datarequest_handle", args=[data_request.pk]),
         "notices_notice_preview": reverse("admin:notices_notice_preview", args=[notice.pk]),
