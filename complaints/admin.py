@@ -20,7 +20,7 @@ from portal.admin import DeclaredFiltersOnly, ReadOnlyAdmin, ScopedHistory, staf
 from portal.admin_lists import EstimatedCountPaginator, ListCheckboxMixin, SearchWithoutDatesMixin
 from portal.messaging.models import StaffAlert
 from portal.phones import display_phone
-from portal.privacy import mask_email, mask_id_number, mask_name, mask_phone
+from portal.privacy import mask_address, mask_email, mask_id_number, mask_name, mask_phone
 
 from . import placeholders, queue, services
 from .models import (
@@ -44,7 +44,14 @@ from .staff.record import FULL_FIELDS, record_context, scrubbed
 from .staff.search import FULL_HELP, search_complaints, search_help
 
 # The complainant's identifying data as most staff see it (FULL_FIELDS: in full, for those with the permission).
-MASKED_FIELDS = ("masked_name", "masked_phone", "masked_email", "masked_id_number")
+MASKED_FIELDS = (
+    "masked_name",
+    "masked_phone",
+    "masked_email",
+    "masked_id_number",
+    "masked_representative",
+    "masked_address",
+)
 # The free text as those who see complainants in full read it, and as the others do (staff.record.scrubbed).
 TEXT_FIELDS = ("description_text", "desired_outcome_text", "decision_text")
 SCRUBBED_TEXT_FIELDS = ("scrubbed_description", "scrubbed_desired_outcome", "scrubbed_decision")
@@ -175,6 +182,8 @@ FIELDSETS = (
                 "capacity",
                 "principal_name",
                 "power_of_attorney",
+                "representative_relationship",
+                "desired_remedy",
                 "language",
                 "care",
             ),
@@ -347,6 +356,20 @@ class ComplaintAdmin(
     @admin.display(description=_("ID number"))
     def masked_id_number(self, obj):
         return mask_id_number(obj.id_number) or "—"
+
+    @admin.display(description=_("representative"))
+    def masked_representative(self, obj):
+        parts = (mask_name(obj.representative_name), mask_phone(obj.representative_phone), obj.representative_org)
+        return " / ".join(part for part in parts if part) or "—"
+
+    @admin.display(description=_("representative"))
+    def representative_in_full(self, obj):
+        parts = (obj.representative_name, display_phone(obj.representative_phone), obj.representative_org)
+        return " / ".join(part for part in parts if part) or "—"
+
+    @admin.display(description=_("address"))
+    def masked_address(self, obj):
+        return mask_address(obj.address) or "—"
 
     @admin.display(description=_("due date"), ordering="due_date")
     def due(self, obj):

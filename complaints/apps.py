@@ -40,6 +40,11 @@ class ComplaintsConfig(AppConfig):
         registry.register_demo_loader(
             33, "record of last year", lambda stdout=None: import_module(f"{self.name}.compliance.demo").load(stdout)
         )
+        registry.register_demo_loader(
+            34,
+            "surrender-agent rings",
+            lambda stdout=None: import_module(f"{self.name}.compliance.ring_demo").load(stdout),
+        )
         registry.register_demo_loader(35, "statistics", statistics.load_demo)
         # Benchmark tooling: complaints/volume/ is imported only when `manage.py generate_volume` runs.
         registry.register_volume_generator(

@@ -13,7 +13,7 @@ from portal.models import PROVINCES, province_label
 from portal.phones import PHONE_ABROAD_TIP, normalize_phone
 from portal.uploads import validate_upload
 
-from .models import Capacity, Category
+from .models import Capacity, Category, DesiredRemedy, Relationship
 from .services import ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, TRACKING_PREFIX
 
 DESCRIPTION_MAX = 5000
@@ -84,6 +84,13 @@ class PhoneField(forms.CharField):
         value = super().clean(value)
         # Stored and compared in E.164, whatever way it was typed.
         return normalize_phone(value) if value else value
+
+
+# The consumer side of the ring signals: people who surrender or complain need no paid agent.
+NO_AGENT_NOTE = _(
+    "Complaining is free and needs no agent. Be wary of anyone who offers a “full refund” for a fee or asks "
+    "for your policy documents or bank account: we deal with you directly."
+)
 
 
 def province_choices():
@@ -162,6 +169,35 @@ class ComplaintForm(HoneypotMixin, forms.Form):
         label=_("I have read the privacy notice and agree that my personal data is used to handle this complaint."),
         error_messages={"required": _("Please agree to the privacy notice: without it we cannot handle your data.")},
     )
+    # A proxy's representative (apart from the policyholder), an address and a coded demand: what the ring
+    # signals match on (complaints.compliance.rings). No bank account here: staff record it from the documents.
+    representative_name = forms.CharField(
+        label=_("Representative's name (for proxies)"),
+        max_length=100,
+        required=False,
+        help_text=_("The person who acts with the power of attorney, if it is not you."),
+    )
+    representative_phone = PhoneField(label=_("Representative's phone"), required=False)
+    representative_org = forms.CharField(
+        label=_("Representative's organisation (company, law firm), if any"), max_length=200, required=False
+    )
+    representative_relationship = forms.ChoiceField(
+        label=_("The representative is the policyholder's"),
+        choices=[("", _("Choose…")), *Relationship.choices],
+        required=False,
+    )
+    address = forms.CharField(
+        label=_("Postal address (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    desired_remedy = forms.ChoiceField(
+        label=_("What do you ask for?"),
+        choices=[("", _("Choose…")), *DesiredRemedy.choices],
+        required=False,
+        help_text=_("Describe it in your own words below if you wish."),
+    )
     # One token per form shown, bound to the browser that received it (its session's draft, or browser_token):
     # the same form sent twice makes one complaint, and a token copied into another browser is refused.
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -172,6 +208,16 @@ class ComplaintForm(HoneypotMixin, forms.Form):
         if not self.is_bound and not self.initial.get("token"):
             self.initial["token"] = new_token()
         self.fields["principal_name"].widget.attrs["data-proxy-only"] = "true"
+        for name in (
+            "representative_name",
+            "representative_phone",
+            "representative_org",
+            "representative_relationship",
+        ):
+            self.fields[name].widget.attrs["data-proxy-only"] = "true"
+        self.fields["representative_phone"].widget.attrs["autocomplete"] = "off"
+        # Shown by the stylesheet only when "policy service and surrender" is chosen; always without that support.
+        self.fields["category"].help_text = NO_AGENT_NOTE
         if step is not None:
             keep = {*step.fields, "token", "website"}
             for name in list(self.fields):
@@ -236,7 +282,18 @@ STEPS = (
     Step(
         "who",
         _("Who you are"),
-        ("name", "phone", "email", "capacity", "principal_name"),
+        (
+            "name",
+            "phone",
+            "email",
+            "address",
+            "capacity",
+            "principal_name",
+            "representative_name",
+            "representative_phone",
+            "representative_org",
+            "representative_relationship",
+        ),
         (
             _(
                 "We use your phone number to tell you about your complaint and, with the tracking number, to let "
@@ -262,7 +319,7 @@ STEPS = (
     Step(
         "want",
         _("What you want"),
-        ("desired_outcome", "vulnerabilities", "needs"),
+        ("desired_remedy", "desired_outcome", "vulnerabilities", "needs"),
         (_("What you would like us to do."), _("If you wish, what would make this easier for you.")),
     ),
     Step(

@@ -95,3 +95,44 @@ def same_person(*, phone: str = "", id_number: str = "", policy_number: str = ""
     if key := policy_key(policy_number):
         match |= Q(**{f"{prefix}policy_number__iexact": key})
     return match
+
+
+# Keys of the ring signals (complaints.compliance.rings): the same address, e-mail, representative or bank account
+# behind different policyholders. Each folds what people vary in typing and nothing else.
+
+_NOT_WORD = str.maketrans("", "", " \t\r\n-_,.，。、;；:：#()（）/\\·")
+
+
+def name_key(value: str | None) -> str:
+    """A person's or an organisation's name as compared: full-width folded, upper-cased, without spaces and
+    punctuation ("Li  Ming" and "LI MING" meet; 张三 stays 张三)."""
+    return _fold(value).translate(_NOT_WORD)
+
+
+def address_key(value: str | None) -> str:
+    """An address as compared: full-width folded, upper-cased, without spaces and punctuation, so that
+    "幸福路 8 号 3-201" and "幸福路8号3201" meet. Different spellings of one address (省 or not) do not."""
+    return name_key(value)
+
+
+def email_key(value: str | None) -> str:
+    """An e-mail address as compared: folded, stripped, lower-cased."""
+    return unicodedata.normalize("NFKC", value or "").strip().lower()
+
+
+def account_digest(value: str | None) -> str:
+    """The keyed hash (HMAC-SHA256 with settings.IDENTITY_MATCH_KEY) of a bank account number, digits only, or
+    "" for none: what the complaint keeps instead of the number. The same account always gives the same digest,
+    so complaints are matched on it; without the key the number cannot be found by trying numbers."""
+    from django.conf import settings
+    from django.utils.crypto import salted_hmac
+
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", value or "") if ch.isdigit())
+    if not digits:
+        return ""
+    return (
+        "hmac-sha256:"
+        + salted_hmac(
+            "complaints.identity.account", digits, secret=settings.IDENTITY_MATCH_KEY, algorithm="sha256"
+        ).hexdigest()[:40]
+    )

@@ -21,6 +21,8 @@ _SYSTEMIC_KEEP = [
     "view_affectedcustomer", "add_affectedcustomer", "change_affectedcustomer", "view_warningdisposition",
     "view_systemicevent",
 ]  # fmt: skip
+# Surrender-agent rings: supervisors and compliance read the ring warnings and log tips passed on (线索移送).
+_RINGS = ["view_ringtip", "add_ringtip"]
 
 GROUP_PERMISSIONS = {
     # Their assigned complaints: register, work them through the workflow, call the complainant back.
@@ -64,6 +66,7 @@ GROUP_PERMISSIONS = {
         "add_staffauthority",
         "view_settlementauthority",
         "view_mediation",
+        *_RINGS,
     ],
     # Reads every complaint and grants extensions: the second one (to 60 days) only they may grant (Art. 20).
     # Late complaints are escalated to them after five days.
@@ -113,6 +116,7 @@ GROUP_PERMISSIONS = {
         "approve_settlementauthority",
         "view_staffauthority",
         "view_mediation",
+        *_RINGS,
     ],
 }
 # Agents and partners lists, systemic issues and warning dispositions (complaints/compliance/sellers.py and

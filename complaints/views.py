@@ -167,6 +167,16 @@ def _draft_form(draft: dict, *, consent: bool, expected: list[str]) -> Complaint
     return ComplaintForm(data, expected_tokens=expected)
 
 
+# Answers only a proxy or an heir gives: left out of the check step when empty.
+PROXY_ONLY_ANSWERS = {
+    "principal_name",
+    "representative_name",
+    "representative_phone",
+    "representative_org",
+    "representative_relationship",
+}
+
+
 def _answers(form: ComplaintForm) -> list[dict]:
     """The check step: each step's answers as the visitor will read them."""
     sections = []
@@ -175,7 +185,7 @@ def _answers(form: ComplaintForm) -> list[dict]:
         for name in step.fields:
             field = form[name]
             value = form.cleaned_data.get(name) if form.is_valid() or name in form.cleaned_data else ""
-            if name == "principal_name" and not value:
+            if name in PROXY_ONLY_ANSWERS and not value:
                 continue
             if hasattr(field.field, "choices") and isinstance(value, list):
                 value = pgettext("list separator", ", ").join(

@@ -80,7 +80,7 @@ def _field_label(model, code: str) -> str:
     kind, _colon, number = code.partition(":")
     if kind == "attachment":
         return gettext("attachment %(number)s") % {"number": number}
-    name = {"phone_in_full": "phone"}.get(kind, kind)
+    name = {"phone_in_full": "phone", "representative_in_full": "representative_name"}.get(kind, kind)
     try:
         return str(model._meta.get_field(name).verbose_name)
     except (AttributeError, FieldDoesNotExist):

@@ -110,6 +110,13 @@ def mask_name(value: str | None) -> str:
     return value[:1] + "*" * (len(value) - 1)
 
 
+def mask_address(value: str | None) -> str:
+    """成都市人民路****: the first six characters (the city, often the street) stay, the rest is hidden."""
+    if not value:
+        return ""
+    return value[:6] + "****"
+
+
 def sql_mask_name(column: str) -> str:
     # ASCII (as many bytes as characters in UTF-8): runs of whitespace become one space, then every
     # character that follows a non-space is a star.

@@ -33,6 +33,10 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for local development).")
     SECRET_KEY = "django-insecure-local-development-only-" + "x" * 24
 
+# The key of the bank-account digests that ring signals match on (complaints.identity.account_digest): kept apart
+# from SECRET_KEY so that rotating that key does not break matching; changing this one does (docs/operations.md).
+IDENTITY_MATCH_KEY = os.environ.get("PORTAL_IDENTITY_MATCH_KEY", "") or SECRET_KEY
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 

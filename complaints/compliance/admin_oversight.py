@@ -28,6 +28,12 @@ class OversightWarningAdmin(ReadOnlyAdmin):
     )  # fmt: skip
     list_filter = ("kind", "as_of")
     list_per_page = 100
+    # The record as people read it (a dimension's and a value's labels, not their codes).
+    fields = (
+        "as_of", "kind", "dimension_shown", "value_shown", "period_shown", "start", "end", "count", "baseline",
+        "score", "link",
+    )  # fmt: skip
+    readonly_fields = fields
 
     @admin.display(description=_("dimension"), ordering="dimension")
     def dimension_shown(self, obj):

@@ -268,10 +268,42 @@ def _sellers(as_of: date) -> list[Warning]:
     return found
 
 
+@dataclass
+class RingWarning(Warning):
+    """A possible surrender-agent ring (complaints.compliance.rings): its shared signals, masked, and its
+    complaints' tracking numbers."""
+
+    signals: list = field(default_factory=list)
+    complaints: list = field(default_factory=list)
+
+
+def _rings(as_of: date) -> list[Warning]:
+    from . import rings
+
+    start = as_of - timedelta(days=rings.WINDOW_DAYS - 1)
+    return [
+        RingWarning(
+            "ring",
+            "ring",
+            ring.key,
+            f"{rings.WINDOW_DAYS}d",
+            len(ring.members),
+            float(rings.RING_MIN_HOLDERS),
+            float(ring.holders),
+            start.isoformat(),
+            as_of.isoformat(),
+            ring.complaint_ids,
+            signals=rings.as_json(ring),
+            complaints=[member["tracking_number"] for member in ring.members],
+        )
+        for ring in rings.find_rings(as_of)
+    ]
+
+
 def warnings_for(as_of: date) -> list[Warning]:
     """Every warning for the day `as_of` (counts up to and including it), highest score first within a kind."""
     found = sorted(_spikes(as_of), key=lambda w: (-w.score, w.dimension, w.value, w.period))
-    return found + _overdue_risk(as_of) + _repeats(as_of) + _sellers(as_of)
+    return found + _overdue_risk(as_of) + _repeats(as_of) + _sellers(as_of) + _rings(as_of)
 
 
 def value_label(dimension: str, value: str) -> str:
@@ -305,6 +337,7 @@ def dimension_label(dimension: str) -> str:
         "complainant": _("Complainant"),
         "agent": _("Sales agent"),
         "partner": _("Intermediary or bank outlet"),
+        "ring": _("Possible surrender-agent ring"),
     }
     return str(labels.get(dimension, dimension))
 
@@ -316,6 +349,7 @@ def period_label(period: str) -> str:
         f"{OVERDUE_RISK_DAYS}d": _("Due within %(days)d days") % {"days": OVERDUE_RISK_DAYS},
         f"{REPEAT_DAYS}d": _("Within %(days)d days") % {"days": REPEAT_DAYS},
         f"{SELLER_DAYS}d": _("Within %(days)d days") % {"days": SELLER_DAYS},
+        "90d": _("Within %(days)d days") % {"days": 90},
     }
     return str(labels.get(period, period))
 

@@ -153,6 +153,7 @@ class OversightWarning(models.Model):
         OVERDUE_RISK = "overdue_risk", _("Many cases of one handler fall due")
         REPEAT = "repeat", _("Repeat complainant")
         SELLER = "seller", _("Many complaints name one agent or partner")
+        RING = "ring", _("Possible surrender-agent ring")
 
     as_of = models.DateField(_("as of"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -357,3 +358,37 @@ def ensure_first_rule_version(apps=None, **_signal) -> None:
     model = (apps or global_apps).get_model("complaints", "RuleVersion")
     if not model.objects.exists():
         model.objects.create(**FIRST_RULE_VERSION)
+
+
+class RingTip(models.Model):
+    """A tip about a possible surrender-agent ring (代理退保) passed to the regulator or the police (线索移送): when,
+    to whom, under which reference, about which complaints. Recorded by complaints.compliance.rings.ring_tip_record,
+    which leaves an internal event on each complaint; the complaints themselves are handled as any other."""
+
+    class Recipient(models.TextChoices):
+        REGULATOR = "regulator", _("The regulator (NFRA office)")
+        POLICE = "police", _("The police")
+
+    ring_key = models.CharField(_("ring"), max_length=32, db_index=True)
+    recipient = models.CharField(_("passed to"), max_length=10, choices=Recipient.choices)
+    sent_on = models.DateField(_("passed on"))
+    reference = models.CharField(_("reference"), max_length=100)
+    note = models.TextField(_("note"), blank=True)
+    complaints = models.ManyToManyField("complaints.Complaint", verbose_name=_("complaints"), related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tip about a ring")
+        verbose_name_plural = _("tips about rings")
+        ordering = ["-sent_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__in=["regulator", "police"]), name="ringtip_recipient_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ring_key} → {self.get_recipient_display()} {self.reference}"

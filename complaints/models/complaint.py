@@ -22,9 +22,11 @@ from .vocabulary import (
     Capacity,
     Category,
     Channel,
+    DesiredRemedy,
     IdType,
     Outcome,
     ProductLine,
+    Relationship,
     Remedy,
     Source,
     Status,
@@ -136,6 +138,30 @@ class Complaint(models.Model):
     )
     power_of_attorney = models.BooleanField(_("power of attorney received"), default=False)
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, default="zh-hans")
+    # The proxy's representative, apart from the policyholder (the ring signals match on these), where the
+    # policyholder can be reached, and the bank account the money is to go to: kept ONLY as a keyed hash
+    # (complaints.identity.account_digest), never in plain. db_default too: bulk loaders (COPY) get "".
+    representative_name = models.CharField(
+        _("representative's name"), max_length=100, blank=True, default="", db_default=""
+    )
+    representative_phone = models.CharField(
+        _("representative's phone"), max_length=20, blank=True, default="", db_default=""
+    )
+    representative_org = models.CharField(
+        _("representative's organisation"), max_length=200, blank=True, default="", db_default=""
+    )
+    representative_relationship = models.CharField(
+        _("representative's relationship to the policyholder"),
+        max_length=10,
+        choices=Relationship.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True, default="", db_default="")
+    bank_account_digest = models.CharField(
+        _("bank account (keyed hash)"), max_length=60, blank=True, default="", db_default="", editable=False
+    )
     # Recorded at intake on the web: the form was sent from the elderly-friendly display mode (its cookie comes
     # with the submission; the cached form page itself carries no visitor state). For the rating's service figures.
     filed_in_elderly_mode = models.BooleanField(
@@ -144,6 +170,9 @@ class Complaint(models.Model):
 
     description = models.TextField(_("description"))
     desired_outcome = models.TextField(_("desired outcome"), blank=True)
+    desired_remedy = models.CharField(
+        _("what is asked for"), max_length=16, choices=DesiredRemedy.choices, blank=True, default="", db_default=""
+    )
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     handler = models.ForeignKey(

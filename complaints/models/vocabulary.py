@@ -4,6 +4,7 @@ product lines, outcomes and remedies, the actions of the event log and the state
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -193,6 +194,7 @@ class EventAction(models.TextChoices):
     SETTLEMENT_APPROVED = "settlement_approved", _("Settlement approved")
     MEDIATION_OUTCOME = "mediation_outcome", _("Mediation ended")
     JUDICIAL_CONFIRMATION = "judicial_confirmation", _("Settlement confirmed by the court")
+    RING_TIP = "ring_tip", _("Tip passed on about a ring of complaints")
 
 
 class CallDirection(models.TextChoices):
@@ -235,3 +237,27 @@ class ExtensionStatus(models.TextChoices):
     GRANTED = "granted", _("Granted")
     REFUSED = "refused", _("Refused")
     LAPSED = "lapsed", _("Lapsed")
+
+
+class Relationship(models.TextChoices):
+    """Who a proxy's representative is to the policyholder (a ring signal: powers of attorney from companies and
+    from people who are no relative)."""
+
+    SPOUSE = "spouse", _("Spouse")
+    RELATIVE = "relative", _("Parent, child or other relative")
+    LAWYER = "lawyer", _("Lawyer")
+    COMPANY = "company", _("A company or organisation")
+    OTHER = "other", pgettext_lazy("relationship", "Someone else (no relative)")
+
+
+# Representatives whose power of attorney is a ring signal.
+NON_RELATIVES = frozenset({Relationship.COMPANY, Relationship.OTHER})
+
+
+class DesiredRemedy(models.TextChoices):
+    """What the complainant asks for, coded (beside the free text of the desired outcome)."""
+
+    FULL_REFUND = "full_refund", _("Full refund of the premiums")
+    PARTIAL_REFUND = "partial_refund", _("Partial refund")
+    CLAIM_PAYMENT = "claim_payment", _("Payment of a claim")
+    OTHER = "other", pgettext_lazy("remedy", "Something else")

@@ -27,11 +27,13 @@ from ..models import (
     Channel,
     Complaint,
     ComplaintAttachment,
+    DesiredRemedy,
     DocumentAudience,
     IdType,
     LetterTemplate,
     Outcome,
     ProductLine,
+    Relationship,
     Relief,
     Remedy,
     RootCause,
@@ -569,6 +571,27 @@ class RegisterForm(forms.Form):
     # Who sold the policy (complaints.compliance.sellers): set after registering, with its own event.
     sales_agent = SellerForm.base_fields["sales_agent"]
     partner = SellerForm.base_fields["partner"]
+    # A proxy's representative, an address, the account the money is to go to and the coded demand: what the
+    # ring signals match on (complaints.compliance.rings).
+    representative_name = forms.CharField(label=_("Representative's name"), max_length=100, required=False)
+    representative_phone = PhoneField(label=_("Representative's phone"), required=False)
+    representative_org = forms.CharField(label=_("Representative's organisation"), max_length=200, required=False)
+    representative_relationship = forms.ChoiceField(
+        label=_("Representative's relationship to the policyholder"),
+        choices=[("", "—"), *Relationship.choices],
+        required=False,
+    )
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    bank_account = forms.CharField(
+        label=_("Bank account for the refund or payment"),
+        max_length=40,
+        required=False,
+        help_text=_("Kept only as a keyed hash, to notice one account behind many complaints; never stored as typed."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    desired_remedy = forms.ChoiceField(
+        label=_("What is asked for"), choices=[("", "—"), *DesiredRemedy.choices], required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -581,6 +604,13 @@ class RegisterForm(forms.Form):
         self.fields["named_employee"].queryset = people.employees(any_branch=True)
         if not self.is_bound:
             self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_bank_account(self):
+        value = self.cleaned_data["bank_account"]
+        digits = "".join(ch for ch in value if not ch.isspace() and ch != "-")
+        if value and not (digits.isdigit() and 8 <= len(digits) <= 30):
+            raise forms.ValidationError(_("A bank account number has 8 to 30 digits."), code="bank_account")
+        return value
 
     def clean(self):
         cleaned = super().clean()

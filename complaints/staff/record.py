@@ -14,7 +14,7 @@ from .mediation import mediation_context
 from .steps import ACTION_FORMS
 
 # The complainant's identifying data in full, for those with the permission.
-FULL_FIELDS = ("name", "phone_in_full", "email", "id_number")
+FULL_FIELDS = ("name", "phone_in_full", "email", "id_number", "representative_in_full", "address")
 
 
 def scrubbed(complaint, text: str | None) -> str:

@@ -22,7 +22,7 @@ from portal.uploads import DOCX, JPEG, PDF, PNG, random_storage_name, safe_displ
 
 from .. import notifications, people, staff_alerts
 from ..deadlines import PLATFORM_DEFAULT_DAYS
-from ..identity import id_number_key
+from ..identity import account_digest, id_number_key, phone_key
 from ..models import (
     FORWARDED_SOURCES,
     Category,
@@ -121,6 +121,11 @@ def _create(
 ) -> Complaint:
     received_at = _aware(received_at)
     fields = {**fields, "phone": normalize_phone(fields["phone"])}
+    if fields.get("representative_phone"):
+        fields["representative_phone"] = phone_key(fields["representative_phone"]) or fields["representative_phone"]
+    for name in RING_FIELDS:
+        if isinstance(fields.get(name), str):
+            fields[name] = fields[name].strip()
     complaint = Complaint(
         tracking_number=_new_tracking_number(timezone.localdate(received_at)),
         received_at=received_at,
@@ -177,7 +182,16 @@ INTAKE_FIELDS = (
     "province",
     "description",
     "desired_outcome",
+    "representative_name",
+    "representative_phone",
+    "representative_org",
+    "representative_relationship",
+    "address",
+    "desired_remedy",
 )
+# What a proxy's representative, an address and a coded demand add (the ring signals): the public form's and the
+# staff form's fields, passed through as they are.
+RING_FIELDS = INTAKE_FIELDS[-6:]
 REGISTER_PERMISSION = "complaints.add_complaint"
 # An import registers complaints on the importer's own permission.
 IMPORT_PERMISSION = "complaints.import_complaints"
@@ -219,6 +233,12 @@ def complaint_submit(
     elderly_mode: bool = False,
     vulnerabilities=(),
     needs=(),
+    representative_name: str = "",
+    representative_phone: str = "",
+    representative_org: str = "",
+    representative_relationship: str = "",
+    address: str = "",
+    desired_remedy: str = "",
 ) -> Complaint:
     """A complaint filed on the web by the complainant (the actor None: the complainant). Idempotent on
     `idempotency_key` (the form's one-time token) together with the answers (submission_key): the same form sent
@@ -239,6 +259,12 @@ def complaint_submit(
         "principal_name": principal_name.strip(),
         "channel": Channel.WEB,
         "source": Source.SELF,
+        "representative_name": representative_name,
+        "representative_phone": representative_phone,
+        "representative_org": representative_org,
+        "representative_relationship": representative_relationship,
+        "address": address,
+        "desired_remedy": desired_remedy,
     }
     key = submission_key(idempotency_key, fields) if idempotency_key else ""
     fields["idempotency_key"] = key
@@ -396,6 +422,13 @@ def complaint_register(
     idempotency_key: str = "",
     platform_ref: str = "",
     platform_deadline: date | None = None,
+    representative_name: str = "",
+    representative_phone: str = "",
+    representative_org: str = "",
+    representative_relationship: str = "",
+    address: str = "",
+    desired_remedy: str = "",
+    bank_account: str = "",
 ) -> Complaint:
     """A complaint received by letter, visit, phone, WeChat, email or forwarded by the regulator, registered
     by staff holding complaints.add_complaint (or by an import, as the system). The keyword arguments are the
@@ -438,6 +471,14 @@ def complaint_register(
             "idempotency_key": idempotency_key,
             "platform_ref": platform_ref,
             "platform_deadline": platform_deadline,
+            "representative_name": representative_name,
+            "representative_phone": representative_phone,
+            "representative_org": representative_org,
+            "representative_relationship": representative_relationship,
+            "address": address,
+            "desired_remedy": desired_remedy,
+            # The account only as its keyed hash: the number itself goes no further than this line.
+            "bank_account_digest": account_digest(bank_account),
         },
     )
 

@@ -144,6 +144,9 @@ CUSTOM = {
     "complaints_compliance_settlement_authority": "complaints.view_compliance_dashboard",
     "complaints_compliance_settlement_authority_decide": "complaints.view_compliance_dashboard",
     "complaints_compliance_staff_levels": "complaints.view_compliance_dashboard",
+    # Surrender-agent rings: read by supervisors and compliance; a tip is logged on the ring's own page.
+    "complaints_compliance_rings": "complaints.view_ringtip",
+    "complaints_compliance_ring": "complaints.view_ringtip",
     # Requests from complainants: a call back is answered by those who answer them; a personal data request
     # concerns personal data in full.
     "complaints_callback_record": "complaints.answer_callback",
@@ -333,6 +336,7 @@ def _custom_urls(world) -> dict[str, str]:
         "complaints_complaint_mediation": reverse("admin:complaints_complaint_mediation", args=[complaint.pk]),
         "complaints_compliance_settlement_authority": reverse("admin:complaints_compliance_settlement_authority"),
         "complaints_compliance_staff_levels": reverse("admin:complaints_compliance_staff_levels"),
+        "complaints_compliance_rings": reverse("admin:complaints_compliance_rings"),
         "complaints_callback_record": reverse("admin:complaints_callback_record", args=[callback.pk]),
         "complaints_datarequest_handle": reverse("admin:complaints_datarequest_handle", args=[data_request.pk]),
         "notices_notice_preview": reverse("admin:notices_notice_preview", args=[notice.pk]),

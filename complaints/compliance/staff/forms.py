@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import Branch
 
 from ..exports import FORMATS
+from ..models import RingTip
 from ..reports import Period
 
 QUARTER_CHOICES = [("", _("Whole year")), ("1", "Q1"), ("2", "Q2"), ("3", "Q3"), ("4", "Q4")]
@@ -92,3 +93,19 @@ class PublishForm(forms.Form):
     )
 
     period = PeriodForm.period
+
+
+class RingTipForm(forms.Form):
+    """A tip about a ring passed on (线索移送): to whom, when, under which reference."""
+
+    recipient = forms.ChoiceField(label=_("Passed to"), choices=RingTip.Recipient.choices)
+    sent_on = forms.DateField(label=_("Passed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reference = forms.CharField(
+        label=_("Reference"), max_length=100, help_text=_("The number of the letter or of the case opened.")
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["sent_on"] = timezone.localdate()

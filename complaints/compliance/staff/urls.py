@@ -3,7 +3,7 @@ dashboard is that entry's list page), with the names the templates reverse."""
 
 from django.urls import path
 
-from .views import dashboard, exports, imports, mediation, publishing, rating, reviews, rules, systemic
+from .views import dashboard, exports, imports, mediation, publishing, rating, reviews, rings, rules, systemic
 
 urlpatterns = [
     path("", dashboard.dashboard_view, name="complaints_compliancedashboard_changelist"),
@@ -40,4 +40,6 @@ urlpatterns = [
         name="complaints_compliance_settlement_authority_decide",
     ),
     path("settlement-authority/staff/", mediation.levels_view, name="complaints_compliance_staff_levels"),
+    path("rings/", rings.rings_view, name="complaints_compliance_rings"),
+    path("rings/<str:key>/", rings.ring_view, name="complaints_compliance_ring"),
 ]
