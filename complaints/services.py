@@ -1,9 +1,9 @@
 """The public import path of the complaints workflow: every change to a complaint is a service (docs/design.md).
 
 The services live in complaints/workflow/, one module per family of actions (core: the rules, the actor checks
-and the one event writer; intake; steps; clock; repeats; review; records; casework; feedback; redress; rules;
-escalations; care; firstcontact; groups; sellers; mediation). Each module's `__all__` names what it offers here,
-so a new family of actions is one line in each list below. Views, admin forms, reception, compliance and
+and the one event writer; intake; sources; steps; clock; repeats; review; records; casework; feedback; redress;
+rules; escalations; care; firstcontact; groups; sellers; mediation). Each module's `__all__` names what it offers
+here, so a new family of actions is one line in each list below. Views, admin forms, reception, compliance and
 management commands import them from here.
 """
 
@@ -26,6 +26,7 @@ from .workflow import (  # each module's __all__ is what it offers here
     review_rules,
     rules,
     sellers,
+    sources,
     steps,
     timing,
     transitions,
@@ -47,6 +48,7 @@ from .workflow.review import *  # noqa: F403
 from .workflow.review_rules import *  # noqa: F403
 from .workflow.rules import *  # noqa: F403
 from .workflow.sellers import *  # noqa: F403
+from .workflow.sources import *  # noqa: F403
 from .workflow.steps import *  # noqa: F403
 from .workflow.timing import *  # noqa: F403
 from .workflow.transitions import *  # noqa: F403
@@ -70,6 +72,7 @@ for _module in (
     review_rules,
     rules,
     sellers,
+    sources,
     steps,
     timing,
     transitions,

@@ -73,13 +73,14 @@ def _clean_cache():
 
 @pytest.fixture(autouse=True)
 def _default_language():
-    """Each test starts in the default language: a request through the test client activates its page's language
-    in this thread and leaves it active, so a later test's reverse() would otherwise build /en/ addresses."""
+    """Each test starts as the test run does: no catalogue active (messages are their English ids, addresses are
+    the default language's). A request through the test client activates its page's language in this thread and
+    leaves it active, so a later test's reverse() would otherwise build /en/ addresses."""
     from django.utils import translation
 
-    translation.deactivate()
+    translation.deactivate_all()
     yield
-    translation.deactivate()
+    translation.deactivate_all()
 
 
 @pytest.fixture(autouse=True)

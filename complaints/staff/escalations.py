@@ -136,7 +136,7 @@ def escalation_decide_view(request, pk, link_pk):
     row = next(row for row in panel["rows"] if row["link"].pk == link.pk)
     context = staff_context(
         request,
-        f"{gettext('Outside escalation')} · {complaint.tracking_number}",
+        " · ".join((gettext("Outside escalation"), complaint.tracking_number)),
         crumbs=[*model_crumbs(Complaint._meta), (back, complaint.tracking_number)],
         complaint=complaint,
         row=row,

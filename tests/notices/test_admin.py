@@ -96,7 +96,8 @@ def test_save_and_publish_publishes_from_the_form(client, editor):
 def test_publishing_a_half_translated_fraud_warning_is_refused_with_a_clear_message(client, editor):
     client.force_login(editor)
     data = form_data(category=Category.FRAUD_WARNINGS, body_en="", _publish="1")
-    response = client.post(reverse("admin:notices_notice_add"), data, follow=True)
+    with translation.override("en"):
+        response = client.post(reverse("admin:notices_notice_add"), data, follow=True)
     notice = Notice.objects.get(slug="a-new-notice")
     assert notice.status == Status.DRAFT
     messages = [str(message) for message in response.context["messages"]]

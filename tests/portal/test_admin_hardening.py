@@ -276,8 +276,8 @@ def test_branch_staff_link_a_booking_by_typing_a_tracking_number_of_their_branch
     ours = register(branch=beijing)
     theirs = register(branch=hunan, phone="13900001111")
     client = _client(beijing_staff)
-    url = reverse("admin:reception_booking_change", args=[booking.pk])
     with translation.override("en"):
+        url = reverse("admin:reception_booking_change", args=[booking.pk])
         page = client.get(url)
         assert page.status_code == 200 and 'name="link_complaint"' in page.text
         assert "<select" not in page.text.split('id="booking_form"')[-1].split("</form>")[0]

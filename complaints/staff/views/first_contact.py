@@ -3,6 +3,7 @@ agreement (services.complaint_resolve_at_first_contact)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -32,14 +33,7 @@ def first_contact_view(request):
         data = dict(form.cleaned_data)
         decision = {name: data.pop(name) for name in DECISION_FIELDS}
         try:
-            complaint = services.complaint_resolve_at_first_contact(
-                actor=request.user,
-                complainant_agreed=decision["complainant_agreed"],
-                decision=decision["decision"],
-                outcome=decision["outcome"],
-                reliefs=decision["reliefs"],
-                **data,
-            )
+            complaint = _resolve(request.user, decision, data)
         except ValidationError as error:
             form.add_error(None, error)
         except PermissionDenied as error:
@@ -63,3 +57,21 @@ def first_contact_view(request):
         form=form,
     )
     return TemplateResponse(request, "admin/complaints/complaint/first_contact.html", context)
+
+
+@transaction.atomic
+def _resolve(actor, decision: dict, data: dict):
+    """Register, accept and decide in one step, and name who sold the policy (both or neither), as the
+    registration page does."""
+    seller = {"sales_agent": data.pop("sales_agent", None), "partner": data.pop("partner", None)}
+    complaint = services.complaint_resolve_at_first_contact(
+        actor=actor,
+        complainant_agreed=decision["complainant_agreed"],
+        decision=decision["decision"],
+        outcome=decision["outcome"],
+        reliefs=decision["reliefs"],
+        **data,
+    )
+    if any(seller.values()):
+        complaint = services.complaint_name_seller(complaint=complaint, actor=actor, **seller)
+    return complaint
