@@ -357,12 +357,12 @@ class ComplaintAdmin(
     def masked_id_number(self, obj):
         return mask_id_number(obj.id_number) or "—"
 
-    @admin.display(description=_("representative"))
+    @admin.display(description=pgettext_lazy("proxy", "representative"))
     def masked_representative(self, obj):
         parts = (mask_name(obj.representative_name), mask_phone(obj.representative_phone), obj.representative_org)
         return " / ".join(part for part in parts if part) or "—"
 
-    @admin.display(description=_("representative"))
+    @admin.display(description=pgettext_lazy("proxy", "representative"))
     def representative_in_full(self, obj):
         parts = (obj.representative_name, display_phone(obj.representative_phone), obj.representative_org)
         return " / ".join(part for part in parts if part) or "—"

@@ -190,7 +190,7 @@ class ComplaintForm(HoneypotMixin, forms.Form):
         label=_("Postal address (optional)"),
         max_length=300,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.Textarea(attrs={"autocomplete": "street-address", "rows": 2}),
     )
     desired_remedy = forms.ChoiceField(
         label=_("What do you ask for?"),

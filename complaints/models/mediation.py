@@ -43,7 +43,7 @@ class MediationBodyKind(models.TextChoices):
 
 
 class MediationOutcome(models.TextChoices):
-    SETTLED = "settled", _("Settled")
+    SETTLED = "settled", pgettext_lazy("mediation outcome", "Settled")
     NOT_SETTLED = "not_settled", _("Not settled")
     WITHDRAWN = "withdrawn", pgettext_lazy("mediation", "Withdrawn")
 

@@ -141,7 +141,8 @@ def test_once_a_review_is_asked_the_status_page_no_longer_offers_one_and_names_t
 def test_once_a_review_is_asked_the_staff_page_of_the_original_offers_no_review(case, people):
     original, _review = case
     assert services.A.REQUEST_REVIEW not in services.allowed_actions(original)
-    assert services.why_not_now(original, services.A.REQUEST_REVIEW) == "已就该处理决定申请过核查。"
+    with translation.override("zh-hans"):
+        assert services.why_not_now(original, services.A.REQUEST_REVIEW) == "已就该处理决定申请过核查。"
     page = client_for(people["supervisor"]).get(f"{ADMIN}{original.pk}/change/").text
     assert 'data-action="request_review"' not in page
 
