@@ -5,12 +5,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintEvent, Status
+from notices.models import Notice
 from portal.messaging.sms import MemorySMSBackend
+from portal.models import Branch, SiteProfile
+from tests.demo_snapshot import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_complaints_in_every_status_and_loading_twice_changes_nothing(settings):
+def test_demo_has_complaints_in_every_status_and_loading_twice_changes_nothing_in_any_app(settings):
     settings.PORTAL_SMS_BACKEND = "memory"
     MemorySMSBackend.outbox = []
     call_command("load_demo", "--demo-site", stdout=io.StringIO())
@@ -23,16 +26,21 @@ def test_demo_has_complaints_in_every_status_and_loading_twice_changes_nothing(s
     assert (
         Complaint.objects.filter(extensions=2).exists() and Complaint.objects.filter(review_of__isnull=False).exists()
     )
+    # Loading again changes nothing, in any app (one test loads the whole demo twice for all of them).
     counts = (Complaint.objects.count(), ComplaintEvent.objects.count())
+    profile_stamp = SiteProfile.objects.get().updated_at
+    branches = list(Branch.objects.values())
+    notices, notice_history = list(Notice.objects.order_by("pk").values()), Notice.history.count()
     call_command("load_demo", "--demo-site", stdout=io.StringIO())
     assert (Complaint.objects.count(), ComplaintEvent.objects.count()) == counts
     assert MemorySMSBackend.outbox == []
+    assert SiteProfile.objects.get().updated_at == profile_stamp
+    assert list(Branch.objects.values()) == branches
+    assert list(Notice.objects.order_by("pk").values()) == notices and Notice.history.count() == notice_history
 
 
 def test_the_demo_has_one_complaint_of_each_kind_the_reports_must_show():
-    from portal.models import Branch
-
-    call_command("load_demo", "--demo-site", stdout=io.StringIO())
+    load_demo()
     by_key = {complaint.idempotency_key: complaint for complaint in Complaint.objects.all()}
     late = by_key["demo:overdue"]
     assert late.late_since is not None and late.events.filter(action="late").exists()

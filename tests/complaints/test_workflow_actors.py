@@ -122,7 +122,9 @@ def test_the_import_command_records_the_system_actor_when_no_user_is_named(db, t
 
 
 def test_the_demo_events_name_the_system_actor_and_none_but_the_complainants_has_no_actor(db):
-    call_command("load_demo", "--demo-site", stdout=StringIO())
+    from tests.demo_snapshot import load_demo
+
+    load_demo()
     events = ComplaintEvent.objects.all()
     assert events.filter(actor__username="system").exists()
     assert set(events.filter(actor__isnull=True).values_list("action", flat=True)) <= COMPLAINANT_ACTIONS

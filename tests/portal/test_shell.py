@@ -133,15 +133,6 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     assert "Disallow: /admin/" in text and "Sitemap: http://testserver/sitemap.xml" in text
 
 
-def test_load_demo_twice_changes_nothing():
-    call_command("load_demo", "--demo-site", stdout=io.StringIO())
-    profile_stamp = SiteProfile.objects.get().updated_at
-    branches = list(Branch.objects.values())
-    call_command("load_demo", "--demo-site", stdout=io.StringIO())
-    assert SiteProfile.objects.get().updated_at == profile_stamp
-    assert list(Branch.objects.values()) == branches
-
-
 def test_load_demo_refuses_with_debug_off_and_says_how_to_run_it_on_a_demo_site_on_purpose(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError) as refusal:
