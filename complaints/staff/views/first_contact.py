@@ -3,7 +3,6 @@ agreement (services.complaint_resolve_at_first_contact)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,6 +14,7 @@ from ... import services
 from ...models import Complaint
 from ..common import explaining_unavailable
 from ..group_forms import FirstContactForm
+from .sellers import registered_with_seller
 
 RESOLVE_PERMISSIONS = ("complaints.add_complaint", "complaints.handle_complaint")
 DECISION_FIELDS = ("decision", "outcome", "reliefs", "complainant_agreed")
@@ -59,19 +59,17 @@ def first_contact_view(request):
     return TemplateResponse(request, "admin/complaints/complaint/first_contact.html", context)
 
 
-@transaction.atomic
 def _resolve(actor, decision: dict, data: dict):
-    """Register, accept and decide in one step, and name who sold the policy (both or neither), as the
-    registration page does."""
-    seller = {"sales_agent": data.pop("sales_agent", None), "partner": data.pop("partner", None)}
-    complaint = services.complaint_resolve_at_first_contact(
-        actor=actor,
-        complainant_agreed=decision["complainant_agreed"],
-        decision=decision["decision"],
-        outcome=decision["outcome"],
-        reliefs=decision["reliefs"],
-        **data,
+    """Register, accept and decide in one step, naming who sold the policy as the registration page does."""
+    return registered_with_seller(
+        actor,
+        data,
+        lambda **fields: services.complaint_resolve_at_first_contact(
+            actor=actor,
+            complainant_agreed=decision["complainant_agreed"],
+            decision=decision["decision"],
+            outcome=decision["outcome"],
+            reliefs=decision["reliefs"],
+            **fields,
+        ),
     )
-    if any(seller.values()):
-        complaint = services.complaint_name_seller(complaint=complaint, actor=actor, **seller)
-    return complaint

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
@@ -16,6 +15,7 @@ from ...models import FULL_DATA_PERMISSION, Complaint
 from ..common import REPEATS_SHOWN, complaints_for, explaining_unavailable
 from ..forms import RegisterForm
 from .first_contact import may_resolve_at_first_contact
+from .sellers import registered_with_seller
 
 
 @explaining_unavailable
@@ -30,7 +30,11 @@ def register_view(request):
         repeats, hidden = _registration_repeats(request, form.cleaned_data)
     if request.method == "POST" and form.is_valid() and not (repeats or hidden):
         try:
-            complaint = _register(request.user, dict(form.cleaned_data))
+            complaint = registered_with_seller(
+                request.user,
+                dict(form.cleaned_data),
+                lambda **fields: services.complaint_register(actor=request.user, **fields),
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -53,16 +57,6 @@ def register_view(request):
         may_resolve_at_first_contact=may_resolve_at_first_contact(request.user),
     )
     return TemplateResponse(request, "admin/complaints/complaint/register.html", context)
-
-
-@transaction.atomic
-def _register(actor, data: dict) -> Complaint:
-    """Register the complaint and name who sold the policy, both or neither."""
-    seller = {"sales_agent": data.pop("sales_agent", None), "partner": data.pop("partner", None)}
-    complaint = services.complaint_register(actor=actor, **data)
-    if any(seller.values()):
-        complaint = services.complaint_name_seller(complaint=complaint, actor=actor, **seller)
-    return complaint
 
 
 def _registration_repeats(request, data) -> tuple[list[dict], int]:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -11,7 +12,7 @@ from django.utils.translation import gettext
 from portal.admin import model_crumbs, staff_context
 
 from ... import services
-from ...models import Partner, SalesAgent
+from ...models import Complaint, Partner, SalesAgent
 from ..common import explaining_unavailable, visible
 from ..seller_forms import SellerForm
 
@@ -50,3 +51,14 @@ def seller_view(request, pk):
     return TemplateResponse(
         request, "admin/complaints/complaint/seller.html", context, status=400 if form.errors else 200
     )
+
+
+@transaction.atomic
+def registered_with_seller(actor, data: dict, register) -> Complaint:
+    """A complaint made by `register(**data)` (registration, or resolution at first contact) with who sold the
+    policy named on it, both or neither: the registration forms' `sales_agent` and `partner` fields."""
+    seller = {"sales_agent": data.pop("sales_agent", None), "partner": data.pop("partner", None)}
+    complaint = register(**data)
+    if any(seller.values()):
+        complaint = services.complaint_name_seller(complaint=complaint, actor=actor, **seller)
+    return complaint
