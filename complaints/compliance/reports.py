@@ -646,6 +646,8 @@ def report_xlsx(
     """The filing workbook: a summary sheet, one sheet per breakdown with its total, the monthly trend, the
     time taken to close and the performance figures per branch and per handler. Headings are in Chinese, as
     regulators' forms are; shares are percentages."""
+    from .systemic import workbook_sheets as systemic_sheets
+
     with translation.override("zh-hans"):
         sheets = [("总表", _summary_rows(report))]
         sheets += [(title, _breakdown_rows(report, key, heading)) for key, title, heading in SHEETS]
@@ -659,31 +661,8 @@ def report_xlsx(
             sheets.append(("经办人考评", performance_rows(performance["handlers"], "经办人")))
             sheets.append(("调解", _mediation_sheet(report)))
         sheets += list(extra_sheets)  # (title, rows) pairs, e.g. comparison.workbook_sheets
-        sheets += _systemic_sheets(report)
+        sheets += systemic_sheets(report)
     xlsx_write(target, sheets)
-
-
-def _systemic_sheets(report: dict) -> list:
-    """The workbook's sheets of complaints per agent and partner and of the period's systemic issues."""
-    if "sellers" not in report:
-        return []
-    heading = ["代码", "名称", "投诉件数", "其中销售类", "其中支持或部分支持"]
-    keys = ("code", "name", "complaints", "sales", "upheld")
-    rows = [heading]
-    for title, key in (("营销员", "agents"), ("中介机构及银行网点", "partners")):
-        rows += [[title, "", "", "", ""]] + [[row[k] for k in keys] for row in report["sellers"][key]]
-    issues = report["systemic_issues"]
-    remedies = {"pending": "待处理", "settled": "已解决", "not_reachable": "无法联系", "declined": "客户拒绝"}
-    issue_rows = [
-        ["项目", "数值"],
-        ["本期新立系统性问题", issues["opened"]],
-        ["其中已关闭", issues["closed"]],
-        ["目前未关闭", issues["still_open"]],
-        ["关联投诉件数", issues["complaints_linked"]],
-        *[[f"受影响客户：{label}", issues["affected_customers"][code]] for code, label in remedies.items()],
-        ["已补偿金额（元）", Decimal(issues["amount_settled"])],
-    ]
-    return [("营销员及合作机构", rows), ("系统性问题", issue_rows)]
 
 
 def _mediation_sheet(report: dict) -> list[list]:

@@ -442,3 +442,27 @@ def issue_figures(start: date, end: date) -> dict:
 
 def owners():
     return people.remediation_owners()
+
+
+def workbook_sheets(report: dict) -> list:
+    """The filing workbook's (reports.report_xlsx) sheets of complaints per agent and partner and of the
+    period's systemic issues."""
+    if "sellers" not in report:
+        return []
+    heading = ["代码", "名称", "投诉件数", "其中销售类", "其中支持或部分支持"]
+    keys = ("code", "name", "complaints", "sales", "upheld")
+    rows = [heading]
+    for title, key in (("营销员", "agents"), ("中介机构及银行网点", "partners")):
+        rows += [[title, "", "", "", ""]] + [[row[k] for k in keys] for row in report["sellers"][key]]
+    issues = report["systemic_issues"]
+    remedies = {"pending": "待处理", "settled": "已解决", "not_reachable": "无法联系", "declined": "客户拒绝"}
+    issue_rows = [
+        ["项目", "数值"],
+        ["本期新立系统性问题", issues["opened"]],
+        ["其中已关闭", issues["closed"]],
+        ["目前未关闭", issues["still_open"]],
+        ["关联投诉件数", issues["complaints_linked"]],
+        *[[f"受影响客户：{label}", issues["affected_customers"][code]] for code, label in remedies.items()],
+        ["已补偿金额（元）", Decimal(issues["amount_settled"])],
+    ]
+    return [("营销员及合作机构", rows), ("系统性问题", issue_rows)]
