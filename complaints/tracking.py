@@ -70,5 +70,6 @@ def tracked(request) -> Complaint | None:
     if granted is None:
         return None
     number, grant = granted
-    complaints = Complaint.objects.select_related("merged_into", "review_of")
-    return complaints.filter(still_granted(grant), tracking_number=number).first()
+    # No select_related: joining the complaint it was merged into and the one it reviews doubles the query's
+    # columns for every look-up, while few complaints have either (the page reads them only when they do).
+    return Complaint.objects.filter(still_granted(grant), tracking_number=number).first()

@@ -455,8 +455,9 @@ def _status_context(complaint: Complaint) -> dict:
         # What we told them and when (the texts as sent; an email repeats its SMS, so the SMS stand for both).
         "outbox_messages": Message.objects.about(complaint).filter(channel=MessageChannel.SMS).told(),
         **documents.status_documents(complaint),
-        "can_add": services.A.ADD_INFORMATION in services.allowed_actions(complaint),
-        "can_withdraw": services.A.WITHDRAW in services.allowed_actions(complaint),
+        # The workflow's one rule for each of the two steps the page offers (not every step's, twice).
+        "can_add": services.why_not_now(complaint, services.A.ADD_INFORMATION) is None,
+        "can_withdraw": services.why_not_now(complaint, services.A.WITHDRAW) is None,
         "is_paused": complaint.status == Status.PAUSED,
         "decision_date": services.decision_date(complaint),
         "past_limit": services.past_limit(complaint),

@@ -42,15 +42,26 @@ def review_limit_days(on: date | None = None, *, version=_UNSET) -> int:
     return version.review_limit if version is not None else int(settings.PORTAL_REVIEW_LIMIT_DAYS)
 
 
-def review_due_on(requested_on: date) -> date:
+def review_due_on(requested_on: date, *, limit_days: int | None = None) -> date:
     """The day by which a review requested on `requested_on` is decided: the review's own due date, computed by
-    the same clock as its record (complaints.deadlines.compute_deadline with the review limit)."""
-    return compute_deadline(requested_on, [], base_days=review_limit_days(requested_on)).due
+    the same clock as its record (complaints.deadlines.compute_deadline with the review limit). `limit_days`:
+    the review limit in force on that day, when the caller has already read it."""
+    limit = review_limit_days(requested_on) if limit_days is None else limit_days
+    return compute_deadline(requested_on, [], base_days=limit).due
 
 
-def review_under_way(complaint: Complaint) -> Complaint | None:
-    """The review of `complaint`'s decision that counts (the latest one neither withdrawn nor rejected), or None."""
-    return complaint.reviews.exclude(status__in=[S.WITHDRAWN, S.REJECTED]).order_by("-received_at", "-id").first()
+# A review that was withdrawn or rejected no longer counts.
+_REVIEW_ENDED = (S.WITHDRAWN, S.REJECTED)
+
+
+def review_under_way(complaint: Complaint, reviews: list[Complaint] | None = None) -> Complaint | None:
+    """The review of `complaint`'s decision that counts (the latest one neither withdrawn nor rejected), or None.
+    `reviews`: all of its reviews, already read (in the model's order, the latest first), to choose from without a
+    query."""
+    if reviews is not None:
+        ordered = sorted(reviews, key=lambda review: (review.received_at, review.pk), reverse=True)
+        return next((review for review in ordered if review.status not in _REVIEW_ENDED), None)
+    return complaint.reviews.exclude(status__in=_REVIEW_ENDED).order_by("-received_at", "-id").first()
 
 
 @dataclass(frozen=True)

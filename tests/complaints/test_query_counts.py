@@ -58,3 +58,19 @@ def test_the_public_status_page_costs_the_same_with_a_short_or_long_history(make
     for _ in range(8):
         services.complaint_add_information(complaint=complaint, text="补充", attachments=[files.pdf()])
     assert count_queries(client, "/complaints/track/status/") == short
+
+
+# The status page's statements: the looked-up complaint, its reviews, the rules in force, its attachments, the day
+# it was decided (for the documents), the materials asked for, its public events and the messages sent.
+STATUS_PAGE_QUERIES = 8
+
+
+def test_a_look_up_s_status_page_reads_each_thing_once_whatever_the_workflow_checks(make_user, demo):
+    """A surge of look-ups lands on this page: it reads the rules in force once (not once for the review limit
+    and again for the review date), asks only the two steps it offers (not every step's checks, twice), and does
+    not join the merged-into or reviewed complaint that few complaints have."""
+    supervisor = make_user("supervisor", groups=[roles.SUPERVISOR])
+    complaint = add_complaints(supervisor, supervisor, 1)
+    client = Client()
+    client.post("/complaints/track/", {"tracking_number": complaint.tracking_number, "phone": "13812345678"})
+    assert count_queries(client, "/complaints/track/status/") == STATUS_PAGE_QUERIES
