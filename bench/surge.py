@@ -600,12 +600,12 @@ def _pin(pids: list[int], cpus: set[int]) -> None:
             os.sched_setaffinity(pid, cpus)
 
 
-async def surge(options, site: Site, prepared: dict, recorder: Recorder, publisher) -> list[dict]:
+async def surge(options, site: Site, staff_site: Site, prepared: dict, recorder: Recorder, publisher) -> list[dict]:
     rng = random.Random(options.seed)
     visitors = Visitors(options.seed)
     stop = asyncio.Event()
     staff_tasks = [
-        asyncio.create_task(staff_member(site, who, stop, random.Random(index), options.think))
+        asyncio.create_task(staff_member(staff_site, who, stop, random.Random(index), options.think))
         for index, who in enumerate(prepared["staff"])
     ]
     steps = []
@@ -684,7 +684,9 @@ async def _publishing(publisher, every: float, until: float):
 def report(options, prepared, recorder: Recorder, steps: list[dict], note: str) -> list[str]:
     lines = [
         f"{prepared['counts']['complaints']:,} complaints before the run. gunicorn {options.workers} workers × "
-        f"{options.threads} threads ({options.worker_class}); one `db_worker`; rate limits on; PORTAL_PROXY_COUNT=1, "
+        f"{options.threads} threads ({options.worker_class})"
+        + (f", staff pages on a server of their own ({options.staff_workers} sync worker(s))" if options.staff_workers else "")
+        + f"; one `db_worker`; rate limits on; PORTAL_PROXY_COUNT=1, "
         f"a new address and phone per journey. {note}",
         "",
         f"Offered per second at step factor 1: {options.complaints} submissions (form, multipart POST with a "
@@ -795,6 +797,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--worker-class", default="")
+    parser.add_argument(
+        "--staff-workers", type=int, default=0, help="serve the staff pages from a gunicorn of their own (sync workers)"
+    )
     parser.add_argument("--isolate", action="store_true", help="pin the servers to the cores the generator leaves")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--record", action="store_true")
@@ -826,19 +831,36 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        with gunicorn("portal.wsgi", env) as base:
+        with contextlib.ExitStack() as servers:
+            base = servers.enter_context(gunicorn("portal.wsgi", env))
+            # With --staff-workers the staff pages have a server of their own, as a proxy routes /admin/ to it.
+            staff_base = (
+                servers.enter_context(
+                    gunicorn(
+                        "portal.wsgi",
+                        {
+                            **env,
+                            "GUNICORN_WORKERS": str(options.staff_workers),
+                            "GUNICORN_THREADS": "1",
+                            "GUNICORN_WORKER_CLASS": "sync",
+                        },
+                    )
+                )
+                if options.staff_workers
+                else base
+            )
             if options.isolate:
-                servers = [
+                servers_pids = [
                     int(pid)
                     for pid in subprocess.run(
                         ["pgrep", "-f", "gunicorn|db_worker|postgres"], capture_output=True, text=True
                     ).stdout.split()
                 ]
-                _pin(servers, server_cpus)
+                _pin(servers_pids, server_cpus)
             os.sched_setaffinity(0, generator_cpu)
             recorder = Recorder()
             site = Site(base, recorder)
-            steps = asyncio.run(surge(options, site, prepared, recorder, _publisher()))
+            steps = asyncio.run(surge(options, site, Site(staff_base, recorder), prepared, recorder, _publisher()))
     finally:
         worker.terminate()
         worker.wait(timeout=30)

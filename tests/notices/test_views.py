@@ -351,3 +351,33 @@ def test_an_attachment_language_that_is_not_offered_is_refused(make_notice):
             notice=notice, actor=None, upload=SimpleUploadedFile("a.pdf", PDF_BYTES), language="fr"
         )
     assert not notice.attachments.exists()
+
+
+def test_a_notice_links_to_the_notices_published_just_before_and_after_it_in_its_category(make_notice, client):
+    """Earlier and later are by publication time, then by id for notices published at the same moment; another
+    category's notices and drafts are never a neighbour."""
+    at = timezone.now() - datetime.timedelta(days=10)
+    oldest = make_notice(publish_at=at - datetime.timedelta(days=2))
+    tied_first = make_notice(publish_at=at)
+    tied_second = make_notice(publish_at=at)
+    newest = make_notice(publish_at=at + datetime.timedelta(days=1))
+    make_notice(publish_at=at + datetime.timedelta(hours=1), category=Category.FRAUD_WARNINGS)
+    make_notice(publish=False)
+
+    def neighbours(notice):
+        page = page_text(client.get(zh_url(notice)))
+        earlier = page.split('class="notice-previous"')[1].split("</li>")[0] if "notice-previous" in page else ""
+        later = page.split('class="notice-next"')[1].split("</li>")[0] if "notice-next" in page else ""
+        return earlier, later
+
+    def linked(fragment, notice):
+        return f'href="{zh_url(notice)}"' in fragment
+
+    earlier, later = neighbours(tied_first)
+    assert linked(earlier, oldest) and linked(later, tied_second)
+    earlier, later = neighbours(tied_second)
+    assert linked(earlier, tied_first) and linked(later, newest)
+    earlier, later = neighbours(oldest)
+    assert earlier == "" and linked(later, tied_first)
+    earlier, later = neighbours(newest)
+    assert linked(earlier, tied_second) and later == ""
