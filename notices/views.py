@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from portal.i18n import is_english, other_language, path_in_language
 from portal.pagecache import later, public_page, remember
 from portal.profile import current_profile
+from portal.reversing import cached_reverse
 from portal.uploads import download_name
 
 from . import search
@@ -284,7 +285,7 @@ def index(request):
         None,
         heading=_("Notices"),
         intro=_("What we publish for consumers: disclosures, fraud warnings, guides, cases and campaigns."),
-        feed_url=reverse("notices:feed"),
+        feed_url=cached_reverse("notices:feed"),
         breadcrumbs=[(_("Notices"), None)],
     )
 
@@ -297,8 +298,8 @@ def category(request, category):
         category,
         heading=category.label,
         intro=CATEGORY_DESCRIPTIONS[category],
-        feed_url=reverse("notices:category_feed", args=[category.value]),
-        breadcrumbs=[(_("Notices"), reverse("notices:index")), (category.label, None)],
+        feed_url=cached_reverse("notices:category_feed", category.value),
+        breadcrumbs=[(_("Notices"), cached_reverse("notices:index")), (category.label, None)],
     )
 
 
@@ -374,8 +375,8 @@ def render_notice(request, notice: Notice, *, now=None, preview: bool = False):
             "other_language_notice_url": path_in_language(notice.get_absolute_url(), other),
             "other_language_has_text": other != "en" or bool((notice.title_en or "").strip()),
             "breadcrumbs": [
-                (_("Notices"), reverse("notices:index")),
-                (category.label, reverse("notices:category", args=[category.value])),
+                (_("Notices"), cached_reverse("notices:index")),
+                (category.label, cached_reverse("notices:category", category.value)),
                 (notice.title, None),
             ],
             "nav_section": "notices",

@@ -5,6 +5,7 @@ from . import regulator
 from .display import is_elderly
 from .i18n import alternates, other_language, path_in_language, site_url
 from .profile import current_profile
+from .reversing import cached_reverse
 
 
 def site(request):
@@ -27,4 +28,5 @@ def site(request):
         "other_language_name": dict(settings.LANGUAGES)[other],
         "other_language_url": path_in_language(full_path, other),
         "current_path": full_path,
+        "display_mode_url": cached_reverse("display_mode"),
     }
