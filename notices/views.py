@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from portal.i18n import is_english, other_language, path_in_language
 from portal.pagecache import later, public_page, remember
 from portal.profile import current_profile
+from portal.reversing import cached_reverse
 from portal.uploads import download_name
 
 from . import search
@@ -52,17 +52,6 @@ class DeferredQuerySet:
 
     def __bool__(self):
         return bool(self._queryset())
-
-
-class RememberedCountPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, count_key: tuple, request, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.count_key = count_key
-        self.request = request
-
-    @cached_property
-    def count(self) -> int:
-        return remember(self.count_key, lambda: Paginator.count.func(self), self.request)
 
 
 SEARCH_LIMIT = 200  # matches shown for one search: 10 pages
@@ -227,20 +216,33 @@ def _listing(request, category: Category | None):
         key = ("notice-search", category, sorted(criteria.items()), language, request.GET.get("page"))
         page = paginator.get_remembered_page(request.GET.get("page"), key=key, request=request)
     else:
-        # The total (a count over every published notice) is remembered until the notices change.
-        count_key = ("notice-count", category, sorted(criteria.items()), language)
-        paginator = RememberedCountPaginator(notices, PAGE_SIZE, count_key=count_key, request=request)
-        page = paginator.get_page(request.GET.get("page"))
-        # The cards of a page are one fragment keyed by the notices it lists. Which notices those are is
-        # remembered like the total (until the notices change or the next scheduled publication): a page whose
-        # parts are cached then runs no query at all, and no model instance is made. When it is not remembered
-        # (after a change), the cards' fragment is not in the cache either: the page's rows, which the cards
-        # need, are read once for both.
-        page.card_keys = remember(
-            (*count_key, "ids", page.number),
-            lambda: "-".join(str(notice.pk) for notice in page.object_list),
-            request,
+        # The page's number, the list's total (a count over every published notice) and which notices the page
+        # lists are remembered together, until the notices change or the next scheduled publication: a page
+        # whose parts are cached then runs no query, makes no model instance and asks the cache once. The cards
+        # of a page are one fragment keyed by the notices it lists; when these are not remembered (after a
+        # change), that fragment is not in the cache either: the page's rows, which the cards need, are read
+        # once for both.
+        paginator = Paginator(notices, PAGE_SIZE)
+        try:
+            asked = int(request.GET.get("page") or 1)
+        except ValueError:
+            asked = 1  # as Paginator.get_page reads a page number that is not one
+        read = []
+
+        def compute():
+            page = paginator.get_page(asked)
+            read.append(page)
+            return paginator.count, page.number, "-".join(str(notice.pk) for notice in page.object_list)
+
+        count, number, card_keys = remember(
+            ("notice-page", category, sorted(criteria.items()), language, asked), compute, request
         )
+        if read:
+            page = read[0]
+        else:
+            paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+            page = paginator.page(number)
+        page.card_keys = card_keys
     filtered = any(criteria.values())
     return form, page, filtered, criteria
 
@@ -285,7 +287,7 @@ def index(request):
         None,
         heading=_("Notices"),
         intro=_("What we publish for consumers: disclosures, fraud warnings, guides, cases and campaigns."),
-        feed_url=reverse("notices:feed"),
+        feed_url=cached_reverse("notices:feed"),
         breadcrumbs=[(_("Notices"), None)],
     )
 
@@ -298,8 +300,8 @@ def category(request, category):
         category,
         heading=category.label,
         intro=CATEGORY_DESCRIPTIONS[category],
-        feed_url=reverse("notices:category_feed", args=[category.value]),
-        breadcrumbs=[(_("Notices"), reverse("notices:index")), (category.label, None)],
+        feed_url=cached_reverse("notices:category_feed", category.value),
+        breadcrumbs=[(_("Notices"), cached_reverse("notices:index")), (category.label, None)],
     )
 
 
@@ -375,8 +377,8 @@ def render_notice(request, notice: Notice, *, now=None, preview: bool = False):
             "other_language_notice_url": path_in_language(notice.get_absolute_url(), other),
             "other_language_has_text": other != "en" or bool((notice.title_en or "").strip()),
             "breadcrumbs": [
-                (_("Notices"), reverse("notices:index")),
-                (category.label, reverse("notices:category", args=[category.value])),
+                (_("Notices"), cached_reverse("notices:index")),
+                (category.label, cached_reverse("notices:category", category.value)),
                 (notice.title, None),
             ],
             "nav_section": "notices",

@@ -52,9 +52,11 @@ def canonical_path(full_path: str) -> str:
     return urlunsplit(("", "", path, page[0] if page else "", ""))
 
 
-def alternates(request, full_path: str) -> dict:
-    """Absolute addresses of the page in each language and for x-default (Chinese, the default language)."""
-    base = site_url(request)
+def alternates(request, full_path: str, base: str | None = None) -> dict:
+    """Absolute addresses of the page in each language and for x-default (Chinese, the default language);
+    `base` is site_url(request) when the caller has it already."""
+    if base is None:
+        base = site_url(request)
     path = canonical_path(full_path)
     chinese = base + path_in_language(path, "zh-hans")
     return {"zh": chinese, "en": base + path_in_language(path, PREFIXED), "x_default": chinese}

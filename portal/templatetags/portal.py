@@ -1,5 +1,4 @@
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -11,6 +10,7 @@ from ..i18n import missing_english, written_in_chinese
 from ..models import province_label
 from ..phones import display_phone
 from ..privacy import mask_phone
+from ..reversing import cached_reverse
 
 register = template.Library()
 
@@ -161,7 +161,7 @@ def breadcrumbs(trail) -> str:
     """The trail above a page's heading: Home, then (label, url) pairs; the last one is the page itself. Written
     here rather than as an included template: it is on nearly every page, and an include costs a template
     look-up and a context of its own each time."""
-    items = [format_html('<li><a href="{}">{}</a></li>', reverse("portal:home"), _("Home"))]
+    items = [format_html('<li><a href="{}">{}</a></li>', cached_reverse("portal:home"), _("Home"))]
     last = len(trail) - 1
     for index, (label, url) in enumerate(trail):
         if url and index != last:

@@ -197,3 +197,21 @@ def test_a_remembered_notice_page_is_gone_at_once_when_the_notice_is_unpublished
     notice.status = Status.DRAFT
     notice.save()
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_list_page_asked_again_comes_from_its_remembered_page_and_odd_numbers_show_the_first_or_last_page(content):
+    last = -(-Notice.objects.published().count() // 20)
+    assert last >= 2
+    client = Client()
+    client.get("/")
+    pages = {}
+    for query in ("", "?page=abc", f"?page={last}", "?page=99999", "?page=-1"):
+        first_count, first = _queries(client, "/notices/" + query)
+        again_count, again = _queries(client, "/notices/" + query)
+        assert again_count == 0 and again == first, query
+        assert first_count > 0 or query == "?page=abc"  # read as page 1, which "" has just remembered
+        pages[query] = _main(first)
+    assert pages["?page=abc"] == pages[""]  # not a number: the first page, as Paginator.get_page reads it
+    assert pages["?page=99999"] == pages["?page=-1"] == pages[f"?page={last}"]  # out of range: the last page
+    assert pages[""] != pages[f"?page={last}"]

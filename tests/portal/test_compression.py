@@ -41,3 +41,11 @@ def test_the_staff_site_and_other_answers_than_html_are_not_compressed(demo):
 def test_compression_can_be_left_to_a_proxy(demo, settings):
     settings.PORTAL_COMPRESS_PAGES = False
     assert not Client().get("/complaints/new/", **GZIP).has_header("Content-Encoding")
+
+
+def test_a_page_compressed_for_each_request_is_compressed_at_the_fastest_level_and_reads_back_whole(demo, settings):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0  # every request renders (and compresses) the list
+    client = Client()
+    compressed = client.get("/notices/", **GZIP).content
+    assert compressed[8] == 4  # gzip's XFL byte: 4 is "fastest" (level 1), 0 would be Django's level 6
+    assert gzip.decompress(compressed) == client.get("/notices/").content
