@@ -35,6 +35,7 @@ PAGES = [
     ("home", "/"),
     ("home (en)", "/en/"),
     ("notices list", "/notices/"),
+    ("notices list (en)", "/en/notices/"),
     ("notices category", "/notices/fraud-warnings/"),
     ("notice detail", None),  # found through the sitemap
     ("search 欺诈", "/notices/?q=%E6%AC%BA%E8%AF%88"),
