@@ -39,6 +39,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 from collections import defaultdict
 from pathlib import Path
@@ -423,12 +424,9 @@ def _machine_busy() -> tuple[int, int]:
 _SERVERS = ("gunicorn", "db_worker", "postgres")
 
 
-def _servers_cpu_seconds() -> dict:
-    """CPU seconds used so far by the servers (gunicorn and its workers, the task worker, PostgreSQL and its
-    backends; ended backends count in their parent's children's time), so that each step's cost per request
-    can be told apart from whatever else the machine runs."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = dict.fromkeys(_SERVERS, 0)
+def _processes() -> dict[int, tuple[int, str, int, int]]:
+    """Every process: pid -> (parent pid, command, own CPU ticks, reaped children's CPU ticks)."""
+    table = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -437,11 +435,41 @@ def _servers_cpu_seconds() -> dict:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        for name in _SERVERS:
-            if name in command:
-                # utime, stime, cutime, cstime are fields 14-17 of stat (11-14 after the name).
-                total[name] += sum(int(value) for value in fields[11:15])
-                break
+        # After the name: state, ppid, …; utime, stime, cutime, cstime are the 12th to 15th.
+        table[int(entry.name)] = (
+            int(fields[1]),
+            command,
+            int(fields[11]) + int(fields[12]),
+            int(fields[13]) + int(fields[14]),
+        )
+    return table
+
+
+def _servers_cpu_seconds(database_port: str) -> dict:
+    """CPU seconds used so far by this run's servers: the gunicorn servers and the task worker this process
+    started, and the PostgreSQL cluster on the database's port, each with every process under it (a process
+    that ended counts in its parent's children's time). Other work on the machine is left out."""
+    table = _processes()
+    children = defaultdict(list)
+    for pid, (parent, *_rest) in table.items():
+        children[parent].append(pid)
+    roots = {}
+    for pid in children[os.getpid()]:
+        command = table[pid][1]
+        roots[pid] = "db_worker" if "db_worker" in command else "gunicorn" if "gunicorn" in command else None
+    for pid, (_parent, command, *_rest) in table.items():
+        if command.split(" ", 1)[0].endswith("/postgres") and f"-p {database_port} " in command + " ":
+            roots[pid] = "postgres"
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = dict.fromkeys(_SERVERS, 0)
+    for root, name in roots.items():
+        if name is None:
+            continue
+        stack = [root]
+        while stack:
+            pid = stack.pop()
+            total[name] += table[pid][2] + table[pid][3]
+            stack.extend(children[pid])
     return {name: value / ticks for name, value in total.items()}
 
 
@@ -620,7 +648,11 @@ async def surge(options, site: Site, staff_site: Site, prepared: dict, recorder:
         recorder.step = index
         loop = asyncio.get_running_loop()
         until = loop.time() + options.step_seconds
-        cpu_before, busy_before, servers_before = _cpu_seconds_of_self(), _machine_busy(), _servers_cpu_seconds()
+        cpu_before, busy_before, servers_before = (
+            _cpu_seconds_of_self(),
+            _machine_busy(),
+            _servers_cpu_seconds(options.database_port),
+        )
         started = time.perf_counter()
         publishing = asyncio.create_task(_publishing(publisher, options.publish_seconds, until))
         await asyncio.gather(
@@ -662,7 +694,7 @@ async def surge(options, site: Site, staff_site: Site, prepared: dict, recorder:
                 "generator_cpu": (_cpu_seconds_of_self() - cpu_before) / elapsed,
                 **{
                     f"cpu_{name}": (seconds - servers_before[name]) / elapsed
-                    for name, seconds in _servers_cpu_seconds().items()
+                    for name, seconds in _servers_cpu_seconds(options.database_port).items()
                 },
                 "machine_busy": (busy_after[0] - busy_before[0]) / max(1, busy_after[1] - busy_before[1]),
                 "load": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
@@ -685,7 +717,11 @@ def report(options, prepared, recorder: Recorder, steps: list[dict], note: str) 
     lines = [
         f"{prepared['counts']['complaints']:,} complaints before the run. gunicorn {options.workers} workers × "
         f"{options.threads} threads ({options.worker_class})"
-        + (f", staff pages on a server of their own ({options.staff_workers} sync worker(s))" if options.staff_workers else "")
+        + (
+            f", staff pages on a server of their own ({options.staff_workers} sync worker(s))"
+            if options.staff_workers
+            else ""
+        )
         + f"; one `db_worker`; rate limits on; PORTAL_PROXY_COUNT=1, "
         f"a new address and phone per journey. {note}",
         "",
@@ -805,6 +841,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true")
     options = parser.parse_args()
     options.steps = [float(value) for value in options.steps.split(",")]
+    options.database_port = str(urllib.parse.urlsplit(os.environ["DATABASE_URL"]).port or 5432)
     options.worker_class = options.worker_class or ("gthread" if options.threads > 1 else "sync")
     env = in_process_site(PORTAL_RATE_LIMITS="on", PORTAL_PROXY_COUNT="1")
     env = {
