@@ -1,6 +1,6 @@
 """A complaint surge with the complaint team still at work: what one server holds, and where it gives way first.
 
-    DATABASE_URL=postgres://… .venv/bin/python bench/surge.py [--steps 0.25,0.5,0.75,1,1.25,1.5] [--step-seconds 30]
+    DATABASE_URL=postgres://… .venv/bin/python bench/surge.py [--steps 0,0.25,0.5,0.75,1,1.25,1.5] [--step-seconds 30]
         [--complaints 20] [--lookups 200] [--pages 100] [--isolate] [--record]
 
 On a database filled by `generate_volume`, gunicorn serves the production settings with the rate limits ON and
@@ -90,16 +90,21 @@ class Recorder:
 
 
 class Site:
-    """An HTTP/1.1 client for one server, one connection per request (a proxy in front opens its own)."""
+    """An HTTP/1.1 client for one server, as the proxy in front of it is: with `keepalive` idle connections kept
+    for the next requests (nginx's `keepalive 16` of docs/deploy.md), or a new connection for every request when
+    it is 0."""
 
-    def __init__(self, base: str, recorder: Recorder):
+    def __init__(self, base: str, recorder: Recorder, keepalive: int = 16):
         host, port = base.removeprefix("http://").split(":")
-        self.host, self.port, self.recorder = host, int(port), recorder
+        self.host, self.port, self.recorder, self.keepalive = host, int(port), recorder, keepalive
+        self.idle = []
 
     async def request(self, side, name, method, path, *, headers=None, body=b"", gzip_ok=False):
         """(status, headers, text) of one request; status None when it failed (refused, reset, timed out)."""
         step = self.recorder.step
-        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}", "Connection: close"]
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}"]
+        if not self.keepalive:
+            lines.append("Connection: close")
         if gzip_ok:
             lines.append("Accept-Encoding: gzip")
         for key, value in (headers or {}).items():
@@ -110,46 +115,66 @@ class Site:
         started = time.perf_counter()
         try:
             async with asyncio.timeout(TIMEOUT):
-                reader, writer = await asyncio.open_connection(self.host, self.port)
-                try:
-                    writer.write(raw)
-                    await writer.drain()
-                    data = await reader.read()
-                finally:
-                    writer.close()
-            status, response_headers, content = _parse(data)
-        except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError):
+                status, response_headers, content = await self._exchange(raw)
+        except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             self.recorder.add(step, side, name, (time.perf_counter() - started) * 1000, None)
             return None, {}, ""
         self.recorder.add(step, side, name, (time.perf_counter() - started) * 1000, status)
         return status, response_headers, content
 
+    async def _exchange(self, raw: bytes):
+        # A kept connection the server has closed meanwhile (its keep-alive ran out) is dropped and the request
+        # sent again on a new one, as a proxy does; a new connection's failure is the request's.
+        while self.idle:
+            reader, writer = self.idle.pop()
+            try:
+                return await self._send(reader, writer, raw)
+            except (OSError, ValueError, asyncio.IncompleteReadError):
+                writer.close()
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        return await self._send(reader, writer, raw)
 
-def _parse(data: bytes):
-    head, _sep, body = data.partition(b"\r\n\r\n")
+    async def _send(self, reader, writer, raw: bytes):
+        writer.write(raw)
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        status, headers = _head(head)
+        if "chunked" in ",".join(headers.get("transfer-encoding", [])):
+            body = await _read_chunked(reader)
+        elif "content-length" in headers:
+            body = await reader.readexactly(int(headers["content-length"][0]))
+        else:
+            body = await reader.read()
+        closing = "close" in ",".join(headers.get("connection", [])).lower() or not self.keepalive
+        if closing or len(self.idle) >= self.keepalive or reader.at_eof():
+            writer.close()
+        else:
+            self.idle.append((reader, writer))
+        if "gzip" in ",".join(headers.get("content-encoding", [])):
+            body = gzip.decompress(body)
+        return status, headers, body.decode("utf-8", "replace")
+
+
+def _head(head: bytes):
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
     headers = defaultdict(list)
     for line in lines[1:]:
-        key, _colon, value = line.partition(":")
-        headers[key.strip().lower()].append(value.strip())
-    if "chunked" in ",".join(headers.get("transfer-encoding", [])):
-        body = _unchunk(body)
-    if "gzip" in ",".join(headers.get("content-encoding", [])):
-        body = gzip.decompress(body)
-    return status, headers, body.decode("utf-8", "replace")
+        if line:
+            key, _colon, value = line.partition(":")
+            headers[key.strip().lower()].append(value.strip())
+    return status, headers
 
 
-def _unchunk(body: bytes) -> bytes:
-    out, rest = [], body
-    while rest:
-        size_line, _sep, rest = rest.partition(b"\r\n")
-        size = int(size_line.split(b";")[0], 16)
+async def _read_chunked(reader) -> bytes:
+    out = []
+    while True:
+        size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
         if size == 0:
-            break
-        out.append(rest[:size])
-        rest = rest[size + 2 :]
-    return b"".join(out)
+            await reader.readuntil(b"\r\n")
+            return b"".join(out)
+        out.append(await reader.readexactly(size))
+        await reader.readexactly(2)
 
 
 def _cookies(headers, jar: dict) -> dict:
@@ -394,6 +419,9 @@ async def arrivals(kind, rate, until, journey, recorder: Recorder, in_flight: li
         finally:
             in_flight[0] -= 1
 
+    if rate <= 0:  # a step of staff work alone
+        await asyncio.sleep(max(0.0, until - loop.time()))
+        return
     while True:
         next_at += rng.expovariate(rate)
         if next_at >= until:
@@ -527,9 +555,9 @@ def prepare(options) -> dict:
     reliefs = sorted(RELIEFS_BY_OUTCOME.get("upheld", []))[:1] if isinstance(RELIEFS_BY_OUTCOME, dict) else []
     for number in range(options.handlers):
         user, session, csrf = member(f"surge-handler-{number}", roles.COMPLAINT_HANDLER)
-        Complaint.objects.filter(handler=user).exclude(status=Status.IN_PROGRESS).update(handler=None)
-        # Each handler's own cases: every 400th complaint (a few thousand at a million), and some to decide.
-        Complaint.objects.annotate(slot=Mod("id", 400)).filter(slot=number).update(handler=user)
+        # Each handler's own cases: every 400th complaint (a few thousand at a million), assigned once.
+        if not Complaint.objects.filter(handler=user).exists():
+            Complaint.objects.annotate(slot=Mod("id", 400)).filter(slot=number).update(handler=user)
         # And 150 complaints under way to decide, each handler their own (a run decides some; the next takes others).
         decidable = list(
             Complaint.objects.filter(status=Status.IN_PROGRESS, review_of=None)
@@ -722,8 +750,13 @@ def report(options, prepared, recorder: Recorder, steps: list[dict], note: str) 
             if options.staff_workers
             else ""
         )
-        + f"; one `db_worker`; rate limits on; PORTAL_PROXY_COUNT=1, "
-        f"a new address and phone per journey. {note}",
+        + "; one `db_worker`; rate limits on; PORTAL_PROXY_COUNT=1; "
+        + (
+            f"up to {options.keepalive} connections kept open, as the proxy's upstream keep-alive; "
+            if options.keepalive
+            else "a new connection per request; "
+        )
+        + f"a new address and phone per journey. {note}",
         "",
         f"Offered per second at step factor 1: {options.complaints} submissions (form, multipart POST with a "
         f"{len(prepared['photo']) // 1024} KB PNG, receipt), {options.lookups} look-ups (form, POST, status page; one "
@@ -735,11 +768,16 @@ def report(options, prepared, recorder: Recorder, steps: list[dict], note: str) 
         "| step | offered /s (complaints · look-ups · pages) | held /s (complaints · look-ups · pages) | public req/s "
         "| submission POST p50 / p99 ms | look-up POST p50 / p99 ms | page view p50 / p99 ms | form and receipt GETs "
         "p99 ms | errors | 429 | staff p99 ms (worst page) | servers' CPU, cores: web · database · task worker "
-        "| servers' CPU ms per public request (staff work included) "
+        "| servers' CPU ms per public request (beyond the staff-only step ×0, when run) "
         "| generator CPU | machine busy | load |",
         "| ---: | --- | --- | ---: | --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |",
     ]
     degraded = {"public": None, "staff": None}
+
+    def cores(step):
+        return sum(step[f"cpu_{name}"] for name in _SERVERS)
+
+    baseline = next((cores(step) for step in steps if step["factor"] == 0), 0.0)
     for index, step in enumerate(steps):
         offered = [
             recorder.journeys[(index, kind, "offered")] / step["seconds"]
@@ -778,12 +816,13 @@ def report(options, prepared, recorder: Recorder, steps: list[dict], note: str) 
             degraded["public"] = step["factor"]
         if degraded["staff"] is None and worst[1] > STAFF_P99_MS:
             degraded["staff"] = step["factor"]
+        per_request = f"{(cores(step) - baseline) * 1000 / requests:.1f}" if requests else "—"
         lines.append(
             f"| ×{step['factor']:g} | {' · '.join(f'{v:.0f}' for v in offered)} | {' · '.join(f'{v:.1f}' for v in held)} "
             f"| {requests:.0f} | {pair('complaint submission (POST)')} | {pair('look-up (POST)')} | {pair('page view')} "
             f"| {_percentile(gets, 0.99):.0f} | {errors} | {limited} | {worst[1]:.0f} ({worst[0]}) "
             f"| {step['cpu_gunicorn']:.2f} · {step['cpu_postgres']:.2f} · {step['cpu_db_worker']:.2f} "
-            f"| {sum(step[f'cpu_{name}'] for name in _SERVERS) * 1000 / max(requests, 1):.1f} "
+            f"| {per_request} "
             f"| {step['generator_cpu'] * 100:.0f} % of a core | {step['machine_busy'] * 100:.0f} % | {step['load']} |"
         )
     lines += ["", "Staff pages, p99 ms per step (requests in the step):", ""]
@@ -821,7 +860,7 @@ def report(options, prepared, recorder: Recorder, steps: list[dict], note: str) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", default="0.25,0.5,0.75,1,1.25,1.5")
+    parser.add_argument("--steps", default="0,0.25,0.5,0.75,1,1.25,1.5")
     parser.add_argument("--step-seconds", type=int, default=30)
     parser.add_argument("--complaints", type=float, default=20)
     parser.add_argument("--lookups", type=float, default=200)
@@ -835,6 +874,9 @@ def main() -> None:
     parser.add_argument("--worker-class", default="")
     parser.add_argument(
         "--staff-workers", type=int, default=0, help="serve the staff pages from a gunicorn of their own (sync workers)"
+    )
+    parser.add_argument(
+        "--keepalive", type=int, default=16, help="idle connections kept to gunicorn, as nginx's upstream (0: none)"
     )
     parser.add_argument("--isolate", action="store_true", help="pin the servers to the cores the generator leaves")
     parser.add_argument("--seed", type=int, default=1)
@@ -894,10 +936,19 @@ def main() -> None:
                     ).stdout.split()
                 ]
                 _pin(servers_pids, server_cpus)
+            # What the setup wrote is flushed before the first step, so that its checkpoint is not counted there.
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("CHECKPOINT")
+            connection.close()
+            time.sleep(5)
             os.sched_setaffinity(0, generator_cpu)
             recorder = Recorder()
-            site = Site(base, recorder)
-            steps = asyncio.run(surge(options, site, Site(staff_base, recorder), prepared, recorder, _publisher()))
+            site = Site(base, recorder, options.keepalive)
+            steps = asyncio.run(
+                surge(options, site, Site(staff_base, recorder, options.keepalive), prepared, recorder, _publisher())
+            )
     finally:
         worker.terminate()
         worker.wait(timeout=30)
