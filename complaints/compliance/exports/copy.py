@@ -20,6 +20,8 @@ from portal.privacy import (
     sql_mask_id_number,
     sql_mask_name,
     sql_mask_phone,
+    sql_plain_name,
+    sql_plain_row,
     sql_scrub_text,
 )
 from portal.tabular import (
@@ -82,8 +84,15 @@ def _sql_serial(local: str, *, with_time: bool) -> str:
     return f"(({minute})::date - DATE '1899-12-30' + extract(epoch FROM ({minute})::time)::float8 / 86400)::text"
 
 
-_OWN_NAMES = [f"{{{field}}}" for field in OWN_NAMES]
-_OWN_NUMBERS = [f"{{{field}}}" for field in OWN_NUMBERS]
+# What the middle step of copy_select scrubs free text with, read once per row by the inner one: whether the
+# row's texts and names need no more than the names removed (sql_plain_row, one match for them all), its names
+# as stored and trimmed, and its numbers.
+_OWN_DATA = {
+    "plain": (OWN_NAMES[0], sql_plain_row(["{}", *(f"{{{field}}}" for field in (*OWN_NAMES[1:], *EXPORT_FREE_TEXT))])),
+    **{f"r{index}": (field, "{}") for index, field in enumerate(OWN_NAMES)},
+    **{f"t{index}": (field, "btrim(coalesce({}, ''), ' ')") for index, field in enumerate(OWN_NAMES)},
+    **{f"n{index}": (field, "{}") for index, field in enumerate(OWN_NUMBERS)},
+}
 # A place in a cell's template: `{}` or `{field}` (never a regular expression's `{2,}`: no digits, no comma).
 _PLACE = re.compile(r"\{([a-z_]*)\}")
 
@@ -118,7 +127,7 @@ class _Cell(Func):
 def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
     """(field, inner SQL with `{}` for the column, outer writing options) in COLUMNS order. Cells whose outer
     options are None are finished inside (labels, dates and plain columns, which are cheap to repeat); masked
-    texts are computed once inside and written outside."""
+    texts and the secondary categories (a sub-select) are computed once inside and written outside."""
     csv = file_format == "csv"
     cell = sql_csv_cell if csv else sql_xlsx_cell
     statuses, outcomes = translated_labels()
@@ -146,11 +155,6 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
         "ended_on": moment("{}", "{}::text", with_time=False),
         "outcome": _sql_labels("{}", outcomes, cell, "''"),
         "remediation_state": _sql_labels("{}", REMEDIATION_LABELS, cell, "''"),
-        # The secondary categories' short labels in their stored order, joined with 、 (empty without any).
-        "secondary_categories": cell(
-            f"coalesce((SELECT string_agg({_sql_code_labels(SHORT_LABELS['category'])}, '、' ORDER BY t.n) "  # noqa: S608 (constants)
-            "FROM jsonb_array_elements_text({}) WITH ORDINALITY AS t(code, n)), '')"
-        ),
         "resolved_at_first_contact": f"CASE WHEN {{}} THEN {cell(sql_literal(ON_TIME_LABELS[True]))} "
         f"ELSE {cell(sql_literal(ON_TIME_LABELS[False]))} END",
     }
@@ -160,9 +164,19 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
         "email": (sql_mask_email("{}"), {}),
         "id_number": (sql_mask_id_number("{}"), {}),
         "policy_number": (sql_mask_id_number("{}"), {}),
-        # Free text is scrubbed of the row's own names and numbers too: columns of the same row, `{field}` in the
-        # template (one expression per cell, no query per row).
-        **{field: (sql_scrub_text("{}", names=_OWN_NAMES, numbers=_OWN_NUMBERS), {}) for field in EXPORT_FREE_TEXT},
+        # Free text is read as it is here and scrubbed in the middle step (copy_select), of the generic patterns
+        # and of the row's own names and numbers (columns of the same row: one expression per cell, no query per
+        # row).
+        **{field: ("{}", {}) for field in EXPORT_FREE_TEXT},
+        # The secondary categories' short labels in their stored order, joined with 、 (empty without any, which
+        # most complaints have: no sub-select for them). Computed once inside and written outside, as a masked
+        # text: a cell written inside would repeat the sub-select.
+        "secondary_categories": (
+            "CASE WHEN {} IS NULL OR {} = '[]'::jsonb THEN '' ELSE "  # noqa: S608 (constants)
+            f"coalesce((SELECT string_agg({_sql_code_labels(SHORT_LABELS['category'])}, '、' ORDER BY t.n) "
+            "FROM jsonb_array_elements_text({}) WITH ORDINALITY AS t(code, n)), '') END",
+            {},
+        ),
     }
     cells = []
     for field, _heading in COLUMNS:
@@ -178,18 +192,32 @@ def copy_select(queryset, file_format: str) -> tuple[str, tuple]:
     """The SELECT whose rows are the export's lines, masked: CSV cells, or one `<row>` of sheet XML per
     complaint. Inside, the same query as export_rows (filters, order) computes the cells (in its SELECT list,
     which PostgreSQL may spread over parallel workers); OFFSET 0 keeps it a separate step, so that writing a
-    masked text outside does not compute the masking again. The outer query keeps the rows' order (a plain scan
-    of the ordered subquery; a test checks it)."""
+    masked text outside does not compute the masking again. Free text is scrubbed in a middle step, from what
+    the inner step computes once per row (not once for each of the three texts): one test of all of the row's
+    texts and names, which for nearly every row leaves only the names to remove, and the names trimmed. The outer
+    queries keep the rows' order (plain scans of the ordered subquery; a test checks it)."""
     cells = _copy_cells(file_format)
     names = {f"x{index}": _Cell(field, template) for index, (field, template, _options) in enumerate(cells)}
-    inner, params = ordered(queryset).annotate(**names).values_list(*names).query.sql_with_params()
+    own = {name: _Cell(field, template) for name, (field, template) in _OWN_DATA.items()}
+    inner, params = ordered(queryset).annotate(**names, **own).values_list(*names, *own).query.sql_with_params()
+    scrub = {
+        "names": [f"i.{name}" for name in own if name.startswith("r")],
+        "numbers": [f"i.{name}" for name in own if name.startswith("n")],
+        "plain": "i.plain",
+        "plain_names": [sql_plain_name(f"i.{name}") for name in own if name.startswith("t")],
+    }
+    middle = [
+        sql_scrub_text(f"i.{name}", **scrub) if field in EXPORT_FREE_TEXT else f"i.{name}"
+        for name, (field, *_) in zip(names, cells, strict=True)
+    ]
     cell = sql_csv_cell if file_format == "csv" else sql_xlsx_cell
     outer = [
         f"d.{name}" if options is None else cell(f"d.{name}", **options)
         for name, (*_, options) in zip(names, cells, strict=True)
     ]
     outer = ", ".join(outer) if file_format == "csv" else sql_xlsx_row(outer)
-    return f"SELECT {outer} FROM ({inner} OFFSET 0) AS d ({', '.join(names)})", params  # noqa: S608 (no input)
+    middle = f"SELECT {', '.join(middle)} FROM ({inner} OFFSET 0) AS i ({', '.join([*names, *own])}) OFFSET 0"  # noqa: S608 (no input)
+    return f"SELECT {outer} FROM ({middle}) AS d ({', '.join(names)})", params  # noqa: S608 (no input)
 
 
 class _CopyTarget:
