@@ -27,6 +27,7 @@ from portal.privacy import (
 from portal.tabular import (
     sql_csv_cell,
     sql_xlsx_cell,
+    sql_xlsx_clean,
     sql_xlsx_date,
     sql_xlsx_number,
     sql_xlsx_row,
@@ -184,7 +185,12 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
             template, options = masked[field]
             cells.append((field, template, options))
         else:
-            cells.append((field, inner[field] if field in inner else cell(text(field)), None))
+            # A text as it is, written inside in CSV; outside in a workbook, where one test of the row's texts
+            # decides whether any needs escaping.
+            if field in inner:
+                cells.append((field, inner[field], None))
+            else:
+                cells.append((field, cell(text(field)), None) if csv else (field, text(field), {}))
     return cells
 
 
@@ -210,14 +216,22 @@ def copy_select(queryset, file_format: str) -> tuple[str, tuple]:
         sql_scrub_text(f"i.{name}", **scrub) if field in EXPORT_FREE_TEXT else f"i.{name}"
         for name, (field, *_) in zip(names, cells, strict=True)
     ]
-    cell = sql_csv_cell if file_format == "csv" else sql_xlsx_cell
+    middle = f"SELECT {', '.join(middle)} FROM ({inner} OFFSET 0) AS i ({', '.join([*names, *own])}) OFFSET 0"  # noqa: S608 (no input)
+    columns = ", ".join(names)
+    if file_format == "csv":
+        outer = [
+            f"d.{name}" if options is None else sql_csv_cell(f"d.{name}", **options)
+            for name, (*_, options) in zip(names, cells, strict=True)
+        ]
+        return f"SELECT {', '.join(outer)} FROM ({middle}) AS d ({columns})", params  # noqa: S608 (no input)
+    # A workbook takes one more step: whether any of the row's texts (scrubbed) needs escaping, tested once.
+    texts = [f"c.{name}" for name, (*_, options) in zip(names, cells, strict=True) if options == {}]
+    middle = f"SELECT c.*, {sql_xlsx_clean(texts)} FROM ({middle}) AS c ({columns}) OFFSET 0"  # noqa: S608 (no input)
     outer = [
-        f"d.{name}" if options is None else cell(f"d.{name}", **options)
+        f"d.{name}" if options is None else sql_xlsx_cell(f"d.{name}", **options, clean="d.clean")
         for name, (*_, options) in zip(names, cells, strict=True)
     ]
-    outer = ", ".join(outer) if file_format == "csv" else sql_xlsx_row(outer)
-    middle = f"SELECT {', '.join(middle)} FROM ({inner} OFFSET 0) AS i ({', '.join([*names, *own])}) OFFSET 0"  # noqa: S608 (no input)
-    return f"SELECT {outer} FROM ({middle}) AS d ({', '.join(names)})", params  # noqa: S608 (no input)
+    return f"SELECT {sql_xlsx_row(outer)} FROM ({middle}) AS d ({columns}, clean)", params  # noqa: S608 (no input)
 
 
 class _CopyTarget:
