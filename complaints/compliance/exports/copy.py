@@ -40,6 +40,7 @@ from ..vocabulary import EXPORT_FREE_TEXT, ON_TIME_LABELS, REMEDIATION_LABELS, S
 from .rows import FILE_BUFFER, OWN_NAMES, OWN_NUMBERS, PROGRESS_EVERY, SHEET_NAME, ordered, translated_labels
 
 COPY_BATCH_ROWS = PROGRESS_EVERY
+COPY_BATCH_BYTES = 1 << 20
 
 
 def copy_applies(queryset, *, masked: bool) -> bool:
@@ -235,25 +236,34 @@ def copy_select(queryset, file_format: str) -> tuple[str, tuple]:
 
 
 class _CopyTarget:
-    """Collects what COPY writes and passes it on to the file in large writes, reporting progress as it goes.
-    psycopg2 writes each row PostgreSQL sends (one COPY data message per row) with its own write() call, so
-    calls count rows; the total COPY reports is what counts in the end."""
+    """Collects what COPY writes and passes it on to the file in large writes (a batch of rows, or a mebibyte:
+    a workbook's rows are long, and a batch of them held twice, as parts and joined, cost 15 MB), reporting
+    progress every batch. psycopg2 writes each row PostgreSQL sends (one COPY data message per row) with its own
+    write() call, so calls count rows; the total COPY reports is what counts in the end."""
 
     def __init__(self, stream, progress: Callable[[int], None] | None):
         self.stream = stream
         self.progress = progress
         self.rows = 0
+        self.size = 0
         self.buffer: list[bytes] = []
 
     def write(self, data) -> None:
         self.buffer.append(data)
-        if len(self.buffer) == COPY_BATCH_ROWS:
+        self.rows += 1
+        self.size += len(data)
+        if self.rows % COPY_BATCH_ROWS == 0:
             self.flush()
+        elif self.size >= COPY_BATCH_BYTES:
+            self._pass_on()
+
+    def _pass_on(self) -> None:
+        self.stream.write(b"".join(self.buffer))
+        self.buffer.clear()
+        self.size = 0
 
     def flush(self) -> None:
-        self.stream.write(b"".join(self.buffer))
-        self.rows += len(self.buffer)
-        self.buffer.clear()
+        self._pass_on()
         if self.progress is not None:
             self.progress(self.rows)
 
