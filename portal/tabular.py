@@ -337,17 +337,31 @@ def sql_xlsx_text(column: str) -> str:
         f"{sql_literal(chr(10))}, '&#10;')"
     )
     # Most texts hold none of these: one match decides, and only the others go through the replacements.
-    needs = sql_literal("[" + "".join(_EXCEL_ESCAPED) + "&<>\n]|_x")
-    return f"CASE WHEN {column} ~ {needs} THEN {markup} ELSE {column} END"
+    return f"CASE WHEN {column} ~ {sql_literal(_XLSX_NEEDS_ESCAPING)} THEN {markup} ELSE {column} END"
 
 
-def sql_xlsx_cell(column: str, *, plain: bool = False, nullable: bool = False) -> str:
+_XLSX_NEEDS_ESCAPING = "[" + "".join(_EXCEL_ESCAPED) + "&<>\n]|_x"
+
+
+def sql_xlsx_clean(columns: list[str]) -> str:
+    """True when none of the texts `columns` (a row's) needs sql_xlsx_text's escaping: one match over them all,
+    joined by spaces (which neither `_x` nor a character of the class crosses; a false alarm only means the
+    texts are tested one by one). An empty list: true."""
+    if not columns:
+        return "TRUE"
+    return f"NOT (concat_ws(' ', {', '.join(columns)}) ~ {sql_literal(_XLSX_NEEDS_ESCAPING)})"
+
+
+def sql_xlsx_cell(column: str, *, plain: bool = False, nullable: bool = False, clean: str | None = None) -> str:
     """An inline-string cell, or an empty cell `<c/>` for an empty text (xlsx_write writes nothing there; both
-    read as blank). Cells carry no reference (`r` is optional): they are all there, in order."""
+    read as blank). Cells carry no reference (`r` is optional): they are all there, in order. `clean`: an SQL
+    condition under which the text needs no escaping (sql_xlsx_clean of the row's texts), tested first."""
     start = sql_literal('<c t="inlineStr"><is><t>' if plain else '<c t="inlineStr"><is><t xml:space="preserve">')
-    if nullable:
-        return f"coalesce({start} || {column if plain else sql_xlsx_text(column)} || '</t></is></c>', '<c/>')"
     text = column if plain else sql_xlsx_text(column)
+    if clean is not None and not plain:
+        text = f"CASE WHEN {clean} THEN {column} ELSE {text} END"
+    if nullable:
+        return f"coalesce({start} || {text} || '</t></is></c>', '<c/>')"
     return f"CASE WHEN {column} = '' THEN '<c/>' ELSE {start} || {text} || '</t></is></c>' END"
 
 

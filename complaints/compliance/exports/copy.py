@@ -20,11 +20,14 @@ from portal.privacy import (
     sql_mask_id_number,
     sql_mask_name,
     sql_mask_phone,
+    sql_plain_name,
+    sql_plain_row,
     sql_scrub_text,
 )
 from portal.tabular import (
     sql_csv_cell,
     sql_xlsx_cell,
+    sql_xlsx_clean,
     sql_xlsx_date,
     sql_xlsx_number,
     sql_xlsx_row,
@@ -37,6 +40,7 @@ from ..vocabulary import EXPORT_FREE_TEXT, ON_TIME_LABELS, REMEDIATION_LABELS, S
 from .rows import FILE_BUFFER, OWN_NAMES, OWN_NUMBERS, PROGRESS_EVERY, SHEET_NAME, ordered, translated_labels
 
 COPY_BATCH_ROWS = PROGRESS_EVERY
+COPY_BATCH_BYTES = 1 << 20
 
 
 def copy_applies(queryset, *, masked: bool) -> bool:
@@ -82,8 +86,15 @@ def _sql_serial(local: str, *, with_time: bool) -> str:
     return f"(({minute})::date - DATE '1899-12-30' + extract(epoch FROM ({minute})::time)::float8 / 86400)::text"
 
 
-_OWN_NAMES = [f"{{{field}}}" for field in OWN_NAMES]
-_OWN_NUMBERS = [f"{{{field}}}" for field in OWN_NUMBERS]
+# What the middle step of copy_select scrubs free text with, read once per row by the inner one: whether the
+# row's texts and names need no more than the names removed (sql_plain_row, one match for them all), its names
+# as stored and trimmed, and its numbers.
+_OWN_DATA = {
+    "plain": (OWN_NAMES[0], sql_plain_row(["{}", *(f"{{{field}}}" for field in (*OWN_NAMES[1:], *EXPORT_FREE_TEXT))])),
+    **{f"r{index}": (field, "{}") for index, field in enumerate(OWN_NAMES)},
+    **{f"t{index}": (field, "btrim(coalesce({}, ''), ' ')") for index, field in enumerate(OWN_NAMES)},
+    **{f"n{index}": (field, "{}") for index, field in enumerate(OWN_NUMBERS)},
+}
 # A place in a cell's template: `{}` or `{field}` (never a regular expression's `{2,}`: no digits, no comma).
 _PLACE = re.compile(r"\{([a-z_]*)\}")
 
@@ -118,7 +129,7 @@ class _Cell(Func):
 def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
     """(field, inner SQL with `{}` for the column, outer writing options) in COLUMNS order. Cells whose outer
     options are None are finished inside (labels, dates and plain columns, which are cheap to repeat); masked
-    texts are computed once inside and written outside."""
+    texts and the secondary categories (a sub-select) are computed once inside and written outside."""
     csv = file_format == "csv"
     cell = sql_csv_cell if csv else sql_xlsx_cell
     statuses, outcomes = translated_labels()
@@ -146,11 +157,6 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
         "ended_on": moment("{}", "{}::text", with_time=False),
         "outcome": _sql_labels("{}", outcomes, cell, "''"),
         "remediation_state": _sql_labels("{}", REMEDIATION_LABELS, cell, "''"),
-        # The secondary categories' short labels in their stored order, joined with 、 (empty without any).
-        "secondary_categories": cell(
-            f"coalesce((SELECT string_agg({_sql_code_labels(SHORT_LABELS['category'])}, '、' ORDER BY t.n) "  # noqa: S608 (constants)
-            "FROM jsonb_array_elements_text({}) WITH ORDINALITY AS t(code, n)), '')"
-        ),
         "resolved_at_first_contact": f"CASE WHEN {{}} THEN {cell(sql_literal(ON_TIME_LABELS[True]))} "
         f"ELSE {cell(sql_literal(ON_TIME_LABELS[False]))} END",
     }
@@ -160,9 +166,19 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
         "email": (sql_mask_email("{}"), {}),
         "id_number": (sql_mask_id_number("{}"), {}),
         "policy_number": (sql_mask_id_number("{}"), {}),
-        # Free text is scrubbed of the row's own names and numbers too: columns of the same row, `{field}` in the
-        # template (one expression per cell, no query per row).
-        **{field: (sql_scrub_text("{}", names=_OWN_NAMES, numbers=_OWN_NUMBERS), {}) for field in EXPORT_FREE_TEXT},
+        # Free text is read as it is here and scrubbed in the middle step (copy_select), of the generic patterns
+        # and of the row's own names and numbers (columns of the same row: one expression per cell, no query per
+        # row).
+        **{field: ("{}", {}) for field in EXPORT_FREE_TEXT},
+        # The secondary categories' short labels in their stored order, joined with 、 (empty without any, which
+        # most complaints have: no sub-select for them). Computed once inside and written outside, as a masked
+        # text: a cell written inside would repeat the sub-select.
+        "secondary_categories": (
+            "CASE WHEN {} IS NULL OR {} = '[]'::jsonb THEN '' ELSE "  # noqa: S608 (constants)
+            f"coalesce((SELECT string_agg({_sql_code_labels(SHORT_LABELS['category'])}, '、' ORDER BY t.n) "
+            "FROM jsonb_array_elements_text({}) WITH ORDINALITY AS t(code, n)), '') END",
+            {},
+        ),
     }
     cells = []
     for field, _heading in COLUMNS:
@@ -170,7 +186,12 @@ def _copy_cells(file_format: str) -> list[tuple[str, str, dict | None]]:
             template, options = masked[field]
             cells.append((field, template, options))
         else:
-            cells.append((field, inner[field] if field in inner else cell(text(field)), None))
+            # A text as it is, written inside in CSV; outside in a workbook, where one test of the row's texts
+            # decides whether any needs escaping.
+            if field in inner:
+                cells.append((field, inner[field], None))
+            else:
+                cells.append((field, cell(text(field)), None) if csv else (field, text(field), {}))
     return cells
 
 
@@ -178,48 +199,79 @@ def copy_select(queryset, file_format: str) -> tuple[str, tuple]:
     """The SELECT whose rows are the export's lines, masked: CSV cells, or one `<row>` of sheet XML per
     complaint. Inside, the same query as export_rows (filters, order) computes the cells (in its SELECT list,
     which PostgreSQL may spread over parallel workers); OFFSET 0 keeps it a separate step, so that writing a
-    masked text outside does not compute the masking again. The outer query keeps the rows' order (a plain scan
-    of the ordered subquery; a test checks it)."""
+    masked text outside does not compute the masking again. Free text is scrubbed in a middle step, from what
+    the inner step computes once per row (not once for each of the three texts): one test of all of the row's
+    texts and names, which for nearly every row leaves only the names to remove, and the names trimmed. The outer
+    queries keep the rows' order (plain scans of the ordered subquery; a test checks it)."""
     cells = _copy_cells(file_format)
     names = {f"x{index}": _Cell(field, template) for index, (field, template, _options) in enumerate(cells)}
-    inner, params = ordered(queryset).annotate(**names).values_list(*names).query.sql_with_params()
-    cell = sql_csv_cell if file_format == "csv" else sql_xlsx_cell
+    own = {name: _Cell(field, template) for name, (field, template) in _OWN_DATA.items()}
+    inner, params = ordered(queryset).annotate(**names, **own).values_list(*names, *own).query.sql_with_params()
+    scrub = {
+        "names": [f"i.{name}" for name in own if name.startswith("r")],
+        "numbers": [f"i.{name}" for name in own if name.startswith("n")],
+        "plain": "i.plain",
+        "plain_names": [sql_plain_name(f"i.{name}") for name in own if name.startswith("t")],
+    }
+    middle = [
+        sql_scrub_text(f"i.{name}", **scrub) if field in EXPORT_FREE_TEXT else f"i.{name}"
+        for name, (field, *_) in zip(names, cells, strict=True)
+    ]
+    middle = f"SELECT {', '.join(middle)} FROM ({inner} OFFSET 0) AS i ({', '.join([*names, *own])}) OFFSET 0"  # noqa: S608 (no input)
+    columns = ", ".join(names)
+    if file_format == "csv":
+        outer = [
+            f"d.{name}" if options is None else sql_csv_cell(f"d.{name}", **options)
+            for name, (*_, options) in zip(names, cells, strict=True)
+        ]
+        return f"SELECT {', '.join(outer)} FROM ({middle}) AS d ({columns})", params  # noqa: S608 (no input)
+    # A workbook takes one more step: whether any of the row's texts (scrubbed) needs escaping, tested once.
+    texts = [f"c.{name}" for name, (*_, options) in zip(names, cells, strict=True) if options == {}]
+    middle = f"SELECT c.*, {sql_xlsx_clean(texts)} FROM ({middle}) AS c ({columns}) OFFSET 0"  # noqa: S608 (no input)
     outer = [
-        f"d.{name}" if options is None else cell(f"d.{name}", **options)
+        f"d.{name}" if options is None else sql_xlsx_cell(f"d.{name}", **options, clean="d.clean")
         for name, (*_, options) in zip(names, cells, strict=True)
     ]
-    outer = ", ".join(outer) if file_format == "csv" else sql_xlsx_row(outer)
-    return f"SELECT {outer} FROM ({inner} OFFSET 0) AS d ({', '.join(names)})", params  # noqa: S608 (no input)
+    return f"SELECT {sql_xlsx_row(outer)} FROM ({middle}) AS d ({columns}, clean)", params  # noqa: S608 (no input)
 
 
 class _CopyTarget:
-    """Collects what COPY writes and passes it on to the file in large writes, reporting progress as it goes.
-    psycopg2 writes each row PostgreSQL sends (one COPY data message per row) with its own write() call, so
-    calls count rows; the total COPY reports is what counts in the end."""
+    """Collects what COPY writes and passes it on to the file in large writes (a batch of rows, or a mebibyte:
+    a workbook's rows are long, and a batch of them held twice, as parts and joined, cost 15 MB), reporting
+    progress every batch. psycopg2 writes each row PostgreSQL sends (one COPY data message per row) with its own
+    write() call, so calls count rows; the total COPY reports is what counts in the end."""
 
     def __init__(self, stream, progress: Callable[[int], None] | None):
         self.stream = stream
         self.progress = progress
         self.rows = 0
+        self.size = 0
         self.buffer: list[bytes] = []
 
     def write(self, data) -> None:
         self.buffer.append(data)
-        if len(self.buffer) == COPY_BATCH_ROWS:
+        self.rows += 1
+        self.size += len(data)
+        if self.rows % COPY_BATCH_ROWS == 0:
             self.flush()
+        elif self.size >= COPY_BATCH_BYTES:
+            self._pass_on()
+
+    def _pass_on(self) -> None:
+        self.stream.write(b"".join(self.buffer))
+        self.buffer.clear()
+        self.size = 0
 
     def flush(self) -> None:
-        self.stream.write(b"".join(self.buffer))
-        self.rows += len(self.buffer)
-        self.buffer.clear()
+        self._pass_on()
         if self.progress is not None:
             self.progress(self.rows)
 
 
-# JIT compiling these long expressions costs more (about a second, in every worker) than it saves. One
-# parallel worker computes the cells while the backend merges and writes the lines: a two-stage pipeline
-# (measured on 2 cores: 4.0 s against 4.9 s with two workers, which compete with the writer). Dates cast to
-# text are ISO whatever the server's default.
+# JIT compiling these long expressions costs more (about a second, in every worker) than it saves. At most one
+# parallel worker (measured on 2 cores: 4.0 s against 4.9 s with two workers, which compete with the writer);
+# while the cells hold correlated sub-selects (remediation state, secondary categories) PostgreSQL uses none.
+# Dates cast to text are ISO whatever the server's default.
 _COPY_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "1", "DateStyle": "ISO, YMD"}
 
 
