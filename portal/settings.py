@@ -303,6 +303,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localh
 
 # Messages (docs/messages.md). Text messages: `console` (development), `memory` or `test` (tests), `tencent`
 # (Tencent Cloud SMS), or a dotted path; `manage.py check --deploy` warns when texts would reach no phone.
+# A masked CSV export of at least 100,000 complaints is computed by the database in this many parts side by side
+# (complaints/compliance/exports/copy.py): one per database core it may use (the read replica's, when there is one).
+PORTAL_EXPORT_PARTS = int(os.environ.get("PORTAL_EXPORT_PARTS", "2") or 1)
 PORTAL_SMS_BACKEND = os.environ.get("PORTAL_SMS_BACKEND", "console")
 # The sign name the gateway approved (without 【】); every text starts with it. Default: the site's short name.
 PORTAL_SMS_SIGN_NAME = os.environ.get("PORTAL_SMS_SIGN_NAME", "")

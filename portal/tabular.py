@@ -32,7 +32,6 @@ from xml.sax.saxutils import escape as xml_escape
 import xlsxwriter
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from openpyxl import load_workbook
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from portal.privacy import sql_literal
@@ -110,6 +109,10 @@ def _delimiter(text: str) -> str:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list]:
+    # Imported when a workbook is read, not by every process that imports this module: openpyxl (and numpy,
+    # which it imports when installed) cost a web worker or an export about 10 MB it never uses.
+    from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:

@@ -299,3 +299,35 @@ def test_a_background_export_commits_its_progress_while_copy_streams_and_leaves_
         cursor.execute("SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')")
         assert cursor.fetchone() == before
     assert ExportLog.objects.get().rows == len(HOSTILE) * 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_csv_export_computed_in_parts_side_by_side_is_the_same_file_as_one_copy(
+    tmp_path, monkeypatch, settings
+):
+    """Cut at rows whose receipt times tie (the id orders them), the parts, each computed on its own connection
+    and appended in order, give byte for byte the file of one COPY; progress ends at the whole count."""
+    _hostile_complaints()
+    monkeypatch.setattr(export_copy, "PARALLEL_MIN_ROWS", 1)
+    queryset = exports.export_queryset({})
+    settings.PORTAL_EXPORT_PARTS = 1
+    whole = tmp_path / "whole.csv"
+    assert exports.copy_export(queryset, "csv", str(whole)) == len(HOSTILE) * 2
+    settings.PORTAL_EXPORT_PARTS = 3
+    parts = export_copy._parts(queryset)
+    assert [part.count() for part in parts] == [len(HOSTILE) * 2 // 3] * 2 + [
+        len(HOSTILE) * 2 - 2 * (len(HOSTILE) * 2 // 3)
+    ]
+    seen = []
+    cut = tmp_path / "cut.csv"
+    assert exports.copy_export(queryset, "csv", str(cut), progress=seen.append) == len(HOSTILE) * 2
+    assert cut.read_bytes() == whole.read_bytes()
+    assert seen[-1] == len(HOSTILE) * 2
+
+
+def test_inside_a_transaction_an_export_is_one_copy_whatever_its_size(monkeypatch, settings):
+    """Other connections cannot see what the caller's transaction wrote: the export is then not cut."""
+    _hostile_complaints()
+    monkeypatch.setattr(export_copy, "PARALLEL_MIN_ROWS", 1)
+    settings.PORTAL_EXPORT_PARTS = 3
+    assert len(export_copy._parts(exports.export_queryset({}))) == 1
