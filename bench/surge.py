@@ -366,7 +366,8 @@ async def staff_member(site: Site, who: dict, stop: asyncio.Event, rng: random.R
                 await _export(site, who, cookie, stop)
             else:
                 await site.request("staff", name, "GET", path, headers=cookie)
-            await asyncio.sleep(who.get("think", think) * (0.5 + rng.random()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), who.get("think", think) * (0.5 + rng.random()))
 
 
 async def _export(site: Site, who: dict, cookie: dict, stop: asyncio.Event):
@@ -659,6 +660,16 @@ def _pin(pids: list[int], cpus: set[int]) -> None:
 async def surge(options, site: Site, staff_site: Site, prepared: dict, recorder: Recorder, publisher) -> list[dict]:
     rng = random.Random(options.seed)
     visitors = Visitors(options.seed)
+    # Warm-up, not reported (step -1): every worker has rendered each public page and staff page once, as on a
+    # server that has been up for a while.
+    recorder.step = -1
+    for _round in range(options.workers * options.threads):
+        await asyncio.gather(*(site.request("public", "warm-up", "GET", path) for path in prepared["paths"]))
+        for who in prepared["staff"]:
+            cookie = {"Cookie": f"sessionid={who['session']}; csrftoken={who['csrf']}"}
+            for name, path in who["pages"]:
+                if name not in ("decision", "export"):
+                    await staff_site.request("staff", "warm-up", "GET", path, headers=cookie)
     stop = asyncio.Event()
     staff_tasks = [
         asyncio.create_task(staff_member(staff_site, who, stop, random.Random(index), options.think))
@@ -747,6 +758,7 @@ def report(options, prepared, recorder: Recorder, steps: list[dict], note: str) 
         f"{options.threads} threads ({options.worker_class})"
         + (
             f", staff pages on a server of their own ({options.staff_workers} sync worker(s))"
+            + (f", the public server at nice {options.public_nice}" if options.public_nice else "")
             if options.staff_workers
             else ""
         )
@@ -780,14 +792,16 @@ def report(options, prepared, recorder: Recorder, steps: list[dict], note: str) 
     baseline = next((cores(step) for step in steps if step["factor"] == 0), 0.0)
     for index, step in enumerate(steps):
         offered = [
-            recorder.journeys[(index, kind, "offered")] / step["seconds"]
+            recorder.journeys[(index, kind, "offered")] / options.step_seconds
             for kind in ("complaints", "look-ups", "page views")
         ]
         held = [
-            recorder.journeys[(index, kind, "done")] / step["seconds"]
+            recorder.journeys[(index, kind, "done")] / options.step_seconds
             for kind in ("complaints", "look-ups", "page views")
         ]
-        requests = recorder.outcome[(index, "public", "requests")] / step["seconds"]
+        # Rates are of the step's arrival window; the step lasts longer by the time its last journeys take.
+        count = recorder.outcome[(index, "public", "requests")]
+        requests = count / options.step_seconds
 
         def pair(name, index=index):
             values = recorder.latency[(index, "public", name)]
@@ -816,7 +830,8 @@ def report(options, prepared, recorder: Recorder, steps: list[dict], note: str) 
             degraded["public"] = step["factor"]
         if degraded["staff"] is None and worst[1] > STAFF_P99_MS:
             degraded["staff"] = step["factor"]
-        per_request = f"{(cores(step) - baseline) * 1000 / requests:.1f}" if requests else "—"
+        spent = (cores(step) - baseline) * step["seconds"]
+        per_request = f"{spent * 1000 / count:.1f}" if count else "—"
         lines.append(
             f"| ×{step['factor']:g} | {' · '.join(f'{v:.0f}' for v in offered)} | {' · '.join(f'{v:.1f}' for v in held)} "
             f"| {requests:.0f} | {pair('complaint submission (POST)')} | {pair('look-up (POST)')} | {pair('page view')} "
@@ -826,7 +841,7 @@ def report(options, prepared, recorder: Recorder, steps: list[dict], note: str) 
             f"| {step['generator_cpu'] * 100:.0f} % of a core | {step['machine_busy'] * 100:.0f} % | {step['load']} |"
         )
     lines += ["", "Staff pages, p99 ms per step (requests in the step):", ""]
-    names = sorted({name for (_step, side, name) in recorder.latency if side == "staff"})
+    names = sorted({name for (step, side, name) in recorder.latency if side == "staff" and step >= 0})
     lines.append("| page | " + " | ".join(f"×{step['factor']:g}" for step in steps) + " |")
     lines.append("| --- |" + " ---: |" * len(steps))
     for name in names:
@@ -867,11 +882,14 @@ def main() -> None:
     parser.add_argument("--pages", type=float, default=100)
     parser.add_argument("--handlers", type=int, default=4)
     parser.add_argument("--think", type=float, default=1.0)
-    parser.add_argument("--publish-seconds", type=float, default=10)
+    parser.add_argument("--publish-seconds", type=float, default=60)
     parser.add_argument("--export-seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--worker-class", default="")
+    parser.add_argument(
+        "--public-nice", type=int, default=0, help="run the public server at this nice level (with --staff-workers)"
+    )
     parser.add_argument(
         "--staff-workers", type=int, default=0, help="serve the staff pages from a gunicorn of their own (sync workers)"
     )
@@ -911,7 +929,15 @@ def main() -> None:
     )
     try:
         with contextlib.ExitStack() as servers:
+            before_public = set(_processes())
             base = servers.enter_context(gunicorn("portal.wsgi", env))
+            if options.public_nice:
+                # The public server's processes (its master and workers, and the workers it forks later) yield
+                # the CPU to the staff server's when both want it.
+                for pid, (_parent, command, *_rest) in _processes().items():
+                    if pid not in before_public and "gunicorn" in command:
+                        with contextlib.suppress(OSError):
+                            os.setpriority(os.PRIO_PROCESS, pid, options.public_nice)
             # With --staff-workers the staff pages have a server of their own, as a proxy routes /admin/ to it.
             staff_base = (
                 servers.enter_context(
