@@ -1,12 +1,16 @@
 """A complaint surge with the complaint team still at work: what one server holds, and where it gives way first.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/surge.py [--steps 0,0.25,0.5,0.75,1,1.25,1.5] [--step-seconds 30]
-        [--complaints 20] [--lookups 200] [--pages 100] [--isolate] [--record]
+        [--complaints 20] [--lookups 200] [--pages 100] [--staff-workers 1] [--public-nice 10] [--workers 4]
+        [--threads 2] [--keepalive 16] [--isolate] [--record]
 
 On a database filled by `generate_volume`, gunicorn serves the production settings with the rate limits ON and
 one trusted proxy in front (PORTAL_PROXY_COUNT=1): every visitor comes with an address of their own in
 X-Forwarded-For and a phone of their own, as a surge from many phones does. A task worker (`db_worker`) sends the
-messages the complaints queue. The load generator (this process, one asyncio loop) is pinned to the last core and
+messages the complaints queue. The staff pages have a gunicorn of their own (--staff-workers, as the proxy routes
+/admin/ to it: docs/deploy.md) and the public one runs at a lower priority (--public-nice), so that a surge of the
+public cannot take the CPU from the complaint team; --staff-workers 0 --public-nice 0 measures one server for all.
+The load generator (this process, one asyncio loop) is pinned to the last core and
 its CPU share is reported; with --isolate the servers (gunicorn, its workers, the task worker and PostgreSQL) are
 pinned to the other cores, so that the generator takes nothing from them.
 
@@ -652,9 +656,12 @@ def publish_one(serial: int) -> None:
 
 
 def _pin(pids: list[int], cpus: set[int]) -> None:
+    """Pin each process, every thread of it (a threaded worker's threads are tasks of their own)."""
     for pid in pids:
-        with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
-            os.sched_setaffinity(pid, cpus)
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                with contextlib.suppress(OSError):
+                    os.sched_setaffinity(int(task.name), cpus)
 
 
 async def surge(options, site: Site, staff_site: Site, prepared: dict, recorder: Recorder, publisher) -> list[dict]:
@@ -888,10 +895,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--worker-class", default="")
     parser.add_argument(
-        "--public-nice", type=int, default=0, help="run the public server at this nice level (with --staff-workers)"
+        "--public-nice", type=int, default=10, help="run the public server at this nice level (0: not lowered)"
     )
     parser.add_argument(
-        "--staff-workers", type=int, default=0, help="serve the staff pages from a gunicorn of their own (sync workers)"
+        "--staff-workers",
+        type=int,
+        default=1,
+        help="serve the staff pages from a gunicorn of their own, with this many sync workers (0: the public one)",
     )
     parser.add_argument(
         "--keepalive", type=int, default=16, help="idle connections kept to gunicorn, as nginx's upstream (0: none)"
