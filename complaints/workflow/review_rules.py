@@ -56,12 +56,11 @@ _REVIEW_ENDED = (S.WITHDRAWN, S.REJECTED)
 
 def review_under_way(complaint: Complaint, reviews: list[Complaint] | None = None) -> Complaint | None:
     """The review of `complaint`'s decision that counts (the latest one neither withdrawn nor rejected), or None.
-    `reviews`: all of its reviews, already read (in the model's order, the latest first), to choose from without a
-    query."""
-    if reviews is not None:
-        ordered = sorted(reviews, key=lambda review: (review.received_at, review.pk), reverse=True)
-        return next((review for review in ordered if review.status not in _REVIEW_ENDED), None)
-    return complaint.reviews.exclude(status__in=_REVIEW_ENDED).order_by("-received_at", "-id").first()
+    `reviews`: all of its reviews when the caller has already read them (a complaint has one or two at most)."""
+    if reviews is None:
+        reviews = complaint.reviews.all()
+    latest_first = sorted(reviews, key=lambda review: (review.received_at, review.pk), reverse=True)
+    return next((review for review in latest_first if review.status not in _REVIEW_ENDED), None)
 
 
 @dataclass(frozen=True)
