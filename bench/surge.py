@@ -478,11 +478,11 @@ def _processes() -> dict[int, tuple[int, str, int, int]]:
     return table
 
 
-def _servers_cpu_seconds(database_port: str) -> dict:
-    """CPU seconds used so far by this run's servers: the gunicorn servers and the task worker this process
-    started, and the PostgreSQL cluster on the database's port, each with every process under it (a process
-    that ended counts in its parent's children's time). Other work on the machine is left out."""
-    table = _processes()
+def _servers(database_port: str, table: dict | None = None) -> dict[str, list[int]]:
+    """This run's servers, each a list of processes: the gunicorn servers and the task worker this process
+    started, and the PostgreSQL cluster on the database's port, each with every process under it. Other work on
+    the machine is left out. `table`: _processes(), when already read."""
+    table = table if table is not None else _processes()
     children = defaultdict(list)
     for pid, (parent, *_rest) in table.items():
         children[parent].append(pid)
@@ -493,17 +493,25 @@ def _servers_cpu_seconds(database_port: str) -> dict:
     for pid, (_parent, command, *_rest) in table.items():
         if command.split(" ", 1)[0].endswith("/postgres") and f"-p {database_port} " in command + " ":
             roots[pid] = "postgres"
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = dict.fromkeys(_SERVERS, 0)
+    trees = {name: [] for name in _SERVERS}
     for root, name in roots.items():
-        if name is None:
-            continue
-        stack = [root]
+        stack = [root] if name is not None else []
         while stack:
             pid = stack.pop()
-            total[name] += table[pid][2] + table[pid][3]
+            trees[name].append(pid)
             stack.extend(children[pid])
-    return {name: value / ticks for name, value in total.items()}
+    return trees
+
+
+def _servers_cpu_seconds(database_port: str) -> dict:
+    """CPU seconds used so far by each of this run's servers (_servers); a process that ended counts in its
+    parent's children's time."""
+    table = _processes()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return {
+        name: sum(table[pid][2] + table[pid][3] for pid in pids if pid in table) / ticks
+        for name, pids in _servers(database_port, table).items()
+    }
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -965,12 +973,7 @@ def main() -> None:
                 else base
             )
             if options.isolate:
-                servers_pids = [
-                    int(pid)
-                    for pid in subprocess.run(
-                        ["pgrep", "-f", "gunicorn|db_worker|postgres"], capture_output=True, text=True
-                    ).stdout.split()
-                ]
+                servers_pids = [pid for pids in _servers(options.database_port).values() for pid in pids]
                 _pin(servers_pids, server_cpus)
             # What the setup wrote is flushed before the first step, so that its checkpoint is not counted there.
             from django.db import connection
