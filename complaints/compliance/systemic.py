@@ -445,7 +445,7 @@ def owners():
 
 
 def workbook_sheets(report: dict) -> list:
-    """The filing workbook's (reports.report_xlsx) sheets of complaints per agent and partner and of the
+    """The filing workbook's (workbook.report_xlsx) sheets of complaints per agent and partner and of the
     period's systemic issues."""
     if "sellers" not in report:
         return []

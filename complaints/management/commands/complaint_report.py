@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from complaints.compliance.comparison import workbook_sheets
 from complaints.compliance.performance import performance
-from complaints.compliance.reports import Period, complaint_report, monthly_trend, report_xlsx
+from complaints.compliance.reports import Period, complaint_report, monthly_trend
+from complaints.compliance.workbook import report_xlsx
 from complaints.management.output import write_json
 from portal.models import Branch
 

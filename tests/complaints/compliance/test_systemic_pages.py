@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints import services
 from complaints.compliance import alerts
-from complaints.compliance.reports import Period, complaint_report, report_xlsx
+from complaints.compliance.reports import Period, complaint_report
+from complaints.compliance.workbook import report_xlsx
 from complaints.models import Complaint, Partner, SalesAgent, SystemicIssue, WarningDisposition
 from portal import roles
 from tests.complaints.factories import register, shanghai

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from portal.replica import on_replica
 
 from ....models import Source
-from ... import charts, comparison, exports, performance, reports, statistics
+from ... import charts, comparison, exports, performance, reports, statistics, workbook
 from ...vocabulary import AMOUNT, COUNT, RATE, REPORT_FIGURES
 from ..common import DASHBOARD_PERMISSION, DISCLOSURE_PERMISSION, IMPORT_PERMISSION, page_context, require
 from ..forms import PeriodForm, PublishForm, YearForm
@@ -139,7 +139,7 @@ def report_view(request, file_format):
         return response
     buffer = io.BytesIO()
     figures = performance.performance(period=period, branch=branch)
-    reports.report_xlsx(
+    workbook.report_xlsx(
         report,
         reports.monthly_trend(period=period, branch=branch),
         buffer,
